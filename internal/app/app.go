@@ -1,0 +1,71 @@
+// Package app builds, once per cold start, everything a function's handlers
+// need: configuration, the DynamoDB client and table names, the signing keys
+// and the services on top of them.
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"sentinel/internal/config"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/token"
+)
+
+// Deps is what handlers are built from.
+type Deps struct {
+	Config config.Config
+	DB     dynamo.DB
+	Tables dynamo.Names
+	Keys   *token.Ring // nil for functions that neither sign nor verify
+	Now    func() time.Time
+}
+
+// New assembles the services from already-built parts (tests and the local
+// stack call it directly).
+func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring) *Deps {
+	d := &Deps{Config: cfg, DB: db, Tables: tables, Keys: keys, Now: time.Now}
+	return d
+}
+
+// Load reads the environment a function runs in and builds its Deps: the
+// named tables and, when needKeys, the signing keys from Secrets Manager
+// (or the local key file).
+func Load(ctx context.Context, tables []dynamo.Table, needKeys bool) (*Deps, error) {
+	cfg, err := config.FromEnv(needKeys)
+	if err != nil {
+		return nil, err
+	}
+	names, err := dynamo.NamesFromEnv(tables)
+	if err != nil {
+		return nil, err
+	}
+	db, err := dynamo.NewClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var keys *token.Ring
+	if needKeys {
+		if keys, err = LoadKeys(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return New(cfg, db, names, keys), nil
+}
+
+// LoadKeys reads the signing key ring the configuration names.
+func LoadKeys(ctx context.Context, cfg config.Config) (*token.Ring, error) {
+	if cfg.SigningKeyFile != "" {
+		return token.LoadFile(cfg.SigningKeyFile, cfg.Issuer)
+	}
+	sm, err := token.NewSecretsClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ring, err := token.LoadSecret(ctx, sm, cfg.SigningKeySecret, cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run `sentinel signing-key rotate --secret-id ...` once after the first deploy)", err)
+	}
+	return ring, nil
+}

@@ -1,0 +1,188 @@
+// Package dynamo holds the DynamoDB table definitions that the CDK stack,
+// the local stack and the tests all create tables from, the client
+// constructor, and helpers the repositories share.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Table is one table definition. Every key attribute is a string.
+type Table struct {
+	ID           string // logical name, e.g. "ServiceApps"
+	PartitionKey string
+	SortKey      string // "" for none
+	GSIs         []GSI
+	TTLAttribute string // "" for none
+}
+
+// GSI is a global secondary index projecting all attributes.
+type GSI struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+}
+
+// EnvVar is the environment variable that carries the table's physical name
+// (set by the CDK stack on each function that declares the table).
+func (t Table) EnvVar() string {
+	var b strings.Builder
+	for i, r := range t.ID {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return "SENTINEL_TABLE_" + strings.ToUpper(b.String())
+}
+
+// The tables, one per aggregate.
+var (
+	// ServiceApps holds apps (pk APP#id, sk APP), their keys (sk KEY#hash,
+	// indexed by key_hash), and the service-name and origin claims that make
+	// both unique (pk SVC#name / ORIGIN#origin).
+	ServiceApps = Table{
+		ID: "ServiceApps", PartitionKey: "pk", SortKey: "sk",
+		GSIs: []GSI{
+			{Name: "by-key-hash", PartitionKey: "key_hash"},
+			{Name: "by-kind", PartitionKey: "kind", SortKey: "created_sk"},
+		},
+		TTLAttribute: "ttl",
+	}
+	// Admins holds admin accounts (pk ADMIN#email) and revoked admin
+	// sessions (pk JTI#id, expiring with the token).
+	Admins = Table{ID: "Admins", PartitionKey: "pk", SortKey: "sk", TTLAttribute: "ttl"}
+	// Activity is the audit log: one partition per day, newest first by
+	// sort key, and an index by target.
+	Activity = Table{
+		ID: "Activity", PartitionKey: "pk", SortKey: "sk",
+		GSIs: []GSI{{Name: "by-target", PartitionKey: "target", SortKey: "sk"}},
+	}
+	// Limits holds rate-limit and lockout counters that expire by TTL.
+	Limits = Table{ID: "Limits", PartitionKey: "pk", TTLAttribute: "ttl"}
+)
+
+// All lists every table.
+var All = []Table{ServiceApps, Admins, Activity, Limits}
+
+// Names maps table ids to physical table names.
+type Names map[string]string
+
+// Name returns the physical name of t (panics if t was not configured: the
+// route table declares every table a function uses, so this is a wiring bug
+// caught by tests).
+func (n Names) Name(t Table) string {
+	name, ok := n[t.ID]
+	if !ok {
+		panic("dynamo: table " + t.ID + " not configured")
+	}
+	return name
+}
+
+// LocalNames names every table with a prefix, for the local stack and tests.
+func LocalNames(prefix string) Names {
+	n := Names{}
+	for _, t := range All {
+		n[t.ID] = prefix + t.ID
+	}
+	return n
+}
+
+// NamesFromEnv reads the physical names of the given tables from the
+// environment and reports every missing variable at once.
+func NamesFromEnv(tables []Table) (Names, error) {
+	n := Names{}
+	var missing []string
+	for _, t := range tables {
+		v := os.Getenv(t.EnvVar())
+		if v == "" {
+			missing = append(missing, t.EnvVar())
+			continue
+		}
+		n[t.ID] = v
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing environment: %s", strings.Join(missing, ", "))
+	}
+	return n, nil
+}
+
+// CreateInput is the CreateTable request for t under a physical name
+// (pay per request, as in the stack).
+func (t Table) CreateInput(name string) *dynamodb.CreateTableInput {
+	attrs := map[string]bool{}
+	var defs []types.AttributeDefinition
+	def := func(a string) {
+		if a != "" && !attrs[a] {
+			attrs[a] = true
+			defs = append(defs, types.AttributeDefinition{AttributeName: aws.String(a), AttributeType: types.ScalarAttributeTypeS})
+		}
+	}
+	schema := func(pk, sk string) []types.KeySchemaElement {
+		def(pk)
+		ks := []types.KeySchemaElement{{AttributeName: aws.String(pk), KeyType: types.KeyTypeHash}}
+		if sk != "" {
+			def(sk)
+			ks = append(ks, types.KeySchemaElement{AttributeName: aws.String(sk), KeyType: types.KeyTypeRange})
+		}
+		return ks
+	}
+	in := &dynamodb.CreateTableInput{
+		TableName:   aws.String(name),
+		BillingMode: types.BillingModePayPerRequest,
+		KeySchema:   schema(t.PartitionKey, t.SortKey),
+	}
+	for _, g := range t.GSIs {
+		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{
+			IndexName:  aws.String(g.Name),
+			KeySchema:  schema(g.PartitionKey, g.SortKey),
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		})
+	}
+	in.AttributeDefinitions = defs
+	return in
+}
+
+// CreateTables creates every table that does not exist yet and waits until
+// all are active. Used by the local stack and the tests; in AWS the CDK
+// stack creates them from the same definitions.
+func CreateTables(ctx context.Context, c *dynamodb.Client, names Names) error {
+	for _, t := range All {
+		name := names.Name(t)
+		_, err := c.CreateTable(ctx, t.CreateInput(name))
+		var inUse *types.ResourceInUseException
+		if err != nil && !errors.As(err, &inUse) {
+			return fmt.Errorf("create table %s: %w", name, err)
+		}
+		if err := dynamodb.NewTableExistsWaiter(c).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute); err != nil {
+			return fmt.Errorf("wait for table %s: %w", name, err)
+		}
+		if t.TTLAttribute == "" {
+			continue
+		}
+		ttl, err := c.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(name)})
+		if err != nil {
+			return fmt.Errorf("describe ttl of %s: %w", name, err)
+		}
+		if d := ttl.TimeToLiveDescription; d != nil && d.TimeToLiveStatus == types.TimeToLiveStatusEnabled {
+			continue
+		}
+		_, err = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+			TableName:               aws.String(name),
+			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(t.TTLAttribute), Enabled: aws.Bool(true)},
+		})
+		if err != nil {
+			return fmt.Errorf("enable ttl on %s: %w", name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+// Package dynamotest gives integration tests a real DynamoDB Local: the one
+// `make test` started (SENTINEL_DYNAMODB_ENDPOINT), or else one this test
+// binary starts itself. Each call creates a fresh set of tables under a
+// unique prefix, so tests and packages never share state.
+package dynamotest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"sentinel/internal/ddblocal"
+	"sentinel/internal/dynamo"
+)
+
+var (
+	once     sync.Once
+	endpoint string
+	startErr error
+	seq      atomic.Int64
+)
+
+// Endpoint returns the DynamoDB Local endpoint, starting one if needed.
+func Endpoint(t testing.TB) string {
+	t.Helper()
+	once.Do(func() {
+		if ep := os.Getenv(dynamo.EndpointEnv); ep != "" {
+			endpoint = ep
+			return
+		}
+		dir, err := ddblocal.FindDir()
+		if err != nil {
+			startErr = err
+			return
+		}
+		port, err := ddblocal.FreePort()
+		if err != nil {
+			startErr = err
+			return
+		}
+		// The process lives as long as the test binary (Pdeathsig ends it).
+		p, err := ddblocal.Start(context.Background(), dir, port, "")
+		if err != nil {
+			startErr = err
+			return
+		}
+		endpoint = p.Endpoint
+	})
+	if startErr != nil {
+		t.Fatalf("DynamoDB Local: %v", startErr)
+	}
+	return endpoint
+}
+
+// Env is a fresh set of tables on DynamoDB Local.
+type Env struct {
+	Client  *dynamodb.Client
+	Names   dynamo.Names
+	Counter *dynamo.Counter
+}
+
+// New creates every table under a unique prefix and returns a client whose
+// calls are counted.
+func New(t testing.TB) *Env {
+	t.Helper()
+	ep := Endpoint(t)
+	counter := &dynamo.Counter{}
+	client := dynamo.LocalClient(ep, counter.Option())
+	prefix := fmt.Sprintf("t%d-%d-%d-", os.Getpid(), time.Now().UnixNano()%1e6, seq.Add(1))
+	names := dynamo.LocalNames(prefix)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := dynamo.CreateTables(ctx, client, names); err != nil {
+		t.Fatalf("create tables: %v", err)
+	}
+	counter.Reset()
+	return &Env{Client: client, Names: names, Counter: counter}
+}

@@ -1,0 +1,52 @@
+// Package gateway connects the route table to API Gateway: the Lambda entry
+// point every function's main calls, and the local gateway that turns plain
+// HTTP requests into API Gateway v2 events for the same handlers.
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"sentinel/internal/app"
+	"sentinel/internal/routes"
+)
+
+// EventHandler is a Lambda handler for HTTP API payload format 2.0.
+type EventHandler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// Adapt wraps a net/http handler with aws-lambda-go-api-proxy.
+func Adapt(h http.Handler) EventHandler {
+	return httpadapter.NewV2(h).ProxyWithContext
+}
+
+// Build returns the event handler of one function from its environment.
+func Build(ctx context.Context, name string) (EventHandler, error) {
+	fn, ok := routes.FunctionNamed(name)
+	if !ok {
+		return nil, fmt.Errorf("no routes for function %q", name)
+	}
+	deps, err := app.Load(ctx, fn.Tables(), fn.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("function %s: %w", name, err)
+	}
+	return Adapt(routes.Handler(fn, deps)), nil
+}
+
+// Start is the whole main of a function: build once per cold start, then
+// serve events. A configuration error stops the cold start with one clear
+// message (it is not a request path).
+func Start(name string) {
+	h, err := Build(context.Background(), name)
+	if err != nil {
+		slog.Error("cold start failed", "err", err)
+		os.Exit(1)
+	}
+	lambda.Start(h)
+}

@@ -1,0 +1,34 @@
+package routes
+
+import (
+	"net/http"
+
+	"sentinel/internal/app"
+	"sentinel/internal/web"
+)
+
+// Handler builds the router of one function: each of its routes behind its
+// tier, all behind the shared middleware.
+func Handler(fn Function, d *app.Deps) http.Handler {
+	rt := &web.Router{}
+	for _, r := range fn.Routes {
+		rt.Handle(r.Method, r.Path, r.Tier.wrap(d, r.Handler(d)))
+	}
+	return web.Middleware(rt)
+}
+
+// Match finds the route serving a method and path, for the local gateway.
+// found reports whether any route has the path (so a miss is a 405, not 404).
+func Match(method, path string) (route Route, params map[string]string, found, ok bool) {
+	for _, r := range Table {
+		p, m := web.Match(r.Path, path)
+		if !m {
+			continue
+		}
+		found = true
+		if r.Method == method {
+			return r, p, true, true
+		}
+	}
+	return Route{}, nil, found, false
+}

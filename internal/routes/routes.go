@@ -1,0 +1,95 @@
+// Package routes is the one route table: every endpoint with its method,
+// path, the function that serves it, its auth tier, the tables it touches
+// and its handler. The CDK stack, the local gateway, the Lambda entry
+// points and the tests all read it.
+package routes
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+
+	"sentinel/internal/app"
+	"sentinel/internal/dynamo"
+)
+
+// Route is one endpoint.
+type Route struct {
+	Method   string
+	Path     string // API Gateway syntax: /admin/service-apps/{id}
+	Function string // the directory under functions/ that serves it
+	Tier     Tier
+	Access   []Access
+	Keys     bool // signs tokens or serves the JWKS (needs the signing keys)
+	Handler  func(*app.Deps) http.Handler
+}
+
+// Key is the API Gateway route key, "GET /health".
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// Function is a Lambda function and everything derived for it from its routes.
+type Function struct {
+	Name   string
+	Routes []Route
+	// Access merges the routes' declared and tier-implied table access.
+	Access []Access
+	// Keys reports whether the function reads the signing keys.
+	Keys bool
+}
+
+// Tables lists the tables the function uses.
+func (f Function) Tables() []dynamo.Table {
+	var ts []dynamo.Table
+	for _, a := range f.Access {
+		ts = append(ts, a.Table)
+	}
+	return ts
+}
+
+// Functions groups the table by function, in name order.
+func Functions() []Function {
+	byName := map[string]*Function{}
+	for _, r := range Table {
+		f := byName[r.Function]
+		if f == nil {
+			f = &Function{Name: r.Function}
+			byName[r.Function] = f
+		}
+		f.Routes = append(f.Routes, r)
+		f.Keys = f.Keys || r.Keys || r.Tier.NeedsKeys()
+		for _, a := range append(r.Tier.implied(), r.Access...) {
+			f.Access = mergeAccess(f.Access, a)
+		}
+	}
+	var out []Function
+	for _, f := range byName {
+		sort.Slice(f.Access, func(i, j int) bool { return f.Access[i].Table.ID < f.Access[j].Table.ID })
+		out = append(out, *f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func mergeAccess(list []Access, a Access) []Access {
+	for i := range list {
+		if list[i].Table.ID == a.Table.ID {
+			for _, act := range a.Actions {
+				if !slices.Contains(list[i].Actions, act) {
+					list[i].Actions = append(list[i].Actions, act)
+				}
+			}
+			return list
+		}
+	}
+	return append(list, Access{Table: a.Table, Actions: slices.Clone(a.Actions)})
+}
+
+// FunctionNamed returns a function by name.
+func FunctionNamed(name string) (Function, bool) {
+	for _, f := range Functions() {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Function{}, false
+}

@@ -1,0 +1,176 @@
+// Package web holds the HTTP plumbing every handler shares: the JSON writer,
+// the one error writer, body decoding with its limits, the router with JSON
+// 404/405 answers, request ids, security headers and the client IP.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/google/uuid"
+
+	"sentinel/internal/apperr"
+)
+
+// MaxBody is the largest request body accepted (api.md section 1).
+const MaxBody = 256 << 10
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+// RequestID returns the id of the request being served ("" outside one).
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// ClientIP is the caller's address as API Gateway saw it (the adapter puts
+// the event's sourceIp in RemoteAddr; the local gateway does the same).
+// Forwarding headers such as X-Forwarded-For are deliberately ignored: a
+// client can set them to anything.
+func ClientIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// JSON writes v as a JSON response with the given status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Only unsupported types fail here: a programming error.
+		slog.Error("encode response", "err", err)
+		status, body = 500, []byte(`{"detail":"Internal server error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// NoContent writes a 204.
+func NoContent(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
+
+// Error writes err as {"detail": ...} with the status of its code. Errors
+// without an application code are internal: their cause is logged with the
+// request id and the client sees only a generic message and that id.
+func Error(w http.ResponseWriter, r *http.Request, err error) {
+	e, ok := apperr.As(err)
+	if !ok || e.Code == apperr.Internal || e.Code == apperr.Unavailable {
+		rid := RequestID(r.Context())
+		slog.Error("request failed", "request_id", rid, "method", r.Method, "path", r.URL.Path, "err", err)
+		status := 500
+		if ok {
+			status = apperr.Status(e.Code)
+		}
+		JSON(w, status, map[string]string{"detail": "Internal server error (request id " + rid + ")"})
+		return
+	}
+	if e.Code == apperr.RateLimited && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(e.RetryAfter))
+	}
+	JSON(w, apperr.Status(e.Code), map[string]string{"detail": e.Message})
+}
+
+// Decode reads a JSON body into v: 415 unless the Content-Type is JSON,
+// 413 over MaxBody, 400 for malformed JSON, 422 for a field of the wrong type.
+// Unknown fields are ignored (api.md section 1).
+func Decode(r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return apperr.New(apperr.UnsupportedMedia, "Content-Type must be application/json")
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return apperr.New(apperr.BadRequest, "Could not read request body")
+	}
+	if len(body) > MaxBody {
+		return apperr.New(apperr.TooLarge, "Request body exceeds %d bytes", MaxBody)
+	}
+	return DecodeBytes(body, v)
+}
+
+// DecodeOptional is Decode for bodies that may be absent: an empty body
+// leaves v unchanged.
+func DecodeOptional(r *http.Request, v any) error {
+	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return nil
+	}
+	return Decode(r, v)
+}
+
+// DecodeBytes unmarshals a JSON document with the same error mapping as Decode.
+func DecodeBytes(body []byte, v any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return apperr.New(apperr.BadRequest, "Request body is required")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			field := typeErr.Field
+			if field == "" {
+				field = "body"
+			}
+			return apperr.Field(field, "must be a "+jsonKind(typeErr.Type.Kind().String()))
+		}
+		return apperr.New(apperr.BadRequest, "Malformed JSON body")
+	}
+	return nil
+}
+
+func jsonKind(goKind string) string {
+	switch {
+	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"), strings.HasPrefix(goKind, "float"):
+		return "number"
+	case goKind == "bool":
+		return "boolean"
+	case goKind == "slice", goKind == "array":
+		return "array"
+	case goKind == "struct", goKind == "map", goKind == "ptr":
+		return "object"
+	}
+	return goKind
+}
+
+// Middleware wraps every function's router: a request id (API Gateway's,
+// when there is one), security headers, the body size limit, and a recover
+// so that a panic is answered with a JSON 500 rather than a bare 502.
+func Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rid := ""
+		if gw, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok {
+			rid = gw.RequestID
+		}
+		if rid == "" {
+			rid = uuid.NewString()
+		}
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, rid))
+		h := w.Header()
+		h.Set("X-Request-Id", rid)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		defer func() {
+			if p := recover(); p != nil {
+				Error(w, r, fmt.Errorf("panic: %v", p))
+			}
+		}()
+		if r.ContentLength > MaxBody {
+			Error(w, r, apperr.New(apperr.TooLarge, "Request body exceeds %d bytes", MaxBody))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody+1)
+		next.ServeHTTP(w, r)
+	})
+}
