@@ -1,4 +1,5 @@
-// Command health serves GET /health.
+// Command health is the Lambda function serving the routes the route table
+// (internal/routes) assigns to "health".
 package main
 
 import "sentinel/internal/gateway"

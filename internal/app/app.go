@@ -8,8 +8,12 @@ import (
 	"fmt"
 	"time"
 
+	"sentinel/internal/activity"
+	"sentinel/internal/adminauth"
+	"sentinel/internal/authtier"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
 )
 
@@ -20,12 +24,28 @@ type Deps struct {
 	Tables dynamo.Names
 	Keys   *token.Ring // nil for functions that neither sign nor verify
 	Now    func() time.Time
+
+	Activity *activity.Log
+	Apps     *serviceapps.Store
+	Auth     *authtier.Authenticator
+	Admins   *adminauth.Service
 }
 
 // New assembles the services from already-built parts (tests and the local
 // stack call it directly).
 func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring) *Deps {
 	d := &Deps{Config: cfg, DB: db, Tables: tables, Keys: keys, Now: time.Now}
+	// A function only has the tables its routes declare; services over
+	// tables it lacks get an empty name and are never called (the route
+	// table tests and the IAM policies derived from it keep that true).
+	now := func() time.Time { return d.Now() }
+	d.Activity = activity.New(db, tables[dynamo.Activity.ID], now)
+	d.Apps = serviceapps.NewStore(db, tables[dynamo.ServiceApps.ID], d.Activity, now, cfg.KeyPrefix())
+	d.Auth = authtier.New(d.Apps, keys, nil, now)
+	d.Admins = adminauth.New(adminauth.Options{
+		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
+		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
+	})
 	return d
 }
 

@@ -4,14 +4,72 @@ import (
 	"net/http"
 
 	"sentinel/internal/app"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
+	"sentinel/internal/serviceapps"
 	"sentinel/internal/web"
+)
+
+// h adapts a handler constructor that needs the deps.
+func h(f func(d *app.Deps) web.Func) func(*app.Deps) http.Handler {
+	return func(d *app.Deps) http.Handler { return f(d) }
+}
+
+func apps(f func(serviceapps.Handlers, *http.Request) (int, any, error)) func(*app.Deps) http.Handler {
+	return h(func(d *app.Deps) web.Func {
+		hs := serviceapps.Handlers{Store: d.Apps}
+		return func(r *http.Request) (int, any, error) { return f(hs, r) }
+	})
+}
+
+// Admin resources share a function each (see architecture.md: a function
+// per admin route would pass CloudFormation's resource limit).
+var (
+	adminApps = []Access{Write(dynamo.ServiceApps), Write(dynamo.Activity)}
+	adminAuth = []Access{Write(dynamo.Admins), Write(dynamo.Limits), Write(dynamo.Activity)}
 )
 
 // Table is every endpoint of the API.
 var Table = []Route{
-	{Method: "GET", Path: "/health", Function: "health", Tier: Public, Handler: func(d *app.Deps) http.Handler {
+	{Method: "GET", Path: "/health", Function: "health", Tier: Public, Handler: h(func(d *app.Deps) web.Func {
+		return func(*http.Request) (int, any, error) {
+			return 200, map[string]string{"status": "ok", "version": d.Config.Version}, nil
+		}
+	})},
+	{Method: "GET", Path: "/.well-known/jwks.json", Function: "jwks", Tier: Public, Keys: true, Handler: func(d *app.Deps) http.Handler {
+		set := d.Keys.JWKS()
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			web.JSON(w, 200, map[string]string{"status": "ok", "version": d.Config.Version})
+			w.Header().Set("Cache-Control", "public, max-age=300")
+			web.JSON(w, 200, set)
 		})
 	}},
+	{Method: "GET", Path: "/service/whoami", Function: "service-whoami", Tier: ServiceKey, Handler: h(func(d *app.Deps) web.Func {
+		return func(r *http.Request) (int, any, error) {
+			s, _ := identity.ServiceFrom(r.Context())
+			var exp *string
+			if s.KeyExpiresAt != nil {
+				v := dynamo.FormatTime(*s.KeyExpiresAt)
+				exp = &v
+			}
+			return 200, map[string]any{"service_name": s.ServiceName, "name": s.Name, "key_prefix": s.KeyPrefix, "key_expires_at": exp}, nil
+		}
+	})},
+
+	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Tier: AdminLogin, Access: adminAuth, Keys: true,
+		Handler: func(d *app.Deps) http.Handler { return http.HandlerFunc(d.Admins.LoginHandler) }},
+	{Method: "POST", Path: "/admin/auth/logout", Function: "admin-auth", Tier: Admin, Access: adminAuth,
+		Handler: func(d *app.Deps) http.Handler { return http.HandlerFunc(d.Admins.LogoutHandler) }},
+	{Method: "GET", Path: "/admin/auth/me", Function: "admin-auth", Tier: Admin, Access: adminAuth,
+		Handler: func(d *app.Deps) http.Handler { return web.Func(d.Admins.MeHandler) }},
+
+	{Method: "GET", Path: "/admin/service-apps", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.List)},
+	{Method: "POST", Path: "/admin/service-apps", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.Create)},
+	{Method: "GET", Path: "/admin/service-apps/{id}", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.Get)},
+	{Method: "PATCH", Path: "/admin/service-apps/{id}", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.Update)},
+	{Method: "POST", Path: "/admin/service-apps/{id}/rotate-key", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.Rotate)},
+	{Method: "POST", Path: "/admin/service-apps/{id}/revoke-previous-key", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.RevokePrevious)},
+	{Method: "DELETE", Path: "/admin/service-apps/{id}", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.Delete)},
+
+	{Method: "GET", Path: "/admin/activity", Function: "admin-activity", Tier: Admin, Access: []Access{Read(dynamo.Activity)},
+		Handler: func(d *app.Deps) http.Handler { return d.Activity.ListHandler() }},
 }

@@ -3,6 +3,7 @@ package routes
 import (
 	"net/http"
 
+	"sentinel/internal/adminauth"
 	"sentinel/internal/app"
 )
 
@@ -11,6 +12,16 @@ func (t Tier) wrap(d *app.Deps, h http.Handler) http.Handler {
 	switch t {
 	case Public:
 		return h
+	case ServiceKey:
+		return d.Auth.KeyOnly(h)
+	case Dual:
+		return d.Auth.Dual(h)
+	case KeyOrOrig:
+		return d.Auth.KeyOrOrigin(h)
+	case Admin:
+		return d.Admins.Require(h)
+	case AdminLogin:
+		return adminauth.RequireXRW(h)
 	}
-	panic("routes: tier " + string(t) + " not wired")
+	panic("routes: unknown tier " + string(t))
 }

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
@@ -173,4 +174,33 @@ func Middleware(next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBody+1)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// ParseLimit reads ?limit= as an integer from 1 to max (def when absent).
+func ParseLimit(r *http.Request, def, max int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, apperr.Field("limit", fmt.Sprintf("must be an integer from 1 to %d", max))
+	}
+	return n, nil
+}
+
+// Func adapts a handler that returns its answer: a status and a value to
+// write as JSON (nil with 204), or an error for Error to write.
+type Func func(r *http.Request) (int, any, error)
+
+func (f Func) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	status, v, err := f(r)
+	switch {
+	case err != nil:
+		Error(w, r, err)
+	case status == http.StatusNoContent:
+		NoContent(w)
+	default:
+		JSON(w, status, v)
+	}
 }

@@ -1,0 +1,224 @@
+// Package authtier authenticates backend calls (api.md section 2): the
+// service-key tier (key hash looked up through a GSI, cached briefly), the
+// dual tier (key + user JWT), the origin tier, and the scope rule.
+package authtier
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"sentinel/internal/apperr"
+	"sentinel/internal/identity"
+	"sentinel/internal/serviceapps"
+	"sentinel/internal/token"
+	"sentinel/internal/web"
+)
+
+// Apps is what the tiers read of the service apps store.
+type Apps interface {
+	LookupKey(ctx context.Context, hash string) (serviceapps.Key, bool, error)
+	TouchKey(ctx context.Context, appID, hash string, now time.Time) error
+	LookupOrigin(ctx context.Context, origin string) (serviceapps.OriginApp, bool, error)
+}
+
+// Users tells whether a user may still act (deactivated users' tokens are
+// refused). Nil until the directory exists: every user is active.
+type Users interface {
+	Active(ctx context.Context, userID string) (bool, error)
+}
+
+// Messages of the 401s (one per tier, so an answer is no oracle).
+const (
+	msgKey    = "Invalid or missing service API key"
+	msgOrigin = "Invalid or missing service API key or origin"
+)
+
+// touchEvery is how often a key's last_used_at is written at most.
+const touchEvery = time.Minute
+
+// Authenticator holds the lookups and caches of one function instance.
+type Authenticator struct {
+	apps  Apps
+	keys  *token.Ring
+	users Users
+	now   func() time.Time
+
+	keyCache    cache[serviceapps.Key]
+	originCache cache[serviceapps.OriginApp]
+	touchedMu   sync.Mutex
+	touched     map[string]time.Time
+}
+
+// New returns an authenticator. keys may be nil for functions without the
+// dual tier; users may be nil.
+func New(apps Apps, keys *token.Ring, users Users, now func() time.Time) *Authenticator {
+	return &Authenticator{apps: apps, keys: keys, users: users, now: now, touched: map[string]time.Time{}}
+}
+
+func unauthorized(msg string) error { return apperr.New(apperr.Unauthorized, "%s", msg) }
+
+// Service authenticates a service key: a malformed key costs no DynamoDB
+// call, a known or unknown key one GSI Query per CacheTTL.
+func (a *Authenticator) Service(ctx context.Context, presented string) (*identity.Service, error) {
+	if !serviceapps.WellFormed(presented) {
+		return nil, unauthorized(msgKey)
+	}
+	now := a.now()
+	hash := serviceapps.HashKey(presented)
+	k, found, hit := a.keyCache.get(hash, now)
+	if !hit {
+		var err error
+		k, found, err = a.apps.LookupKey(ctx, hash)
+		if err != nil {
+			return nil, err
+		}
+		a.keyCache.put(hash, k, found, now)
+	}
+	if !found || !k.Usable(now) {
+		return nil, unauthorized(msgKey)
+	}
+	a.touch(ctx, k, now)
+	return &identity.Service{AppID: k.AppID, ServiceName: k.ServiceName, Name: k.Name, KeyPrefix: k.Prefix, KeyExpiresAt: k.ExpiresAt}, nil
+}
+
+// touch writes last_used_at when this instance has not for a minute and the
+// stored value is older than a minute; a failure is logged, not fatal.
+func (a *Authenticator) touch(ctx context.Context, k serviceapps.Key, now time.Time) {
+	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < touchEvery {
+		return
+	}
+	a.touchedMu.Lock()
+	last, ok := a.touched[k.Hash]
+	if ok && now.Sub(last) < touchEvery {
+		a.touchedMu.Unlock()
+		return
+	}
+	if len(a.touched) >= maxEntries {
+		clear(a.touched)
+	}
+	a.touched[k.Hash] = now
+	a.touchedMu.Unlock()
+	if err := a.apps.TouchKey(ctx, k.AppID, k.Hash, now); err != nil {
+		slog.Warn("touch service key", "request_id", web.RequestID(ctx), "key_prefix", k.Prefix, "err", err)
+	}
+}
+
+// Origin authenticates a browser Origin: byte-for-byte one entry of an
+// active app's allowed_origins.
+func (a *Authenticator) Origin(ctx context.Context, origin string) (*identity.Service, error) {
+	if origin == "" || origin == "null" || len(origin) > 2048 {
+		return nil, unauthorized(msgOrigin)
+	}
+	now := a.now()
+	app, found, hit := a.originCache.get(origin, now)
+	if !hit {
+		var err error
+		app, found, err = a.apps.LookupOrigin(ctx, origin)
+		if err != nil {
+			return nil, err
+		}
+		a.originCache.put(origin, app, found, now)
+	}
+	if !found || !app.IsActive {
+		return nil, unauthorized(msgOrigin)
+	}
+	return &identity.Service{AppID: app.AppID, ServiceName: app.ServiceName, Name: app.Name, ViaOrigin: true}, nil
+}
+
+// User verifies a user token for the calling service (dual tier).
+func (a *Authenticator) User(ctx context.Context, svc *identity.Service, authorization string) (*identity.User, error) {
+	raw, ok := strings.CutPrefix(authorization, "Bearer ")
+	if !ok || strings.TrimSpace(raw) == "" {
+		return nil, unauthorized("Missing bearer token")
+	}
+	c, err := a.keys.Verify(strings.TrimSpace(raw), a.now(), token.AudAccess, token.AudAuthz)
+	if err != nil {
+		return nil, unauthorized("Invalid user token: " + err.Error())
+	}
+	if c.Type == "authz" && c.Svc != svc.ServiceName {
+		return nil, unauthorized("Invalid user token: issued for another service")
+	}
+	if a.users != nil {
+		active, err := a.users.Active(ctx, c.Subject)
+		if err != nil {
+			return nil, err
+		}
+		if !active {
+			return nil, unauthorized("Invalid user token: user is deactivated")
+		}
+	}
+	return &identity.User{
+		ID: c.Subject, WorkspaceID: c.WID, WorkspaceSlug: c.WSlug, Role: c.WRole,
+		Groups: slices.Clone(c.Groups), Actions: slices.Clone(c.Actions), TokenType: c.Type,
+	}, nil
+}
+
+// KeyOnly is the service-key tier middleware. An Origin header never
+// stands in for a missing key.
+func (a *Authenticator) KeyOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		svc, err := a.Service(r.Context(), r.Header.Get("X-Service-Key"))
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(identity.WithService(r.Context(), svc)))
+	})
+}
+
+// Dual is the service key + user JWT tier middleware.
+func (a *Authenticator) Dual(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		svc, err := a.Service(ctx, r.Header.Get("X-Service-Key"))
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		user, err := a.User(ctx, svc, r.Header.Get("Authorization"))
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		ctx = identity.WithUser(identity.WithService(ctx, svc), user)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// KeyOrOrigin is the tier of /authz/resolve: a present X-Service-Key alone
+// decides (an invalid key is 401 even if the Origin would match); without
+// one the browser Origin must be allowed.
+func (a *Authenticator) KeyOrOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var svc *identity.Service
+		var err error
+		if key, present := r.Header["X-Service-Key"]; present {
+			svc, err = a.Service(r.Context(), strings.Join(key, ""))
+		} else {
+			svc, err = a.Origin(r.Context(), r.Header.Get("Origin"))
+		}
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(identity.WithService(r.Context(), svc)))
+	})
+}
+
+// RequireScope answers 403 unless the calling service is serviceName.
+func RequireScope(ctx context.Context, serviceName string) error {
+	svc, ok := identity.ServiceFrom(ctx)
+	if !ok {
+		return errors.New("authtier: RequireScope outside an authenticated request")
+	}
+	if svc.ServiceName != serviceName {
+		return apperr.New(apperr.Forbidden, "Service key is not authorized for service '%s'", serviceName)
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package authtier
+
+import (
+	"sync"
+	"time"
+)
+
+// CacheTTL bounds how long a function keeps answering from a cached key or
+// origin lookup: a revoked, rotated, deactivated or deleted key stops
+// working everywhere within this delay (api.md section 3: at most 5 s).
+const CacheTTL = 5 * time.Second
+
+// maxEntries bounds the cache; random keys cannot grow it without limit.
+const maxEntries = 10000
+
+// cache maps a key hash (or an origin) to a lookup result, including
+// negative results ("no such key"), for CacheTTL.
+type cache[V any] struct {
+	mu      sync.Mutex
+	entries map[string]cached[V]
+}
+
+type cached[V any] struct {
+	value   V
+	found   bool
+	expires time.Time
+}
+
+func (c *cache[V]) get(k string, now time.Time) (V, bool, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[k]
+	if !ok || !now.Before(e.expires) {
+		var zero V
+		return zero, false, false
+	}
+	return e.value, e.found, true
+}
+
+func (c *cache[V]) put(k string, v V, found bool, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]cached[V]{}
+	}
+	if len(c.entries) >= maxEntries {
+		for key, e := range c.entries {
+			if !now.Before(e.expires) {
+				delete(c.entries, key)
+			}
+		}
+		if len(c.entries) >= maxEntries {
+			clear(c.entries)
+		}
+	}
+	c.entries[k] = cached[V]{value: v, found: found, expires: now.Add(CacheTTL)}
+}

@@ -1,0 +1,68 @@
+package dynamo
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/apperr"
+)
+
+// TimeFormat is how timestamps are stored: RFC 3339 in UTC with a fixed
+// width, so that stored strings sort and compare as times do.
+const TimeFormat = "2006-01-02T15:04:05.000Z"
+
+// FormatTime renders t for storage and responses.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
+
+// EncodeCursor wraps a LastEvaluatedKey (string attributes only) as an
+// opaque cursor; "" when there is no next page.
+func EncodeCursor(lek map[string]types.AttributeValue) string {
+	if len(lek) == 0 {
+		return ""
+	}
+	m := map[string]string{}
+	for k, v := range lek {
+		if s, ok := v.(*types.AttributeValueMemberS); ok {
+			m[k] = s.Value
+		}
+	}
+	b, _ := json.Marshal(m)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeCursor validates a cursor: it must decode to exactly the key
+// attributes of the index being paged, all strings. Anything else is a 400.
+func DecodeCursor(cursor string, keyAttrs ...string) (map[string]types.AttributeValue, error) {
+	if cursor == "" {
+		return nil, nil
+	}
+	bad := apperr.New(apperr.BadRequest, "Invalid cursor")
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) > 2048 {
+		return nil, bad
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil || len(m) != len(keyAttrs) {
+		return nil, bad
+	}
+	out := map[string]types.AttributeValue{}
+	for _, k := range keyAttrs {
+		v, ok := m[k]
+		if !ok || v == "" {
+			return nil, bad
+		}
+		out[k] = &types.AttributeValueMemberS{Value: v}
+	}
+	return out, nil
+}
+
+// S is a string attribute value.
+func S(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+// Key is a pk/sk key.
+func Key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": S(pk), "sk": S(sk)}
+}

@@ -1,0 +1,92 @@
+// Package identity carries who is calling on the request context: the
+// signed-in admin, the calling service app, and the user a backend acts for.
+// The auth tiers set them; handlers read them through these accessors.
+package identity
+
+import (
+	"context"
+	"time"
+)
+
+// Admin is a signed-in administrator.
+type Admin struct {
+	ID    string
+	Email string
+	// TokenID and Expires identify the session, for logout.
+	TokenID string
+	Expires time.Time
+}
+
+// Service is the service app a request is made for.
+type Service struct {
+	AppID       string
+	ServiceName string
+	Name        string
+	KeyPrefix   string
+	// KeyExpiresAt is set while the presented key is a previous key in its
+	// grace period.
+	KeyExpiresAt *time.Time
+	// ViaOrigin reports that the app was identified by the browser Origin
+	// (lower trust) rather than by its key.
+	ViaOrigin bool
+}
+
+// User is the end user a backend acts for, from a verified user token.
+type User struct {
+	ID            string
+	WorkspaceID   string
+	WorkspaceSlug string
+	Role          string
+	Groups        []string
+	Actions       []string
+	TokenType     string // "access" or "authz"
+}
+
+type key int
+
+const (
+	adminKey key = iota
+	serviceKey
+	userKey
+)
+
+// WithAdmin returns ctx carrying a.
+func WithAdmin(ctx context.Context, a *Admin) context.Context {
+	return context.WithValue(ctx, adminKey, a)
+}
+
+// AdminFrom returns the signed-in admin, if any.
+func AdminFrom(ctx context.Context) (*Admin, bool) {
+	a, ok := ctx.Value(adminKey).(*Admin)
+	return a, ok
+}
+
+// ActorFrom names the admin for the activity log ("" outside an admin request).
+func ActorFrom(ctx context.Context) string {
+	if a, ok := AdminFrom(ctx); ok {
+		return a.Email
+	}
+	return ""
+}
+
+// WithService returns ctx carrying s.
+func WithService(ctx context.Context, s *Service) context.Context {
+	return context.WithValue(ctx, serviceKey, s)
+}
+
+// ServiceFrom returns the calling service app, if any.
+func ServiceFrom(ctx context.Context) (*Service, bool) {
+	s, ok := ctx.Value(serviceKey).(*Service)
+	return s, ok
+}
+
+// WithUser returns ctx carrying u.
+func WithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
+
+// UserFrom returns the user the request acts for, if any.
+func UserFrom(ctx context.Context) (*User, bool) {
+	u, ok := ctx.Value(userKey).(*User)
+	return u, ok
+}

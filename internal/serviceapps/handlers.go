@@ -1,0 +1,68 @@
+package serviceapps
+
+import (
+	"net/http"
+
+	"sentinel/internal/web"
+)
+
+// Handlers serves the admin API for service apps (api.md section 3).
+type Handlers struct{ Store *Store }
+
+// List serves GET /admin/service-apps.
+func (h Handlers) List(r *http.Request) (int, any, error) {
+	apps, err := h.Store.List(r.Context())
+	return 200, apps, err
+}
+
+// Create serves POST /admin/service-apps.
+func (h Handlers) Create(r *http.Request) (int, any, error) {
+	var in CreateInput
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	app, key, err := h.Store.Create(r.Context(), in)
+	return 201, struct {
+		App
+		APIKey string `json:"api_key"`
+	}{app, key}, err
+}
+
+// Get serves GET /admin/service-apps/{id}.
+func (h Handlers) Get(r *http.Request) (int, any, error) {
+	app, err := h.Store.Get(r.Context(), r.PathValue("id"))
+	return 200, app, err
+}
+
+// Update serves PATCH /admin/service-apps/{id}.
+func (h Handlers) Update(r *http.Request) (int, any, error) {
+	var p Patch
+	if err := web.Decode(r, &p); err != nil {
+		return 0, nil, err
+	}
+	app, err := h.Store.Update(r.Context(), r.PathValue("id"), p)
+	return 200, app, err
+}
+
+// Rotate serves POST /admin/service-apps/{id}/rotate-key.
+func (h Handlers) Rotate(r *http.Request) (int, any, error) {
+	var in struct {
+		GracePeriodSeconds int `json:"grace_period_seconds"`
+	}
+	if err := web.DecodeOptional(r, &in); err != nil {
+		return 0, nil, err
+	}
+	out, err := h.Store.Rotate(r.Context(), r.PathValue("id"), in.GracePeriodSeconds)
+	return 200, out, err
+}
+
+// RevokePrevious serves POST /admin/service-apps/{id}/revoke-previous-key.
+func (h Handlers) RevokePrevious(r *http.Request) (int, any, error) {
+	app, err := h.Store.RevokePrevious(r.Context(), r.PathValue("id"))
+	return 200, app, err
+}
+
+// Delete serves DELETE /admin/service-apps/{id}.
+func (h Handlers) Delete(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.Delete(r.Context(), r.PathValue("id"))
+}
