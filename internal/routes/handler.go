@@ -17,6 +17,18 @@ func Handler(fn Function, d *app.Deps) http.Handler {
 	return web.Middleware(rt)
 }
 
+// Unrouted answers a request no route serves: a JSON 405 with Allow when
+// the path exists with other methods, else a JSON 404 — what the functions'
+// own routers answer, so API Gateway's and the local gateway's misses look
+// the same as a function's.
+func Unrouted(w http.ResponseWriter, r *http.Request) {
+	rt := &web.Router{}
+	for _, route := range Table {
+		rt.Handle(route.Method, route.Path, nil)
+	}
+	web.Middleware(rt).ServeHTTP(w, r)
+}
+
 // Match finds the route serving a method and path, for the local gateway.
 // found reports whether any route has the path (so a miss is a 405, not 404).
 func Match(method, path string) (route Route, params map[string]string, found, ok bool) {

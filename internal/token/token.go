@@ -183,7 +183,6 @@ func (r *Ring) Verify(raw string, now time.Time, audiences ...string) (*Claims, 
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuer(r.Issuer),
 		jwt.WithTimeFunc(func() time.Time { return now }),
-		jwt.WithLeeway(30*time.Second),
 	)
 	if err != nil {
 		for _, known := range []error{ErrAlg, ErrKid} {
@@ -248,4 +247,16 @@ func (r *Ring) JWKS() JWKS {
 		})
 	}
 	return set
+}
+
+// Access returns the claims of a user access token (aud sentinel:access,
+// type access) for a membership.
+func Access(userID, workspaceID, workspaceSlug, role string, groups []string) Claims {
+	if groups == nil {
+		groups = []string{}
+	}
+	return Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: userID, Audience: jwt.ClaimStrings{AudAccess}},
+		Type:             "access", WID: workspaceID, WSlug: workspaceSlug, WRole: role, Groups: groups,
+	}
 }
