@@ -81,7 +81,9 @@ type API struct {
 func New(t testing.TB) *API {
 	t.Helper()
 	env := dynamotest.New(t)
-	clock := &Clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	// In the future, so that DynamoDB Local (which expires TTL items by the
+	// wall clock) never deletes an item the test still reads.
+	clock := &Clock{t: time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC)}
 	cfg := config.Config{Stage: "local", Issuer: Issuer, PasswordCost: bcrypt.MinCost, Version: "test"}
 	deps := app.New(cfg, env.Client, env.Names, Ring(t))
 	deps.Now = clock.Now

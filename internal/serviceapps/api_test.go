@@ -194,7 +194,7 @@ func TestKeyLifecycle(t *testing.T) {
 	}
 	rot := res.Map(t)
 	key2 := rot["api_key"].(string)
-	if rot["previous_key_expires_at"] != "2026-11-27T13:00:00.000Z" || len(rot["keys"].([]any)) != 2 || rot["key_prefix"] != key2[:12] {
+	if rot["previous_key_expires_at"] != "2030-01-15T13:00:00.000Z" || len(rot["keys"].([]any)) != 2 || rot["key_prefix"] != key2[:12] {
 		t.Errorf("rotate answer = %v", rot)
 	}
 	api.Clock.Advance(authtier.CacheTTL)
@@ -203,7 +203,7 @@ func TestKeyLifecycle(t *testing.T) {
 			t.Errorf("during grace: %s... got %d", k[:12], res.Status)
 		}
 	}
-	if got := whoami(api, key).Map(t)["key_expires_at"]; got != "2026-11-27T13:00:00.000Z" {
+	if got := whoami(api, key).Map(t)["key_expires_at"]; got != "2030-01-15T13:00:00.000Z" {
 		t.Errorf("old key's key_expires_at = %v", got)
 	}
 	api.Clock.Advance(time.Hour)
@@ -300,7 +300,7 @@ func TestKeyTierCost(t *testing.T) {
 	step("cache expired, used this minute", map[string]int{"Query": 1})
 	api.Clock.Advance(time.Minute)
 	step("a minute later", map[string]int{"Query": 1, "UpdateItem": 1})
-	if got := admin.Do("GET", "/admin/service-apps", nil).Body; !strings.Contains(string(got), `"last_used_at":"2026-11-27T12:01:05.000Z"`) {
+	if got := admin.Do("GET", "/admin/service-apps", nil).Body; !strings.Contains(string(got), `"last_used_at":"2030-01-15T12:01:05.000Z"`) {
 		t.Errorf("last_used_at not recorded: %s", got)
 	}
 

@@ -1,0 +1,145 @@
+package adminauth_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"sentinel/internal/apitest"
+)
+
+func login(api *apitest.API, email, password string, header map[string]string) *apitest.Response {
+	h := map[string]string{"X-Requested-With": "XMLHttpRequest"}
+	for k, v := range header {
+		h[k] = v
+	}
+	return api.Do(apitest.Request{Method: "POST", Path: "/admin/auth/login", Body: map[string]string{"email": email, "password": password}, Header: h})
+}
+
+func TestLoginCookieMeLogout(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil)
+	cookies := (&http.Response{Header: res.Header}).Cookies()
+	if len(cookies) != 1 {
+		t.Fatalf("cookies = %v", cookies)
+	}
+	c := cookies[0]
+	if c.Name != "admin_token" || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/admin" || c.MaxAge != 3600 {
+		t.Errorf("cookie = %+v", c)
+	}
+	if c.Secure {
+		t.Error("local stage cookie should not be Secure (http://localhost)")
+	}
+	if me := admin.Do("GET", "/admin/auth/me", nil); me.Status != 200 || me.Map(t)["email"] != apitest.AdminEmail {
+		t.Errorf("me = %d %s", me.Status, me.Body)
+	}
+	// Writes need X-Requested-With.
+	res = api.Do(apitest.Request{Method: "POST", Path: "/admin/service-apps", Body: map[string]string{"name": "x", "service_name": "xy"},
+		Header: map[string]string{"Cookie": "admin_token=" + admin.Cookie}})
+	if res.Status != 403 {
+		t.Errorf("write without X-Requested-With: %d", res.Status)
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, map[string]string{"X-Requested-With": ""}); res.Status != 403 {
+		t.Errorf("login without X-Requested-With: %d", res.Status)
+	}
+	// No cookie, a forged cookie.
+	if res := api.Do(apitest.Request{Method: "GET", Path: "/admin/auth/me"}); res.Status != 401 {
+		t.Errorf("me without cookie: %d", res.Status)
+	}
+	if res := api.Do(apitest.Request{Method: "GET", Path: "/admin/auth/me", Header: map[string]string{"Cookie": "admin_token=" + api.UserToken("u", "w", "owner")}}); res.Status != 401 {
+		t.Errorf("me with a user token as cookie: %d", res.Status)
+	}
+	// Logout revokes the token id.
+	if res := admin.Do("POST", "/admin/auth/logout", nil); res.Status != 200 || !strings.Contains(res.Header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Errorf("logout = %d %v", res.Status, res.Header)
+	}
+	if res := admin.Do("GET", "/admin/auth/me", nil); res.Status != 401 {
+		t.Errorf("me after logout: %d", res.Status)
+	}
+}
+
+func TestSessionLastsAtMostAnHour(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	api.Clock.Advance(59 * time.Minute)
+	if res := admin.Do("GET", "/admin/auth/me", nil); res.Status != 200 {
+		t.Errorf("after 59 min: %d", res.Status)
+	}
+	api.Clock.Advance(time.Minute)
+	if res := admin.Do("GET", "/admin/auth/me", nil); res.Status != 401 {
+		t.Errorf("after 60 min: %d", res.Status)
+	}
+}
+
+func TestEmailLockout(t *testing.T) {
+	api := apitest.New(t)
+	api.SignIn()
+	for _, email := range []string{apitest.AdminEmail, "nobody@example.com"} {
+		for i := range 5 {
+			res := login(api, email, "wrong password", nil)
+			if res.Status != 401 || res.Detail(t) != "Invalid email or password" {
+				t.Fatalf("%s failure %d: %d %s", email, i+1, res.Status, res.Body)
+			}
+			api.Clock.Advance(time.Minute)
+		}
+		// Locked, even with the right password, until the window passes.
+		res := login(api, email, apitest.AdminPassword, nil)
+		if res.Status != 429 || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("%s sixth attempt: %d %s", email, res.Status, res.Body)
+		}
+		if ra := res.Header.Get("Retry-After"); ra != "601" {
+			t.Errorf("Retry-After = %s, want 601 (the 15-minute window opened 5 minutes ago)", ra)
+		}
+		api.Clock.Advance(10 * time.Minute)
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 200 {
+		t.Errorf("after the window: %d %s", res.Status, res.Body)
+	}
+}
+
+// One client IP may fail at most 20 times a minute, whatever emails it
+// tries and whatever X-Forwarded-For claims.
+func TestIPLimitIgnoresForwardedFor(t *testing.T) {
+	api := apitest.New(t)
+	api.SignIn()
+	for i := range 20 {
+		res := login(api, fmt.Sprintf("u%d@example.com", i), "x", map[string]string{"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", i)})
+		if res.Status != 401 {
+			t.Fatalf("failure %d: %d", i+1, res.Status)
+		}
+	}
+	res := login(api, apitest.AdminEmail, apitest.AdminPassword, map[string]string{"X-Forwarded-For": "198.51.100.7"})
+	if res.Status != 429 {
+		t.Errorf("21st attempt from the same source IP: %d, want 429", res.Status)
+	}
+	api.RemoteAddr = "198.51.100.7:1000"
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 200 {
+		t.Errorf("another source IP: %d", res.Status)
+	}
+	api.RemoteAddr = "192.0.2.10:4242"
+	api.Clock.Advance(time.Minute)
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 200 {
+		t.Errorf("a minute later: %d", res.Status)
+	}
+}
+
+func TestLoginActivityHasNoSecrets(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	login(api, apitest.AdminEmail, "hunter2-wrong", nil)
+	res := admin.Do("GET", "/admin/activity?action=admin.login_failed", nil)
+	var page struct{ Items []map[string]any }
+	res.JSON(t, &page)
+	if len(page.Items) != 1 || page.Items[0]["target_id"] != apitest.AdminEmail {
+		t.Fatalf("login_failed entries = %s", res.Body)
+	}
+	all := string(admin.Do("GET", "/admin/activity", nil).Body)
+	for _, secret := range []string{"hunter2-wrong", apitest.AdminPassword, admin.Cookie} {
+		if strings.Contains(all, secret) {
+			t.Errorf("activity log contains a secret %q", secret)
+		}
+	}
+}
