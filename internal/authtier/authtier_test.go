@@ -1,0 +1,199 @@
+package authtier_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"sentinel/internal/apitest"
+	"sentinel/internal/authtier"
+	"sentinel/internal/identity"
+	"sentinel/internal/token"
+	"sentinel/internal/web"
+)
+
+// testRoutes serves the dual and origin tiers through test routes (their
+// public endpoints arrive with later issues).
+func testRoutes(api *apitest.API) http.Handler {
+	echo := web.Func(func(r *http.Request) (int, any, error) {
+		s, _ := identity.ServiceFrom(r.Context())
+		out := map[string]any{"service": s.ServiceName, "via_origin": s.ViaOrigin}
+		if u, ok := identity.UserFrom(r.Context()); ok {
+			out["user"], out["wid"], out["role"], out["groups"] = u.ID, u.WorkspaceID, u.Role, u.Groups
+		}
+		if scope := r.URL.Query().Get("scope"); scope != "" {
+			if err := authtier.RequireScope(r.Context(), scope); err != nil {
+				return 0, nil, err
+			}
+		}
+		return 200, out, nil
+	})
+	rt := &web.Router{}
+	rt.Handle("GET", "/dual", api.Deps.Auth.Dual(echo))
+	rt.Handle("GET", "/origin", api.Deps.Auth.KeyOrOrigin(echo))
+	return web.Middleware(rt)
+}
+
+func call(h http.Handler, path string, header map[string]string) *apitest.Response {
+	r := httptest.NewRequest("GET", path, nil)
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return &apitest.Response{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+}
+
+func TestDualTier(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("docu-store")
+	_, otherKey := admin.CreateApp("billing")
+	h := testRoutes(api)
+	user := api.UserToken("u1", "w1", "editor", "g1")
+	authz := func(svc string) string {
+		c := token.Access("u1", "w1", "acme", "viewer", nil)
+		c.Audience, c.Type, c.Svc = []string{token.AudAuthz}, "authz", svc
+		tok, err := api.Deps.Keys.Sign(c, api.Clock.Now(), 5*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	cases := []struct {
+		name       string
+		header     map[string]string
+		wantStatus int
+		wantDetail string
+	}{
+		{"key and access token", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + user}, 200, ""},
+		{"authz token for this service", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + authz("docu-store")}, 200, ""},
+		{"authz token replayed by another service", map[string]string{"X-Service-Key": otherKey, "Authorization": "Bearer " + authz("docu-store")}, 401, "Invalid user token: issued for another service"},
+		{"no token", map[string]string{"X-Service-Key": key}, 401, "Missing bearer token"},
+		{"token without key", map[string]string{"Authorization": "Bearer " + user}, 401, "Invalid or missing service API key"},
+		{"origin instead of key", map[string]string{"Origin": "http://localhost:3000", "Authorization": "Bearer " + user}, 401, "Invalid or missing service API key"},
+		{"bad token", map[string]string{"X-Service-Key": key, "Authorization": "Bearer x.y.z"}, 401, "Invalid user token: malformed token"},
+		{"basic auth", map[string]string{"X-Service-Key": key, "Authorization": "Basic dXNlcjpwYXNz"}, 401, "Missing bearer token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := call(h, "/dual", tc.header)
+			if res.Status != tc.wantStatus || (tc.wantDetail != "" && res.Detail(t) != tc.wantDetail) {
+				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tc.wantStatus, tc.wantDetail)
+			}
+		})
+	}
+	res := call(h, "/dual", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + user})
+	if m := res.Map(t); m["user"] != "u1" || m["wid"] != "w1" || m["role"] != "editor" || m["service"] != "docu-store" {
+		t.Errorf("identity = %v", m)
+	}
+	// Scope: a body naming another service is refused.
+	res = call(h, "/dual?scope=billing", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + user})
+	if res.Status != 403 || res.Detail(t) != "Service key is not authorized for service 'billing'" {
+		t.Errorf("scope: got %d %s", res.Status, res.Body)
+	}
+}
+
+func TestOriginTierAndKeyBeatsOrigin(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	id, key := admin.CreateApp("docu-store", "http://localhost:3000")
+	_, otherKey := admin.CreateApp("billing")
+	h := testRoutes(api)
+	cases := []struct {
+		name        string
+		header      map[string]string
+		wantStatus  int
+		wantService string
+		wantOrigin  bool
+	}{
+		{"allowed origin", map[string]string{"Origin": "http://localhost:3000"}, 200, "docu-store", true},
+		{"trailing slash is another origin", map[string]string{"Origin": "http://localhost:3000/"}, 401, "", false},
+		{"other port", map[string]string{"Origin": "http://localhost:3001"}, 401, "", false},
+		{"null origin", map[string]string{"Origin": "null"}, 401, "", false},
+		{"no origin", nil, 401, "", false},
+		{"key beats origin", map[string]string{"Origin": "http://localhost:3000", "X-Service-Key": otherKey}, 200, "billing", false},
+		{"invalid key beats a good origin", map[string]string{"Origin": "http://localhost:3000", "X-Service-Key": "sk_test_bad"}, 401, "", false},
+		{"empty key header still decides", map[string]string{"Origin": "http://localhost:3000", "X-Service-Key": ""}, 401, "", false},
+		{"key alone", map[string]string{"X-Service-Key": key}, 200, "docu-store", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/origin", nil)
+			for k, v := range tc.header {
+				r.Header[http.CanonicalHeaderKey(k)] = []string{v}
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tc.wantStatus {
+				t.Fatalf("got %d %s, want %d", w.Code, w.Body, tc.wantStatus)
+			}
+			if tc.wantStatus == 200 {
+				body := w.Body.String()
+				if !strings.Contains(body, `"service":"`+tc.wantService+`"`) || strings.Contains(body, `"via_origin":true`) != tc.wantOrigin {
+					t.Errorf("body = %s", body)
+				}
+			}
+		})
+	}
+	// Deactivating the app stops its origin within the cache bound.
+	admin.Do("PATCH", "/admin/service-apps/"+id, map[string]any{"is_active": false})
+	api.Clock.Advance(authtier.CacheTTL)
+	if res := call(h, "/origin", map[string]string{"Origin": "http://localhost:3000"}); res.Status != 401 {
+		t.Errorf("origin of a deactivated app: %d", res.Status)
+	}
+}
+
+type inactiveUsers map[string]bool
+
+func (u inactiveUsers) Active(_ context.Context, id string) (bool, error) { return !u[id], nil }
+
+// A deactivated user's tokens are refused (the directory supplies Users).
+func TestDeactivatedUserRefused(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("docu-store")
+	api.Deps.Auth = authtier.New(api.Deps.Apps, api.Deps.Keys, inactiveUsers{"gone": true}, api.Clock.Now)
+	h := testRoutes(api)
+	res := call(h, "/dual", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + api.UserToken("gone", "w1", "owner")})
+	if res.Status != 401 || res.Detail(t) != "Invalid user token: user is deactivated" {
+		t.Errorf("got %d %s", res.Status, res.Body)
+	}
+}
+
+// BenchmarkKeyTier measures the service-key middleware on a warm cache
+// (the common case: zero DynamoDB calls).
+func BenchmarkKeyTier(b *testing.B) {
+	api := apitest.New(b)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("bench")
+	h := api.Deps.Auth.KeyOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	r := httptest.NewRequest("GET", "/service/whoami", nil)
+	r.Header.Set("X-Service-Key", key)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+}
+
+// BenchmarkDualTier adds user-token verification (RS256, 3072-bit).
+func BenchmarkDualTier(b *testing.B) {
+	api := apitest.New(b)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("bench")
+	h := api.Deps.Auth.Dual(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	r := httptest.NewRequest("GET", "/dual", nil)
+	r.Header.Set("X-Service-Key", key)
+	r.Header.Set("Authorization", "Bearer "+api.UserToken("u1", "w1", "viewer"))
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+}
