@@ -85,7 +85,10 @@ func ParsePEM(data []byte, issuer string) (*Ring, error) {
 		}
 		keys = append(keys, NewKey(rk))
 	}
-	if len(keys) == 0 || len(keys) > 2 {
+	if len(keys) == 0 {
+		return nil, ErrNoKeys
+	}
+	if len(keys) > 2 {
 		return nil, fmt.Errorf("signing key bundle holds %d keys, want 1 or 2", len(keys))
 	}
 	r := &Ring{Current: keys[0], Issuer: issuer}
@@ -143,6 +146,10 @@ func (r *Ring) Sign(c Claims, now time.Time, ttl time.Duration) (string, error) 
 	t.Header["kid"] = r.Current.ID
 	return t.SignedString(r.Current.Private)
 }
+
+// ErrNoKeys is returned for a key bundle holding no key (a new stack's
+// secret before the first `sentinel signing-key rotate`).
+var ErrNoKeys = errors.New("signing key bundle holds no key")
 
 // Verification failures, each a short reason for a 401.
 var (

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"sentinel/internal/app"
+	"sentinel/internal/config"
+	"sentinel/internal/devstack"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/token"
+)
+
+func init() {
+	register(command{name: "admin", usage: "admin create --email E [--password P]: create an admin (or reset its password) in the local or deployed tables", run: adminCmd})
+	register(command{name: "dev-token", usage: "dev-token --user ID --workspace ID [--role R] [--groups a,b]: print a user access token signed with the local dev key", run: devTokenCmd})
+	register(command{name: "signing-key", usage: "signing-key rotate [--secret-id ARN]: add a new signing key, keeping the current one as previous", run: signingKeyCmd})
+}
+
+// target is where an operator command writes: the deployed tables named by
+// SENTINEL_TABLE_* (with the operator's AWS credentials), else the running
+// local stack's DynamoDB Local.
+func target(ctx context.Context, tables ...dynamo.Table) (*app.Deps, error) {
+	if os.Getenv(tables[0].EnvVar()) != "" {
+		return app.Load(ctx, tables, false)
+	}
+	local, err := devstack.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", local.DynamoDBPort)
+	client := dynamo.LocalClient(endpoint)
+	if _, err := client.ListTables(ctx, nil); err != nil {
+		return nil, fmt.Errorf("the local stack's DynamoDB Local does not answer on %s: start `make dev` first (or set %s to write to deployed tables)", endpoint, tables[0].EnvVar())
+	}
+	cfg, err := config.FromEnv(false)
+	if err != nil {
+		return nil, err
+	}
+	return app.New(cfg, client, dynamo.LocalNames(devstack.TablePrefix), nil), nil
+}
+
+func adminCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: sentinel admin create --email E [--password P] (the password is read from stdin when omitted)")
+	}
+	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
+	email := fs.String("email", "", "admin email")
+	password := fs.String("password", "", "password (at least 12 characters); read from stdin when omitted")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("--email is required")
+	}
+	if *password == "" {
+		fmt.Fprint(os.Stderr, "Password: ")
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("read password: %w", err)
+		}
+		*password = strings.TrimRight(line, "\r\n")
+	}
+	d, err := target(ctx, dynamo.Admins, dynamo.Activity)
+	if err != nil {
+		return err
+	}
+	created, err := d.Admins.Ensure(ctx, *email, *password)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Printf("Created admin %s\n", *email)
+	} else {
+		fmt.Printf("Admin %s exists: password reset\n", *email)
+	}
+	return nil
+}
+
+// localRing is the local stack's key ring and issuer.
+func localRing() (*token.Ring, error) {
+	local, err := devstack.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return token.LoadFile(filepath.Join(local.StateDir, "signing-keys.pem"), fmt.Sprintf("http://localhost:%d", local.APIPort))
+}
+
+func devTokenCmd(_ context.Context, args []string) error {
+	fs := flag.NewFlagSet("dev-token", flag.ContinueOnError)
+	user := fs.String("user", "", "user id (the token's sub)")
+	workspace := fs.String("workspace", "", "workspace id (the token's wid)")
+	slug := fs.String("slug", "", "workspace slug (wslug)")
+	role := fs.String("role", "viewer", "workspace role: owner, admin, editor or viewer")
+	groups := fs.String("groups", "", "comma-separated group ids")
+	ttl := fs.Duration("ttl", time.Hour, "lifetime")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *user == "" || *workspace == "" {
+		return errors.New("--user and --workspace are required")
+	}
+	switch *role {
+	case "owner", "admin", "editor", "viewer":
+	default:
+		return fmt.Errorf("--role must be owner, admin, editor or viewer")
+	}
+	var gs []string
+	if *groups != "" {
+		gs = strings.Split(*groups, ",")
+	}
+	ring, err := localRing()
+	if err != nil {
+		return err
+	}
+	tok, err := ring.Sign(token.Access(*user, *workspace, *slug, *role, gs), time.Now(), *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tok)
+	return nil
+}
+
+func signingKeyCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return errors.New("usage: sentinel signing-key rotate [--secret-id ARN]")
+	}
+	fs := flag.NewFlagSet("signing-key rotate", flag.ContinueOnError)
+	secretID := fs.String("secret-id", "", "Secrets Manager secret of a deployed stack (omit for the local stack)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	next, err := token.GenerateKey()
+	if err != nil {
+		return err
+	}
+	if *secretID == "" {
+		local, err := devstack.FromEnv()
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(local.StateDir, "signing-keys.pem")
+		ring, err := token.LoadFile(path, "")
+		if err != nil {
+			return err
+		}
+		if err := token.SaveFile(path, ring.Rotated(next)); err != nil {
+			return err
+		}
+		fmt.Printf("New signing key %s in %s (restart `make dev` to use it)\n", next.ID, path)
+		return nil
+	}
+	sm, err := token.NewSecretsClient(ctx)
+	if err != nil {
+		return err
+	}
+	ring, err := token.LoadSecret(ctx, sm, *secretID, "")
+	switch {
+	case errors.Is(err, token.ErrNoKeys):
+		ring = &token.Ring{Current: next} // a new stack's secret: the first key
+	case err != nil:
+		return err
+	default:
+		ring = ring.Rotated(next)
+	}
+	if err := token.SaveSecret(ctx, sm, *secretID, ring); err != nil {
+		return err
+	}
+	fmt.Printf("New signing key %s stored; functions pick it up on their next cold start\n", next.ID)
+	return nil
+}
