@@ -30,11 +30,17 @@ test: tools fmt-check vet test-go
 test-go:
 	./scripts/with-dynamodb.sh go test -count=1 ./...
 
-## dev: the local stack (API :9003, admin site :9004, DynamoDB Local :8000)
+## dev: the local stack (API :9003, admin site :9004, DynamoDB Local :8000) until Ctrl-C.
+## exec: the command replaces the recipe's shell, so Ctrl-C reaches it directly.
 dev: tools
 	go build -o .local/bin/sentinel ./cmd/sentinel
 	exec .local/bin/sentinel dev
 
-## dev-reset: forget local data, the dev signing key and the admin account
+## dev-reset: forget local data (tables, the admin account) and the dev signing key;
+## keeps .local/cache (the DynamoDB Local install). Refused while make dev runs.
 dev-reset:
-	rm -rf .local/data .local/signing-keys.pem .local/admin.txt
+	@d="$${SENTINEL_LOCAL_DIR:-.local}"; \
+	  if [ -d "$$d" ] && command -v pgrep >/dev/null && pgrep -f -- "-dbPath $$(cd "$$d" && pwd)/data/dynamodb" >/dev/null; then \
+	    echo "make dev is running on $$d: stop it (Ctrl-C) first"; exit 1; fi; \
+	  rm -rf "$$d/data" "$$d/signing-keys.pem" "$$d/signing-keys.pem.tmp"; \
+	  echo "Removed $$d/data and $$d/signing-keys.pem; the next make dev starts fresh."

@@ -1,0 +1,348 @@
+// Package devstack runs the whole system on one machine (`make dev`):
+// DynamoDB Local with the tables the CDK stack defines, the local API
+// Gateway serving every function, the admin site with /admin/* proxied to
+// the API, the dev signing key and the first admin account.
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"sentinel/internal/ddblocal"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/gateway"
+	"sentinel/internal/token"
+)
+
+// TablePrefix names the local tables (sentinel-local-ServiceApps, ...).
+const TablePrefix = "sentinel-local-"
+
+// Config is the local stack's settings.
+type Config struct {
+	// Root is the repository root (admin-web/dist is served from it).
+	Root string
+	// StateDir holds everything the stack keeps: data/dynamodb and the
+	// dev signing key. $SENTINEL_LOCAL_DIR, default <Root>/.local.
+	StateDir string
+	// DynamoDBDir is the DynamoDB Local install.
+	DynamoDBDir string
+	// Ports: $SENTINEL_API_PORT (9003), $SENTINEL_ADMIN_PORT (9004),
+	// $SENTINEL_DYNAMODB_PORT (8000).
+	APIPort, AdminPort, DynamoDBPort int
+	// AdminEmail and AdminPassword ($SENTINEL_ADMIN_EMAIL,
+	// $SENTINEL_ADMIN_PASSWORD) name an admin to create or reset at start.
+	AdminEmail, AdminPassword string
+	// Admins builds the admin service once the functions' environment is
+	// set (nil: the app's own, see admins.go).
+	Admins func(context.Context) (Admins, error)
+	// Out receives the banner (nil: os.Stdout); Log the servers' logs.
+	Out io.Writer
+	Log *slog.Logger
+}
+
+// FromEnv reads the configuration from the environment, with the
+// repository root found above the working directory.
+func FromEnv() (Config, error) {
+	root, err := findRoot()
+	if err != nil {
+		return Config{}, err
+	}
+	c := Config{
+		Root:          root,
+		StateDir:      os.Getenv("SENTINEL_LOCAL_DIR"),
+		AdminEmail:    os.Getenv("SENTINEL_ADMIN_EMAIL"),
+		AdminPassword: os.Getenv("SENTINEL_ADMIN_PASSWORD"),
+	}
+	if c.StateDir == "" {
+		c.StateDir = filepath.Join(root, ".local")
+	}
+	if c.StateDir, err = filepath.Abs(c.StateDir); err != nil {
+		return Config{}, err
+	}
+	var problems []string
+	for _, p := range []struct {
+		env  string
+		def  int
+		into *int
+	}{{"SENTINEL_API_PORT", 9003, &c.APIPort}, {"SENTINEL_ADMIN_PORT", 9004, &c.AdminPort}, {"SENTINEL_DYNAMODB_PORT", 8000, &c.DynamoDBPort}} {
+		*p.into = p.def
+		if v := os.Getenv(p.env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 65535 {
+				problems = append(problems, p.env+" must be a port number (1-65535)")
+				continue
+			}
+			*p.into = n
+		}
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		problems = append(problems, "set both SENTINEL_ADMIN_EMAIL and SENTINEL_ADMIN_PASSWORD, or neither")
+	}
+	if len(problems) > 0 {
+		return Config{}, errors.New(strings.Join(problems, "; "))
+	}
+	if c.DynamoDBDir, err = ddblocal.FindDir(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// findRoot is the first directory above the working directory whose go.mod
+// is the sentinel module (infra/ has a go.mod of its own).
+func findRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.HasPrefix(string(data), "module sentinel\n") {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("run from inside the sentinel repository (no sentinel go.mod above %s)", wd)
+		}
+	}
+}
+
+// Paths under the state directory.
+func (c Config) dataDir() string        { return filepath.Join(c.StateDir, "data", "dynamodb") }
+func (c Config) signingKeyFile() string { return filepath.Join(c.StateDir, "signing-keys.pem") }
+func (c Config) distDir() string        { return filepath.Join(c.Root, "admin-web", "dist") }
+
+// Stack is a running local stack.
+type Stack struct {
+	cfg      Config
+	ddb      *ddblocal.Process
+	api      *http.Server
+	admin    *http.Server
+	errc     chan error
+	log      *slog.Logger
+	APIURL   string // http://localhost:<api port>
+	AdminURL string // http://localhost:<admin port>
+	// Endpoint is DynamoDB Local's.
+	Endpoint string
+	// Admin is what the first-admin step did, for the banner.
+	Admin AdminResult
+	// NewKey reports that the dev signing key was created by this start.
+	NewKey bool
+}
+
+// portError names the variable that moves a busy port.
+func portError(what string, port int, env string, err error) error {
+	return fmt.Errorf("%s port %d is not available (%v): set %s to a free port", what, port, err, env)
+}
+
+// Start brings the stack up. On error everything already started is
+// stopped again.
+func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
+	s := &Stack{cfg: cfg, errc: make(chan error, 2), log: cfg.Log}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	defer func() {
+		if err != nil {
+			s.Stop(context.Background())
+		}
+	}()
+	if err := checkDistinct(cfg); err != nil {
+		return nil, err
+	}
+	// Claim the HTTP ports first: a busy port fails fast, before Java starts.
+	apiLn, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", cfg.APIPort))
+	if err != nil {
+		return nil, portError("API", cfg.APIPort, "SENTINEL_API_PORT", err)
+	}
+	adminLn, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", cfg.AdminPort))
+	if err != nil {
+		apiLn.Close()
+		return nil, portError("admin site", cfg.AdminPort, "SENTINEL_ADMIN_PORT", err)
+	}
+	closeLns := func() { apiLn.Close(); adminLn.Close() }
+	// DynamoDB Local listens on every interface; probe the same.
+	probe, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.DynamoDBPort))
+	if err != nil {
+		closeLns()
+		return nil, portError("DynamoDB Local", cfg.DynamoDBPort, "SENTINEL_DYNAMODB_PORT", err)
+	}
+	probe.Close()
+
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		closeLns()
+		return nil, err
+	}
+	s.ddb, err = ddblocal.Start(ctx, cfg.DynamoDBDir, cfg.DynamoDBPort, cfg.dataDir())
+	if err != nil {
+		closeLns()
+		return nil, fmt.Errorf("%w (if the port is the problem, set SENTINEL_DYNAMODB_PORT)", err)
+	}
+	s.Endpoint = s.ddb.Endpoint
+	names := dynamo.LocalNames(TablePrefix)
+	if err := dynamo.CreateTables(ctx, dynamo.LocalClient(s.Endpoint), names); err != nil {
+		closeLns()
+		return nil, err
+	}
+
+	s.APIURL = fmt.Sprintf("http://localhost:%d", cfg.APIPort)
+	s.AdminURL = fmt.Sprintf("http://localhost:%d", cfg.AdminPort)
+	setEnv(s.Endpoint, names, s.APIURL, cfg.signingKeyFile())
+	_, statErr := os.Stat(cfg.signingKeyFile())
+	s.NewKey = errors.Is(statErr, os.ErrNotExist)
+	if _, err := token.LoadFile(cfg.signingKeyFile(), s.APIURL); err != nil {
+		closeLns()
+		return nil, fmt.Errorf("dev signing key %s: %w", cfg.signingKeyFile(), err)
+	}
+
+	gw := gateway.NewLocal()
+	gw.Log = s.log
+	s.api = newServer(gw)
+	apiURL, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", cfg.APIPort))
+	s.admin = newServer(AdminSite(cfg.distDir(), apiURL, s.log))
+	go s.serve(s.api, apiLn, "API")
+	go s.serve(s.admin, adminLn, "admin site")
+
+	build := cfg.Admins
+	if build == nil {
+		build = appAdmins
+	}
+	admins, err := build(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("admin service: %w", err)
+	}
+	if s.Admin, err = ensureAdmin(ctx, admins, cfg.AdminEmail, cfg.AdminPassword); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkDistinct refuses one port for two services.
+func checkDistinct(cfg Config) error {
+	if cfg.APIPort == cfg.AdminPort || cfg.APIPort == cfg.DynamoDBPort || cfg.AdminPort == cfg.DynamoDBPort {
+		return fmt.Errorf("SENTINEL_API_PORT (%d), SENTINEL_ADMIN_PORT (%d) and SENTINEL_DYNAMODB_PORT (%d) must differ",
+			cfg.APIPort, cfg.AdminPort, cfg.DynamoDBPort)
+	}
+	return nil
+}
+
+// setEnv is the environment the CDK stack gives functions, pointed at the
+// local tables, issuer and key file. SENTINEL_PASSWORD_COST is removed so
+// admin passwords get the production bcrypt cost here too.
+func setEnv(endpoint string, names dynamo.Names, issuer, keyFile string) {
+	os.Setenv("SENTINEL_STAGE", "local")
+	os.Setenv(dynamo.EndpointEnv, endpoint)
+	for _, t := range dynamo.All {
+		os.Setenv(t.EnvVar(), names.Name(t))
+	}
+	os.Setenv("SENTINEL_ISSUER", issuer)
+	os.Setenv("SENTINEL_SIGNING_KEY_FILE", keyFile)
+	os.Unsetenv("SENTINEL_SIGNING_KEY_SECRET")
+	os.Unsetenv("SENTINEL_PASSWORD_COST")
+}
+
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+}
+
+func (s *Stack) serve(srv *http.Server, ln net.Listener, what string) {
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		s.errc <- fmt.Errorf("%s server: %w", what, err)
+	}
+}
+
+// Err reports a server that stopped on its own.
+func (s *Stack) Err() <-chan error { return s.errc }
+
+// Stop shuts both HTTP servers down gracefully (in-flight requests finish,
+// within ctx) and then stops DynamoDB Local.
+func (s *Stack) Stop(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, srv := range []*http.Server{s.api, s.admin} {
+		if srv == nil {
+			continue
+		}
+		if err := srv.Shutdown(ctx); err != nil {
+			s.log.Warn("http shutdown", "err", err)
+			srv.Close()
+		}
+	}
+	s.ddb.Stop()
+}
+
+// Run starts the stack, prints the banner and serves until ctx is done
+// (Ctrl-C), then stops everything it started.
+func Run(ctx context.Context, cfg Config) error {
+	out := cfg.Out
+	if out == nil {
+		out = os.Stdout
+	}
+	fmt.Fprintln(out, "Starting the Sentinel local stack...")
+	s, err := Start(ctx, cfg)
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(out, "Interrupted while starting; whatever had started is stopped.")
+			return nil
+		}
+		return err
+	}
+	s.Banner(out)
+	select {
+	case <-ctx.Done():
+		err = nil
+	case err = <-s.Err():
+	}
+	fmt.Fprintln(out, "\nStopping: HTTP servers, then DynamoDB Local...")
+	s.Stop(context.Background())
+	fmt.Fprintln(out, "Stopped. Data kept in "+cfg.dataDir())
+	return err
+}
+
+// Banner prints where everything is and, on the first start, the admin
+// password (the only time it is ever shown).
+func (s *Stack) Banner(w io.Writer) {
+	cfg := s.cfg
+	b := &strings.Builder{}
+	line := func(k, v string) { fmt.Fprintf(b, "  %-13s %s\n", k, v) }
+	fmt.Fprintf(b, "\nSentinel local stack is up.\n\n")
+	line("API", s.APIURL+"    (try: curl "+s.APIURL+"/health)")
+	line("Admin site", s.AdminURL+"    (/admin/* is proxied to the API)")
+	line("DynamoDB", s.Endpoint+"    (DynamoDB Local, tables "+TablePrefix+"*)")
+	b.WriteString("\n")
+	line("Admin", s.Admin.Email)
+	switch {
+	case s.Admin.Password != "":
+		line("Password", s.Admin.Password)
+		b.WriteString("                This password is shown once, now: only its hash is stored.\n" +
+			"                To set another: SENTINEL_ADMIN_EMAIL=" + s.Admin.Email + " SENTINEL_ADMIN_PASSWORD=... make dev\n")
+	case s.Admin.FromEnv:
+		verb := "password reset from SENTINEL_ADMIN_PASSWORD"
+		if s.Admin.Created {
+			verb = "created with SENTINEL_ADMIN_PASSWORD"
+		}
+		line("Password", "("+verb+")")
+	default:
+		line("Password", "(printed on the first start; to reset it: SENTINEL_ADMIN_EMAIL="+s.Admin.Email+
+			" SENTINEL_ADMIN_PASSWORD=... make dev)")
+	}
+	b.WriteString("\n")
+	line("Data", cfg.dataDir()+"  (kept across restarts)")
+	key := cfg.signingKeyFile()
+	if s.NewKey {
+		key += "  (new dev key)"
+	}
+	line("Signing key", key)
+	line("Reset", "make dev-reset  (wipes the data and the signing key; keeps .local/cache)")
+	line("Stop", "Ctrl-C")
+	b.WriteString("\n")
+	_, _ = io.WriteString(w, b.String())
+}
