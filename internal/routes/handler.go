@@ -2,6 +2,7 @@ package routes
 
 import (
 	"net/http"
+	"sync"
 
 	"sentinel/internal/app"
 	"sentinel/internal/web"
@@ -21,13 +22,18 @@ func Handler(fn Function, d *app.Deps) http.Handler {
 // the path exists with other methods, else a JSON 404 — what the functions'
 // own routers answer, so API Gateway's and the local gateway's misses look
 // the same as a function's.
-func Unrouted(w http.ResponseWriter, r *http.Request) {
+func Unrouted(w http.ResponseWriter, r *http.Request) { unrouted().ServeHTTP(w, r) }
+
+// unrouted knows every route but serves none: Unrouted is only called for
+// requests that match no route and method, so the router only ever answers
+// 404 or 405.
+var unrouted = sync.OnceValue(func() http.Handler {
 	rt := &web.Router{}
 	for _, route := range Table {
 		rt.Handle(route.Method, route.Path, nil)
 	}
-	web.Middleware(rt).ServeHTTP(w, r)
-}
+	return web.Middleware(rt)
+})
 
 // Match finds the route serving a method and path, for the local gateway.
 // found reports whether any route has the path (so a miss is a 405, not 404).
