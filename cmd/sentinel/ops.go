@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -90,7 +89,7 @@ func localRing() (*token.Ring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return token.LoadFile(filepath.Join(local.StateDir, "signing-keys.pem"), fmt.Sprintf("http://localhost:%d", local.APIPort))
+	return token.LoadFile(local.SigningKeyFile(), local.APIURL())
 }
 
 func devTokenCmd(_ context.Context, args []string) error {
@@ -146,7 +145,7 @@ func signingKeyCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		path := filepath.Join(local.StateDir, "signing-keys.pem")
+		path := local.SigningKeyFile()
 		ring, err := token.LoadFile(path, "")
 		if err != nil {
 			return err

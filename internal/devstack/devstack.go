@@ -117,8 +117,12 @@ func findRoot() (string, error) {
 
 // Paths under the state directory.
 func (c Config) dataDir() string        { return filepath.Join(c.StateDir, "data", "dynamodb") }
-func (c Config) signingKeyFile() string { return filepath.Join(c.StateDir, "signing-keys.pem") }
+// SigningKeyFile is the dev signing key ring.
+func (c Config) SigningKeyFile() string { return filepath.Join(c.StateDir, "signing-keys.pem") }
 func (c Config) distDir() string        { return filepath.Join(c.Root, "admin-web", "dist") }
+
+// APIURL is the local API's address, also the local tokens' issuer.
+func (c Config) APIURL() string { return fmt.Sprintf("http://localhost:%d", c.APIPort) }
 
 // Stack is a running local stack.
 type Stack struct {
@@ -193,14 +197,14 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		return nil, err
 	}
 
-	s.APIURL = fmt.Sprintf("http://localhost:%d", cfg.APIPort)
+	s.APIURL = cfg.APIURL()
 	s.AdminURL = fmt.Sprintf("http://localhost:%d", cfg.AdminPort)
-	setEnv(s.Endpoint, names, s.APIURL, cfg.signingKeyFile())
-	_, statErr := os.Stat(cfg.signingKeyFile())
+	setEnv(s.Endpoint, names, s.APIURL, cfg.SigningKeyFile())
+	_, statErr := os.Stat(cfg.SigningKeyFile())
 	s.NewKey = errors.Is(statErr, os.ErrNotExist)
-	if _, err := token.LoadFile(cfg.signingKeyFile(), s.APIURL); err != nil {
+	if _, err := token.LoadFile(cfg.SigningKeyFile(), s.APIURL); err != nil {
 		closeLns()
-		return nil, fmt.Errorf("dev signing key %s: %w", cfg.signingKeyFile(), err)
+		return nil, fmt.Errorf("dev signing key %s: %w", cfg.SigningKeyFile(), err)
 	}
 
 	gw := gateway.NewLocal()
@@ -336,7 +340,7 @@ func (s *Stack) Banner(w io.Writer) {
 	}
 	b.WriteString("\n")
 	line("Data", cfg.dataDir()+"  (kept across restarts)")
-	key := cfg.signingKeyFile()
+	key := cfg.SigningKeyFile()
 	if s.NewKey {
 		key += "  (new dev key)"
 	}

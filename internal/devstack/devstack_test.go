@@ -208,9 +208,9 @@ func TestStack(t *testing.T) {
 	}
 	login(t)
 
-	keyBefore, err := os.ReadFile(cfg.signingKeyFile())
+	keyBefore, err := os.ReadFile(cfg.SigningKeyFile())
 	if err != nil || !s.NewKey {
-		t.Fatalf("signing key %s: %v (new %v)", cfg.signingKeyFile(), err, s.NewKey)
+		t.Fatalf("signing key %s: %v (new %v)", cfg.SigningKeyFile(), err, s.NewKey)
 	}
 	s.Stop(context.Background())
 	stopped = true
@@ -243,7 +243,7 @@ func TestStack(t *testing.T) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
 	}
-	keyAfter, _ := os.ReadFile(cfg.signingKeyFile())
+	keyAfter, _ := os.ReadFile(cfg.SigningKeyFile())
 	if !bytes.Equal(keyBefore, keyAfter) {
 		t.Error("the signing key changed across restarts")
 	}
