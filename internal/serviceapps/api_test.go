@@ -187,14 +187,16 @@ func TestKeyLifecycle(t *testing.T) {
 		t.Errorf("origin instead of key: got %d", res.Status)
 	}
 
-	// Rotation with a grace period: both keys work until it ends.
+	// Rotation with a grace period: both keys work until it ends. (The
+	// clock moves between changes so the activity log's order is certain.)
+	api.Clock.Advance(time.Second)
 	res = admin.Do("POST", "/admin/service-apps/"+id+"/rotate-key", map[string]any{"grace_period_seconds": 3600})
 	if res.Status != 200 {
 		t.Fatalf("rotate: %d %s", res.Status, res.Body)
 	}
 	rot := res.Map(t)
 	key2 := rot["api_key"].(string)
-	if rot["previous_key_expires_at"] != "2030-01-15T13:00:00.000Z" || len(rot["keys"].([]any)) != 2 || rot["key_prefix"] != key2[:12] {
+	if rot["previous_key_expires_at"] != "2030-01-15T13:00:01.000Z" || len(rot["keys"].([]any)) != 2 || rot["key_prefix"] != key2[:12] {
 		t.Errorf("rotate answer = %v", rot)
 	}
 	api.Clock.Advance(authtier.CacheTTL)
@@ -203,7 +205,7 @@ func TestKeyLifecycle(t *testing.T) {
 			t.Errorf("during grace: %s... got %d", k[:12], res.Status)
 		}
 	}
-	if got := whoami(api, key).Map(t)["key_expires_at"]; got != "2030-01-15T13:00:00.000Z" {
+	if got := whoami(api, key).Map(t)["key_expires_at"]; got != "2030-01-15T13:00:01.000Z" {
 		t.Errorf("old key's key_expires_at = %v", got)
 	}
 	api.Clock.Advance(time.Hour)
@@ -227,6 +229,7 @@ func TestKeyLifecycle(t *testing.T) {
 
 	// Ending a grace period early.
 	key4 := admin.Do("POST", "/admin/service-apps/"+id+"/rotate-key", map[string]any{"grace_period_seconds": 600}).Map(t)["api_key"].(string)
+	api.Clock.Advance(time.Second)
 	if res := admin.Do("POST", "/admin/service-apps/"+id+"/revoke-previous-key", nil); res.Status != 200 || len(res.Map(t)["keys"].([]any)) != 1 {
 		t.Fatalf("revoke previous: %d %s", res.Status, res.Body)
 	}
