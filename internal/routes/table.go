@@ -2,6 +2,7 @@ package routes
 
 import (
 	"net/http"
+	"slices"
 
 	"sentinel/internal/app"
 	"sentinel/internal/dynamo"
@@ -29,8 +30,12 @@ var (
 	adminAuth = []Access{Write(dynamo.Admins), Write(dynamo.Limits), Write(dynamo.Activity)}
 )
 
-// Table is every endpoint of the API.
-var Table = []Route{
+// Table is every endpoint of the API: the foundation's routes and each
+// area's, declared in the area's own file.
+var Table = slices.Concat(foundationRoutes, directoryRoutes, permissionRoutes, rbacRoutes, authzRoutes)
+
+// foundationRoutes: health, JWKS, whoami, admin auth, service apps, activity.
+var foundationRoutes = []Route{
 	{Method: "GET", Path: "/health", Function: "health", Tier: Public, Handler: h(func(d *app.Deps) web.Func {
 		return func(*http.Request) (int, any, error) {
 			return 200, map[string]string{"status": "ok", "version": d.Config.Version}, nil

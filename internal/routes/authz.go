@@ -1,0 +1,4 @@
+package routes
+
+// authzRoutes: authz mode (issue: authz mode).
+var authzRoutes []Route

@@ -1,0 +1,4 @@
+package routes
+
+// directoryRoutes: users, workspaces, memberships, groups (issue: directory).
+var directoryRoutes []Route

@@ -1,0 +1,4 @@
+package routes
+
+// permissionRoutes: resource ACLs (issue: permissions).
+var permissionRoutes []Route

@@ -1,0 +1,4 @@
+package routes
+
+// rbacRoutes: roles and service actions (issue: RBAC).
+var rbacRoutes []Route
