@@ -1,0 +1,52 @@
+// Package directory holds users, workspaces, memberships and groups
+// (api.md sections 6 and 8). This file is the contract other areas code
+// against: what they read of the directory, and how the directory tells
+// them that a workspace or a membership is gone.
+package directory
+
+import "context"
+
+// Roles a member can hold in a workspace.
+var Roles = []string{"owner", "admin", "editor", "viewer"}
+
+// User is a person known to Sentinel.
+type User struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	AvatarURL string `json:"avatar_url"`
+	IsActive  bool   `json:"is_active"`
+	CreatedAt string `json:"created_at"`
+}
+
+// Membership is a user's place in a workspace.
+type Membership struct {
+	WorkspaceID string
+	UserID      string
+	Role        string
+	// Groups are the ids of the user's groups in the workspace.
+	Groups   []string
+	JoinedAt string
+}
+
+// Reader is what other areas read of the directory. Each method costs a
+// bounded number of key reads (GetItem/BatchGetItem/one Query).
+type Reader interface {
+	// Membership returns a user's membership in a workspace (found false
+	// when the user is not a member).
+	Membership(ctx context.Context, workspaceID, userID string) (m Membership, found bool, err error)
+	// GroupInWorkspace reports whether a group exists and belongs to the workspace.
+	GroupInWorkspace(ctx context.Context, workspaceID, groupID string) (bool, error)
+	// Users returns the users with the given ids that exist, by id.
+	Users(ctx context.Context, ids []string) (map[string]User, error)
+}
+
+// Dependent is an area holding data that belongs to workspaces or to
+// members (RBAC roles and assignments, resource ACLs). The directory calls
+// it before removing a workspace or a membership, so a failure leaves the
+// directory unchanged and the admin can retry; purges are idempotent.
+type Dependent interface {
+	PurgeWorkspace(ctx context.Context, workspaceID string) error
+	PurgeMember(ctx context.Context, workspaceID, userID string) error
+	PurgeUser(ctx context.Context, userID string) error
+}
