@@ -48,5 +48,4 @@ type Reader interface {
 type Dependent interface {
 	PurgeWorkspace(ctx context.Context, workspaceID string) error
 	PurgeMember(ctx context.Context, workspaceID, userID string) error
-	PurgeUser(ctx context.Context, userID string) error
 }
