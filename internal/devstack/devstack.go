@@ -116,7 +116,8 @@ func findRoot() (string, error) {
 }
 
 // Paths under the state directory.
-func (c Config) dataDir() string        { return filepath.Join(c.StateDir, "data", "dynamodb") }
+func (c Config) dataDir() string { return filepath.Join(c.StateDir, "data", "dynamodb") }
+
 // SigningKeyFile is the dev signing key ring.
 func (c Config) SigningKeyFile() string { return filepath.Join(c.StateDir, "signing-keys.pem") }
 func (c Config) distDir() string        { return filepath.Join(c.Root, "admin-web", "dist") }
