@@ -122,7 +122,7 @@ func DecodeBytes(body []byte, v any) error {
 			if field == "" {
 				field = "body"
 			}
-			return apperr.Field(field, "must be a "+jsonKind(typeErr.Type.Kind().String()))
+			return apperr.Field(field, "must be "+jsonKind(typeErr.Type.Kind().String()))
 		}
 		return apperr.New(apperr.BadRequest, "Malformed JSON body")
 	}
@@ -132,15 +132,15 @@ func DecodeBytes(body []byte, v any) error {
 func jsonKind(goKind string) string {
 	switch {
 	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"), strings.HasPrefix(goKind, "float"):
-		return "number"
+		return "a number"
 	case goKind == "bool":
-		return "boolean"
+		return "a boolean"
 	case goKind == "slice", goKind == "array":
-		return "array"
+		return "an array"
 	case goKind == "struct", goKind == "map", goKind == "ptr":
-		return "object"
+		return "an object"
 	}
-	return goKind
+	return "a " + goKind
 }
 
 // Middleware wraps every function's router: a request id (API Gateway's,

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestRouter(t *testing.T) {
+	rt := &Router{}
+	hit := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(name + ":" + r.PathValue("id")))
+		})
+	}
+	rt.Handle("GET", "/apps/{id}", hit("get"))
+	rt.Handle("DELETE", "/apps/{id}", hit("delete"))
+	rt.Handle("POST", "/apps/{id}/rotate", hit("rotate"))
+	cases := []struct {
+		method, path string
+		wantStatus   int
+		wantBody     string
+		wantAllow    string
+	}{
+		{"GET", "/apps/42", 200, "get:42", ""},
+		{"DELETE", "/apps/42/", 200, "delete:42", ""},
+		{"POST", "/apps/7/rotate", 200, "rotate:7", ""},
+		{"PUT", "/apps/42", 405, `{"detail":"Method PUT not allowed"}`, "DELETE, GET"},
+		{"GET", "/apps", 404, `{"detail":"Not found"}`, ""},
+		{"GET", "/apps//rotate", 404, `{"detail":"Not found"}`, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			rt.ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, nil))
+			if w.Code != tc.wantStatus || w.Body.String() != tc.wantBody || w.Header().Get("Allow") != tc.wantAllow {
+				t.Errorf("got %d %q Allow=%q, want %d %q Allow=%q", w.Code, w.Body, w.Header().Get("Allow"), tc.wantStatus, tc.wantBody, tc.wantAllow)
+			}
+		})
+	}
+}
+
+func TestDecode(t *testing.T) {
+	type body struct {
+		Name  string   `json:"name"`
+		Count int      `json:"count"`
+		Tags  []string `json:"tags"`
+	}
+	cases := []struct {
+		name, contentType, body string
+		wantErr                 string
+	}{
+		{"ok", "application/json", `{"name":"a","count":2,"unknown":true}`, ""},
+		{"charset", "application/json; charset=utf-8", `{"name":"a"}`, ""},
+		{"text", "text/plain", `{}`, "unsupported_media: Content-Type must be application/json"},
+		{"missing type", "", `{}`, "unsupported_media: Content-Type must be application/json"},
+		{"empty", "application/json", ``, "bad_request: Request body is required"},
+		{"malformed", "application/json", `{"name":`, "bad_request: Malformed JSON body"},
+		{"wrong type", "application/json", `{"count":"x"}`, "invalid: count: must be a number"},
+		{"wrong list", "application/json", `{"tags":"x"}`, "invalid: tags: must be an array"},
+		{"too large", "application/json", `{"name":"` + strings.Repeat("x", MaxBody) + `"}`, "too_large: Request body exceeds 262144 bytes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			if tc.contentType != "" {
+				r.Header.Set("Content-Type", tc.contentType)
+			}
+			var b body
+			err := Decode(r, &b)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.wantErr {
+				t.Errorf("Decode = %q, want %q", got, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestMiddlewareRecoversAndHidesInternals(t *testing.T) {
+	h := Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("database password is hunter2")
+	}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 500 || strings.Contains(w.Body.String(), "hunter2") || !strings.Contains(w.Body.String(), w.Header().Get("X-Request-Id")) {
+		t.Errorf("got %d %s", w.Code, w.Body)
+	}
+}
+
+func TestClientIPIgnoresForwardingHeaders(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "198.51.100.4:5555"
+	r.Header.Set("X-Forwarded-For", "203.0.113.9")
+	if got := ClientIP(r); got != "198.51.100.4" {
+		t.Errorf("ClientIP = %q", got)
+	}
+	r.RemoteAddr = "198.51.100.4" // API Gateway's sourceIp has no port
+	if got := ClientIP(r); got != "198.51.100.4" {
+		t.Errorf("ClientIP = %q", got)
+	}
+}
