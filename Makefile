@@ -25,10 +25,21 @@ vet:
 	go vet ./...
 
 ## test: everything CI runs
-test: tools fmt-check vet test-go
+test: tools fmt-check vet test-go test-web
 
 test-go:
 	./scripts/with-dynamodb.sh go test -count=1 ./...
+
+## test-web: the admin site: typecheck, build, unit tests (Vitest), then the
+## end-to-end tests in Debian's Chromium against `sentinel dev` on free ports.
+test-web:
+	@[ -x /usr/bin/chromium ] || { echo "Installing Debian's chromium for the e2e tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	cd admin-web && npm ci --no-audit --no-fund
+	cd admin-web && npm run typecheck
+	cd admin-web && npm run build
+	cd admin-web && npm test
+	cd admin-web && npm run e2e
 
 ## dev: the local stack (API :9003, admin site :9004, DynamoDB Local :8000) until Ctrl-C.
 ## exec: the command replaces the recipe's shell, so Ctrl-C reaches it directly.

@@ -1,0 +1,32 @@
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { AppLayout } from '@/components/layouts/app-layout';
+import { paths } from '@/config/paths';
+import { NotFoundRoute } from './routes/not-found';
+import { RequireAuth } from './routes/require-auth';
+import { ServiceAppRoute } from './routes/service-apps/service-app';
+import { ServiceAppsRoute } from './routes/service-apps/service-apps';
+import { SignInRoute } from './routes/sign-in';
+
+// The route table. Client-side paths never start with /admin (the API's
+// prefix on this origin); the static host serves index.html for the rest.
+export const routes: RouteObject[] = [
+  { path: paths.signIn.path, element: <SignInRoute /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { path: paths.home.path, element: <Navigate to={paths.serviceApps.href()} replace /> },
+          { path: paths.serviceApps.path, element: <ServiceAppsRoute /> },
+          { path: paths.serviceApp.path, element: <ServiceAppRoute /> },
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes);
+}

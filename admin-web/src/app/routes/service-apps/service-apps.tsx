@@ -1,0 +1,141 @@
+import { useEffect, useState } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Spinner } from '@/components/ui/spinner';
+import { RelativeTime } from '@/components/ui/time';
+import { env } from '@/config/env';
+import { paths } from '@/config/paths';
+import { getServiceApps } from '@/features/service-apps/api/get-service-apps';
+import type { OneTimeKey } from '@/features/service-apps/api/schemas';
+import { CreateServiceAppDialog } from '@/features/service-apps/components/create-service-app-dialog';
+import { OneTimeKeyDialog } from '@/features/service-apps/components/one-time-key-dialog';
+import { formatDate } from '@/lib/format';
+import { useResource } from '@/lib/use-resource';
+
+export type ServiceAppsFlash = { flash?: string };
+
+export function ServiceAppsRoute() {
+  const { resource, reload, setData } = useResource(getServiceApps, 'service-apps');
+  const [creating, setCreating] = useState(false);
+  // The plaintext key lives only here, only while its panel is open.
+  const [secret, setSecret] = useState<OneTimeKey | null>(null);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const flash = (location.state as ServiceAppsFlash | null)?.flash ?? null;
+
+  useEffect(() => {
+    document.title = `Service apps · ${env.appName} Admin`;
+  }, []);
+
+  const apps = resource.status === 'ready' ? [...resource.data].sort((a, b) => a.name.localeCompare(b.name)) : [];
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">Service apps</h1>
+          <p className="page-subtitle">
+            Backend services that call Sentinel with an API key. Browser frontends are admitted by their allowed origins.
+          </p>
+        </div>
+        <Button variant="primary" onClick={() => setCreating(true)} icon={<PlusIcon />}>
+          Create service app
+        </Button>
+      </header>
+
+      {flash ? (
+        <Alert
+          tone="success"
+          action={
+            <Button size="sm" variant="ghost" onClick={() => navigate(location.pathname, { replace: true, state: null })}>
+              Dismiss
+            </Button>
+          }
+        >
+          {flash}
+        </Alert>
+      ) : null}
+
+      {resource.status === 'loading' ? (
+        <div className="card card--center">
+          <Spinner label="Loading service apps" />
+        </div>
+      ) : resource.status === 'error' ? (
+        <Alert tone="error" title="Could not load service apps." action={<Button onClick={reload}>Try again</Button>}>
+          {resource.error.message}
+        </Alert>
+      ) : apps.length === 0 ? (
+        <div className="card empty-state">
+          <h2 className="section-title">No service apps yet</h2>
+          <p className="muted">Create one for each backend that calls Sentinel. You will copy its API key once, right after.</p>
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            Create service app
+          </Button>
+        </div>
+      ) : (
+        <div className="card card--flush">
+          <table className="table">
+            <caption className="visually-hidden">Service apps</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Service name</th>
+                <th scope="col">Key prefix</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Origins
+                </th>
+                <th scope="col">Last used</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {apps.map((app) => (
+                <tr key={app.id}>
+                  <td>
+                    <Link className="table__link" to={paths.serviceApp.href(app.id)}>
+                      {app.name}
+                    </Link>
+                  </td>
+                  <td className="mono">{app.service_name}</td>
+                  <td className="mono muted">{app.key_prefix}…</td>
+                  <td>{app.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
+                  <td className="num">{app.allowed_origins.length}</td>
+                  <td>
+                    <RelativeTime value={app.last_used_at} />
+                  </td>
+                  <td>
+                    <time dateTime={app.created_at}>{formatDate(app.created_at)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {creating ? (
+        <CreateServiceAppDialog
+          onClose={() => setCreating(false)}
+          onCreated={(created) => {
+            setCreating(false);
+            setSecret(created);
+            if (resource.status === 'ready') setData((prev) => [...prev.filter((a) => a.id !== created.app.id), created.app]);
+            else reload();
+          }}
+        />
+      ) : null}
+      {secret ? <OneTimeKeyDialog secret={secret} mode="created" onClose={() => setSecret(null)} /> : null}
+    </div>
+  );
+}
+
+function PlusIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path d="M8 3v10M3 8h10" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" />
+    </svg>
+  );
+}

@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { NavLink, Outlet } from 'react-router';
+import { Button } from '@/components/ui/button';
+import { paths } from '@/config/paths';
+import { env } from '@/config/env';
+import { useAuth } from '@/lib/auth';
+
+// The navigation later sections slot into: flip `href` on when a page exists.
+// Sections without a page are shown as "soon" and are not links, so nothing
+// leads to an empty or pretend page.
+const NAV: { label: string; href: string | null }[] = [
+  { label: 'Service apps', href: paths.serviceApps.href() },
+  { label: 'Workspaces', href: null },
+  { label: 'Users', href: null },
+  { label: 'Groups', href: null },
+  { label: 'Roles', href: null },
+  { label: 'Permissions', href: null },
+  { label: 'Activity', href: null },
+];
+
+export function AppLayout() {
+  const { state, signOut } = useAuth();
+  const [signingOut, setSigningOut] = useState(false);
+  const email = state.status === 'signed-in' ? state.admin.email : '';
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand__mark" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="22" height="22">
+              <path d="M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5l-8-3Z" fill="currentColor" />
+              <path d="m8.5 12 2.5 2.5 4.5-5" fill="none" stroke="#fff" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>
+          </span>
+          <span className="brand__name">{env.appName}</span>
+          <span className="brand__tag">Admin</span>
+        </div>
+        <nav aria-label="Main" className="nav">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.label}>
+                {item.href ? (
+                  <NavLink to={item.href} className={({ isActive }) => (isActive ? 'nav__link nav__link--active' : 'nav__link')}>
+                    {item.label}
+                  </NavLink>
+                ) : (
+                  <span className="nav__link nav__link--disabled" aria-disabled="true">
+                    {item.label}
+                    <span className="nav__soon">Soon</span>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar__footer">
+          <p className="sidebar__user" title={email}>
+            <span className="visually-hidden">Signed in as </span>
+            {email}
+          </p>
+          <Button
+            size="sm"
+            variant="ghost"
+            busy={signingOut}
+            onClick={async () => {
+              setSigningOut(true);
+              try {
+                await signOut();
+              } catch {
+                setSigningOut(false);
+              }
+            }}
+          >
+            Sign out
+          </Button>
+        </div>
+      </aside>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

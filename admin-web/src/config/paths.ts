@@ -1,0 +1,22 @@
+// Client-side routes. None of them may start with /admin: that prefix belongs
+// to the API on the same origin.
+export const paths = {
+  home: { path: '/', href: () => '/' },
+  signIn: {
+    path: '/sign-in',
+    href: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
+  },
+  serviceApps: { path: '/service-apps', href: () => '/service-apps' },
+  serviceApp: { path: '/service-apps/:id', href: (id: string) => `/service-apps/${encodeURIComponent(id)}` },
+} as const;
+
+// safeNext returns a local path to continue to after sign-in, or the default.
+// Anything that is not a same-origin SPA path (protocol-relative URLs,
+// absolute URLs, the API's /admin prefix) is ignored.
+export function safeNext(next: string | null | undefined): string {
+  const fallback = paths.serviceApps.href();
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (next === '/admin' || next.startsWith('/admin/') || next.startsWith('/admin?')) return fallback;
+  if (next.startsWith(paths.signIn.path)) return fallback;
+  return next;
+}
