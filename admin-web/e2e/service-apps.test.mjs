@@ -96,6 +96,7 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
   test('a deep link asks for sign-in, refuses a wrong password, then returns to the page', async () => {
     await page.goto(`${stack.adminURL}/service-apps`);
     await page.waitForURL(/\/sign-in\?next=%2Fservice-apps$/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'sign-in.png') });
     await page.getByLabel('Email').fill(stack.email);
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -116,6 +117,7 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     await dialog.getByRole('button', { name: 'Create' }).click();
     await dialog.getByText('Use lowercase letters, digits and hyphens').waitFor();
     await dialog.getByText('Remove the trailing slash').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'create-dialog-errors.png') });
 
     await dialog.getByLabel('Service name').fill(app.serviceName);
     await dialog.getByLabel('Allowed origins (optional)').fill(`https://docs-${suffix}.example.com\nhttp://localhost:3000`);
@@ -161,12 +163,57 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     app.name = renamed;
   });
 
+  test('detail: allowed origins are validated, saved, and a taken origin is reported in place', async () => {
+    const origins = page.getByRole('region', { name: 'Allowed origins' });
+    const input = origins.getByLabel('Add an origin');
+    const add = origins.getByRole('button', { name: 'Add', exact: true });
+    await input.fill('https://app.example.com/path');
+    await add.click();
+    await origins.getByText('Remove the path').waitFor();
+
+    const mine = `https://admin-${suffix}.example.com`;
+    await input.fill(mine);
+    await add.click();
+    await origins.getByRole('button', { name: 'Remove http://localhost:3000' }).click();
+    await origins.getByRole('button', { name: 'Save origins' }).click();
+    await origins.getByText('Allowed origins saved.').waitFor();
+    await page.reload();
+    const saved = origins.getByRole('list', { name: 'Allowed origins' }).getByRole('listitem');
+    await saved.filter({ hasText: mine }).waitFor();
+    assert.equal(await saved.filter({ hasText: 'http://localhost:3000' }).count(), 0);
+
+    // An origin belongs to one app only: another app holds this one.
+    const taken = `https://taken-${suffix}.example.com`;
+    const other = await page.evaluate(async (/** @type {string} */ origin) => {
+      const res = await fetch('/admin/service-apps', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+        body: JSON.stringify({ name: 'Other', service_name: `other-${origin.slice(14, 20)}`, allowed_origins: [origin] }),
+      });
+      const body = /** @type {{ id: string }} */ (await res.json());
+      return { status: res.status, id: body.id };
+    }, taken);
+    assert.equal(other.status, 201);
+    await input.fill(taken);
+    await add.click();
+    await origins.getByRole('button', { name: 'Save origins' }).click();
+    await origins.getByRole('alert').filter({ hasText: /origin/i }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'origin-conflict.png'), fullPage: true });
+    await origins.getByRole('button', { name: 'Discard changes' }).click();
+    const deleted = await page.evaluate(async (/** @type {string} */ id) => {
+      const res = await fetch(`/admin/service-apps/${id}`, { method: 'DELETE', headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+      return res.status;
+    }, other.id);
+    assert.equal(deleted, 204);
+  });
+
   test('regenerate with a 1 hour grace: both keys work until the grace is ended early', async () => {
     const [oldKey] = keys.slice(-1);
     assert.ok(oldKey);
     await page.getByRole('button', { name: 'Regenerate key' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Regenerate API key' });
     await dialog.getByLabel('1 hour').check();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'regenerate-dialog.png') });
     await dialog.getByRole('button', { name: 'Regenerate key' }).click();
     await page.getByText('The previous key keeps working until').waitFor();
     const newKey = await takeKeyFromPanel(null);
@@ -174,6 +221,7 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     await expectWhoami(newKey, 200);
     await expectWhoami(oldKey, 200);
     await page.getByText(/Previous · stops in/).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'service-app-grace.png') });
 
     await page.getByRole('button', { name: 'End grace period now' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'End the grace period now?' });
@@ -239,6 +287,7 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     const confirm = dialog.getByRole('button', { name: 'Delete service app' });
     assert.equal(await confirm.isDisabled(), true);
     await dialog.getByLabel(`Type ${app.serviceName} to confirm`).fill(app.serviceName);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'delete-dialog.png') });
     await confirm.click();
     await page.waitForURL(/\/service-apps$/);
     await page.getByText(`Service app ${app.name} (${app.serviceName}) was deleted.`).waitFor();
