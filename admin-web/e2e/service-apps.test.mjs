@@ -134,19 +134,33 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'service-apps-list.png'), fullPage: true });
   });
 
-  test('create: a taken service name is reported next to the field', async () => {
-    await page.getByRole('button', { name: 'Create service app' }).first().click();
+  test('create by keyboard alone: a taken service name is reported next to the field', async () => {
+    const opener = page.getByRole('button', { name: 'Create service app' }).first();
+    await opener.focus();
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Create service app' });
-    await dialog.getByLabel('Display name').fill('Duplicate');
-    await dialog.getByLabel('Service name').fill(app.serviceName);
-    await dialog.getByRole('button', { name: 'Create' }).click();
     const field = dialog.getByLabel('Service name');
+    // Focus starts in the first field; Tab moves on; Enter submits.
+    await page.keyboard.type('Duplicate');
+    await page.keyboard.press('Tab');
+    assert.equal(await field.evaluate((el) => el === document.activeElement), true, 'Tab reaches the service name');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(app.serviceName);
+    await page.keyboard.press('Enter');
     await page.waitForFunction((el) => el?.getAttribute('aria-invalid') === 'true', await field.elementHandle());
+    assert.equal(await field.evaluate((el) => el === document.activeElement), true, 'focus moves to the field in error');
     const described = await field.getAttribute('aria-describedby');
     const message = await page.locator(`[id="${described?.split(' ').pop()}"]`).textContent();
-    assert.ok(message && message.length > 0, 'no conflict message next to the service name');
+    assert.match(message ?? '', /taken|exists|already/i, 'the conflict is explained next to the service name');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'create-conflict.png') });
+    // Tab stays inside the dialog; Escape closes it and focus returns to the opener.
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      assert.equal(await dialog.evaluate((el) => el.contains(document.activeElement)), true, 'focus left the dialog');
+    }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    assert.equal(await opener.evaluate((el) => el === document.activeElement), true, 'focus returns to the Create button');
   });
 
   test('detail: a deep link reloads, and rename works', async () => {

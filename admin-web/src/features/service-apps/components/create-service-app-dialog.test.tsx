@@ -63,7 +63,7 @@ describe('create service app dialog', () => {
     await user.type(screen.getByLabelText('Display name'), 'Docu Store');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     const input = await screen.findByLabelText('Service name');
-    expect(await screen.findByText("Service name 'docu-store' is already taken")).toBeTruthy();
+    expect(await screen.findByText(/Another service app already uses this service name/)).toBeTruthy();
     expect(input.getAttribute('aria-invalid')).toBe('true');
     expect(onCreated).not.toHaveBeenCalled();
   });

@@ -66,7 +66,11 @@ export function CreateServiceAppDialog({ onClose, onCreated }: { onClose: () => 
       if (error instanceof ApiError && error.kind === 'unauthorized') return; // the session guard takes over
       const field = fieldForError(error, ['name', 'service_name', 'allowed_origins']);
       if (field && field !== 'grace_period_seconds') {
-        setErrors((e) => ({ ...e, [field]: error.message }));
+        const message =
+          error.kind === 'conflict' && field === 'service_name'
+            ? 'Another service app already uses this service name. Service names are unique.'
+            : error.message;
+        setErrors((e) => ({ ...e, [field]: message }));
         focusField(field);
       } else {
         setFormError(error.message);
