@@ -41,6 +41,12 @@ test-web:
 	cd admin-web && npm test
 	cd admin-web && npm run e2e
 
+## synth: the CloudFormation template, infra/cdk.out/Sentinel.template.json, without
+## the cdk CLI (STAGE=prod by default; ADMIN_SITE=admin-web/dist hosts the built site)
+synth: build
+	rm -rf infra/cdk.out
+	cd infra && CDK_CONTEXT_JSON='{"stage":"$(or $(STAGE),prod)","adminSite":"$(if $(ADMIN_SITE),$(abspath $(ADMIN_SITE)))"}' go run .
+
 ## dev: the local stack (API :9003, admin site :9004, DynamoDB Local :8000) until Ctrl-C.
 ## exec: the command replaces the recipe's shell, so Ctrl-C reaches it directly.
 dev: tools

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// adminSiteCSP allows the SPA to load only its own scripts, styles and
+// data, and to call only its own origin (the API is under /admin/* there).
+const adminSiteCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
+	"frame-ancestors 'none'; upgrade-insecure-requests"
+
+// spaRewrite serves index.html for SPA deep links: a path whose last
+// segment has no file extension is a client-side route, not an object.
+// It runs only on the S3 behaviour, so the API's JSON 404s are untouched
+// (unlike distribution-wide custom error responses).
+const spaRewrite = `function handler(event) {
+  var request = event.request;
+  if (!/\.[^\/]+$/.test(request.uri)) {
+    request.uri = '/index.html';
+  }
+  return request;
+}`
+
+// newAdminSite hosts the built admin site from a private bucket behind
+// CloudFront and routes /admin/* on the same origin to the HTTP API, so the
+// admin_token cookie stays first-party.
+func newAdminSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, dir string) {
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+		panic(fmt.Sprintf("infra: admin site: %v (build admin-web first)", err))
+	}
+	bucket := awss3.NewBucket(stack, jsii.String("AdminSiteBucket"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+	})
+	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("AdminSiteHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
+		Comment: jsii.String("Sentinel admin site security headers"),
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
+				ContentSecurityPolicy: jsii.String(adminSiteCSP),
+				Override:              jsii.Bool(true),
+			},
+			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+			FrameOptions: &awscloudfront.ResponseHeadersFrameOptions{
+				FrameOption: awscloudfront.HeadersFrameOption_DENY,
+				Override:    jsii.Bool(true),
+			},
+			ReferrerPolicy: &awscloudfront.ResponseHeadersReferrerPolicy{
+				ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_NO_REFERRER,
+				Override:       jsii.Bool(true),
+			},
+			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
+				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(730)),
+				IncludeSubdomains:   jsii.Bool(true),
+				Override:            jsii.Bool(true),
+			},
+		},
+	})
+	rewrite := awscloudfront.NewFunction(stack, jsii.String("AdminSiteRewrite"), &awscloudfront.FunctionProps{
+		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(spaRewrite)),
+		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
+		Comment: jsii.String("Serve index.html for admin site deep links"),
+	})
+	apiDomain := jsii.String(*api.ApiId() + ".execute-api." + *stack.Region() + "." + *stack.UrlSuffix())
+	apiOrigin := awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
+		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
+	})
+	site := awscloudfront.NewDistribution(stack, jsii.String("AdminSite"), &awscloudfront.DistributionProps{
+		Comment:           jsii.String("Sentinel admin site"),
+		DefaultRootObject: jsii.String("index.html"),
+		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
+		PriceClass:        awscloudfront.PriceClass_PRICE_CLASS_100,
+		DefaultBehavior: &awscloudfront.BehaviorOptions{
+			Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil),
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
+			ResponseHeadersPolicy: headers,
+			FunctionAssociations: &[]*awscloudfront.FunctionAssociation{{
+				EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST,
+				Function:  rewrite,
+			}},
+		},
+		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
+			"/admin/*": {
+				Origin:                apiOrigin,
+				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
+				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
+				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+				ResponseHeadersPolicy: headers,
+			},
+		},
+	})
+	awss3deployment.NewBucketDeployment(stack, jsii.String("AdminSiteDeployment"), &awss3deployment.BucketDeploymentProps{
+		Sources:           &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(dir), nil)},
+		DestinationBucket: bucket,
+		// index.html is cached like any object; invalidating on deploy makes
+		// a new build visible at once.
+		Distribution:      site,
+		DistributionPaths: jsii.Strings("/*"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("AdminSiteUrl"), &awscdk.CfnOutputProps{
+		Value:       jsii.String("https://" + *site.DistributionDomainName()),
+		Description: jsii.String("URL of the admin site"),
+	})
+}

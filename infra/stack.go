@@ -1,0 +1,308 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"sentinel/internal/dynamo"
+	"sentinel/internal/routes"
+)
+
+// SentinelStackProps configures NewSentinelStack.
+type SentinelStackProps struct {
+	awscdk.StackProps
+	// Stage is the deployed stage ("prod", "staging"). It must not be
+	// "local": that stage issues sk_test_ keys and insecure cookies.
+	Stage string
+	// Functions are the Lambda functions with their routes and table
+	// access; the app passes routes.Functions(), tests a synthetic list.
+	Functions []routes.Function
+	// AssetDir holds <function>/bootstrap for every function
+	// (default ../build/functions, written by `make build`).
+	AssetDir string
+	// Issuer is the iss of every token the deployment signs
+	// (default: the HTTP API's endpoint URL).
+	Issuer string
+	// AdminSiteDir, when set, is the built admin site (admin-web/dist) to
+	// host in S3 behind CloudFront, with /admin/* routed to the API.
+	AdminSiteDir string
+}
+
+// Deployment settings.
+const (
+	memoryMB        = 512 // admin login runs bcrypt
+	timeoutSeconds  = 10
+	logRetention    = awslogs.RetentionDays_ONE_MONTH
+	throttleBurst   = 200
+	throttleRate    = 100
+	defaultAssetDir = "../build/functions"
+)
+
+var stageName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+
+// NewSentinelStack defines the whole deployment: one DynamoDB table per
+// dynamo.All entry, the signing-key secret, one Lambda function per
+// props.Functions entry with an IAM role derived from its declared table
+// access, the HTTP API with one route per route-table entry, and, when
+// props.AdminSiteDir is set, the admin site behind CloudFront.
+//
+// Invalid props panic, as CDK constructs do.
+func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStackProps) awscdk.Stack {
+	if props == nil {
+		panic("infra: SentinelStackProps is required")
+	}
+	if !stageName.MatchString(props.Stage) || props.Stage == "local" {
+		panic(fmt.Sprintf("infra: stage %q: want a deployed stage name matching %s other than \"local\"", props.Stage, stageName))
+	}
+	if len(props.Functions) == 0 {
+		panic("infra: no functions to deploy")
+	}
+	assetDir := props.AssetDir
+	if assetDir == "" {
+		assetDir = defaultAssetDir
+	}
+
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+	awscdk.Tags_Of(stack).Add(jsii.String("sentinel:stage"), jsii.String(props.Stage), nil)
+
+	tables := newTables(stack)
+	secret := newSigningKeySecret(stack, props.Stage)
+	api, stage := newHTTPAPI(stack, props.Stage)
+
+	issuer := props.Issuer
+	if issuer == "" {
+		issuer = *api.ApiEndpoint()
+	}
+	for _, fn := range props.Functions {
+		handler := newFunction(stack, fn, functionEnv{
+			stage:     props.Stage,
+			issuer:    issuer,
+			assetDir:  assetDir,
+			tables:    tables,
+			secretArn: secret.Ref(),
+		})
+		// One integration per function, shared by its routes; each route
+		// gets its own invoke permission scoped to its path.
+		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(constructID(fn.Name)+"Integration"), handler,
+			&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: awsapigatewayv2.PayloadFormatVersion_VERSION_2_0()})
+		for _, r := range fn.Routes {
+			api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+				Path:        jsii.String(r.Path),
+				Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
+				Integration: integration,
+			})
+		}
+	}
+
+	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
+		Value:       stage.Url(),
+		Description: jsii.String("Base URL of the Sentinel API (the base_url of Sentinel clients)"),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("SigningKeySecretArn"), &awscdk.CfnOutputProps{
+		Value:       secret.Ref(),
+		Description: jsii.String("Signing-key secret: run `sentinel signing-key rotate --secret-id <this>` after the first deploy"),
+	})
+	for _, t := range dynamo.All {
+		awscdk.NewCfnOutput(stack, jsii.String(t.ID+"TableName"), &awscdk.CfnOutputProps{
+			Value:       tables[t.ID].TableName(),
+			Description: jsii.String("Physical name of the " + t.ID + " table (" + t.EnvVar() + ")"),
+		})
+	}
+	if props.AdminSiteDir != "" {
+		newAdminSite(stack, api, props.AdminSiteDir)
+	}
+	return stack
+}
+
+// newTables creates one table per dynamo.All entry, keyed by Table.ID.
+// The construct id derives from Table.ID and so fixes the logical id:
+// renaming a table definition would orphan the retained table and create
+// an empty one.
+func newTables(stack awscdk.Stack) map[string]awsdynamodb.Table {
+	tables := map[string]awsdynamodb.Table{}
+	for _, def := range dynamo.All {
+		t := awsdynamodb.NewTable(stack, jsii.String(def.ID+"Table"), &awsdynamodb.TableProps{
+			PartitionKey:        stringAttribute(def.PartitionKey),
+			SortKey:             stringAttribute(def.SortKey),
+			BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
+			TimeToLiveAttribute: optionalString(def.TTLAttribute),
+			PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+				PointInTimeRecoveryEnabled: jsii.Bool(true),
+			},
+			DeletionProtection: jsii.Bool(true),
+			RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+		})
+		for _, g := range def.GSIs {
+			t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+				IndexName:      jsii.String(g.Name),
+				PartitionKey:   stringAttribute(g.PartitionKey),
+				SortKey:        stringAttribute(g.SortKey),
+				ProjectionType: awsdynamodb.ProjectionType_ALL,
+			})
+		}
+		tables[def.ID] = t
+	}
+	return tables
+}
+
+// newSigningKeySecret creates the secret that holds the token signing keys.
+// It is created empty on purpose: the operator command
+// `sentinel signing-key rotate` writes its value, and CloudFormation, which
+// never saw a value, can never overwrite or reveal one.
+func newSigningKeySecret(stack awscdk.Stack, stage string) awssecretsmanager.CfnSecret {
+	secret := awssecretsmanager.NewCfnSecret(stack, jsii.String("SigningKeys"), &awssecretsmanager.CfnSecretProps{
+		Description: jsii.String("Sentinel " + stage + " token signing keys (PEM), written by `sentinel signing-key rotate`"),
+	})
+	secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+	return secret
+}
+
+// newHTTPAPI creates the HTTP API and its throttled, access-logged
+// $default stage. CORS is left to the functions: only /authz/resolve
+// answers cross-origin calls, and only for each app's allowed origins.
+func newHTTPAPI(stack awscdk.Stack, stage string) (awsapigatewayv2.HttpApi, awsapigatewayv2.HttpStage) {
+	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		ApiName:            jsii.String("sentinel-" + stage),
+		Description:        jsii.String("Sentinel authorization service (" + stage + ")"),
+		CreateDefaultStage: jsii.Bool(false),
+	})
+	apiStage := awsapigatewayv2.NewHttpStage(stack, jsii.String("ApiDefaultStage"), &awsapigatewayv2.HttpStageProps{
+		HttpApi:    api,
+		AutoDeploy: jsii.Bool(true),
+		Throttle: &awsapigatewayv2.ThrottleSettings{
+			BurstLimit: jsii.Number(throttleBurst),
+			RateLimit:  jsii.Number(throttleRate),
+		},
+	})
+	accessLogs := awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{Retention: logRetention})
+	// The L2 stage takes access-log settings only as a jsii interface; the
+	// L1 property is the plain way to set them from Go.
+	apiStage.Node().DefaultChild().(awsapigatewayv2.CfnStage).SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
+		DestinationArn: accessLogs.LogGroupArn(),
+		Format:         jsii.String(accessLogFormat),
+	})
+	return api, apiStage
+}
+
+// accessLogFormat is one JSON object per request; no headers, so no
+// credentials, reach the log.
+const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",` +
+	`"time":"$context.requestTime","routeKey":"$context.routeKey","status":"$context.status",` +
+	`"latency":"$context.responseLatency","integrationLatency":"$context.integrationLatency",` +
+	`"integrationError":"$context.integrationErrorMessage","responseLength":"$context.responseLength"}`
+
+// functionEnv is what newFunction needs from the rest of the stack.
+type functionEnv struct {
+	stage, issuer, assetDir string
+	tables                  map[string]awsdynamodb.Table
+	secretArn               *string
+}
+
+// newFunction creates one Lambda function with its own log group and a role
+// that allows exactly what fn declares: its DynamoDB actions on its tables
+// (and their indexes), GetSecretValue on the signing-key secret when it
+// uses the keys, and writing to its log group.
+func newFunction(stack awscdk.Stack, fn routes.Function, env functionEnv) awslambda.Function {
+	code := filepath.Join(env.assetDir, fn.Name)
+	if _, err := os.Stat(filepath.Join(code, "bootstrap")); err != nil {
+		panic(fmt.Sprintf("infra: function %s: %v (run `make build` first)", fn.Name, err))
+	}
+	scope := constructs.NewConstruct(stack, jsii.String(constructID(fn.Name)))
+	awscdk.Tags_Of(scope).Add(jsii.String("sentinel:function"), jsii.String(fn.Name), nil)
+
+	logs := awslogs.NewLogGroup(scope, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: logRetention})
+	statements := []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: jsii.Strings(*logs.LogGroupArn()),
+	})}
+	vars := map[string]*string{
+		"SENTINEL_STAGE":  jsii.String(env.stage),
+		"SENTINEL_ISSUER": jsii.String(env.issuer),
+	}
+	for _, a := range fn.Access {
+		table, ok := env.tables[a.Table.ID]
+		if !ok {
+			panic(fmt.Sprintf("infra: function %s uses table %s, which is not in dynamo.All", fn.Name, a.Table.ID))
+		}
+		resources := []string{*table.TableArn()}
+		if len(a.Table.GSIs) > 0 {
+			resources = append(resources, *table.TableArn()+"/index/*")
+		}
+		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings(slices.Sorted(slices.Values(a.Actions))...),
+			Resources: jsii.Strings(resources...),
+		}))
+		vars[a.Table.EnvVar()] = table.TableName()
+	}
+	if fn.Keys {
+		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
+			Resources: &[]*string{env.secretArn},
+		}))
+		vars["SENTINEL_SIGNING_KEY_SECRET"] = env.secretArn
+	}
+
+	// An explicit role with one inline policy instead of the default role
+	// and AWSLambdaBasicExecutionRole: the logs statement is scoped to this
+	// function's log group, and the role and policy are one resource.
+	role := awsiam.NewRole(scope, jsii.String("Role"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{
+			"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements}),
+		},
+	})
+	return awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
+		Description:  jsii.String("Sentinel " + fn.Name),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(code), nil),
+		MemorySize:   jsii.Number(memoryMB),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeoutSeconds)),
+		Role:         role,
+		LogGroup:     logs,
+		Environment:  &vars,
+	})
+}
+
+// constructID turns a function name like "permissions-check" into the
+// construct id "PermissionsCheck".
+func constructID(name string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// stringAttribute is a string key attribute, or nil for "" (no sort key).
+func stringAttribute(name string) *awsdynamodb.Attribute {
+	if name == "" {
+		return nil
+	}
+	return &awsdynamodb.Attribute{Name: jsii.String(name), Type: awsdynamodb.AttributeType_STRING}
+}
+
+// optionalString is nil for "".
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
