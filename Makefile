@@ -25,7 +25,7 @@ vet:
 	go vet ./...
 
 ## test: everything CI runs
-test: tools fmt-check vet test-go test-web
+test: tools fmt-check vet test-go test-infra test-web
 
 test-go:
 	./scripts/with-dynamodb.sh go test -count=1 ./...
@@ -40,6 +40,13 @@ test-web:
 	cd admin-web && npm run build
 	cd admin-web && npm test
 	cd admin-web && npm run e2e
+
+## test-infra: the CDK stack's assertion tests; infra/ is its own module so
+## the CDK stays out of the Lambda builds
+test-infra:
+	@out=$$(gofmt -l infra); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@cd infra && go mod tidy -diff || { echo "infra/go.mod is not tidy: run (cd infra && go mod tidy)"; exit 1; }
+	cd infra && go vet ./... && go test -count=1 ./...
 
 ## synth: the CloudFormation template, infra/cdk.out/Sentinel.template.json, without
 ## the cdk CLI (STAGE=prod by default; ADMIN_SITE=admin-web/dist hosts the built site)

@@ -1,0 +1,324 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"sentinel/internal/dynamo"
+	"sentinel/internal/routes"
+)
+
+// resourceBudget leaves headroom under CloudFormation's 500 resources per
+// stack for what the full API will add besides functions and routes
+// (alarms, a custom domain, ...).
+const resourceBudget = 450
+
+// specRoute is one route of the API contract with its auth tier; keys
+// marks the routes that sign tokens or publish the JWKS.
+type specRoute struct {
+	key  string
+	tier routes.Tier
+	keys bool
+}
+
+// specRoutes is every route of the contract, transcribed from
+// /work/shared/spec/api.md sections 2–9.
+var specRoutes = []specRoute{
+	// 2. Authentication tiers: the service identity check.
+	{"GET /service/whoami", routes.ServiceKey, false},
+
+	// 3. Service apps.
+	{"GET /admin/service-apps", routes.Admin, false},
+	{"POST /admin/service-apps", routes.Admin, false},
+	{"GET /admin/service-apps/{id}", routes.Admin, false},
+	{"PATCH /admin/service-apps/{id}", routes.Admin, false},
+	{"POST /admin/service-apps/{id}/rotate-key", routes.Admin, false},
+	{"POST /admin/service-apps/{id}/revoke-previous-key", routes.Admin, false},
+	{"DELETE /admin/service-apps/{id}", routes.Admin, false},
+
+	// 4. Permissions.
+	{"POST /permissions/register", routes.ServiceKey, false},
+	{"POST /permissions/check", routes.Dual, false},
+	{"POST /permissions/accessible", routes.Dual, false},
+	{"POST /permissions/{id}/share", routes.Dual, false},
+	{"DELETE /permissions/{id}/share", routes.ServiceKey, false},
+	{"PATCH /permissions/{id}/visibility", routes.ServiceKey, false},
+	{"GET /permissions/resource/{service}/{type}/{resource_id}", routes.ServiceKey, false},
+	{"GET /permissions/resource/{service}/{type}/{resource_id}/enriched", routes.ServiceKey, false},
+	{"DELETE /permissions/resource/{service}/{type}/{resource_id}", routes.ServiceKey, false},
+
+	// 5. RBAC.
+	{"POST /roles/actions/register", routes.ServiceKey, false},
+	{"POST /roles/check-action", routes.Dual, false},
+	{"GET /roles/user-actions", routes.Dual, false},
+	{"POST /roles/check", routes.ServiceKey, false},
+
+	// 6. Directory reads for backends.
+	{"GET /workspaces/{id}/members", routes.Dual, false},
+	{"GET /workspaces/{id}/groups", routes.Dual, false},
+	{"GET /workspaces/{id}/groups/{gid}/members", routes.Dual, false},
+
+	// 7. AuthZ mode and tokens.
+	{"POST /authz/resolve", routes.KeyOrOrig, true},
+	{"OPTIONS /authz/resolve", routes.KeyOrOrig, false},
+	{"GET /.well-known/jwks.json", routes.Public, true},
+
+	// 8. Admin API.
+	{"POST /admin/auth/login", routes.AdminLogin, true},
+	{"POST /admin/auth/logout", routes.Admin, false},
+	{"GET /admin/auth/me", routes.Admin, false},
+	{"GET /admin/workspaces", routes.Admin, false},
+	{"POST /admin/workspaces", routes.Admin, false},
+	{"GET /admin/workspaces/{id}", routes.Admin, false},
+	{"PATCH /admin/workspaces/{id}", routes.Admin, false},
+	{"DELETE /admin/workspaces/{id}", routes.Admin, false},
+	{"GET /admin/workspaces/{id}/members", routes.Admin, false},
+	{"POST /admin/workspaces/{id}/members", routes.Admin, false},
+	{"PATCH /admin/workspaces/{id}/members/{user_id}", routes.Admin, false},
+	{"DELETE /admin/workspaces/{id}/members/{user_id}", routes.Admin, false},
+	{"GET /admin/users", routes.Admin, false},
+	{"POST /admin/users", routes.Admin, false},
+	{"GET /admin/users/{id}", routes.Admin, false},
+	{"PATCH /admin/users/{id}", routes.Admin, false},
+	{"GET /admin/workspaces/{id}/groups", routes.Admin, false},
+	{"POST /admin/workspaces/{id}/groups", routes.Admin, false},
+	{"PATCH /admin/groups/{gid}", routes.Admin, false},
+	{"DELETE /admin/groups/{gid}", routes.Admin, false},
+	{"GET /admin/groups/{gid}/members", routes.Admin, false},
+	{"POST /admin/groups/{gid}/members/{user_id}", routes.Admin, false},
+	{"DELETE /admin/groups/{gid}/members/{user_id}", routes.Admin, false},
+	{"GET /admin/workspaces/{id}/roles", routes.Admin, false},
+	{"POST /admin/workspaces/{id}/roles", routes.Admin, false},
+	{"PATCH /admin/roles/{rid}", routes.Admin, false},
+	{"DELETE /admin/roles/{rid}", routes.Admin, false},
+	{"GET /admin/roles/{rid}/actions", routes.Admin, false},
+	{"POST /admin/roles/{rid}/actions", routes.Admin, false},
+	{"DELETE /admin/roles/{rid}/actions/{action_id}", routes.Admin, false},
+	{"GET /admin/roles/{rid}/members", routes.Admin, false},
+	{"POST /admin/roles/{rid}/members/{user_id}", routes.Admin, false},
+	{"DELETE /admin/roles/{rid}/members/{user_id}", routes.Admin, false},
+	{"GET /admin/service-actions", routes.Admin, false},
+	{"DELETE /admin/service-actions/{id}", routes.Admin, false},
+	{"GET /admin/permissions", routes.Admin, false},
+	{"GET /admin/permissions/{id}", routes.Admin, false},
+	{"PATCH /admin/permissions/{id}/visibility", routes.Admin, false},
+	{"POST /admin/permissions/{id}/share", routes.Admin, false},
+	{"DELETE /admin/permissions/{id}/share", routes.Admin, false},
+	{"DELETE /admin/permissions/service/{service_name}", routes.Admin, false},
+	{"GET /admin/activity", routes.Admin, false},
+	{"GET /admin/stats", routes.Admin, false},
+
+	// 9. Health.
+	{"GET /health", routes.Public, false},
+}
+
+// specFunctions groups specRoutes by the project rule: every route outside
+// /admin is its own function; /admin routes share one function per admin
+// resource (see adminResource). Access is the worst case for policy and
+// environment size: every table, read-only for GET and OPTIONS routes,
+// read-write otherwise.
+func specFunctions() []routes.Function {
+	resources := adminResources()
+	byName := map[string]*routes.Function{}
+	var names []string
+	for _, s := range specRoutes {
+		method, path, _ := strings.Cut(s.key, " ")
+		name := routeSlug(method, path)
+		if strings.HasPrefix(path, "/admin/") {
+			name = "admin-" + adminResource(path, resources)
+		}
+		fn := byName[name]
+		if fn == nil {
+			fn = &routes.Function{Name: name}
+			byName[name] = fn
+			names = append(names, name)
+		}
+		fn.Routes = append(fn.Routes, routes.Route{Method: method, Path: path, Function: name, Tier: s.tier, Keys: s.keys})
+		fn.Keys = fn.Keys || s.keys || s.tier.NeedsKeys()
+		if writes := method != "GET" && method != "OPTIONS"; writes || fn.Access == nil {
+			fn.Access = everyTable(writes)
+		}
+	}
+	slices.Sort(names)
+	var out []routes.Function
+	for _, n := range names {
+		out = append(out, *byName[n])
+	}
+	return out
+}
+
+// everyTable is read or read-write access to every table.
+func everyTable(write bool) []routes.Access {
+	var out []routes.Access
+	for _, t := range dynamo.All {
+		if write {
+			out = append(out, routes.Write(t))
+		} else {
+			out = append(out, routes.Read(t))
+		}
+	}
+	return out
+}
+
+// adminResources are the segments right after /admin/ in the contract:
+// auth, service-apps, workspaces, users, groups, roles, ...
+func adminResources() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range specRoutes {
+		_, path, _ := strings.Cut(s.key, " ")
+		if rest, ok := strings.CutPrefix(path, "/admin/"); ok {
+			out[strings.Split(rest, "/")[0]] = true
+		}
+	}
+	return out
+}
+
+// adminResource names the admin resource a path belongs to: the last
+// literal segment that is itself an admin resource. So
+// /admin/workspaces/{id}/groups belongs to groups (it lists and creates
+// groups), while /admin/workspaces/{id}/members and
+// /admin/roles/{rid}/actions stay with workspaces and roles.
+func adminResource(path string, resources map[string]bool) string {
+	segs := strings.Split(strings.TrimPrefix(path, "/admin/"), "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		if resources[segs[i]] {
+			return segs[i]
+		}
+	}
+	return segs[0]
+}
+
+// routeSlug names a one-route function: "post-permissions-id-share".
+func routeSlug(method, path string) string {
+	words := strings.FieldsFunc(strings.ToLower(method+path), func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	})
+	return strings.Join(words, "-")
+}
+
+func TestFullAPIFitsTheResourceBudget(t *testing.T) {
+	// GIVEN every route of the contract, grouped by the project rule
+	fns := specFunctions()
+	// WHEN the stack is synthesized with them and the admin site
+	tmpl := synthOnce(t, "full+site", fns, adminSiteDir(t))
+
+	// THEN it stays under the resource budget
+	got := len(tmpl.Resources)
+	t.Logf("full API: %d routes in %d functions: %d resources (route table today: %d)",
+		len(specRoutes), len(fns), got, len(realTemplate(t).Resources))
+	if got >= resourceBudget {
+		t.Errorf("full API template has %d resources, want < %d (CloudFormation allows 500 per stack)", got, resourceBudget)
+	}
+}
+
+func TestSpecFunctionsFollowTheGroupingRule(t *testing.T) {
+	// GIVEN the contract's routes
+	// WHEN they are grouped
+	got := map[string][]string{}
+	for _, fn := range specFunctions() {
+		for _, r := range fn.Routes {
+			got[fn.Name] = append(got[fn.Name], r.Key())
+		}
+	}
+	// THEN every non-admin route is alone, and admin routes are grouped by
+	// resource
+	for name, keys := range got {
+		if !strings.HasPrefix(name, "admin-") && len(keys) != 1 {
+			t.Errorf("%s serves %v, want one route", name, keys)
+		}
+	}
+	for key, want := range map[string]string{
+		"GET /admin/workspaces/{id}/members":               "admin-workspaces",
+		"GET /admin/workspaces/{id}/groups":                "admin-groups",
+		"POST /admin/workspaces/{id}/roles":                "admin-roles",
+		"DELETE /admin/roles/{rid}/actions/{action_id}":    "admin-roles",
+		"DELETE /admin/permissions/service/{service_name}": "admin-permissions",
+		"GET /admin/service-actions":                       "admin-service-actions",
+	} {
+		if !slices.Contains(got[want], key) {
+			t.Errorf("%s is not served by %s", key, want)
+		}
+	}
+	var admin []string
+	for name := range got {
+		if strings.HasPrefix(name, "admin-") {
+			admin = append(admin, name)
+		}
+	}
+	slices.Sort(admin)
+	check(t, "admin functions", admin, []string{
+		"admin-activity", "admin-auth", "admin-groups", "admin-permissions", "admin-roles",
+		"admin-service-actions", "admin-service-apps", "admin-stats", "admin-users", "admin-workspaces",
+	})
+}
+
+func TestRouteTableStaysInsideTheContract(t *testing.T) {
+	// GIVEN the contract's routes
+	spec := map[string]bool{}
+	for _, s := range specRoutes {
+		spec[s.key] = true
+	}
+	// WHEN the route table is read
+	// THEN each of its routes is in the contract
+	for _, r := range routes.Table {
+		if !spec[r.Key()] {
+			t.Errorf("route table has %s, which api.md does not define", r.Key())
+		}
+	}
+}
+
+// apiDoc is the contract the fixture is transcribed from; the cross-check
+// is skipped where it is not checked out.
+const apiDoc = "/work/shared/spec/api.md"
+
+// docRoute finds "METHOD /path" and "GET/POST /path" in the contract's
+// text; a path stops at a space, backtick or query string.
+var docRoute = regexp.MustCompile(`\b((?:GET|POST|PUT|PATCH|DELETE|OPTIONS)(?:/(?:GET|POST|PUT|PATCH|DELETE|OPTIONS))*) (/[A-Za-z0-9_.{}/-]*)`)
+
+// undocumentedAsMethodPath are fixture routes that api.md names in prose.
+var undocumentedAsMethodPath = map[string]string{
+	"OPTIONS /authz/resolve": `"POST /authz/resolve (and its OPTIONS preflight)"`,
+}
+
+func TestSpecFixtureMatchesAPIDoc(t *testing.T) {
+	// GIVEN the contract document
+	doc, err := os.ReadFile(apiDoc)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("%s not present", apiDoc)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	// WHEN its METHOD /path mentions are extracted
+	inDoc := map[string]bool{}
+	for _, m := range docRoute.FindAllStringSubmatch(string(doc), -1) {
+		path := strings.TrimRight(m[2], ".")
+		if strings.Contains(m[2], "...") || path == "" {
+			continue // an abbreviation such as /permissions/resource/...
+		}
+		for _, method := range strings.Split(m[1], "/") {
+			inDoc[method+" "+path] = true
+		}
+	}
+	// THEN they are exactly the fixture's routes
+	inFixture := map[string]bool{}
+	for _, s := range specRoutes {
+		inFixture[s.key] = true
+		if !inDoc[s.key] && undocumentedAsMethodPath[s.key] == "" {
+			t.Errorf("fixture has %s, which %s does not mention", s.key, apiDoc)
+		}
+	}
+	for key := range inDoc {
+		if !inFixture[key] {
+			t.Errorf("%s mentions %s, which the fixture lacks", apiDoc, key)
+		}
+	}
+	if len(inFixture) != len(specRoutes) {
+		t.Errorf("fixture has %d routes but %d distinct keys", len(specRoutes), len(inFixture))
+	}
+}
