@@ -54,9 +54,16 @@ synth: build
 	rm -rf infra/cdk.out
 	cd infra && CDK_CONTEXT_JSON='{"stage":"$(or $(STAGE),prod)","adminSite":"$(if $(ADMIN_SITE),$(abspath $(ADMIN_SITE)))"}' go run .
 
+## The admin site's build, redone when its sources or lockfile change.
+admin-web/node_modules/.package-lock.json: admin-web/package-lock.json
+	cd admin-web && npm ci --no-audit --no-fund
+
+admin-web/dist/index.html: admin-web/node_modules/.package-lock.json $(shell find admin-web/src admin-web/public -type f 2>/dev/null) admin-web/index.html admin-web/vite.config.ts
+	cd admin-web && npm run build
+
 ## dev: the local stack (API :9003, admin site :9004, DynamoDB Local :8000) until Ctrl-C.
 ## exec: the command replaces the recipe's shell, so Ctrl-C reaches it directly.
-dev: tools
+dev: tools admin-web/dist/index.html
 	go build -o .local/bin/sentinel ./cmd/sentinel
 	exec .local/bin/sentinel dev
 
