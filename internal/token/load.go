@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 )
 
 // LoadFile reads the ring from a PEM file, creating the file with a new key
@@ -66,6 +67,11 @@ func NewSecretsClient(ctx context.Context) (*secretsmanager.Client, error) {
 // through the template, environment variables or logs.
 func LoadSecret(ctx context.Context, sm SecretsAPI, secretID, issuer string) (*Ring, error) {
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretID)})
+	var missing *smtypes.ResourceNotFoundException
+	if errors.As(err, &missing) {
+		// The stack creates the secret without a value: no key was stored yet.
+		return nil, fmt.Errorf("%w (secret %s has no value)", ErrNoKeys, secretID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read signing key secret: %w", err)
 	}

@@ -1,6 +1,7 @@
 package token_test
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -8,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/golang-jwt/jwt/v5"
 
 	"sentinel/internal/apitest"
@@ -124,5 +128,20 @@ func TestSmallKeysRefused(t *testing.T) {
 	r := &token.Ring{Current: token.NewKey(small)}
 	if _, err := token.ParsePEM(r.PEM(), "x"); err == nil {
 		t.Error("a 2048-bit key was accepted")
+	}
+}
+
+type emptySecret struct{ token.SecretsAPI }
+
+func (emptySecret) GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	return nil, &smtypes.ResourceNotFoundException{Message: aws.String("no current version")}
+}
+
+// A new stack's secret has no value until the first rotate: that reads as
+// "no keys", which the rotate command turns into the first key.
+func TestLoadSecretWithoutValue(t *testing.T) {
+	_, err := token.LoadSecret(context.Background(), emptySecret{}, "arn:secret", "iss")
+	if !errors.Is(err, token.ErrNoKeys) {
+		t.Errorf("LoadSecret = %v, want ErrNoKeys", err)
 	}
 }
