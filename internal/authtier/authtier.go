@@ -71,14 +71,9 @@ func (a *Authenticator) Service(ctx context.Context, presented string) (*identit
 	}
 	now := a.now()
 	hash := serviceapps.HashKey(presented)
-	k, found, hit := a.keyCache.get(hash, now)
-	if !hit {
-		var err error
-		k, found, err = a.apps.LookupKey(ctx, hash)
-		if err != nil {
-			return nil, err
-		}
-		a.keyCache.put(hash, k, found, now)
+	k, found, err := a.keyCache.lookup(ctx, hash, now, a.apps.LookupKey)
+	if err != nil {
+		return nil, err
 	}
 	if !found || !k.Usable(now) {
 		return nil, unauthorized(msgKey)
@@ -116,14 +111,9 @@ func (a *Authenticator) Origin(ctx context.Context, origin string) (*identity.Se
 		return nil, unauthorized(msgOrigin)
 	}
 	now := a.now()
-	app, found, hit := a.originCache.get(origin, now)
-	if !hit {
-		var err error
-		app, found, err = a.apps.LookupOrigin(ctx, origin)
-		if err != nil {
-			return nil, err
-		}
-		a.originCache.put(origin, app, found, now)
+	app, found, err := a.originCache.lookup(ctx, origin, now, a.apps.LookupOrigin)
+	if err != nil {
+		return nil, err
 	}
 	if !found || !app.IsActive {
 		return nil, unauthorized(msgOrigin)

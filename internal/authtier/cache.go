@@ -1,6 +1,7 @@
 package authtier
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -24,6 +25,21 @@ type cached[V any] struct {
 	value   V
 	found   bool
 	expires time.Time
+}
+
+// lookup answers from the cache, or loads and caches the answer (found or
+// not: negative answers are cached too, so repeated unknown keys cost one
+// lookup per CacheTTL). Errors are not cached.
+func (c *cache[V]) lookup(ctx context.Context, k string, now time.Time, load func(context.Context, string) (V, bool, error)) (V, bool, error) {
+	if v, found, hit := c.get(k, now); hit {
+		return v, found, nil
+	}
+	v, found, err := load(ctx, k)
+	if err != nil {
+		return v, false, err
+	}
+	c.put(k, v, found, now)
+	return v, found, nil
 }
 
 func (c *cache[V]) get(k string, now time.Time) (V, bool, bool) {
