@@ -33,13 +33,17 @@ type GSI struct {
 }
 
 // EnvVar is the environment variable that carries the table's physical name
-// (set by the CDK stack on each function that declares the table).
+// (set by the CDK stack on each function that declares the table):
+// ServiceApps → SENTINEL_TABLE_SERVICE_APPS, RBAC → SENTINEL_TABLE_RBAC.
 func (t Table) EnvVar() string {
 	var b strings.Builder
-	for i, r := range t.ID {
-		if i > 0 && r >= 'A' && r <= 'Z' {
+	prevLower := false
+	for _, r := range t.ID {
+		upper := r >= 'A' && r <= 'Z'
+		if upper && prevLower {
 			b.WriteByte('_')
 		}
+		prevLower = !upper
 		b.WriteRune(r)
 	}
 	return "SENTINEL_TABLE_" + strings.ToUpper(b.String())
