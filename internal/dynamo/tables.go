@@ -73,10 +73,17 @@ var (
 	}
 	// Limits holds rate-limit and lockout counters that expire by TTL.
 	Limits = Table{ID: "Limits", PartitionKey: "pk", TTLAttribute: "ttl"}
+	// RBAC holds service actions, workspace roles, their assignments and
+	// the role-name claims (item layout in internal/rbac); by-kind lists
+	// the service actions by service name.
+	RBAC = Table{
+		ID: "RBAC", PartitionKey: "pk", SortKey: "sk",
+		GSIs: []GSI{{Name: "by-kind", PartitionKey: "kind", SortKey: "kind_sk"}},
+	}
 )
 
 // All lists every table.
-var All = []Table{ServiceApps, Admins, Activity, Limits}
+var All = []Table{ServiceApps, Admins, Activity, Limits, RBAC}
 
 // Names maps table ids to physical table names.
 type Names map[string]string
