@@ -62,7 +62,9 @@ func (f *fakeDirectory) Membership(_ context.Context, wid, uid string) (director
 	return directory.Membership{WorkspaceID: wid, UserID: uid, Role: "viewer"}, true, nil
 }
 
-func (f *fakeDirectory) GroupInWorkspace(context.Context, string, string) (bool, error) { return false, nil }
+func (f *fakeDirectory) GroupInWorkspace(context.Context, string, string) (bool, error) {
+	return false, nil
+}
 
 func (f *fakeDirectory) Users(_ context.Context, ids []string) (map[string]directory.User, error) {
 	f.mu.Lock()
