@@ -77,7 +77,7 @@ func TestRegisterValidationAndScope(t *testing.T) {
 		{"too many", f.key, map[string]any{"service_name": "docu-store", "actions": tooMany}, 422, "actions: must have at most 100 entries"},
 		{"long description", f.key, map[string]any{"service_name": "docu-store", "actions": []map[string]any{{"action": "a", "description": strings.Repeat("d", 1001)}}}, 422, "actions[0].description: must be at most 1000 characters"},
 		{"bad service name", f.key, map[string]any{"service_name": "Docu", "actions": []any{}}, 422, "service_name: must match ^[a-z][a-z0-9_.-]*$"},
-		{"wrong type", f.key, map[string]any{"service_name": "docu-store", "actions": "a"}, 422, "actions: must be a array"},
+		{"wrong type", f.key, map[string]any{"service_name": 5, "actions": []any{}}, 422, "service_name: must be a string"},
 		{"another service", billingKey, action("reports:export"), 403, "Service key is not authorized for service 'docu-store'"},
 		{"no key", "", action("reports:export"), 401, "Invalid or missing service API key"},
 	}
