@@ -158,18 +158,18 @@ func (s *Store) DeleteServiceAction(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	for range maxAttempts {
+	return removeInChunks(func() (bool, error) {
 		var a actionItem
 		found, err := s.get(ctx, actionKey(aid), &a)
 		if err != nil {
-			return fmt.Errorf("get service action %s: %w", aid, err)
+			return false, fmt.Errorf("get service action %s: %w", aid, err)
 		}
 		if !found {
-			return apperr.New(apperr.NotFound, "Service action not found")
+			return false, apperr.New(apperr.NotFound, "Service action not found")
 		}
 		var links []linkItem
 		if err := s.queryAll(ctx, actionPK(aid), prefixRole, &links); err != nil {
-			return fmt.Errorf("roles of service action %s: %w", aid, err)
+			return false, fmt.Errorf("roles of service action %s: %w", aid, err)
 		}
 		entry := entryOf(a.ServiceName, a.Action)
 		var units [][]types.TransactWriteItem
@@ -179,9 +179,8 @@ func (s *Store) DeleteServiceAction(ctx context.Context, id string) error {
 				s.txUpdate(roleKey(l.RoleID), "DELETE actions :e ADD version :one", "attribute_exists(pk)", attrs{":e": ss(entry), ":one": n(1)}),
 			})
 		}
-		count := attrs{":n": n(len(links))}
 		final := []types.TransactWriteItem{
-			s.txDelete(actionKey(aid), "role_count = :n", count),
+			s.txDelete(actionKey(aid), "role_count = :n", attrs{":n": n(len(links))}),
 			s.log.Put(activity.Entry{
 				Actor: identity.ActorFrom(ctx), Action: "service_action.delete", TargetType: "service_action", TargetID: aid,
 				Detail: map[string]any{"service_name": a.ServiceName, "action": a.Action, "roles": len(links)},
@@ -192,13 +191,10 @@ func (s *Store) DeleteServiceAction(ctx context.Context, id string) error {
 		}
 		done, err := s.drain(ctx, units, final, summary)
 		if err != nil && !retryable(err) {
-			return fmt.Errorf("delete service action %s: %w", aid, err)
+			err = fmt.Errorf("delete service action %s: %w", aid, err)
 		}
-		if err == nil && done {
-			return nil
-		}
-	}
-	return apperr.New(apperr.Conflict, "The service action kept changing while it was deleted; retry")
+		return done, err
+	})
 }
 
 // splitEntry reverses entryOf.

@@ -343,7 +343,9 @@ func TestDeleteServiceActionRemovesItFromRoles(t *testing.T) {
 }
 
 // Removals larger than one transaction run in chunks and leave nothing
-// behind: a role with 60 members and 30 actions, an action in 60 roles.
+// behind: a role with 260 members and 30 actions (seven transactions, more
+// than the retry bound, which counts only failed ones), an action in 60
+// roles.
 func TestLargeRemovalsLeaveNothing(t *testing.T) {
 	f := setup(t)
 	ws := f.dir.addWorkspace()
@@ -359,7 +361,7 @@ func TestLargeRemovalsLeaveNothing(t *testing.T) {
 	big := f.createRole(ws, "Big")
 	f.addActions(big, all...)
 	var users []string
-	for i := range 60 {
+	for i := range 260 {
 		u := f.dir.addMember(ws, fmt.Sprint("User", i))
 		users = append(users, u)
 		f.assign(big, u)

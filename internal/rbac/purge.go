@@ -32,10 +32,10 @@ func (s *Store) PurgeWorkspace(ctx context.Context, workspaceID string) error {
 // member count, so a concurrent unassign fails the chunk and it is read
 // again.
 func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) error {
-	for range maxAttempts {
+	return removeInChunks(func() (bool, error) {
 		var assigns []assignItem
 		if err := s.queryAll(ctx, userPK(workspaceID, userID), prefixRole, &assigns); err != nil {
-			return fmt.Errorf("roles of %s in %s: %w", userID, workspaceID, err)
+			return false, fmt.Errorf("roles of %s in %s: %w", userID, workspaceID, err)
 		}
 		units := make([][]types.TransactWriteItem, 0, len(assigns))
 		for _, a := range assigns {
@@ -47,11 +47,8 @@ func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) err
 		}
 		done, err := s.drain(ctx, units, nil, func(int) []types.TransactWriteItem { return nil })
 		if err != nil && !retryable(err) {
-			return fmt.Errorf("purge roles of %s in %s: %w", userID, workspaceID, err)
+			err = fmt.Errorf("purge roles of %s in %s: %w", userID, workspaceID, err)
 		}
-		if err == nil && done {
-			return nil
-		}
-	}
-	return apperr.New(apperr.Conflict, "The member's roles kept changing while they were removed; retry")
+		return done, err
+	})
 }

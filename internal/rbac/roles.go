@@ -32,8 +32,8 @@ func nameTaken(name string) error {
 
 var errRoleGone = apperr.New(apperr.NotFound, "Role not found")
 
-// entry records an admin change to a role in the activity log.
-func (s *Store) entry(ctx context.Context, action, rid string, detail map[string]any) types.TransactWriteItem {
+// logRole records an admin change to a role in the activity log.
+func (s *Store) logRole(ctx context.Context, action, rid string, detail map[string]any) types.TransactWriteItem {
 	return s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "role", TargetID: rid, Detail: detail})
 }
 
@@ -70,7 +70,7 @@ func (s *Store) CreateRole(ctx context.Context, workspaceID string, in RoleInput
 	err = s.transact(ctx, []types.TransactWriteItem{
 		s.txPut(claimItem{PK: workspacePK(wid), SK: prefixRole + in.Name, RoleID: rid}, "attribute_not_exists(pk)", nil),
 		s.txPut(r, "attribute_not_exists(pk)", nil),
-		s.entry(ctx, "role.create", rid, map[string]any{"workspace_id": wid, "name": in.Name}),
+		s.logRole(ctx, "role.create", rid, map[string]any{"workspace_id": wid, "name": in.Name}),
 	})
 	if err != nil {
 		return Role{}, fmt.Errorf("create role: %w", cancelled(err, []error{nameTaken(in.Name)}))
@@ -150,7 +150,7 @@ func (s *Store) UpdateRole(ctx context.Context, roleID string, p RolePatch) (Rol
 			s.txPut(claimItem{PK: workspacePK(r.WorkspaceID), SK: prefixRole + next.Name, RoleID: rid}, "attribute_not_exists(pk)", nil))
 		reasons = append(reasons, nil, nameTaken(next.Name))
 	}
-	items = append(items, s.entry(ctx, "role.update", rid, detail))
+	items = append(items, s.logRole(ctx, "role.update", rid, detail))
 	if err := s.transact(ctx, items); err != nil {
 		return Role{}, fmt.Errorf("update role %s: %w", rid, cancelled(err, reasons))
 	}
@@ -172,14 +172,14 @@ func (s *Store) DeleteRole(ctx context.Context, roleID string) error {
 // assignment or action added meanwhile fails it and the loop reads again;
 // record adds the activity entry (purges are recorded by the directory).
 func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
-	for range maxAttempts {
+	return removeInChunks(func() (bool, error) {
 		r, err := s.role(ctx, rid)
 		if err != nil {
-			return err
+			return false, err
 		}
 		var members []assignItem
 		if err := s.queryAll(ctx, rolePK(rid), prefixMember, &members); err != nil {
-			return fmt.Errorf("members of role %s: %w", rid, err)
+			return false, fmt.Errorf("members of role %s: %w", rid, err)
 		}
 		var units [][]types.TransactWriteItem
 		for _, m := range members {
@@ -195,14 +195,15 @@ func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
 				s.txUpdate(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": n(-1)}),
 			})
 		}
-		version := attrs{":v": n(r.Version)}
 		final := []types.TransactWriteItem{
-			s.txDelete(roleKey(rid), "version = :v", version),
+			s.txDelete(roleKey(rid), "version = :v", attrs{":v": n(r.Version)}),
 			s.txDelete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "", nil),
 		}
 		if record {
-			final = append(final, s.entry(ctx, "role.delete", rid, map[string]any{"workspace_id": r.WorkspaceID, "name": r.Name}))
+			final = append(final, s.logRole(ctx, "role.delete", rid, map[string]any{"workspace_id": r.WorkspaceID, "name": r.Name}))
 		}
+		// A chunk takes members first, then actions, and accounts for them
+		// on the role item.
 		summary := func(k int) []types.TransactWriteItem {
 			gone := min(k, len(members))
 			update := "SET version = :next ADD member_count :m"
@@ -215,13 +216,10 @@ func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
 		}
 		done, err := s.drain(ctx, units, final, summary)
 		if err != nil && !retryable(err) {
-			return fmt.Errorf("delete role %s: %w", rid, err)
+			err = fmt.Errorf("delete role %s: %w", rid, err)
 		}
-		if err == nil && done {
-			return nil
-		}
-	}
-	return apperr.New(apperr.Conflict, "The role kept changing while it was deleted; retry")
+		return done, err
+	})
 }
 
 // AddActionsInput is the body of POST /admin/roles/{rid}/actions.
@@ -290,7 +288,7 @@ func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInpu
 			s.txUpdate(actionKey(a.ID), "ADD role_count :one", "attribute_exists(pk)", attrs{":one": n(1)}))
 		reasons = append(reasons, nil, apperr.New(apperr.BadRequest, "Service action '%s' not found", a.ID))
 	}
-	items = append(items, s.entry(ctx, "role.add_actions", rid, map[string]any{"actions": entries}))
+	items = append(items, s.logRole(ctx, "role.add_actions", rid, map[string]any{"actions": entries}))
 	if err := s.transact(ctx, items); err != nil {
 		return fmt.Errorf("add actions to role %s: %w", rid, cancelled(err, reasons))
 	}
@@ -324,7 +322,7 @@ func (s *Store) RemoveAction(ctx context.Context, roleID, actionID string) error
 		s.txUpdate(roleKey(rid), "SET updated_at = :now DELETE actions :e ADD version :one", "attribute_exists(pk)",
 			attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":e": ss(l.Entry), ":one": n(1)}),
 		s.txUpdate(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": n(-1)}),
-		s.entry(ctx, "role.remove_action", rid, map[string]any{"action": l.Entry}),
+		s.logRole(ctx, "role.remove_action", rid, map[string]any{"action": l.Entry}),
 	})
 	if err != nil {
 		return fmt.Errorf("remove action %s from role %s: %w", aid, rid, cancelled(err, []error{notInRole, errRoleGone}))
@@ -417,7 +415,7 @@ func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
 		s.txPut(userSide, "attribute_not_exists(pk)", nil),
 		s.txPut(roleSide, "attribute_not_exists(pk)", nil),
 		s.txUpdate(roleKey(rid), "ADD member_count :one, version :one", "attribute_exists(pk)", attrs{":one": n(1)}),
-		s.entry(ctx, "role.add_member", rid, map[string]any{"user_id": uid}),
+		s.logRole(ctx, "role.add_member", rid, map[string]any{"user_id": uid}),
 	})
 	if err != nil {
 		return fmt.Errorf("assign role %s to %s: %w", rid, uid, cancelled(err, []error{holds, holds, errRoleGone}))
@@ -444,7 +442,7 @@ func (s *Store) RemoveMember(ctx context.Context, roleID, userID string) error {
 		s.txDelete(dynamo.Key(userPK(r.WorkspaceID, uid), prefixRole+rid), "attribute_exists(pk)", nil),
 		s.txDelete(dynamo.Key(rolePK(rid), prefixMember+uid), "", nil),
 		s.txUpdate(roleKey(rid), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": n(-1), ":one": n(1)}),
-		s.entry(ctx, "role.remove_member", rid, map[string]any{"user_id": uid}),
+		s.logRole(ctx, "role.remove_member", rid, map[string]any{"user_id": uid}),
 	})
 	if err != nil {
 		return fmt.Errorf("unassign role %s from %s: %w", rid, uid, cancelled(err, []error{notHeld, nil, errRoleGone}))

@@ -245,7 +245,8 @@ func nextCursor(lek attrs) *string {
 }
 
 // batchGet reads items by key, consistently: one BatchGetItem per 100 keys,
-// unprocessed keys retried. Missing items are simply absent.
+// unprocessed keys retried. Missing items are simply absent. projection
+// may be empty (whole items) and may name the name attribute as #n.
 func (s *Store) batchGet(ctx context.Context, keys []attrs, projection string, out any) error {
 	var items []attrs
 	for len(keys) > 0 {
@@ -261,7 +262,11 @@ func (s *Store) batchGet(ctx context.Context, keys []attrs, projection string, o
 				if attempt > 8 {
 					return errors.New("batch get: keys left unprocessed")
 				}
-				time.Sleep(time.Duration(attempt*attempt) * 10 * time.Millisecond)
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+				}
 			}
 			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 			if err != nil {
@@ -304,6 +309,26 @@ func retryable(err error) bool {
 		}
 	}
 	return false
+}
+
+// removeInChunks repeats step (read what is left, drain it) until step
+// reports done. A step cancelled by a concurrent change is retried, at
+// most maxAttempts times in all; a step that removed a chunk is progress
+// and does not count.
+func removeInChunks(step func() (done bool, err error)) error {
+	for failures := 0; failures < maxAttempts; {
+		done, err := step()
+		switch {
+		case err == nil && done:
+			return nil
+		case err == nil:
+		case retryable(err):
+			failures++
+		default:
+			return err
+		}
+	}
+	return apperr.New(apperr.Conflict, "The data kept changing while it was removed; retry")
 }
 
 // drain runs removal units (each a few transaction items) and the final
