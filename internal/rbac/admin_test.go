@@ -29,6 +29,10 @@ func TestRoleLifecycle(t *testing.T) {
 	if m := res.Map(t); m["name"] != "Writers" || m["description"] != "Can edit" || m["updated_at"] == m["created_at"] {
 		t.Errorf("patched role = %v", m)
 	}
+	res = f.admin.Do("PATCH", "/admin/roles/"+rid, map[string]any{"description": ""})
+	if m := res.Map(t); m["description"] != "" || f.role(ws, rid)["description"] != "" {
+		t.Errorf("cleared description: answer %v, stored %v", m["description"], f.role(ws, rid)["description"])
+	}
 	// The old name is free again; the new one is taken.
 	f.createRole(ws, "Editors")
 	want(t, f.admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Writers"}), 409, "A role named 'Writers' already exists in this workspace")
@@ -50,7 +54,7 @@ func TestRoleLifecycle(t *testing.T) {
 	want(t, f.admin.Do("PATCH", "/admin/roles/"+rid, map[string]any{"name": "X"}), 404, "Role not found")
 	f.createRole(ws, "Writers")
 
-	if got, want := strings.Join(f.activity("role", rid), " "), "role.delete role.update role.create"; got != want {
+	if got, want := strings.Join(f.activity("role", rid), " "), "role.delete role.update role.update role.create"; got != want {
 		t.Errorf("activity = %s, want %s", got, want)
 	}
 }

@@ -87,7 +87,7 @@ type roleItem struct {
 	ID          string   `dynamodbav:"id"`
 	WorkspaceID string   `dynamodbav:"workspace_id"`
 	Name        string   `dynamodbav:"name"`
-	Description *string  `dynamodbav:"description,omitempty"`
+	Description *string  `dynamodbav:"description"`
 	CreatedBy   string   `dynamodbav:"created_by"`
 	CreatedAt   string   `dynamodbav:"created_at"`
 	UpdatedAt   string   `dynamodbav:"updated_at"`
