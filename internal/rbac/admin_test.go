@@ -54,9 +54,7 @@ func TestRoleLifecycle(t *testing.T) {
 	want(t, f.admin.Do("PATCH", "/admin/roles/"+rid, map[string]any{"name": "X"}), 404, "Role not found")
 	f.createRole(ws, "Writers")
 
-	if got, want := strings.Join(f.activity("role", rid), " "), "role.delete role.update role.update role.create"; got != want {
-		t.Errorf("activity = %s, want %s", got, want)
-	}
+	f.wantActivity("role", rid, "role.delete role.update role.update role.create")
 }
 
 func TestRoleValidationAndErrors(t *testing.T) {
@@ -195,9 +193,7 @@ func TestRoleActions(t *testing.T) {
 	if r := f.role(ws, rid); r["action_count"] != 2.0 {
 		t.Errorf("action_count after removal = %v", r["action_count"])
 	}
-	if got, want := strings.Join(f.activity("role", rid), " "), "role.remove_action role.add_actions role.add_actions role.create"; got != want {
-		t.Errorf("activity = %s, want %s", got, want)
-	}
+	f.wantActivity("role", rid, "role.remove_action role.add_actions role.add_actions role.create")
 }
 
 func TestRoleMembers(t *testing.T) {
@@ -245,9 +241,7 @@ func TestRoleMembers(t *testing.T) {
 	if r := f.role(ws, rid); r["member_count"] != 1.0 {
 		t.Errorf("member_count after removal = %v", r["member_count"])
 	}
-	if got, want := strings.Join(f.activity("role", rid), " "), "role.remove_member role.add_member role.add_member role.create"; got != want {
-		t.Errorf("activity = %s, want %s", got, want)
-	}
+	f.wantActivity("role", rid, "role.remove_member role.add_member role.add_member role.create")
 }
 
 // Until the directory is wired the calls that need it fail closed.
@@ -341,9 +335,7 @@ func TestDeleteServiceActionRemovesItFromRoles(t *testing.T) {
 		t.Error("re-registering brought the action back into the roles")
 	}
 	want(t, f.admin.Do("DELETE", "/admin/service-actions/"+ids["reports:view"], nil), 204)
-	if got, want := strings.Join(f.activity("service_action", ids["reports:export"]), " "), "service_action.delete"; got != want {
-		t.Errorf("activity = %s, want %s", got, want)
-	}
+	f.wantActivity("service_action", ids["reports:export"], "service_action.delete")
 }
 
 // Removals larger than one transaction run in chunks and leave nothing

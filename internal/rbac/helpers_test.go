@@ -205,8 +205,9 @@ func (f *fixture) items() []string {
 	return lines
 }
 
-// activity lists the actions recorded for a target, newest first.
-func (f *fixture) activity(targetType, id string) []string {
+// wantActivity checks the actions recorded for a target, newest first,
+// each by the test admin.
+func (f *fixture) wantActivity(targetType, id, want string) {
 	f.t.Helper()
 	var page struct {
 		Items []struct{ Action, Actor string }
@@ -219,5 +220,7 @@ func (f *fixture) activity(targetType, id string) []string {
 		}
 		actions = append(actions, e.Action)
 	}
-	return actions
+	if got := strings.Join(actions, " "); got != want {
+		f.t.Errorf("activity of %s %s = %s, want %s", targetType, id, got, want)
+	}
 }

@@ -114,10 +114,6 @@ func (s *Store) ListRoles(ctx context.Context, workspaceID string, limit int, cu
 // UpdateRole renames a role (moving its name claim in the same
 // transaction) and/or changes its description.
 func (s *Store) UpdateRole(ctx context.Context, roleID string, p RolePatch) (Role, error) {
-	rid, err := pathID(roleID, "Role")
-	if err != nil {
-		return Role{}, err
-	}
 	if p.Name != nil {
 		if err := validateRoleName(*p.Name); err != nil {
 			return Role{}, err
@@ -126,10 +122,11 @@ func (s *Store) UpdateRole(ctx context.Context, roleID string, p RolePatch) (Rol
 	if err := validateDescription("description", p.Description); err != nil {
 		return Role{}, err
 	}
-	r, err := s.role(ctx, rid)
+	r, err := s.role(ctx, roleID)
 	if err != nil {
 		return Role{}, err
 	}
+	rid := r.ID
 	next, detail := r, map[string]any{}
 	if p.Name != nil && *p.Name != r.Name {
 		next.Name, detail["name"] = *p.Name, *p.Name
@@ -231,10 +228,6 @@ type AddActionsInput struct {
 // holds are left as they are. Role set, links and the actions' role counts
 // change in one transaction.
 func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInput) error {
-	rid, err := pathID(roleID, "Role")
-	if err != nil {
-		return err
-	}
 	if len(in.ServiceActionIDs) == 0 || len(in.ServiceActionIDs) > maxAddActions {
 		return apperr.Field("service_action_ids", fmt.Sprintf("must have 1 to %d entries", maxAddActions))
 	}
@@ -250,10 +243,11 @@ func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInpu
 		}
 		keys = append(keys, actionKey(id))
 	}
-	r, err := s.role(ctx, rid)
+	r, err := s.role(ctx, roleID)
 	if err != nil {
 		return err
 	}
+	rid := r.ID
 	var found []actionItem
 	if err := s.batchGet(ctx, keys, "", &found); err != nil {
 		return fmt.Errorf("get service actions: %w", err)
@@ -297,17 +291,15 @@ func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInpu
 
 // RemoveAction takes one action out of a role.
 func (s *Store) RemoveAction(ctx context.Context, roleID, actionID string) error {
-	rid, err := pathID(roleID, "Role")
+	r, err := s.role(ctx, roleID)
 	if err != nil {
 		return err
 	}
+	rid := r.ID
 	notInRole := apperr.New(apperr.NotFound, "The role does not hold this action")
 	aid, err := pathID(actionID, "Service action")
 	if err != nil {
 		return notInRole
-	}
-	if _, err := s.role(ctx, rid); err != nil {
-		return err
 	}
 	var l linkItem
 	found, err := s.get(ctx, dynamo.Key(actionPK(aid), prefixRole+rid), &l)
@@ -333,15 +325,11 @@ func (s *Store) RemoveAction(ctx context.Context, roleID, actionID string) error
 // ListActions answers one page of a role's actions, ordered by service
 // and action: the role item holds the set, one BatchGetItem the details.
 func (s *Store) ListActions(ctx context.Context, roleID string, limit int, cursor string) (Page[ServiceAction], error) {
-	rid, err := pathID(roleID, "Role")
-	if err != nil {
-		return Page[ServiceAction]{}, err
-	}
 	start, err := dynamo.DecodeCursor(cursor, "entry")
 	if err != nil {
 		return Page[ServiceAction]{}, err
 	}
-	r, err := s.role(ctx, rid)
+	r, err := s.role(ctx, roleID)
 	if err != nil {
 		return Page[ServiceAction]{}, err
 	}
@@ -366,7 +354,7 @@ func (s *Store) ListActions(ctx context.Context, roleID string, limit int, curso
 	}
 	var found []actionItem
 	if err := s.batchGet(ctx, keys, "", &found); err != nil {
-		return Page[ServiceAction]{}, fmt.Errorf("get actions of role %s: %w", rid, err)
+		return Page[ServiceAction]{}, fmt.Errorf("get actions of role %s: %w", r.ID, err)
 	}
 	byEntry := map[string]actionItem{}
 	for _, a := range found {
@@ -384,14 +372,11 @@ func (s *Store) ListActions(ctx context.Context, roleID string, limit int, curso
 // else). Both sides of the assignment and the role's member count change
 // in one transaction.
 func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
-	rid, err := pathID(roleID, "Role")
+	r, err := s.role(ctx, roleID)
 	if err != nil {
 		return err
 	}
-	r, err := s.role(ctx, rid)
-	if err != nil {
-		return err
-	}
+	rid := r.ID
 	dir, err := s.dir()
 	if err != nil {
 		return err
@@ -425,18 +410,15 @@ func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
 
 // RemoveMember takes a role away from a user.
 func (s *Store) RemoveMember(ctx context.Context, roleID, userID string) error {
-	rid, err := pathID(roleID, "Role")
+	r, err := s.role(ctx, roleID)
 	if err != nil {
 		return err
 	}
+	rid := r.ID
 	notHeld := apperr.New(apperr.NotFound, "The user does not hold this role")
 	uid, err := pathID(userID, "User")
 	if err != nil {
 		return notHeld
-	}
-	r, err := s.role(ctx, rid)
-	if err != nil {
-		return err
 	}
 	err = s.transact(ctx, []types.TransactWriteItem{
 		s.txDelete(dynamo.Key(userPK(r.WorkspaceID, uid), prefixRole+rid), "attribute_exists(pk)", nil),
@@ -453,13 +435,11 @@ func (s *Store) RemoveMember(ctx context.Context, roleID, userID string) error {
 // ListMembers answers one page of a role's members with their names and
 // emails from the directory.
 func (s *Store) ListMembers(ctx context.Context, roleID string, limit int, cursor string) (Page[Member], error) {
-	rid, err := pathID(roleID, "Role")
+	r, err := s.role(ctx, roleID)
 	if err != nil {
 		return Page[Member]{}, err
 	}
-	if _, err := s.role(ctx, rid); err != nil {
-		return Page[Member]{}, err
-	}
+	rid := r.ID
 	dir, err := s.dir()
 	if err != nil {
 		return Page[Member]{}, err

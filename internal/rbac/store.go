@@ -175,8 +175,12 @@ func (s *Store) get(ctx context.Context, key attrs, out any) (found bool, err er
 	return true, attributevalue.UnmarshalMap(res.Item, out)
 }
 
-// role reads a role (404 when it does not exist).
-func (s *Store) role(ctx context.Context, rid string) (roleItem, error) {
+// role reads a role by the id a path names (404 when it names none).
+func (s *Store) role(ctx context.Context, id string) (roleItem, error) {
+	rid, err := pathID(id, "Role")
+	if err != nil {
+		return roleItem{}, err
+	}
 	var r roleItem
 	found, err := s.get(ctx, roleKey(rid), &r)
 	if err != nil {
