@@ -62,7 +62,8 @@ const registerConcurrency = 10
 // updates the descriptions of those that do (an absent description leaves
 // the stored one alone). Each action is one UpdateItem keyed by its
 // derived id, so concurrent registrations of one action converge on one
-// item; the answer lists the actions in request order.
+// item; the answer lists the actions in request order. in must have
+// passed Validate (and the caller its scope check).
 func (s *Store) Register(ctx context.Context, in RegisterInput) ([]ServiceAction, error) {
 	now := dynamo.FormatTime(s.now())
 	out := make([]ServiceAction, len(in.Actions))

@@ -44,7 +44,8 @@ func (in CheckInput) validate(action, user bool) (CheckInput, error) {
 // Check decides whether a user may perform a service's action in a
 // workspace: allowed when any of the user's roles there holds it. It
 // costs one Query and one BatchGetItem (per 100 roles the user holds),
-// whatever the number of roles in the workspace.
+// whatever the number of roles in the workspace. in must have passed
+// validation (the handlers do it).
 func (s *Store) Check(ctx context.Context, in CheckInput) (Decision, error) {
 	roles, err := s.userRoles(ctx, in.WorkspaceID, in.UserID)
 	if err != nil {
