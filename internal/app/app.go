@@ -13,6 +13,7 @@ import (
 	"sentinel/internal/authtier"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/rbac"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
 )
@@ -29,6 +30,7 @@ type Deps struct {
 	Apps     *serviceapps.Store
 	Auth     *authtier.Authenticator
 	Admins   *adminauth.Service
+	RBAC     *rbac.Store
 }
 
 // New assembles the services from already-built parts (tests and the local
@@ -46,6 +48,8 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
 	})
+	d.RBAC = rbac.NewStore(db, tables[dynamo.RBAC.ID], d.Activity, now)
+	d.RBAC.Directory = nil // DIRECTORY: set to the directory store when it lands (and register d.RBAC as its directory.Dependent)
 	return d
 }
 

@@ -33,13 +33,17 @@ type GSI struct {
 }
 
 // EnvVar is the environment variable that carries the table's physical name
-// (set by the CDK stack on each function that declares the table).
+// (set by the CDK stack on each function that declares the table):
+// ServiceApps → SENTINEL_TABLE_SERVICE_APPS, RBAC → SENTINEL_TABLE_RBAC.
 func (t Table) EnvVar() string {
 	var b strings.Builder
-	for i, r := range t.ID {
-		if i > 0 && r >= 'A' && r <= 'Z' {
+	prevLower := false
+	for _, r := range t.ID {
+		upper := r >= 'A' && r <= 'Z'
+		if upper && prevLower {
 			b.WriteByte('_')
 		}
+		prevLower = !upper
 		b.WriteRune(r)
 	}
 	return "SENTINEL_TABLE_" + strings.ToUpper(b.String())
@@ -69,10 +73,17 @@ var (
 	}
 	// Limits holds rate-limit and lockout counters that expire by TTL.
 	Limits = Table{ID: "Limits", PartitionKey: "pk", TTLAttribute: "ttl"}
+	// RBAC holds service actions, workspace roles, their assignments and
+	// the role-name claims (item layout in internal/rbac); by-kind lists
+	// the service actions by service name.
+	RBAC = Table{
+		ID: "RBAC", PartitionKey: "pk", SortKey: "sk",
+		GSIs: []GSI{{Name: "by-kind", PartitionKey: "kind", SortKey: "kind_sk"}},
+	}
 )
 
 // All lists every table.
-var All = []Table{ServiceApps, Admins, Activity, Limits}
+var All = []Table{ServiceApps, Admins, Activity, Limits, RBAC}
 
 // Names maps table ids to physical table names.
 type Names map[string]string

@@ -1,4 +1,47 @@
 package routes
 
-// rbacRoutes: roles and service actions (issue: RBAC).
-var rbacRoutes []Route
+import (
+	"net/http"
+
+	"sentinel/internal/app"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/rbac"
+	"sentinel/internal/web"
+)
+
+// rbacHandler adapts an rbac.Handlers method to a route handler.
+func rbacHandler(f func(rbac.Handlers, *http.Request) (int, any, error)) func(*app.Deps) http.Handler {
+	return func(d *app.Deps) http.Handler {
+		hs := rbac.Handlers{Store: d.RBAC}
+		return web.Func(func(r *http.Request) (int, any, error) { return f(hs, r) })
+	}
+}
+
+// The checks only read RBAC; registration and the admin functions write it.
+// (The admin functions will also read the directory's tables once it lands.)
+var (
+	rbacRead  = []Access{Read(dynamo.RBAC)}
+	rbacAdmin = []Access{Write(dynamo.RBAC), Write(dynamo.Activity)}
+)
+
+// rbacRoutes: roles and service actions (issue: RBAC; api.md sections 5 and 8).
+var rbacRoutes = []Route{
+	{Method: "POST", Path: "/roles/actions/register", Function: "roles-actions-register", Tier: ServiceKey, Access: []Access{Write(dynamo.RBAC)}, Handler: rbacHandler(rbac.Handlers.Register)},
+	{Method: "POST", Path: "/roles/check-action", Function: "roles-check-action", Tier: Dual, Access: rbacRead, Handler: rbacHandler(rbac.Handlers.CheckAction)},
+	{Method: "GET", Path: "/roles/user-actions", Function: "roles-user-actions", Tier: Dual, Access: rbacRead, Handler: rbacHandler(rbac.Handlers.UserActions)},
+	{Method: "POST", Path: "/roles/check", Function: "roles-check", Tier: ServiceKey, Access: rbacRead, Handler: rbacHandler(rbac.Handlers.Check)},
+
+	{Method: "GET", Path: "/admin/workspaces/{id}/roles", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.ListRoles)},
+	{Method: "POST", Path: "/admin/workspaces/{id}/roles", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.CreateRole)},
+	{Method: "PATCH", Path: "/admin/roles/{rid}", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.UpdateRole)},
+	{Method: "DELETE", Path: "/admin/roles/{rid}", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.DeleteRole)},
+	{Method: "GET", Path: "/admin/roles/{rid}/actions", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.ListActions)},
+	{Method: "POST", Path: "/admin/roles/{rid}/actions", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.AddActions)},
+	{Method: "DELETE", Path: "/admin/roles/{rid}/actions/{action_id}", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.RemoveAction)},
+	{Method: "GET", Path: "/admin/roles/{rid}/members", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.ListMembers)},
+	{Method: "POST", Path: "/admin/roles/{rid}/members/{user_id}", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.AddMember)},
+	{Method: "DELETE", Path: "/admin/roles/{rid}/members/{user_id}", Function: "admin-roles", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.RemoveMember)},
+
+	{Method: "GET", Path: "/admin/service-actions", Function: "admin-service-actions", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.ListServiceActions)},
+	{Method: "DELETE", Path: "/admin/service-actions/{id}", Function: "admin-service-actions", Tier: Admin, Access: rbacAdmin, Handler: rbacHandler(rbac.Handlers.DeleteServiceAction)},
+}

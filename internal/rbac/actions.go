@@ -1,0 +1,205 @@
+package rbac
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/activity"
+	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
+)
+
+// ActionInput is one action a backend registers.
+type ActionInput struct {
+	Action      string  `json:"action"`
+	Description *string `json:"description"`
+}
+
+// RegisterInput is the body of POST /roles/actions/register.
+type RegisterInput struct {
+	ServiceName string        `json:"service_name"`
+	Actions     []ActionInput `json:"actions"`
+}
+
+// Validate checks the service name and every action.
+func (in RegisterInput) Validate() error {
+	if err := validateServiceName(in.ServiceName); err != nil {
+		return err
+	}
+	if len(in.Actions) > maxRegister {
+		return apperr.Field("actions", fmt.Sprintf("must have at most %d entries", maxRegister))
+	}
+	seen := map[string]bool{}
+	for i, a := range in.Actions {
+		field := fmt.Sprintf("actions[%d].action", i)
+		if err := validateName(field, a.Action, actionRE); err != nil {
+			return err
+		}
+		if seen[a.Action] {
+			return apperr.Field(field, "is listed twice")
+		}
+		seen[a.Action] = true
+		if err := validateDescription(fmt.Sprintf("actions[%d].description", i), a.Description); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// registerConcurrency bounds the writes of one registration in flight.
+const registerConcurrency = 10
+
+// Register creates the actions of a service that do not exist yet and
+// updates the descriptions of those that do (an absent description leaves
+// the stored one alone). Each action is one UpdateItem keyed by its
+// derived id, so concurrent registrations of one action converge on one
+// item; the answer lists the actions in request order. in must have
+// passed Validate (and the caller its scope check).
+func (s *Store) Register(ctx context.Context, in RegisterInput) ([]ServiceAction, error) {
+	now := dynamo.FormatTime(s.now())
+	out := make([]ServiceAction, len(in.Actions))
+	errs := make([]error, len(in.Actions))
+	sem := make(chan struct{}, registerConcurrency)
+	var wg sync.WaitGroup
+	for i, a := range in.Actions {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], errs[i] = s.upsertAction(ctx, in.ServiceName, a, now)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("register actions of %s: %w", in.ServiceName, err)
+	}
+	return out, nil
+}
+
+func (s *Store) upsertAction(ctx context.Context, service string, a ActionInput, now string) (ServiceAction, error) {
+	aid := actionID(service, a.Action)
+	update := "SET id = :id, service_name = :svc, #a = :action, kind = :kind, kind_sk = :entry, " +
+		"created_at = if_not_exists(created_at, :now), role_count = if_not_exists(role_count, :zero)"
+	values := attrs{
+		":id": dynamo.S(aid), ":svc": dynamo.S(service), ":action": dynamo.S(a.Action), ":kind": dynamo.S(kindAction),
+		":entry": dynamo.S(entryOf(service, a.Action)), ":now": dynamo.S(now), ":zero": n(0),
+	}
+	if a.Description != nil {
+		update += ", description = :d"
+		values[":d"] = dynamo.S(*a.Description)
+	}
+	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: actionKey(aid), UpdateExpression: aws.String(update),
+		ExpressionAttributeNames: map[string]string{"#a": "action"}, ExpressionAttributeValues: values,
+		ReturnValues: types.ReturnValueAllNew,
+	})
+	if err != nil {
+		return ServiceAction{}, fmt.Errorf("upsert %s: %w", a.Action, err)
+	}
+	var it actionItem
+	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
+		return ServiceAction{}, fmt.Errorf("decode action %s: %w", a.Action, err)
+	}
+	return it.view(), nil
+}
+
+// ListServiceActions answers one page of actions ordered by service and
+// action, of one service when service is not empty: one Query of the
+// by-kind index.
+func (s *Store) ListServiceActions(ctx context.Context, service string, limit int, cursor string) (Page[ServiceAction], error) {
+	in := &dynamodb.QueryInput{
+		TableName: aws.String(s.table), IndexName: aws.String("by-kind"), Limit: aws.Int32(int32(limit)),
+		KeyConditionExpression:    aws.String("kind = :k"),
+		ExpressionAttributeValues: attrs{":k": dynamo.S(kindAction)},
+	}
+	if service != "" {
+		if err := validateServiceName(service); err != nil {
+			return Page[ServiceAction]{}, err
+		}
+		in.KeyConditionExpression = aws.String("kind = :k AND begins_with(kind_sk, :svc)")
+		in.ExpressionAttributeValues[":svc"] = dynamo.S(service + "#")
+	}
+	start, err := dynamo.DecodeCursor(cursor, "kind", "kind_sk", "pk", "sk")
+	if err != nil {
+		return Page[ServiceAction]{}, err
+	}
+	if start != nil && start["kind"].(*types.AttributeValueMemberS).Value != kindAction {
+		return Page[ServiceAction]{}, apperr.New(apperr.BadRequest, "Invalid cursor")
+	}
+	in.ExclusiveStartKey = start
+	res, err := s.db.Query(ctx, in)
+	if err != nil {
+		return Page[ServiceAction]{}, fmt.Errorf("list service actions: %w", err)
+	}
+	var items []actionItem
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, &items); err != nil {
+		return Page[ServiceAction]{}, fmt.Errorf("decode service actions: %w", err)
+	}
+	page := Page[ServiceAction]{Items: make([]ServiceAction, 0, len(items)), NextCursor: nextCursor(res.LastEvaluatedKey)}
+	for _, it := range items {
+		page.Items = append(page.Items, it.view())
+	}
+	return page, nil
+}
+
+// DeleteServiceAction removes an action and takes it out of every role
+// that holds it. The action item goes last, on condition that role_count
+// still equals the links removed, so a role that gains the action
+// meanwhile is found on the next read rather than left holding it.
+func (s *Store) DeleteServiceAction(ctx context.Context, id string) error {
+	aid, err := pathID(id, "Service action")
+	if err != nil {
+		return err
+	}
+	return removeInChunks(func() (bool, error) {
+		var a actionItem
+		found, err := s.get(ctx, actionKey(aid), &a)
+		if err != nil {
+			return false, fmt.Errorf("get service action %s: %w", aid, err)
+		}
+		if !found {
+			return false, apperr.New(apperr.NotFound, "Service action not found")
+		}
+		var links []linkItem
+		if err := s.queryAll(ctx, actionPK(aid), prefixRole, &links); err != nil {
+			return false, fmt.Errorf("roles of service action %s: %w", aid, err)
+		}
+		entry := entryOf(a.ServiceName, a.Action)
+		var units [][]types.TransactWriteItem
+		for _, l := range links {
+			units = append(units, []types.TransactWriteItem{
+				s.txDelete(dynamo.Key(l.PK, l.SK), "", nil),
+				s.txUpdate(roleKey(l.RoleID), "DELETE actions :e ADD version :one", "attribute_exists(pk)", attrs{":e": ss(entry), ":one": n(1)}),
+			})
+		}
+		final := []types.TransactWriteItem{
+			s.txDelete(actionKey(aid), "role_count = :n", attrs{":n": n(len(links))}),
+			s.log.Put(activity.Entry{
+				Actor: identity.ActorFrom(ctx), Action: "service_action.delete", TargetType: "service_action", TargetID: aid,
+				Detail: map[string]any{"service_name": a.ServiceName, "action": a.Action, "roles": len(links)},
+			}),
+		}
+		summary := func(k int) []types.TransactWriteItem {
+			return []types.TransactWriteItem{s.txUpdate(actionKey(aid), "SET role_count = :left", "role_count = :n", attrs{":n": n(len(links)), ":left": n(len(links) - k)})}
+		}
+		done, err := s.drain(ctx, units, final, summary)
+		if err != nil && !retryable(err) {
+			err = fmt.Errorf("delete service action %s: %w", aid, err)
+		}
+		return done, err
+	})
+}
+
+// splitEntry reverses entryOf.
+func splitEntry(e string) (service, action string) {
+	service, action, _ = strings.Cut(e, "#")
+	return service, action
+}

@@ -1,0 +1,194 @@
+package rbac
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"sentinel/internal/apperr"
+	"sentinel/internal/authtier"
+	"sentinel/internal/identity"
+	"sentinel/internal/web"
+)
+
+// Handlers serves the RBAC API: registration and role checks for backends
+// (api.md section 5) and the admin API for roles and service actions
+// (section 8).
+type Handlers struct{ Store *Store }
+
+// Admin lists page with ?limit= (default 50, at most 100) and ?cursor=.
+const (
+	defaultLimit = 50
+	maxLimit     = 100
+)
+
+// Register serves POST /roles/actions/register (service key).
+func (h Handlers) Register(r *http.Request) (int, any, error) {
+	var in RegisterInput
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return 0, nil, err
+	}
+	if err := authtier.RequireScope(r.Context(), in.ServiceName); err != nil {
+		return 0, nil, err
+	}
+	out, err := h.Store.Register(r.Context(), in)
+	return 201, out, err
+}
+
+// CheckAction serves POST /roles/check-action (dual): may the token's user
+// perform the action in the token's workspace?
+func (h Handlers) CheckAction(r *http.Request) (int, any, error) {
+	var in CheckInput
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	in, err := asTokenUser(r.Context(), in, true, "Cross-workspace check not allowed")
+	if err != nil {
+		return 0, nil, err
+	}
+	d, err := h.Store.Check(r.Context(), in)
+	return 200, d, err
+}
+
+// UserActions serves GET /roles/user-actions?service_name=&workspace_id=
+// (dual): the service's actions the token's user holds in the workspace.
+func (h Handlers) UserActions(r *http.Request) (int, any, error) {
+	q := r.URL.Query()
+	in, err := asTokenUser(r.Context(), CheckInput{ServiceName: q.Get("service_name"), WorkspaceID: q.Get("workspace_id")}, false, "Cross-workspace lookup not allowed")
+	if err != nil {
+		return 0, nil, err
+	}
+	actions, err := h.Store.UserActions(r.Context(), in)
+	return 200, map[string][]string{"actions": actions}, err
+}
+
+// asTokenUser validates a dual-tier check and makes it about the token's
+// user, in the token's workspace only (403 with crossMsg otherwise).
+func asTokenUser(ctx context.Context, in CheckInput, action bool, crossMsg string) (CheckInput, error) {
+	in, err := in.validate(action, false)
+	if err != nil {
+		return in, err
+	}
+	if err := authtier.RequireScope(ctx, in.ServiceName); err != nil {
+		return in, err
+	}
+	u, ok := identity.UserFrom(ctx)
+	if !ok {
+		return in, errors.New("rbac: dual-tier handler without a user")
+	}
+	if !strings.EqualFold(u.WorkspaceID, in.WorkspaceID) {
+		return in, apperr.New(apperr.Forbidden, "%s", crossMsg)
+	}
+	in.UserID = u.ID
+	return in, nil
+}
+
+// Check serves POST /roles/check (service key): the seed's key-only role
+// check for a backend acting on its own behalf, about the user it names.
+func (h Handlers) Check(r *http.Request) (int, any, error) {
+	var in CheckInput
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	in, err := in.validate(true, true)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := authtier.RequireScope(r.Context(), in.ServiceName); err != nil {
+		return 0, nil, err
+	}
+	d, err := h.Store.Check(r.Context(), in)
+	return 200, d, err
+}
+
+// ListServiceActions serves GET /admin/service-actions?service_name=.
+func (h Handlers) ListServiceActions(r *http.Request) (int, any, error) {
+	return list(r, r.URL.Query().Get("service_name"), h.Store.ListServiceActions)
+}
+
+// DeleteServiceAction serves DELETE /admin/service-actions/{id}.
+func (h Handlers) DeleteServiceAction(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.DeleteServiceAction(r.Context(), r.PathValue("id"))
+}
+
+// ListRoles serves GET /admin/workspaces/{id}/roles.
+func (h Handlers) ListRoles(r *http.Request) (int, any, error) {
+	return list(r, r.PathValue("id"), h.Store.ListRoles)
+}
+
+// list serves an admin list of what id names, one page by ?limit= and
+// ?cursor=.
+func list[T any](r *http.Request, id string, fetch func(ctx context.Context, id string, limit int, cursor string) (Page[T], error)) (int, any, error) {
+	limit, err := web.ParseLimit(r, defaultLimit, maxLimit)
+	if err != nil {
+		return 0, nil, err
+	}
+	page, err := fetch(r.Context(), id, limit, r.URL.Query().Get("cursor"))
+	return 200, page, err
+}
+
+// CreateRole serves POST /admin/workspaces/{id}/roles.
+func (h Handlers) CreateRole(r *http.Request) (int, any, error) {
+	var in RoleInput
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	role, err := h.Store.CreateRole(r.Context(), r.PathValue("id"), in)
+	return 201, role, err
+}
+
+// UpdateRole serves PATCH /admin/roles/{rid}.
+func (h Handlers) UpdateRole(r *http.Request) (int, any, error) {
+	var p RolePatch
+	if err := web.Decode(r, &p); err != nil {
+		return 0, nil, err
+	}
+	role, err := h.Store.UpdateRole(r.Context(), r.PathValue("rid"), p)
+	return 200, role, err
+}
+
+// DeleteRole serves DELETE /admin/roles/{rid}.
+func (h Handlers) DeleteRole(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.DeleteRole(r.Context(), r.PathValue("rid"))
+}
+
+// ok is the answer of the admin calls that add to a role (as the original).
+var ok = map[string]string{"status": "ok"}
+
+// ListActions serves GET /admin/roles/{rid}/actions.
+func (h Handlers) ListActions(r *http.Request) (int, any, error) {
+	return list(r, r.PathValue("rid"), h.Store.ListActions)
+}
+
+// AddActions serves POST /admin/roles/{rid}/actions.
+func (h Handlers) AddActions(r *http.Request) (int, any, error) {
+	var in AddActionsInput
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	return 201, ok, h.Store.AddActions(r.Context(), r.PathValue("rid"), in)
+}
+
+// RemoveAction serves DELETE /admin/roles/{rid}/actions/{action_id}.
+func (h Handlers) RemoveAction(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.RemoveAction(r.Context(), r.PathValue("rid"), r.PathValue("action_id"))
+}
+
+// ListMembers serves GET /admin/roles/{rid}/members.
+func (h Handlers) ListMembers(r *http.Request) (int, any, error) {
+	return list(r, r.PathValue("rid"), h.Store.ListMembers)
+}
+
+// AddMember serves POST /admin/roles/{rid}/members/{user_id}.
+func (h Handlers) AddMember(r *http.Request) (int, any, error) {
+	return 201, ok, h.Store.AddMember(r.Context(), r.PathValue("rid"), r.PathValue("user_id"))
+}
+
+// RemoveMember serves DELETE /admin/roles/{rid}/members/{user_id}.
+func (h Handlers) RemoveMember(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.RemoveMember(r.Context(), r.PathValue("rid"), r.PathValue("user_id"))
+}

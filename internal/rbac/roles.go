@@ -1,0 +1,466 @@
+package rbac
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/google/uuid"
+
+	"sentinel/internal/activity"
+	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
+)
+
+// RoleInput is the body of POST /admin/workspaces/{id}/roles.
+type RoleInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+}
+
+// RolePatch is the body of PATCH /admin/roles/{rid}; nil fields are left alone.
+type RolePatch struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+}
+
+func nameTaken(name string) error {
+	return apperr.New(apperr.Conflict, "A role named '%s' already exists in this workspace", name)
+}
+
+var errRoleGone = apperr.New(apperr.NotFound, "Role not found")
+
+// logRole records an admin change to a role in the activity log.
+func (s *Store) logRole(ctx context.Context, action, rid string, detail map[string]any) types.TransactWriteItem {
+	return s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "role", TargetID: rid, Detail: detail})
+}
+
+// CreateRole creates a role in an existing workspace; its name is claimed
+// in the same transaction, so two roles of a workspace never share one.
+func (s *Store) CreateRole(ctx context.Context, workspaceID string, in RoleInput) (Role, error) {
+	wid, err := pathID(workspaceID, "Workspace")
+	if err != nil {
+		return Role{}, err
+	}
+	if err := validateRoleName(in.Name); err != nil {
+		return Role{}, err
+	}
+	if err := validateDescription("description", in.Description); err != nil {
+		return Role{}, err
+	}
+	dir, err := s.dir()
+	if err != nil {
+		return Role{}, err
+	}
+	exists, err := dir.WorkspaceExists(ctx, wid)
+	if err != nil {
+		return Role{}, fmt.Errorf("workspace %s exists: %w", wid, err)
+	}
+	if !exists {
+		return Role{}, apperr.New(apperr.NotFound, "Workspace not found")
+	}
+	at := dynamo.FormatTime(s.now())
+	rid := uuid.NewString()
+	r := roleItem{
+		PK: rolePK(rid), SK: skRole, ID: rid, WorkspaceID: wid, Name: in.Name, Description: in.Description,
+		CreatedBy: identity.ActorFrom(ctx), CreatedAt: at, UpdatedAt: at, Version: 1,
+	}
+	err = s.transact(ctx, []types.TransactWriteItem{
+		s.txPut(claimItem{PK: workspacePK(wid), SK: prefixRole + in.Name, RoleID: rid}, "attribute_not_exists(pk)", nil),
+		s.txPut(r, "attribute_not_exists(pk)", nil),
+		s.logRole(ctx, "role.create", rid, map[string]any{"workspace_id": wid, "name": in.Name}),
+	})
+	if err != nil {
+		return Role{}, fmt.Errorf("create role: %w", cancelled(err, []error{nameTaken(in.Name)}))
+	}
+	return r.view(), nil
+}
+
+// ListRoles answers one page of a workspace's roles in name order: one
+// Query of the name claims and one BatchGetItem of their roles.
+func (s *Store) ListRoles(ctx context.Context, workspaceID string, limit int, cursor string) (Page[Role], error) {
+	wid, err := pathID(workspaceID, "Workspace")
+	if err != nil {
+		return Page[Role]{}, err
+	}
+	var claims []claimItem
+	next, err := s.page(ctx, workspacePK(wid), prefixRole, limit, cursor, &claims)
+	if err != nil {
+		return Page[Role]{}, fmt.Errorf("list roles of %s: %w", wid, err)
+	}
+	keys := make([]attrs, 0, len(claims))
+	for _, c := range claims {
+		keys = append(keys, roleKey(c.RoleID))
+	}
+	var roles []roleItem
+	if err := s.batchGet(ctx, keys, "", &roles); err != nil {
+		return Page[Role]{}, fmt.Errorf("get roles of %s: %w", wid, err)
+	}
+	byID := map[string]roleItem{}
+	for _, r := range roles {
+		byID[r.ID] = r
+	}
+	page := Page[Role]{Items: make([]Role, 0, len(claims)), NextCursor: next}
+	for _, c := range claims {
+		if r, ok := byID[c.RoleID]; ok {
+			page.Items = append(page.Items, r.view())
+		}
+	}
+	return page, nil
+}
+
+// UpdateRole renames a role (moving its name claim in the same
+// transaction) and/or changes its description.
+func (s *Store) UpdateRole(ctx context.Context, roleID string, p RolePatch) (Role, error) {
+	if p.Name != nil {
+		if err := validateRoleName(*p.Name); err != nil {
+			return Role{}, err
+		}
+	}
+	if err := validateDescription("description", p.Description); err != nil {
+		return Role{}, err
+	}
+	r, err := s.role(ctx, roleID)
+	if err != nil {
+		return Role{}, err
+	}
+	rid := r.ID
+	next, detail := r, map[string]any{}
+	if p.Name != nil && *p.Name != r.Name {
+		next.Name, detail["name"] = *p.Name, *p.Name
+	}
+	if p.Description != nil && (r.Description == nil || *p.Description != *r.Description) {
+		next.Description, detail["description"] = p.Description, *p.Description
+	}
+	if len(detail) == 0 {
+		return r.view(), nil
+	}
+	next.UpdatedAt = dynamo.FormatTime(s.now())
+	next.Version = r.Version + 1
+	items := []types.TransactWriteItem{s.txPut(next, "version = :v", attrs{":v": n(r.Version)})}
+	reasons := []error{nil}
+	if next.Name != r.Name {
+		items = append(items,
+			s.txDelete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "role_id = :rid", attrs{":rid": dynamo.S(rid)}),
+			s.txPut(claimItem{PK: workspacePK(r.WorkspaceID), SK: prefixRole + next.Name, RoleID: rid}, "attribute_not_exists(pk)", nil))
+		reasons = append(reasons, nil, nameTaken(next.Name))
+	}
+	items = append(items, s.logRole(ctx, "role.update", rid, detail))
+	if err := s.transact(ctx, items); err != nil {
+		return Role{}, fmt.Errorf("update role %s: %w", rid, cancelled(err, reasons))
+	}
+	return next.view(), nil
+}
+
+// DeleteRole removes a role with its name claim, assignments and action
+// links.
+func (s *Store) DeleteRole(ctx context.Context, roleID string) error {
+	rid, err := pathID(roleID, "Role")
+	if err != nil {
+		return err
+	}
+	return s.removeRole(ctx, rid, true)
+}
+
+// removeRole empties a role of its members and actions and deletes it.
+// Every transaction is conditioned on the role's version as read, so an
+// assignment or action added meanwhile fails it and the loop reads again;
+// record adds the activity entry (purges are recorded by the directory).
+func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
+	return removeInChunks(func() (bool, error) {
+		r, err := s.role(ctx, rid)
+		if err != nil {
+			return false, err
+		}
+		var members []assignItem
+		if err := s.queryAll(ctx, rolePK(rid), prefixMember, &members); err != nil {
+			return false, fmt.Errorf("members of role %s: %w", rid, err)
+		}
+		var units [][]types.TransactWriteItem
+		for _, m := range members {
+			units = append(units, []types.TransactWriteItem{
+				s.txDelete(dynamo.Key(m.PK, m.SK), "", nil),
+				s.txDelete(dynamo.Key(userPK(r.WorkspaceID, m.UserID), prefixRole+rid), "", nil),
+			})
+		}
+		for _, e := range r.Actions {
+			aid := actionID(splitEntry(e))
+			units = append(units, []types.TransactWriteItem{
+				s.txDelete(dynamo.Key(actionPK(aid), prefixRole+rid), "", nil),
+				s.txUpdate(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": n(-1)}),
+			})
+		}
+		final := []types.TransactWriteItem{
+			s.txDelete(roleKey(rid), "version = :v", attrs{":v": n(r.Version)}),
+			s.txDelete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "", nil),
+		}
+		if record {
+			final = append(final, s.logRole(ctx, "role.delete", rid, map[string]any{"workspace_id": r.WorkspaceID, "name": r.Name}))
+		}
+		// A chunk takes members first, then actions, and accounts for them
+		// on the role item.
+		summary := func(k int) []types.TransactWriteItem {
+			gone := min(k, len(members))
+			update := "SET version = :next ADD member_count :m"
+			values := attrs{":v": n(r.Version), ":next": n(r.Version + 1), ":m": n(-gone)}
+			if removed := r.Actions[:k-gone]; len(removed) > 0 {
+				update += " DELETE actions :a"
+				values[":a"] = ss(removed...)
+			}
+			return []types.TransactWriteItem{s.txUpdate(roleKey(rid), update, "version = :v", values)}
+		}
+		done, err := s.drain(ctx, units, final, summary)
+		if err != nil && !retryable(err) {
+			err = fmt.Errorf("delete role %s: %w", rid, err)
+		}
+		return done, err
+	})
+}
+
+// AddActionsInput is the body of POST /admin/roles/{rid}/actions.
+type AddActionsInput struct {
+	ServiceActionIDs []string `json:"service_action_ids"`
+}
+
+// AddActions puts registered actions into a role; actions it already
+// holds are left as they are. Role set, links and the actions' role counts
+// change in one transaction.
+func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInput) error {
+	if len(in.ServiceActionIDs) == 0 || len(in.ServiceActionIDs) > maxAddActions {
+		return apperr.Field("service_action_ids", fmt.Sprintf("must have 1 to %d entries", maxAddActions))
+	}
+	keys := make([]attrs, 0, len(in.ServiceActionIDs))
+	for i, raw := range in.ServiceActionIDs {
+		id, err := validateID(fmt.Sprintf("service_action_ids[%d]", i), raw)
+		if err != nil {
+			return err
+		}
+		in.ServiceActionIDs[i] = id
+		if slices.Contains(in.ServiceActionIDs[:i], id) {
+			return apperr.Field(fmt.Sprintf("service_action_ids[%d]", i), "is listed twice")
+		}
+		keys = append(keys, actionKey(id))
+	}
+	r, err := s.role(ctx, roleID)
+	if err != nil {
+		return err
+	}
+	rid := r.ID
+	var found []actionItem
+	if err := s.batchGet(ctx, keys, "", &found); err != nil {
+		return fmt.Errorf("get service actions: %w", err)
+	}
+	byID := map[string]actionItem{}
+	for _, a := range found {
+		byID[a.ID] = a
+	}
+	var entries []string
+	var added []actionItem
+	for _, id := range in.ServiceActionIDs {
+		a, ok := byID[id]
+		if !ok {
+			return apperr.New(apperr.BadRequest, "Service action '%s' not found", id)
+		}
+		if e := entryOf(a.ServiceName, a.Action); !slices.Contains(r.Actions, e) {
+			entries, added = append(entries, e), append(added, a)
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	if len(r.Actions)+len(added) > maxRoleActions {
+		return apperr.New(apperr.BadRequest, "A role holds at most %d actions", maxRoleActions)
+	}
+	items := []types.TransactWriteItem{s.txUpdate(roleKey(rid), "SET updated_at = :now ADD actions :a, version :one", "version = :v",
+		attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":a": ss(entries...), ":one": n(1), ":v": n(r.Version)})}
+	reasons := []error{nil}
+	for i, a := range added {
+		items = append(items,
+			s.txPut(linkItem{PK: actionPK(a.ID), SK: prefixRole + rid, RoleID: rid, Entry: entries[i]}, "", nil),
+			s.txUpdate(actionKey(a.ID), "ADD role_count :one", "attribute_exists(pk)", attrs{":one": n(1)}))
+		reasons = append(reasons, nil, apperr.New(apperr.BadRequest, "Service action '%s' not found", a.ID))
+	}
+	items = append(items, s.logRole(ctx, "role.add_actions", rid, map[string]any{"actions": entries}))
+	if err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("add actions to role %s: %w", rid, cancelled(err, reasons))
+	}
+	return nil
+}
+
+// RemoveAction takes one action out of a role.
+func (s *Store) RemoveAction(ctx context.Context, roleID, actionID string) error {
+	r, err := s.role(ctx, roleID)
+	if err != nil {
+		return err
+	}
+	rid := r.ID
+	notInRole := apperr.New(apperr.NotFound, "The role does not hold this action")
+	aid, err := pathID(actionID, "Service action")
+	if err != nil {
+		return notInRole
+	}
+	var l linkItem
+	found, err := s.get(ctx, dynamo.Key(actionPK(aid), prefixRole+rid), &l)
+	if err != nil {
+		return fmt.Errorf("get action %s of role %s: %w", aid, rid, err)
+	}
+	if !found {
+		return notInRole
+	}
+	err = s.transact(ctx, []types.TransactWriteItem{
+		s.txDelete(dynamo.Key(l.PK, l.SK), "attribute_exists(pk)", nil),
+		s.txUpdate(roleKey(rid), "SET updated_at = :now DELETE actions :e ADD version :one", "attribute_exists(pk)",
+			attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":e": ss(l.Entry), ":one": n(1)}),
+		s.txUpdate(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": n(-1)}),
+		s.logRole(ctx, "role.remove_action", rid, map[string]any{"action": l.Entry}),
+	})
+	if err != nil {
+		return fmt.Errorf("remove action %s from role %s: %w", aid, rid, cancelled(err, []error{notInRole, errRoleGone}))
+	}
+	return nil
+}
+
+// ListActions answers one page of a role's actions, ordered by service
+// and action: the role item holds the set, one BatchGetItem the details.
+func (s *Store) ListActions(ctx context.Context, roleID string, limit int, cursor string) (Page[ServiceAction], error) {
+	start, err := dynamo.DecodeCursor(cursor, "entry")
+	if err != nil {
+		return Page[ServiceAction]{}, err
+	}
+	r, err := s.role(ctx, roleID)
+	if err != nil {
+		return Page[ServiceAction]{}, err
+	}
+	entries := slices.Sorted(slices.Values(r.Actions))
+	from := 0
+	if start != nil {
+		after := start["entry"].(*types.AttributeValueMemberS).Value
+		from, _ = slices.BinarySearch(entries, after)
+		if from < len(entries) && entries[from] == after {
+			from++
+		}
+	}
+	entries = entries[from:]
+	page := Page[ServiceAction]{Items: []ServiceAction{}}
+	if len(entries) > limit {
+		entries = entries[:limit]
+		page.NextCursor = nextCursor(attrs{"entry": dynamo.S(entries[limit-1])})
+	}
+	keys := make([]attrs, 0, len(entries))
+	for _, e := range entries {
+		keys = append(keys, actionKey(actionID(splitEntry(e))))
+	}
+	var found []actionItem
+	if err := s.batchGet(ctx, keys, "", &found); err != nil {
+		return Page[ServiceAction]{}, fmt.Errorf("get actions of role %s: %w", r.ID, err)
+	}
+	byEntry := map[string]actionItem{}
+	for _, a := range found {
+		byEntry[entryOf(a.ServiceName, a.Action)] = a
+	}
+	for _, e := range entries {
+		if a, ok := byEntry[e]; ok {
+			page.Items = append(page.Items, a.view())
+		}
+	}
+	return page, nil
+}
+
+// AddMember assigns a role to a member of its workspace (400 for anyone
+// else). Both sides of the assignment and the role's member count change
+// in one transaction.
+func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
+	r, err := s.role(ctx, roleID)
+	if err != nil {
+		return err
+	}
+	rid := r.ID
+	dir, err := s.dir()
+	if err != nil {
+		return err
+	}
+	notMember := apperr.New(apperr.BadRequest, "User '%s' is not a member of the role's workspace", userID)
+	uid, err := validateID("user_id", userID)
+	if err != nil {
+		return notMember
+	}
+	if _, found, err := dir.Membership(ctx, r.WorkspaceID, uid); err != nil {
+		return fmt.Errorf("membership of %s in %s: %w", uid, r.WorkspaceID, err)
+	} else if !found {
+		return notMember
+	}
+	a := assignItem{RoleID: rid, UserID: uid, AssignedAt: dynamo.FormatTime(s.now()), AssignedBy: identity.ActorFrom(ctx)}
+	userSide, roleSide := a, a
+	userSide.PK, userSide.SK = userPK(r.WorkspaceID, uid), prefixRole+rid
+	roleSide.PK, roleSide.SK = rolePK(rid), prefixMember+uid
+	holds := apperr.New(apperr.Conflict, "User '%s' already holds this role", uid)
+	err = s.transact(ctx, []types.TransactWriteItem{
+		s.txPut(userSide, "attribute_not_exists(pk)", nil),
+		s.txPut(roleSide, "attribute_not_exists(pk)", nil),
+		s.txUpdate(roleKey(rid), "ADD member_count :one, version :one", "attribute_exists(pk)", attrs{":one": n(1)}),
+		s.logRole(ctx, "role.add_member", rid, map[string]any{"user_id": uid}),
+	})
+	if err != nil {
+		return fmt.Errorf("assign role %s to %s: %w", rid, uid, cancelled(err, []error{holds, holds, errRoleGone}))
+	}
+	return nil
+}
+
+// RemoveMember takes a role away from a user.
+func (s *Store) RemoveMember(ctx context.Context, roleID, userID string) error {
+	r, err := s.role(ctx, roleID)
+	if err != nil {
+		return err
+	}
+	rid := r.ID
+	notHeld := apperr.New(apperr.NotFound, "The user does not hold this role")
+	uid, err := pathID(userID, "User")
+	if err != nil {
+		return notHeld
+	}
+	err = s.transact(ctx, []types.TransactWriteItem{
+		s.txDelete(dynamo.Key(userPK(r.WorkspaceID, uid), prefixRole+rid), "attribute_exists(pk)", nil),
+		s.txDelete(dynamo.Key(rolePK(rid), prefixMember+uid), "", nil),
+		s.txUpdate(roleKey(rid), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": n(-1), ":one": n(1)}),
+		s.logRole(ctx, "role.remove_member", rid, map[string]any{"user_id": uid}),
+	})
+	if err != nil {
+		return fmt.Errorf("unassign role %s from %s: %w", rid, uid, cancelled(err, []error{notHeld, nil, errRoleGone}))
+	}
+	return nil
+}
+
+// ListMembers answers one page of a role's members with their names and
+// emails from the directory.
+func (s *Store) ListMembers(ctx context.Context, roleID string, limit int, cursor string) (Page[Member], error) {
+	r, err := s.role(ctx, roleID)
+	if err != nil {
+		return Page[Member]{}, err
+	}
+	rid := r.ID
+	dir, err := s.dir()
+	if err != nil {
+		return Page[Member]{}, err
+	}
+	var assigns []assignItem
+	next, err := s.page(ctx, rolePK(rid), prefixMember, limit, cursor, &assigns)
+	if err != nil {
+		return Page[Member]{}, fmt.Errorf("list members of role %s: %w", rid, err)
+	}
+	ids := make([]string, 0, len(assigns))
+	for _, a := range assigns {
+		ids = append(ids, a.UserID)
+	}
+	users, err := dir.Users(ctx, ids)
+	if err != nil {
+		return Page[Member]{}, fmt.Errorf("users of role %s: %w", rid, err)
+	}
+	page := Page[Member]{Items: make([]Member, 0, len(assigns)), NextCursor: next}
+	for _, a := range assigns {
+		u := users[a.UserID]
+		page.Items = append(page.Items, Member{UserID: a.UserID, Email: u.Email, Name: u.Name, AssignedAt: a.AssignedAt, AssignedBy: a.AssignedBy})
+	}
+	return page, nil
+}

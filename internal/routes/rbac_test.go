@@ -1,0 +1,28 @@
+package routes
+
+import (
+	"slices"
+	"testing"
+)
+
+// The role checks are hot, read-only paths: their functions may read the
+// RBAC table but never write it.
+func TestRoleChecksOnlyReadRBAC(t *testing.T) {
+	for _, name := range []string{"roles-check-action", "roles-user-actions", "roles-check"} {
+		f, ok := FunctionNamed(name)
+		if !ok {
+			t.Fatalf("function %s missing", name)
+		}
+		for _, a := range f.Access {
+			if a.Table.ID != "RBAC" {
+				continue
+			}
+			if !slices.Equal(a.Actions, readActions) {
+				t.Errorf("%s has %v on RBAC, want only %v", name, a.Actions, readActions)
+			}
+		}
+		if len(f.Tables()) != 2 {
+			t.Errorf("%s uses tables %v, want ServiceApps (its tier) and RBAC", name, f.Tables())
+		}
+	}
+}
