@@ -69,10 +69,18 @@ var (
 	}
 	// Limits holds rate-limit and lockout counters that expire by TTL.
 	Limits = Table{ID: "Limits", PartitionKey: "pk", TTLAttribute: "ttl"}
+	// Directory holds users, workspaces, memberships, groups and the claims
+	// that keep emails, IdP identities, slugs and group names unique
+	// (layout in internal/directory/store.go); users and workspaces are
+	// listed through the by-kind index.
+	Directory = Table{
+		ID: "Directory", PartitionKey: "pk", SortKey: "sk",
+		GSIs: []GSI{{Name: "by-kind", PartitionKey: "kind", SortKey: "created_sk"}},
+	}
 )
 
 // All lists every table.
-var All = []Table{ServiceApps, Admins, Activity, Limits}
+var All = []Table{ServiceApps, Admins, Activity, Limits, Directory}
 
 // Names maps table ids to physical table names.
 type Names map[string]string
