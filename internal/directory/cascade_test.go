@@ -182,6 +182,9 @@ func TestInterruptedWorkspaceDeleteIsFinishedByRetry(t *testing.T) {
 			t.Errorf("%s in a workspace being deleted: %d, want 404", name, res)
 		}
 	}
+	if ok, err := s.WorkspaceExists(ctx, w.ID); ok || err != nil {
+		t.Errorf("WorkspaceExists of a workspace being deleted: %v %v", ok, err)
+	}
 	d.must(204, "DELETE", "/admin/workspaces/"+w.ID, nil)
 	for _, it := range d.scan() {
 		if strings.Contains(fmt.Sprint(it), w.ID) {

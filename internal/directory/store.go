@@ -288,7 +288,7 @@ func (s *Store) write(ctx context.Context, t *tx, what string) error {
 func (s *Store) writeInSteps(ctx context.Context, units [][]types.TransactWriteItem, last *tx, what string) error {
 	step := &tx{}
 	for _, u := range units {
-		if len(u)+len(last.items) > maxTransactItems {
+		if len(u) > maxTransactItems {
 			return fmt.Errorf("%s: a unit of %d items does not fit one transaction", what, len(u))
 		}
 		if len(step.items)+len(u) > maxTransactItems {

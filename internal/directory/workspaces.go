@@ -77,6 +77,16 @@ func (s *Store) GetWorkspace(ctx context.Context, id string) (Workspace, error) 
 	return w.workspace(), err
 }
 
+// WorkspaceExists reports whether a workspace exists and is not being
+// deleted: one GetItem (RBAC creates roles in existing workspaces only).
+func (s *Store) WorkspaceExists(ctx context.Context, id string) (bool, error) {
+	_, err := s.loadWorkspace(ctx, id, false)
+	if apperr.Is(err, apperr.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // WorkspaceBySlug returns the workspace holding a slug (found false if
 // none): the claim, then the workspace.
 func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (Workspace, bool, error) {

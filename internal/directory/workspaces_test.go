@@ -61,6 +61,11 @@ func TestWorkspaceLifecycle(t *testing.T) {
 	if got := d.must(200, "GET", "/admin/workspaces/"+id, nil).Map(t); fmt.Sprint(got) != fmt.Sprint(w) {
 		t.Errorf("GET = %v, want %v", got, w)
 	}
+	for wid, want := range map[string]bool{id: true, unknownID: false, "nope": false} {
+		if ok, err := d.api.Deps.Directory.WorkspaceExists(t.Context(), wid); ok != want || err != nil {
+			t.Errorf("WorkspaceExists(%s) = %v %v, want %v", wid, ok, err, want)
+		}
+	}
 	d.workspace("globex")
 
 	// Moving to another slug frees the old one; a taken one is refused.
