@@ -11,15 +11,17 @@ import (
 	"time"
 
 	"sentinel/internal/app"
+	"sentinel/internal/apperr"
 	"sentinel/internal/config"
 	"sentinel/internal/devstack"
+	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/token"
 )
 
 func init() {
 	register(command{name: "admin", usage: "admin create --email E [--password P]: create an admin (or reset its password) in the local or deployed tables", run: adminCmd})
-	register(command{name: "dev-token", usage: "dev-token --user ID --workspace ID [--role R] [--groups a,b]: print a user access token signed with the local dev key", run: devTokenCmd})
+	register(command{name: "dev-token", usage: "dev-token --user ID|EMAIL --workspace ID|SLUG [--ttl D]: print a member's access token (role and groups from the local directory) signed with the local dev key", run: devTokenCmd})
 	register(command{name: "signing-key", usage: "signing-key rotate [--secret-id ARN]: add a new signing key, keeping the current one as previous", run: signingKeyCmd})
 }
 
@@ -92,13 +94,10 @@ func localRing() (*token.Ring, error) {
 	return token.LoadFile(local.SigningKeyFile(), local.APIURL())
 }
 
-func devTokenCmd(_ context.Context, args []string) error {
+func devTokenCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("dev-token", flag.ContinueOnError)
-	user := fs.String("user", "", "user id (the token's sub)")
-	workspace := fs.String("workspace", "", "workspace id (the token's wid)")
-	slug := fs.String("slug", "", "workspace slug (wslug)")
-	role := fs.String("role", "viewer", "workspace role: owner, admin, editor or viewer")
-	groups := fs.String("groups", "", "comma-separated group ids")
+	user := fs.String("user", "", "user id or email (the token's sub)")
+	workspace := fs.String("workspace", "", "workspace id or slug (the token's wid)")
 	ttl := fs.Duration("ttl", time.Hour, "lifetime")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -106,25 +105,65 @@ func devTokenCmd(_ context.Context, args []string) error {
 	if *user == "" || *workspace == "" {
 		return errors.New("--user and --workspace are required")
 	}
-	switch *role {
-	case "owner", "admin", "editor", "viewer":
-	default:
-		return fmt.Errorf("--role must be owner, admin, editor or viewer")
+	d, err := target(ctx, dynamo.Directory)
+	if err != nil {
+		return err
 	}
-	var gs []string
-	if *groups != "" {
-		gs = strings.Split(*groups, ",")
+	claims, err := memberClaims(ctx, d.Directory, *user, *workspace)
+	if err != nil {
+		return err
 	}
 	ring, err := localRing()
 	if err != nil {
 		return err
 	}
-	tok, err := ring.Sign(token.Access(*user, *workspace, *slug, *role, gs), time.Now(), *ttl)
+	tok, err := ring.Sign(claims, time.Now(), *ttl)
 	if err != nil {
 		return err
 	}
 	fmt.Println(tok)
 	return nil
+}
+
+// memberClaims are the access token claims of a member as the directory
+// holds them: the user by id or email, the workspace by id or slug, and
+// the membership's role and groups.
+func memberClaims(ctx context.Context, dir *directory.Store, user, workspace string) (token.Claims, error) {
+	var u directory.User
+	var err error
+	found := true
+	if strings.Contains(user, "@") {
+		u, found, err = dir.FindByEmail(ctx, user)
+	} else if u, err = dir.GetUser(ctx, user); apperr.Is(err, apperr.NotFound) {
+		found, err = false, nil
+	}
+	if err != nil {
+		return token.Claims{}, err
+	}
+	if !found {
+		return token.Claims{}, fmt.Errorf("no user with id or email %q", user)
+	}
+	if !u.IsActive {
+		return token.Claims{}, fmt.Errorf("user %s is deactivated: the dual tier would refuse the token", u.Email)
+	}
+	w, err := dir.GetWorkspace(ctx, workspace)
+	if apperr.Is(err, apperr.NotFound) {
+		w, found, err = dir.WorkspaceBySlug(ctx, workspace)
+	}
+	if err != nil {
+		return token.Claims{}, err
+	}
+	if !found {
+		return token.Claims{}, fmt.Errorf("no workspace with id or slug %q", workspace)
+	}
+	m, found, err := dir.Membership(ctx, w.ID, u.ID)
+	if err != nil {
+		return token.Claims{}, err
+	}
+	if !found {
+		return token.Claims{}, fmt.Errorf("%s is not a member of workspace %s (add them: POST /admin/workspaces/%s/members)", u.Email, w.Slug, w.ID)
+	}
+	return token.Access(u.ID, w.ID, w.Slug, m.Role, m.Groups), nil
 }
 
 func signingKeyCmd(ctx context.Context, args []string) error {

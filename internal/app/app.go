@@ -12,6 +12,7 @@ import (
 	"sentinel/internal/adminauth"
 	"sentinel/internal/authtier"
 	"sentinel/internal/config"
+	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/rbac"
 	"sentinel/internal/serviceapps"
@@ -26,11 +27,12 @@ type Deps struct {
 	Keys   *token.Ring // nil for functions that neither sign nor verify
 	Now    func() time.Time
 
-	Activity *activity.Log
-	Apps     *serviceapps.Store
-	Auth     *authtier.Authenticator
-	Admins   *adminauth.Service
-	RBAC     *rbac.Store
+	Activity  *activity.Log
+	Apps      *serviceapps.Store
+	Directory *directory.Store
+	Auth      *authtier.Authenticator
+	Admins    *adminauth.Service
+	RBAC      *rbac.Store
 }
 
 // New assembles the services from already-built parts (tests and the local
@@ -43,13 +45,17 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	now := func() time.Time { return d.Now() }
 	d.Activity = activity.New(db, tables[dynamo.Activity.ID], now)
 	d.Apps = serviceapps.NewStore(db, tables[dynamo.ServiceApps.ID], d.Activity, now, cfg.KeyPrefix())
-	d.Auth = authtier.New(d.Apps, keys, nil, now)
+	d.Directory = directory.NewStore(db, tables[dynamo.Directory.ID], d.Activity, now)
+	d.Auth = authtier.New(d.Apps, keys, d.Directory, now)
 	d.Admins = adminauth.New(adminauth.Options{
 		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
 	})
 	d.RBAC = rbac.NewStore(db, tables[dynamo.RBAC.ID], d.Activity, now)
-	d.RBAC.Directory = nil // DIRECTORY: set to the directory store when it lands (and register d.RBAC as its directory.Dependent)
+	// RBAC reads the directory; the directory asks RBAC to purge a removed
+	// workspace's or member's roles.
+	d.RBAC.Directory = d.Directory
+	d.Directory.Dependents = append(d.Directory.Dependents, d.RBAC)
 	return d
 }
 

@@ -28,7 +28,7 @@ type Apps interface {
 }
 
 // Users tells whether a user may still act (deactivated users' tokens are
-// refused). Nil until the directory exists: every user is active.
+// refused): the directory. Nil means every user is active.
 type Users interface {
 	Active(ctx context.Context, userID string) (bool, error)
 }
@@ -51,6 +51,7 @@ type Authenticator struct {
 
 	keyCache    cache[serviceapps.Key]
 	originCache cache[serviceapps.OriginApp]
+	userCache   cache[bool] // user id → active
 	touchedMu   sync.Mutex
 	touched     map[string]time.Time
 }
@@ -134,19 +135,31 @@ func (a *Authenticator) User(ctx context.Context, svc *identity.Service, authori
 	if c.Type == "authz" && c.Svc != svc.ServiceName {
 		return nil, unauthorized("Invalid user token: issued for another service")
 	}
-	if a.users != nil {
-		active, err := a.users.Active(ctx, c.Subject)
-		if err != nil {
-			return nil, err
-		}
-		if !active {
-			return nil, unauthorized("Invalid user token: user is deactivated")
-		}
+	active, err := a.active(ctx, c.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if !active {
+		return nil, unauthorized("Invalid user token: user is deactivated")
 	}
 	return &identity.User{
 		ID: c.Subject, WorkspaceID: c.WID, WorkspaceSlug: c.WSlug, Role: c.WRole,
 		Groups: slices.Clone(c.Groups), Actions: slices.Clone(c.Actions), TokenType: c.Type,
 	}, nil
+}
+
+// active asks the directory whether a user may act, once per CacheTTL per
+// user and instance: a warm dual request costs no DynamoDB call, and a
+// deactivation refuses the user's tokens everywhere within CacheTTL.
+func (a *Authenticator) active(ctx context.Context, userID string) (bool, error) {
+	if a.users == nil {
+		return true, nil
+	}
+	active, _, err := a.userCache.lookup(ctx, userID, a.now(), func(ctx context.Context, id string) (bool, bool, error) {
+		active, err := a.users.Active(ctx, id)
+		return active, true, err
+	})
+	return active, err
 }
 
 // KeyOnly is the service-key tier middleware. An Origin header never

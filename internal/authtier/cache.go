@@ -6,16 +6,17 @@ import (
 	"time"
 )
 
-// CacheTTL bounds how long a function keeps answering from a cached key or
-// origin lookup: a revoked, rotated, deactivated or deleted key stops
-// working everywhere within this delay (api.md section 3: at most 5 s).
+// CacheTTL bounds how long a function keeps answering from a cached key,
+// origin or user-status lookup: a revoked, rotated, deactivated or deleted
+// key stops working everywhere within this delay (api.md section 3: at
+// most 5 s), and so do a deactivated user's tokens (section 8).
 const CacheTTL = 5 * time.Second
 
 // maxEntries bounds the cache; random keys cannot grow it without limit.
 const maxEntries = 10000
 
-// cache maps a key hash (or an origin) to a lookup result, including
-// negative results ("no such key"), for CacheTTL.
+// cache maps a key hash (or an origin, or a user id) to a lookup result,
+// including negative results ("no such key"), for CacheTTL.
 type cache[V any] struct {
 	mu      sync.Mutex
 	entries map[string]cached[V]

@@ -49,3 +49,23 @@ type Dependent interface {
 	PurgeWorkspace(ctx context.Context, workspaceID string) error
 	PurgeMember(ctx context.Context, workspaceID, userID string) error
 }
+
+// GroupDependent is a Dependent that also holds data about groups (resource
+// ACL shares to a group). The directory calls PurgeGroup before deleting a
+// group; Dependents that do not implement it are not asked.
+type GroupDependent interface {
+	PurgeGroup(ctx context.Context, workspaceID, groupID string) error
+}
+
+// RoleRef names a role a user holds.
+type RoleRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// RoleSource is what the admin user detail reads of RBAC: the roles a
+// user holds, by workspace id. Until RBAC sets Store.Roles the detail
+// lists no roles.
+type RoleSource interface {
+	UserRoles(ctx context.Context, userID string) (map[string][]RoleRef, error)
+}

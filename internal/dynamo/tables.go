@@ -80,10 +80,18 @@ var (
 		ID: "RBAC", PartitionKey: "pk", SortKey: "sk",
 		GSIs: []GSI{{Name: "by-kind", PartitionKey: "kind", SortKey: "kind_sk"}},
 	}
+	// Directory holds users, workspaces, memberships, groups and the claims
+	// that keep emails, IdP identities, slugs and group names unique
+	// (layout in internal/directory/store.go); users and workspaces are
+	// listed through the by-kind index.
+	Directory = Table{
+		ID: "Directory", PartitionKey: "pk", SortKey: "sk",
+		GSIs: []GSI{{Name: "by-kind", PartitionKey: "kind", SortKey: "created_sk"}},
+	}
 )
 
 // All lists every table.
-var All = []Table{ServiceApps, Admins, Activity, Limits, RBAC}
+var All = []Table{ServiceApps, Admins, Activity, Limits, RBAC, Directory}
 
 // Names maps table ids to physical table names.
 type Names map[string]string

@@ -51,8 +51,11 @@ func Touch(t dynamo.Table) Access {
 // implied is what a tier itself needs, whatever the handler does.
 func (t Tier) implied() []Access {
 	switch t {
-	case ServiceKey, Dual, KeyOrOrig:
+	case ServiceKey, KeyOrOrig:
 		return []Access{Touch(dynamo.ServiceApps)}
+	case Dual:
+		// The directory says whether the token's user is deactivated.
+		return []Access{Touch(dynamo.ServiceApps), Read(dynamo.Directory)}
 	case Admin:
 		return []Access{Read(dynamo.Admins)}
 	case AdminLogin:

@@ -18,10 +18,10 @@ func rbacHandler(f func(rbac.Handlers, *http.Request) (int, any, error)) func(*a
 }
 
 // The checks only read RBAC; registration and the admin functions write it.
-// (The admin functions will also read the directory's tables once it lands.)
+// The admin functions also read the directory (members, workspaces).
 var (
 	rbacRead  = []Access{Read(dynamo.RBAC)}
-	rbacAdmin = []Access{Write(dynamo.RBAC), Write(dynamo.Activity)}
+	rbacAdmin = []Access{Write(dynamo.RBAC), Write(dynamo.Activity), Read(dynamo.Directory)}
 )
 
 // rbacRoutes: roles and service actions (issue: RBAC; api.md sections 5 and 8).

@@ -1,0 +1,213 @@
+package directory_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"sentinel/internal/apitest"
+	"sentinel/internal/authtier"
+)
+
+func TestBackendReads(t *testing.T) {
+	d := newDir(t)
+	acme, globex := d.workspace("acme"), d.workspace("globex")
+	d.api.Clock.Advance(time.Second)
+	ada := d.member(acme, "ada@example.com", "owner")
+	d.must(200, "PATCH", "/admin/users/"+ada, map[string]any{"name": "Ada Lovelace"})
+	bob := d.member(acme, "bob@example.com", "viewer")
+	d.member(globex, "carol@example.com", "viewer")
+	eng := d.group(acme, "Engineering")
+	d.join(eng, ada)
+	ops := d.group(globex, "Ops")
+	b := d.backend("docu-store")
+
+	var members []map[string]any
+	b.get("/workspaces/"+acme+"/members", bob, acme).JSON(t, &members)
+	if got := sorted(field(members, "email")); !slices.Equal(got, []string{"ada@example.com", "bob@example.com"}) {
+		t.Errorf("members = %v", members)
+	}
+	for _, m := range members {
+		if m["user_id"] == ada {
+			want := map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "avatar_url": "", "role": "owner", "joined_at": "2030-01-15T12:00:01.000Z"}
+			if fmt.Sprint(m) != fmt.Sprint(want) {
+				t.Errorf("member = %v, want %v", m, want)
+			}
+		}
+	}
+	var groups []map[string]any
+	b.get("/workspaces/"+acme+"/groups", bob, acme).JSON(t, &groups)
+	if len(groups) != 1 || groups[0]["id"] != eng || groups[0]["workspace_id"] != acme || groups[0]["name"] != "Engineering" {
+		t.Errorf("groups = %v", groups)
+	}
+	var groupMembers []map[string]any
+	b.get("/workspaces/"+acme+"/groups/"+eng+"/members", bob, acme).JSON(t, &groupMembers)
+	if len(groupMembers) != 1 || fmt.Sprint(groupMembers[0]) != fmt.Sprint(map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "added_at": "2030-01-15T12:00:01.000Z"}) {
+		t.Errorf("group members = %v", groupMembers)
+	}
+
+	cases := []struct {
+		name       string
+		path       string
+		wid        string
+		wantStatus int
+		wantDetail string
+	}{
+		{"search by name", "/workspaces/" + acme + "/members?q=LOVELACE", acme, 200, ""},
+		{"limit 0", "/workspaces/" + acme + "/members?limit=0", acme, 422, "limit: must be an integer from 1 to 50"},
+		{"limit 51", "/workspaces/" + acme + "/members?limit=51", acme, 422, "limit: must be an integer from 1 to 50"},
+		{"limit not a number", "/workspaces/" + acme + "/members?limit=ten", acme, 422, "limit: must be an integer from 1 to 50"},
+		{"q too long", "/workspaces/" + acme + "/members?q=" + strings.Repeat("a", 101), acme, 422, "q: must be at most 100 characters"},
+		{"members of another workspace", "/workspaces/" + globex + "/members", acme, 403, "The user token is not for this workspace"},
+		{"groups of another workspace", "/workspaces/" + globex + "/groups", acme, 403, "The user token is not for this workspace"},
+		{"group members of another workspace", "/workspaces/" + globex + "/groups/" + ops + "/members", acme, 403, "The user token is not for this workspace"},
+		{"another workspace's group through mine", "/workspaces/" + acme + "/groups/" + ops + "/members", acme, 404, "Group not found"},
+		{"unknown group", "/workspaces/" + acme + "/groups/" + unknownID + "/members", acme, 404, "Group not found"},
+		{"malformed group", "/workspaces/" + acme + "/groups/x/members", acme, 404, "Group not found"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := b.get(tc.path, bob, tc.wid)
+			if res.Status != tc.wantStatus || (tc.wantDetail != "" && res.Detail(t) != tc.wantDetail) {
+				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tc.wantStatus, tc.wantDetail)
+			}
+		})
+	}
+	var found []map[string]any
+	b.get("/workspaces/"+acme+"/members?q=lovelace", bob, acme).JSON(t, &found)
+	if got := field(found, "user_id"); !slices.Equal(got, []string{ada}) {
+		t.Errorf("q=lovelace: %v", got)
+	}
+	b.get("/workspaces/"+acme+"/members?limit=1", bob, acme).JSON(t, &found)
+	if len(found) != 1 {
+		t.Errorf("limit=1: %d members", len(found))
+	}
+	// The dual tier stands in front of every read.
+	for name, header := range map[string]map[string]string{
+		"no token": {"X-Service-Key": b.key},
+		"no key":   {"Authorization": "Bearer " + d.api.UserToken(bob, acme, "viewer")},
+	} {
+		res := d.api.Do(apitest.Request{Method: "GET", Path: "/workspaces/" + acme + "/members", Header: header})
+		if res.Status != 401 {
+			t.Errorf("%s: %d", name, res.Status)
+		}
+	}
+}
+
+// A q search reads on until it has limit matches, however far into the
+// workspace they are.
+func TestBackendMemberSearchFindsLateMatches(t *testing.T) {
+	d := newDir(t)
+	s := d.api.Deps.Directory
+	w := d.workspace("acme")
+	var ids []string
+	for i := range 30 {
+		m, err := s.AddMember(t.Context(), w, fmt.Sprintf("user%02d@example.com", i), "viewer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.UserID)
+	}
+	b := d.backend("docu-store")
+	var got []map[string]any
+	b.get("/workspaces/"+w+"/members?limit=3&q=example", ids[0], w).JSON(t, &got)
+	if len(got) != 3 {
+		t.Errorf("limit=3 with q: %d members", len(got))
+	}
+	want := slices.Max(ids) // the last in key order
+	var email string
+	for i, id := range ids {
+		if id == want {
+			email = fmt.Sprintf("user%02d@", i)
+		}
+	}
+	b.get("/workspaces/"+w+"/members?limit=1&q="+email, ids[0], w).JSON(t, &got)
+	if len(got) != 1 || got[0]["user_id"] != want {
+		t.Errorf("q=%s: %v", email, got)
+	}
+}
+
+// Each backend read costs one Query once the auth tier is warm; a cold
+// tier adds the key lookup and the user's status.
+func TestBackendReadCost(t *testing.T) {
+	d := newDir(t)
+	w := d.workspace("acme")
+	ada := d.member(w, "ada@example.com", "owner")
+	g := d.group(w, "Engineering")
+	d.join(g, ada)
+	b := d.backend("docu-store")
+	c := d.api.Env.Counter
+	for _, path := range []string{
+		"/workspaces/" + w + "/members",
+		"/workspaces/" + w + "/members?q=ada&limit=5",
+		"/workspaces/" + w + "/groups",
+		"/workspaces/" + w + "/groups/" + g + "/members",
+	} {
+		t.Run(path, func(t *testing.T) {
+			d.api.Clock.Advance(authtier.CacheTTL)
+			c.Reset()
+			if res := b.get(path, ada, w); res.Status != 200 {
+				t.Fatalf("%d %s", res.Status, res.Body)
+			}
+			cold := c.Counts()
+			// The key Query, the user's GetItem, the read's Query, and at
+			// most once a minute the key's last_used_at.
+			if cold["Query"] != 2 || cold["GetItem"] != 1 || c.Total()-cold["UpdateItem"] != 3 {
+				t.Errorf("cold: %v", cold)
+			}
+			c.Reset()
+			if res := b.get(path, ada, w); res.Status != 200 {
+				t.Fatalf("%d %s", res.Status, res.Body)
+			}
+			if warm := c.Counts(); fmt.Sprint(warm) != "map[Query:1]" {
+				t.Errorf("warm: %v, want one Query", warm)
+			}
+		})
+	}
+	// A refusal costs nothing beyond the (warm) tier.
+	other := d.workspace("other")
+	c.Reset()
+	if res := b.get("/workspaces/"+other+"/members", ada, w); res.Status != 403 {
+		t.Fatalf("cross-workspace: %d", res.Status)
+	}
+	if n := c.Total(); n != 0 {
+		t.Errorf("a 403 cost %d calls: %v", n, c.Counts())
+	}
+}
+
+// Deactivating a user refuses their tokens within the cache bound;
+// reactivating restores them.
+func TestDeactivationRefusesTokens(t *testing.T) {
+	d := newDir(t)
+	w := d.workspace("acme")
+	ada := d.member(w, "ada@example.com", "owner")
+	b := d.backend("docu-store")
+	path := "/workspaces/" + w + "/groups"
+	if res := b.get(path, ada, w); res.Status != 200 {
+		t.Fatalf("active: %d %s", res.Status, res.Body)
+	}
+	d.api.Clock.Advance(time.Second)
+	if got := d.must(200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": false}).Map(t); got["is_active"] != false {
+		t.Errorf("patched = %v", got)
+	}
+	d.api.Clock.Advance(authtier.CacheTTL)
+	if res := b.get(path, ada, w); res.Status != 401 || res.Detail(t) != "Invalid user token: user is deactivated" {
+		t.Errorf("deactivated: %d %s", res.Status, res.Body)
+	}
+	// Deactivation stops tokens, not membership: others still see ada.
+	bob := d.member(w, "bob@example.com", "viewer")
+	if res := b.get("/workspaces/"+w+"/members", bob, w); res.Status != 200 || !strings.Contains(string(res.Body), ada) {
+		t.Errorf("members as bob: %d %s", res.Status, res.Body)
+	}
+	d.api.Clock.Advance(time.Second)
+	d.must(200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": true})
+	d.api.Clock.Advance(authtier.CacheTTL)
+	if res := b.get(path, ada, w); res.Status != 200 {
+		t.Errorf("reactivated: %d %s", res.Status, res.Body)
+	}
+	if got := d.activity("user", ada); !slices.Equal(got, []string{"user.activate", "user.deactivate", "user.create"}) {
+		t.Errorf("activity = %v", got)
+	}
+}

@@ -1,0 +1,333 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/google/uuid"
+
+	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
+)
+
+// NewGroup is what an admin supplies to create a group.
+type NewGroup struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+func (in NewGroup) validate() error {
+	if err := ValidateName(in.Name); err != nil {
+		return err
+	}
+	return maxLen("description", in.Description, MaxDescriptionLen)
+}
+
+// groupNameKey is the sort key of a group name's claim: names are unique
+// in a workspace regardless of case and surrounding spaces.
+func groupNameKey(name string) string {
+	return groupNameSK + strings.ToLower(strings.TrimSpace(name))
+}
+
+func groupNameTaken(name string) error {
+	return apperr.New(apperr.Conflict, "group name '%s' is already taken in the workspace", name)
+}
+
+var (
+	errNotMember    = apperr.New(apperr.BadRequest, "User is not a member of the group's workspace")
+	errNotInGroup   = apperr.New(apperr.NotFound, "User is not in the group")
+	errAlreadyInGrp = apperr.New(apperr.Conflict, "User is already in the group")
+)
+
+// CreateGroup creates a group in a workspace, claiming its name there in
+// the same transaction (409 when taken).
+func (s *Store) CreateGroup(ctx context.Context, workspaceID string, in NewGroup) (Group, error) {
+	if err := in.validate(); err != nil {
+		return Group{}, err
+	}
+	if !validID(workspaceID) {
+		return Group{}, errNoWorkspace
+	}
+	at := dynamo.FormatTime(s.now())
+	id := uuid.NewString()
+	g := groupItem{
+		PK: groupPK(id), SK: skGroup, ID: id, WorkspaceID: workspaceID, Name: in.Name, Description: in.Description,
+		CreatedAt: at, UpdatedAt: at, Version: 1,
+	}
+	t := &tx{}
+	t.add(s.check(dynamoKey{workspacePK(workspaceID), skWorkspace}, writable, nil), errNoWorkspace)
+	t.add(s.claim(workspacePK(workspaceID), groupNameKey(in.Name), id), groupNameTaken(in.Name))
+	t.add(s.put(g, "attribute_not_exists(pk)", nil), nil)
+	t.add(s.put(g.entry(), "", nil), nil)
+	t.add(s.entry(ctx, "group.create", "group", id, map[string]any{"workspace_id": workspaceID, "name": g.Name}), nil)
+	if err := s.write(ctx, t, "create group"); err != nil {
+		return Group{}, err
+	}
+	return g.group(), nil
+}
+
+// loadGroup reads a group; one being deleted is not found unless deleting
+// is true (the delete that finishes it).
+func (s *Store) loadGroup(ctx context.Context, id string, deleting bool) (groupItem, error) {
+	var g groupItem
+	if !validID(id) {
+		return g, errNoGroup
+	}
+	found, err := s.get(ctx, dynamoKey{groupPK(id), skGroup}, &g)
+	if err == nil && (!found || g.Deleting && !deleting) {
+		err = errNoGroup
+	}
+	return g, err
+}
+
+// GroupInWorkspace reports whether a group exists in a workspace: one
+// GetItem (contract: Reader).
+func (s *Store) GroupInWorkspace(ctx context.Context, workspaceID, groupID string) (bool, error) {
+	g, err := s.loadGroup(ctx, groupID, false)
+	if apperr.Is(err, apperr.NotFound) {
+		return false, nil
+	}
+	return err == nil && g.WorkspaceID == workspaceID, err
+}
+
+// ListGroups returns a page of a workspace's groups (admin): one Query.
+func (s *Store) ListGroups(ctx context.Context, workspaceID string, l List) (Page[Group], error) {
+	return workspacePage(ctx, s, workspaceID, groupSK, l, nil, groupItem.group)
+}
+
+// Groups returns every group of a workspace (backend read): one Query per
+// MB of groups, that is one Query for any workspace of a few thousand.
+func (s *Store) Groups(ctx context.Context, workspaceID string) ([]Group, error) {
+	items, err := s.collect(ctx, collectionQuery(workspaceID, groupSK, "", 0, nil), 0)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAll(items, groupItem.group)
+}
+
+// GroupPatch is a partial update of a group; nil fields are left alone.
+type GroupPatch struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+}
+
+// UpdateGroup renames a group (claiming the new name in its workspace) or
+// changes its description; the workspace's list entry follows.
+func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (Group, error) {
+	if err := validatePatch(p.Name, p.Description); err != nil {
+		return Group{}, err
+	}
+	return retry(func() (Group, error) {
+		g, err := s.loadGroup(ctx, id, false)
+		if err != nil {
+			return Group{}, err
+		}
+		next, detail := g, map[string]any{}
+		patch(detail, "name", p.Name, &next.Name)
+		patch(detail, "description", p.Description, &next.Description)
+		t := &tx{}
+		if groupNameKey(next.Name) != groupNameKey(g.Name) {
+			t.add(s.check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}, writable, nil), errNoGroup)
+			t.add(s.claim(workspacePK(g.WorkspaceID), groupNameKey(next.Name), id), groupNameTaken(next.Name))
+			t.add(s.unclaim(workspacePK(g.WorkspaceID), groupNameKey(g.Name), id), nil)
+		}
+		if len(detail) == 0 {
+			return g.group(), nil
+		}
+		next.UpdatedAt = dynamo.FormatTime(s.now())
+		next.Version = g.Version + 1
+		t.add(s.versioned(next, g.Version), nil)
+		t.add(s.put(next.entry(), "attribute_exists(pk)", nil), nil)
+		t.add(s.entry(ctx, "group.update", "group", id, detail), nil)
+		if err := s.write(ctx, t, "update group "+id); err != nil {
+			return Group{}, err
+		}
+		return next.group(), nil
+	})
+}
+
+// DeleteGroup removes a group and its group memberships (each member's
+// membership forgets the group in the same step); the name is free again.
+// Dependents that hold data about groups purge it first. The group is
+// marked deleting so that nobody joins it meanwhile, and removed last: a
+// failure part-way is finished by repeating the delete.
+func (s *Store) DeleteGroup(ctx context.Context, id string) error {
+	g, err := s.loadGroup(ctx, id, true)
+	if err != nil {
+		return err
+	}
+	for _, d := range s.Dependents {
+		if gd, ok := d.(GroupDependent); ok {
+			if err := gd.PurgeGroup(ctx, g.WorkspaceID, id); err != nil {
+				return fmt.Errorf("purge group %s: %w", id, err)
+			}
+		}
+	}
+	if !g.Deleting {
+		if err := s.markDeleting(ctx, dynamoKey{g.PK, g.SK}, errNoGroup); err != nil {
+			return err
+		}
+	}
+	_, err = retry(func() (struct{}, error) {
+		items, err := s.partition(ctx, g.PK)
+		if err != nil {
+			return struct{}{}, err
+		}
+		var units [][]types.TransactWriteItem
+		for _, it := range items {
+			sk := it["sk"].(*types.AttributeValueMemberS).Value
+			uid, ok := strings.CutPrefix(sk, memberSK)
+			if !ok {
+				continue
+			}
+			units = append(units, []types.TransactWriteItem{
+				s.update(memberKey(g.WorkspaceID, uid), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+					map[string]types.AttributeValue{":g": strs(id), ":one": num(1)}),
+				s.del(dynamoKey{g.PK, sk}, "", nil),
+			})
+		}
+		last := &tx{}
+		last.add(s.del(dynamoKey{g.PK, g.SK}, "attribute_exists(#deleting)", nil), errNoGroup)
+		last.add(s.del(dynamoKey{workspacePK(g.WorkspaceID), groupSK + id}, "", nil), nil)
+		last.add(s.unclaim(workspacePK(g.WorkspaceID), groupNameKey(g.Name), id), nil)
+		last.add(s.entry(ctx, "group.delete", "group", id, map[string]any{"workspace_id": g.WorkspaceID, "name": g.Name, "members": len(units)}), nil)
+		return struct{}{}, s.writeInSteps(ctx, units, last, "delete group "+id)
+	})
+	return err
+}
+
+// groupQuery reads a group's partition: the group ("GROUP" sorts first),
+// then its members.
+func groupQuery(id string, limit int) *dynamodb.QueryInput {
+	in := &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(groupPK(id))},
+	}
+	if limit > 0 {
+		in.Limit = aws.Int32(int32(limit))
+	}
+	return in
+}
+
+// GroupMembers returns a page of a group's members (admin): one Query,
+// whose first page also holds the group (404 when there is none).
+func (s *Store) GroupMembers(ctx context.Context, id string, l List) (Page[GroupMember], error) {
+	if !validID(id) {
+		return Page[GroupMember]{}, errNoGroup
+	}
+	limit := l.Limit
+	if l.Cursor == "" {
+		limit++ // the group itself
+	}
+	in := groupQuery(id, limit)
+	in.ConsistentRead = aws.Bool(true)
+	out, next, err := s.query(ctx, in, l.Cursor, map[string]string{"pk": groupPK(id)}, map[string]string{"sk": memberSK})
+	if err != nil {
+		return Page[GroupMember]{}, err
+	}
+	groups, members, err := decodeMixed[groupItem, groupMemberItem](out.Items, skGroup, memberSK)
+	if err != nil {
+		return Page[GroupMember]{}, err
+	}
+	if l.Cursor == "" && (len(groups) == 0 || groups[0].Deleting) {
+		return Page[GroupMember]{}, errNoGroup
+	}
+	items := make([]GroupMember, 0, len(members))
+	for _, m := range members {
+		items = append(items, m.member())
+	}
+	return Page[GroupMember]{Items: items, NextCursor: next}, nil
+}
+
+// WorkspaceGroupMembers returns every member of a workspace's group
+// (backend read): one Query per MB of its partition, which also answers
+// whether the group is in that workspace (404 otherwise).
+func (s *Store) WorkspaceGroupMembers(ctx context.Context, workspaceID, groupID string) ([]GroupMember, error) {
+	if !validID(groupID) {
+		return nil, errNoGroup
+	}
+	items, err := s.collect(ctx, groupQuery(groupID, 0), 0)
+	if err != nil {
+		return nil, err
+	}
+	groups, members, err := decodeMixed[groupItem, groupMemberItem](items, skGroup, memberSK)
+	if err != nil {
+		return nil, err
+	}
+	if len(groups) == 0 || groups[0].Deleting || groups[0].WorkspaceID != workspaceID {
+		return nil, errNoGroup
+	}
+	out := make([]GroupMember, 0, len(members))
+	for _, m := range members {
+		out = append(out, m.member())
+	}
+	return out, nil
+}
+
+// AddGroupMember adds a member of the group's workspace to the group: 400
+// when the user is not a member there, 409 when already in the group. The
+// membership lists the group, and the group membership copies the user's
+// profile, so the user's version moves on (see UpdateUser).
+func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (GroupMember, error) {
+	if !validID(userID) {
+		return GroupMember{}, errNoUser
+	}
+	return retry(func() (GroupMember, error) {
+		g, err := s.loadGroup(ctx, groupID, false)
+		if err != nil {
+			return GroupMember{}, err
+		}
+		items, err := s.batchGet(ctx, []dynamoKey{memberKey(g.WorkspaceID, userID), {userPK(userID), skUser}}, true)
+		if err != nil {
+			return GroupMember{}, err
+		}
+		users, members, err := decodeMixed[userItem, memberItem](items, skUser, memberSK)
+		switch {
+		case err != nil:
+			return GroupMember{}, err
+		case len(users) == 0:
+			return GroupMember{}, errNoUser
+		case len(members) == 0:
+			return GroupMember{}, errNotMember
+		}
+		u := users[0]
+		gm := groupMemberItem{
+			PK: g.PK, SK: memberSK + userID, GroupID: groupID, WorkspaceID: g.WorkspaceID, UserID: userID,
+			AddedAt: dynamo.FormatTime(s.now()), profile: u.profile(),
+		}
+		t := &tx{}
+		t.add(s.check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}, writable, nil), errNoGroup)
+		t.add(s.check(dynamoKey{g.PK, g.SK}, writable, nil), errNoGroup)
+		t.add(s.put(gm, "attribute_not_exists(pk)", nil), errAlreadyInGrp)
+		t.add(s.update(memberKey(g.WorkspaceID, userID), "ADD #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+			map[string]types.AttributeValue{":g": strs(groupID), ":one": num(1)}), errNotMember)
+		t.add(s.update(dynamoKey{u.PK, u.SK}, "SET #version = :v1", "#version = :v",
+			map[string]types.AttributeValue{":v": num(u.Version), ":v1": num(u.Version + 1)}), nil)
+		t.add(s.entry(ctx, "group.add_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID, "email": u.Email}), nil)
+		if err := s.write(ctx, t, "add member to group "+groupID); err != nil {
+			return GroupMember{}, err
+		}
+		return gm.member(), nil
+	})
+}
+
+// RemoveGroupMember takes a user out of a group (404 when not in it).
+func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
+	g, err := s.loadGroup(ctx, groupID, false)
+	if err != nil {
+		return err
+	}
+	if !validID(userID) {
+		return errNotInGroup
+	}
+	t := &tx{}
+	t.add(s.del(groupMemberKey(groupID, userID), "attribute_exists(pk)", nil), errNotInGroup)
+	t.add(s.update(memberKey(g.WorkspaceID, userID), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+		map[string]types.AttributeValue{":g": strs(groupID), ":one": num(1)}), nil)
+	t.add(s.entry(ctx, "group.remove_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID}), nil)
+	return s.write(ctx, t, "remove member from group "+groupID)
+}

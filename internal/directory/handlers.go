@@ -1,0 +1,251 @@
+package directory
+
+import (
+	"context"
+	"net/http"
+
+	"sentinel/internal/apperr"
+	"sentinel/internal/identity"
+	"sentinel/internal/web"
+)
+
+// Handlers serves the directory's admin API (api.md section 8) and its
+// backend reads (section 6).
+type Handlers struct{ Store *Store }
+
+// Admin lists take ?limit= up to this many (default 50).
+const maxAdminLimit = 200
+
+// list reads ?q=&limit=&cursor= of an admin list.
+func list(r *http.Request) (List, error) {
+	q := r.URL.Query()
+	limit, err := web.ParseLimit(r, 50, maxAdminLimit)
+	if err != nil {
+		return List{}, err
+	}
+	if err := ValidateQuery(q.Get("q")); err != nil {
+		return List{}, err
+	}
+	return List{Q: q.Get("q"), Limit: limit, Cursor: q.Get("cursor")}, nil
+}
+
+// page answers an admin list with the page of f that the request asks for.
+func page[T any](r *http.Request, f func(context.Context, List) (Page[T], error)) (int, any, error) {
+	l, err := list(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := f(r.Context(), l)
+	return 200, p, err
+}
+
+// ListWorkspaces serves GET /admin/workspaces.
+func (h Handlers) ListWorkspaces(r *http.Request) (int, any, error) {
+	return page(r, h.Store.ListWorkspaces)
+}
+
+// CreateWorkspace serves POST /admin/workspaces.
+func (h Handlers) CreateWorkspace(r *http.Request) (int, any, error) {
+	var in NewWorkspace
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	w, err := h.Store.CreateWorkspace(r.Context(), in)
+	return 201, w, err
+}
+
+// GetWorkspace serves GET /admin/workspaces/{id}.
+func (h Handlers) GetWorkspace(r *http.Request) (int, any, error) {
+	w, err := h.Store.GetWorkspace(r.Context(), r.PathValue("id"))
+	return 200, w, err
+}
+
+// UpdateWorkspace serves PATCH /admin/workspaces/{id}.
+func (h Handlers) UpdateWorkspace(r *http.Request) (int, any, error) {
+	var p WorkspacePatch
+	if err := web.Decode(r, &p); err != nil {
+		return 0, nil, err
+	}
+	w, err := h.Store.UpdateWorkspace(r.Context(), r.PathValue("id"), p)
+	return 200, w, err
+}
+
+// DeleteWorkspace serves DELETE /admin/workspaces/{id}.
+func (h Handlers) DeleteWorkspace(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.DeleteWorkspace(r.Context(), r.PathValue("id"))
+}
+
+// ListMembers serves GET /admin/workspaces/{id}/members.
+func (h Handlers) ListMembers(r *http.Request) (int, any, error) {
+	return page(r, func(ctx context.Context, l List) (Page[Member], error) {
+		return h.Store.ListMembers(ctx, r.PathValue("id"), l)
+	})
+}
+
+// AddMember serves POST /admin/workspaces/{id}/members.
+func (h Handlers) AddMember(r *http.Request) (int, any, error) {
+	var in struct {
+		Email string `json:"email"`
+		Role  string `json:"role"`
+	}
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	m, err := h.Store.AddMember(r.Context(), r.PathValue("id"), in.Email, in.Role)
+	return 201, m, err
+}
+
+// UpdateMember serves PATCH /admin/workspaces/{id}/members/{user_id}.
+func (h Handlers) UpdateMember(r *http.Request) (int, any, error) {
+	var in struct {
+		Role string `json:"role"`
+	}
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	m, err := h.Store.UpdateMember(r.Context(), r.PathValue("id"), r.PathValue("user_id"), in.Role)
+	return 200, m, err
+}
+
+// RemoveMember serves DELETE /admin/workspaces/{id}/members/{user_id}.
+func (h Handlers) RemoveMember(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.RemoveMember(r.Context(), r.PathValue("id"), r.PathValue("user_id"))
+}
+
+// ListUsers serves GET /admin/users.
+func (h Handlers) ListUsers(r *http.Request) (int, any, error) {
+	return page(r, h.Store.ListUsers)
+}
+
+// CreateUser serves POST /admin/users: {email, name}.
+func (h Handlers) CreateUser(r *http.Request) (int, any, error) {
+	var in struct {
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	}
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if err := ValidateName(in.Name); err != nil {
+		return 0, nil, err
+	}
+	u, err := h.Store.CreateUser(r.Context(), NewUser{Email: in.Email, Name: in.Name})
+	return 201, u, err
+}
+
+// GetUser serves GET /admin/users/{id}: the user with its memberships,
+// groups and roles.
+func (h Handlers) GetUser(r *http.Request) (int, any, error) {
+	u, err := h.Store.UserDetail(r.Context(), r.PathValue("id"))
+	return 200, u, err
+}
+
+// UpdateUser serves PATCH /admin/users/{id}.
+func (h Handlers) UpdateUser(r *http.Request) (int, any, error) {
+	var p UserPatch
+	if err := web.Decode(r, &p); err != nil {
+		return 0, nil, err
+	}
+	u, err := h.Store.UpdateUser(r.Context(), r.PathValue("id"), p)
+	return 200, u, err
+}
+
+// ListGroups serves GET /admin/workspaces/{id}/groups.
+func (h Handlers) ListGroups(r *http.Request) (int, any, error) {
+	return page(r, func(ctx context.Context, l List) (Page[Group], error) {
+		return h.Store.ListGroups(ctx, r.PathValue("id"), l)
+	})
+}
+
+// CreateGroup serves POST /admin/workspaces/{id}/groups.
+func (h Handlers) CreateGroup(r *http.Request) (int, any, error) {
+	var in NewGroup
+	if err := web.Decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	g, err := h.Store.CreateGroup(r.Context(), r.PathValue("id"), in)
+	return 201, g, err
+}
+
+// UpdateGroup serves PATCH /admin/groups/{gid}.
+func (h Handlers) UpdateGroup(r *http.Request) (int, any, error) {
+	var p GroupPatch
+	if err := web.Decode(r, &p); err != nil {
+		return 0, nil, err
+	}
+	g, err := h.Store.UpdateGroup(r.Context(), r.PathValue("gid"), p)
+	return 200, g, err
+}
+
+// DeleteGroup serves DELETE /admin/groups/{gid}.
+func (h Handlers) DeleteGroup(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.DeleteGroup(r.Context(), r.PathValue("gid"))
+}
+
+// ListGroupMembers serves GET /admin/groups/{gid}/members.
+func (h Handlers) ListGroupMembers(r *http.Request) (int, any, error) {
+	return page(r, func(ctx context.Context, l List) (Page[GroupMember], error) {
+		return h.Store.GroupMembers(ctx, r.PathValue("gid"), l)
+	})
+}
+
+// AddGroupMember serves POST /admin/groups/{gid}/members/{user_id}.
+func (h Handlers) AddGroupMember(r *http.Request) (int, any, error) {
+	m, err := h.Store.AddGroupMember(r.Context(), r.PathValue("gid"), r.PathValue("user_id"))
+	return 201, m, err
+}
+
+// RemoveGroupMember serves DELETE /admin/groups/{gid}/members/{user_id}.
+func (h Handlers) RemoveGroupMember(r *http.Request) (int, any, error) {
+	return 204, nil, h.Store.RemoveGroupMember(r.Context(), r.PathValue("gid"), r.PathValue("user_id"))
+}
+
+// ownWorkspace answers 403 unless {id} is the user token's workspace (the
+// dual tier has verified the token).
+func ownWorkspace(r *http.Request) (string, error) {
+	u, ok := identity.UserFrom(r.Context())
+	id := r.PathValue("id")
+	if !ok || u.WorkspaceID != id {
+		return "", apperr.New(apperr.Forbidden, "The user token is not for this workspace")
+	}
+	return id, nil
+}
+
+// WorkspaceMembers serves GET /workspaces/{id}/members?q=&limit= (dual tier).
+func (h Handlers) WorkspaceMembers(r *http.Request) (int, any, error) {
+	id, err := ownWorkspace(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	limit, err := web.ParseLimit(r, MaxMembersLimit, MaxMembersLimit)
+	if err != nil {
+		return 0, nil, err
+	}
+	q := r.URL.Query().Get("q")
+	if err := ValidateQuery(q); err != nil {
+		return 0, nil, err
+	}
+	ms, err := h.Store.SearchMembers(r.Context(), id, q, limit)
+	return 200, ms, err
+}
+
+// WorkspaceGroups serves GET /workspaces/{id}/groups (dual tier).
+func (h Handlers) WorkspaceGroups(r *http.Request) (int, any, error) {
+	id, err := ownWorkspace(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	gs, err := h.Store.Groups(r.Context(), id)
+	return 200, gs, err
+}
+
+// WorkspaceGroupMembers serves GET /workspaces/{id}/groups/{gid}/members
+// (dual tier).
+func (h Handlers) WorkspaceGroupMembers(r *http.Request) (int, any, error) {
+	id, err := ownWorkspace(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	ms, err := h.Store.WorkspaceGroupMembers(r.Context(), id, r.PathValue("gid"))
+	return 200, ms, err
+}

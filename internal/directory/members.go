@@ -1,0 +1,184 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
+)
+
+// AddMember makes the user with an email a member of a workspace with a
+// role. An unknown email pre-provisions the user (created active, with no
+// name, in the same transaction). The membership copies the user's
+// profile, so the user's version moves on (see UpdateUser).
+func (s *Store) AddMember(ctx context.Context, workspaceID, email, role string) (Member, error) {
+	email = NormalizeEmail(email)
+	if err := ValidateEmail(email); err != nil {
+		return Member{}, err
+	}
+	if err := ValidateRole(role); err != nil {
+		return Member{}, err
+	}
+	if !validID(workspaceID) {
+		return Member{}, errNoWorkspace
+	}
+	return retry(func() (Member, error) {
+		var c claimItem
+		known, err := s.get(ctx, dynamoKey{emailPK(email), skClaim}, &c)
+		if err != nil {
+			return Member{}, err
+		}
+		t := &tx{}
+		t.add(s.check(dynamoKey{workspacePK(workspaceID), skWorkspace}, writable, nil), errNoWorkspace)
+		var u userItem
+		if known {
+			if u, err = s.loadUser(ctx, c.ID); err != nil {
+				return Member{}, fmt.Errorf("user of email claim: %w", err)
+			}
+			t.add(s.update(dynamoKey{u.PK, u.SK}, "ADD #workspace_ids :w SET #version = :v1", "#version = :v",
+				map[string]types.AttributeValue{":w": strs(workspaceID), ":v": num(u.Version), ":v1": num(u.Version + 1)}), nil)
+		} else {
+			var created *tx
+			// A concurrent add of the same email claims it first: the
+			// retry then finds the user.
+			u, created = s.newUser(ctx, NewUser{Email: email}, errChanged)
+			u.WorkspaceIDs = []string{workspaceID}
+			t.join(created)
+			t.add(s.putUser(u), nil)
+		}
+		at := dynamo.FormatTime(s.now())
+		m := memberItem{
+			PK: workspacePK(workspaceID), SK: memberSK + u.ID, WorkspaceID: workspaceID, UserID: u.ID, Role: role,
+			JoinedAt: at, profile: u.profile(), Version: 1,
+		}
+		t.add(s.put(m, "attribute_not_exists(pk)", nil), apperr.New(apperr.Conflict, "'%s' is already a member of the workspace", email))
+		t.add(s.entry(ctx, "member.add", "workspace", workspaceID, map[string]any{"user_id": u.ID, "email": email, "role": role}), nil)
+		if err := s.write(ctx, t, "add member to "+workspaceID); err != nil {
+			return Member{}, err
+		}
+		return m.member(), nil
+	})
+}
+
+func (s *Store) loadMember(ctx context.Context, workspaceID, userID string) (memberItem, error) {
+	var m memberItem
+	if !validID(workspaceID) || !validID(userID) {
+		return m, errNoMember
+	}
+	found, err := s.get(ctx, memberKey(workspaceID, userID), &m)
+	if err == nil && !found {
+		err = errNoMember
+	}
+	return m, err
+}
+
+// UpdateMember changes a member's role.
+func (s *Store) UpdateMember(ctx context.Context, workspaceID, userID, role string) (Member, error) {
+	if err := ValidateRole(role); err != nil {
+		return Member{}, err
+	}
+	return retry(func() (Member, error) {
+		m, err := s.loadMember(ctx, workspaceID, userID)
+		if err != nil || m.Role == role {
+			return m.member(), err
+		}
+		t := &tx{}
+		t.add(s.update(dynamoKey{m.PK, m.SK}, "SET #role = :r, #version = :v1", "#version = :v",
+			map[string]types.AttributeValue{":r": dynamo.S(role), ":v": num(m.Version), ":v1": num(m.Version + 1)}), nil)
+		t.add(s.entry(ctx, "member.update", "workspace", workspaceID, map[string]any{"user_id": userID, "role": role, "previous_role": m.Role}), nil)
+		if err := s.write(ctx, t, "update member "+userID); err != nil {
+			return Member{}, err
+		}
+		m.Role = role
+		return m.member(), nil
+	})
+}
+
+// RemoveMember ends a membership and the user's group memberships in the
+// workspace. Dependents purge their data about the member first.
+func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) error {
+	if _, err := s.loadMember(ctx, workspaceID, userID); err != nil {
+		return err
+	}
+	for _, d := range s.Dependents {
+		if err := d.PurgeMember(ctx, workspaceID, userID); err != nil {
+			return fmt.Errorf("purge member %s of %s: %w", userID, workspaceID, err)
+		}
+	}
+	_, err := retry(func() (struct{}, error) {
+		m, err := s.loadMember(ctx, workspaceID, userID)
+		if err != nil {
+			return struct{}{}, err
+		}
+		// A member of more groups than one transaction holds leaves them
+		// in steps, the membership listing its remaining groups each time.
+		for len(m.Groups) > maxTransactItems-3 {
+			step := m.Groups[:maxTransactItems-1]
+			t := &tx{}
+			t.add(s.update(dynamoKey{m.PK, m.SK}, "DELETE #groups :g SET #version = :v1", "#version = :v",
+				map[string]types.AttributeValue{":g": strs(step...), ":v": num(m.Version), ":v1": num(m.Version + 1)}), nil)
+			for _, g := range step {
+				t.add(s.del(groupMemberKey(g, userID), "", nil), nil)
+			}
+			if err := s.write(ctx, t, "remove member "+userID+" from groups"); err != nil {
+				return struct{}{}, err
+			}
+			m.Groups, m.Version = m.Groups[len(step):], m.Version+1
+		}
+		t := &tx{}
+		t.add(s.del(dynamoKey{m.PK, m.SK}, "#version = :v", map[string]types.AttributeValue{":v": num(m.Version)}), nil)
+		for _, g := range m.Groups {
+			t.add(s.del(groupMemberKey(g, userID), "", nil), nil)
+		}
+		t.add(s.update(dynamoKey{userPK(userID), skUser}, "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
+			map[string]types.AttributeValue{":w": strs(workspaceID), ":one": num(1)}), nil)
+		t.add(s.entry(ctx, "member.remove", "workspace", workspaceID, map[string]any{"user_id": userID, "email": m.Email, "groups": len(m.Groups)}), nil)
+		return struct{}{}, s.write(ctx, t, "remove member "+userID)
+	})
+	return err
+}
+
+// ListMembers returns a page of a workspace's members (admin): one Query;
+// q matches name or email (see search).
+func (s *Store) ListMembers(ctx context.Context, workspaceID string, l List) (Page[Member], error) {
+	return workspacePage(ctx, s, workspaceID, memberSK, l, memberSearch, memberItem.member)
+}
+
+// memberSearch is what q matches in a member list.
+var memberSearch = []string{"name_lc", "email"}
+
+// SearchMembers returns up to limit members of a workspace (backend read).
+// Without q that is one Query of limit items. With q it is one Query per
+// MB of memberships read until limit match: a single Query for any
+// workspace of up to a few thousand members (see search).
+func (s *Store) SearchMembers(ctx context.Context, workspaceID, q string, limit int) ([]Member, error) {
+	readLimit := limit
+	if q != "" {
+		readLimit = 0
+	}
+	items, err := s.collect(ctx, collectionQuery(workspaceID, memberSK, q, readLimit, memberSearch), limit)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAll(items, memberItem.member)
+}
+
+// Membership returns a user's membership in a workspace with the ids of
+// the user's groups there: one GetItem (contract: Reader).
+func (s *Store) Membership(ctx context.Context, workspaceID, userID string) (Membership, bool, error) {
+	m, err := s.loadMember(ctx, workspaceID, userID)
+	if apperr.Is(err, apperr.NotFound) {
+		return Membership{}, false, nil
+	}
+	if err != nil {
+		return Membership{}, false, err
+	}
+	groups := m.Groups
+	if groups == nil {
+		groups = []string{}
+	}
+	return Membership{WorkspaceID: workspaceID, UserID: userID, Role: m.Role, Groups: groups, JoinedAt: m.JoinedAt}, true, nil
+}

@@ -1,0 +1,253 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/google/uuid"
+
+	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
+)
+
+// NewWorkspace is what an admin supplies to create a workspace.
+type NewWorkspace struct {
+	Name        string `json:"name"`
+	Slug        string `json:"slug"`
+	Description string `json:"description"`
+}
+
+func (in NewWorkspace) validate() error {
+	if err := ValidateName(in.Name); err != nil {
+		return err
+	}
+	if err := ValidateSlug(in.Slug); err != nil {
+		return err
+	}
+	return maxLen("description", in.Description, MaxDescriptionLen)
+}
+
+func slugTaken(slug string) error {
+	return apperr.New(apperr.Conflict, "slug '%s' is already taken", slug)
+}
+
+// CreateWorkspace creates a workspace, claiming its slug in the same
+// transaction (409 when taken).
+func (s *Store) CreateWorkspace(ctx context.Context, in NewWorkspace) (Workspace, error) {
+	if err := in.validate(); err != nil {
+		return Workspace{}, err
+	}
+	at := dynamo.FormatTime(s.now())
+	id := uuid.NewString()
+	w := workspaceItem{
+		PK: workspacePK(id), SK: skWorkspace, Kind: kindWorkspace, CreatedSK: at + "#" + id, ID: id, Name: in.Name,
+		NameLC: strings.ToLower(in.Name), Slug: in.Slug, Description: in.Description, CreatedAt: at, UpdatedAt: at, Version: 1,
+	}
+	t := &tx{}
+	t.add(s.claim(slugPK(in.Slug), skClaim, id), slugTaken(in.Slug))
+	t.add(s.put(w, "attribute_not_exists(pk)", nil), nil)
+	t.add(s.entry(ctx, "workspace.create", "workspace", id, map[string]any{"name": w.Name, "slug": w.Slug}), nil)
+	if err := s.write(ctx, t, "create workspace"); err != nil {
+		return Workspace{}, err
+	}
+	return w.workspace(), nil
+}
+
+// loadWorkspace reads a workspace; one being deleted is not found unless
+// deleting is true (the delete that finishes it).
+func (s *Store) loadWorkspace(ctx context.Context, id string, deleting bool) (workspaceItem, error) {
+	var w workspaceItem
+	if !validID(id) {
+		return w, errNoWorkspace
+	}
+	found, err := s.get(ctx, dynamoKey{workspacePK(id), skWorkspace}, &w)
+	if err == nil && (!found || w.Deleting && !deleting) {
+		err = errNoWorkspace
+	}
+	return w, err
+}
+
+// GetWorkspace returns one workspace.
+func (s *Store) GetWorkspace(ctx context.Context, id string) (Workspace, error) {
+	w, err := s.loadWorkspace(ctx, id, false)
+	return w.workspace(), err
+}
+
+// WorkspaceExists reports whether a workspace exists and is not being
+// deleted: one GetItem (RBAC creates roles in existing workspaces only).
+func (s *Store) WorkspaceExists(ctx context.Context, id string) (bool, error) {
+	_, err := s.loadWorkspace(ctx, id, false)
+	if apperr.Is(err, apperr.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// WorkspaceBySlug returns the workspace holding a slug (found false if
+// none): the claim, then the workspace.
+func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (Workspace, bool, error) {
+	if ValidateSlug(slug) != nil {
+		return Workspace{}, false, nil
+	}
+	var c claimItem
+	found, err := s.get(ctx, dynamoKey{slugPK(slug), skClaim}, &c)
+	if err != nil || !found {
+		return Workspace{}, false, err
+	}
+	w, err := s.GetWorkspace(ctx, c.ID)
+	if apperr.Is(err, apperr.NotFound) {
+		return Workspace{}, false, nil
+	}
+	return w, err == nil, err
+}
+
+// ListWorkspaces returns a page of workspaces, oldest first: one Query of
+// the by-kind index; q matches name or slug (see search).
+func (s *Store) ListWorkspaces(ctx context.Context, l List) (Page[Workspace], error) {
+	return listKind(ctx, s, kindWorkspace, skWorkspace, l, []string{"name_lc", "slug"}, workspaceItem.workspace)
+}
+
+// WorkspacePatch is a partial update of a workspace; nil fields are left alone.
+type WorkspacePatch struct {
+	Name        *string `json:"name"`
+	Slug        *string `json:"slug"`
+	Description *string `json:"description"`
+}
+
+// UpdateWorkspace renames a workspace, changes its description or moves
+// it to a new slug (claimed, and the old one released, in the same
+// transaction).
+func (s *Store) UpdateWorkspace(ctx context.Context, id string, p WorkspacePatch) (Workspace, error) {
+	if err := validatePatch(p.Name, p.Description); err != nil {
+		return Workspace{}, err
+	}
+	if p.Slug != nil {
+		if err := ValidateSlug(*p.Slug); err != nil {
+			return Workspace{}, err
+		}
+	}
+	return retry(func() (Workspace, error) {
+		w, err := s.loadWorkspace(ctx, id, false)
+		if err != nil {
+			return Workspace{}, err
+		}
+		next, detail := w, map[string]any{}
+		patch(detail, "name", p.Name, &next.Name)
+		patch(detail, "description", p.Description, &next.Description)
+		patch(detail, "slug", p.Slug, &next.Slug)
+		next.NameLC = strings.ToLower(next.Name)
+		t := &tx{}
+		if next.Slug != w.Slug {
+			t.add(s.claim(slugPK(next.Slug), skClaim, id), slugTaken(next.Slug))
+			t.add(s.unclaim(slugPK(w.Slug), skClaim, id), nil)
+		}
+		if len(detail) == 0 {
+			return w.workspace(), nil
+		}
+		next.UpdatedAt = dynamo.FormatTime(s.now())
+		next.Version = w.Version + 1
+		t.add(s.versioned(next, w.Version), nil)
+		t.add(s.entry(ctx, "workspace.update", "workspace", id, detail), nil)
+		if err := s.write(ctx, t, "update workspace "+id); err != nil {
+			return Workspace{}, err
+		}
+		return next.workspace(), nil
+	})
+}
+
+// DeleteWorkspace removes a workspace and everything in it: its
+// memberships (and the users' references to them), groups, group
+// memberships and claims; the slug is free again. Dependents purge their
+// data first, so their failure leaves the directory unchanged. Then the
+// workspace is marked deleting (no write may add to it any more) and its
+// items are removed in steps, the workspace itself last: a failure
+// part-way leaves it marked, and repeating the delete finishes the job.
+func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
+	w, err := s.loadWorkspace(ctx, id, true)
+	if err != nil {
+		return err
+	}
+	for _, d := range s.Dependents {
+		if err := d.PurgeWorkspace(ctx, id); err != nil {
+			return fmt.Errorf("purge workspace %s: %w", id, err)
+		}
+	}
+	if !w.Deleting {
+		if err := s.markDeleting(ctx, dynamoKey{w.PK, w.SK}, errNoWorkspace); err != nil {
+			return err
+		}
+	}
+	_, err = retry(func() (struct{}, error) { return struct{}{}, s.removeWorkspace(ctx, w) })
+	return err
+}
+
+// removeWorkspace deletes a marked workspace's items: group memberships
+// first, then groups, then memberships, the workspace and its slug last.
+func (s *Store) removeWorkspace(ctx context.Context, w workspaceItem) error {
+	items, err := s.partition(ctx, w.PK)
+	if err != nil {
+		return err
+	}
+	var groupMembers, groups, members [][]types.TransactWriteItem
+	nGroups := 0
+	for _, it := range items {
+		sk := it["sk"].(*types.AttributeValueMemberS).Value
+		switch {
+		case sk == skWorkspace:
+			continue
+		case strings.HasPrefix(sk, memberSK):
+			uid := strings.TrimPrefix(sk, memberSK)
+			members = append(members, []types.TransactWriteItem{
+				s.del(dynamoKey{w.PK, sk}, "", nil),
+				s.update(dynamoKey{userPK(uid), skUser}, "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
+					map[string]types.AttributeValue{":w": strs(w.ID), ":one": num(1)}),
+			})
+		case strings.HasPrefix(sk, groupSK):
+			gid := strings.TrimPrefix(sk, groupSK)
+			inGroup, err := s.partition(ctx, groupPK(gid))
+			if err != nil {
+				return err
+			}
+			for _, gm := range inGroup {
+				gmk := dynamoKey{groupPK(gid), gm["sk"].(*types.AttributeValueMemberS).Value}
+				groupMembers = append(groupMembers, []types.TransactWriteItem{s.del(gmk, "", nil)})
+			}
+			groups = append(groups, []types.TransactWriteItem{s.del(dynamoKey{w.PK, sk}, "", nil)})
+			nGroups++
+		default: // group name claims
+			groups = append(groups, []types.TransactWriteItem{s.del(dynamoKey{w.PK, sk}, "", nil)})
+		}
+	}
+	last := &tx{}
+	last.add(s.del(dynamoKey{w.PK, w.SK}, "attribute_exists(#deleting)", nil), errNoWorkspace)
+	last.add(s.unclaim(slugPK(w.Slug), skClaim, w.ID), nil)
+	last.add(s.entry(ctx, "workspace.delete", "workspace", w.ID, map[string]any{
+		"name": w.Name, "slug": w.Slug, "members": len(members), "groups": nGroups,
+	}), nil)
+	units := append(append(groupMembers, groups...), members...)
+	return s.writeInSteps(ctx, units, last, "delete workspace "+w.ID)
+}
+
+// partition reads every item of a partition (strongly consistent, one
+// Query per MB): only the cascading deletes do.
+func (s *Store) partition(ctx context.Context, pk string) ([]map[string]types.AttributeValue, error) {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(pk)},
+		ConsistentRead:            aws.Bool(true),
+	})
+	var items []map[string]types.AttributeValue
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read partition %s: %w", pk, err)
+		}
+		items = append(items, out.Items...)
+	}
+	return items, nil
+}
