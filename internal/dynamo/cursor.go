@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
@@ -65,4 +67,23 @@ func S(v string) types.AttributeValue { return &types.AttributeValueMemberS{Valu
 // Key is a pk/sk key.
 func Key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"pk": S(pk), "sk": S(sk)}
+}
+
+// Put is the transaction item that writes item (a struct with dynamodbav
+// tags) to table, only if cond holds when cond is not "".
+func Put(table string, item any, cond string) types.TransactWriteItem {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		panic(err) // item types are plain structs of strings and numbers
+	}
+	p := &types.Put{TableName: aws.String(table), Item: av}
+	if cond != "" {
+		p.ConditionExpression = aws.String(cond)
+	}
+	return types.TransactWriteItem{Put: p}
+}
+
+// Delete is the transaction item that deletes pk/sk from table.
+func Delete(table, pk, sk string) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(table), Key: Key(pk, sk)}}
 }
