@@ -13,6 +13,7 @@ import (
 	"sentinel/internal/authtier"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/permissions"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
 )
@@ -29,6 +30,8 @@ type Deps struct {
 	Apps     *serviceapps.Store
 	Auth     *authtier.Authenticator
 	Admins   *adminauth.Service
+
+	Permissions *permissions.Store
 }
 
 // New assembles the services from already-built parts (tests and the local
@@ -46,6 +49,8 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
 	})
+	d.Permissions = permissions.NewStore(db, tables[dynamo.Permissions.ID], d.Activity, now)
+	d.Permissions.Directory = nil // INTEGRATION: the directory's Reader goes here (until then sharing and enriched views answer 500)
 	return d
 }
 
