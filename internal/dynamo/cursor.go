@@ -1,12 +1,14 @@
 package dynamo
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
@@ -59,6 +61,27 @@ func DecodeCursor(cursor string, keyAttrs ...string) (map[string]types.Attribute
 		out[k] = &types.AttributeValueMemberS{Value: v}
 	}
 	return out, nil
+}
+
+// QueryPage runs one Query of a paged listing: from where cursor points
+// (validated against keyAttrs, the key attributes of the table or index
+// queried) it answers the items and the cursor of the next page (nil on
+// the last).
+func QueryPage(ctx context.Context, db DB, in *dynamodb.QueryInput, cursor string, keyAttrs ...string) ([]Item, *string, error) {
+	start, err := DecodeCursor(cursor, keyAttrs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.ExclusiveStartKey = start
+	out, err := db.Query(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	var next *string
+	if c := EncodeCursor(out.LastEvaluatedKey); c != "" {
+		next = &c
+	}
+	return out.Items, next, nil
 }
 
 // S is a string attribute value.

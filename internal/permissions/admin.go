@@ -126,25 +126,17 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	in := s.queryInput(q)
 	in.Limit = aws.Int32(int32(f.Limit))
 	keys := indexKeys[q.index]
-	start, err := dynamo.DecodeCursor(f.Cursor, "pk", "sk", keys[0], keys[1])
-	if err != nil {
-		return Page{}, err
-	}
-	in.ExclusiveStartKey = start
-	out, err := s.db.Query(ctx, in)
+	items, next, err := dynamo.QueryPage(ctx, s.db, in, f.Cursor, "pk", "sk", keys[0], keys[1])
 	if err != nil {
 		return Page{}, fmt.Errorf("list permissions: %w", err)
 	}
 	var recs []recordItem
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &recs); err != nil {
+	if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
 		return Page{}, fmt.Errorf("decode resource records: %w", err)
 	}
-	page := Page{Items: make([]Resource, 0, len(recs))}
+	page := Page{Items: make([]Resource, 0, len(recs)), NextCursor: next}
 	for _, r := range recs {
 		page.Items = append(page.Items, r.Resource)
-	}
-	if c := dynamo.EncodeCursor(out.LastEvaluatedKey); c != "" {
-		page.NextCursor = &c
 	}
 	return page, nil
 }
