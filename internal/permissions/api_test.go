@@ -155,12 +155,7 @@ func TestValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var res *apitest.Response
-			if tc.dual {
-				res = f.dual(tc.method, tc.path, tok, tc.body)
-			} else {
-				res = f.Key(tc.method, tc.path, f.key, tc.body)
-			}
+			res := f.call(tc.dual, tc.method, tc.path, tok, tc.body)
 			if res.Status != 422 || res.Detail(t) != tc.wantDetail {
 				t.Errorf("got %d %q, want 422 %q", res.Status, res.Detail(t), tc.wantDetail)
 			}
@@ -206,12 +201,7 @@ func TestScope(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var res *apitest.Response
-			if tc.dual {
-				res = f.dual(tc.method, tc.path, tok, tc.body)
-			} else {
-				res = f.Key(tc.method, tc.path, f.key, tc.body)
-			}
+			res := f.call(tc.dual, tc.method, tc.path, tok, tc.body)
 			if res.Status != 403 || res.Detail(t) != msg {
 				t.Errorf("got %d %s, want 403 %q", res.Status, res.Body, msg)
 			}

@@ -108,6 +108,15 @@ func (f *fixture) dual(method, path, token string, body any) *apitest.Response {
 	}})
 }
 
+// call calls a route as docu-store, with the user token when dual.
+func (f *fixture) call(dual bool, method, path, token string, body any) *apitest.Response {
+	f.t.Helper()
+	if dual {
+		return f.dual(method, path, token, body)
+	}
+	return f.Key(method, path, f.key, body)
+}
+
 // register registers a docu-store document and returns its permission id
 // and resource id.
 func (f *fixture) register(ws, owner, visibility string) (id, resourceID string) {
