@@ -50,7 +50,7 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
 	})
 	d.Permissions = permissions.NewStore(db, tables[dynamo.Permissions.ID], d.Activity, now)
-	d.Permissions.Directory = nil // INTEGRATION: the directory's Reader goes here (until then sharing and enriched views answer 500)
+	d.Permissions.Directory = nil // DIRECTORY: set to the directory store when it lands (and register d.Permissions as its directory.Dependent); until then sharing and enriched views answer 500
 	return d
 }
 

@@ -13,7 +13,7 @@ var perms = area(func(d *app.Deps) permissions.Handlers { return permissions.Han
 
 // directoryReads is what the directory Reader needs, for the routes that
 // validate grantees or name people.
-var directoryReads = []Access{} // INTEGRATION: the directory's table(s), e.g. Read(dynamo.Directory)
+var directoryReads = []Access{} // DIRECTORY: the directory's table(s) when it lands, e.g. Read(dynamo.Directory)
 
 var (
 	permRead  = []Access{Read(dynamo.Permissions)}
