@@ -138,21 +138,13 @@ func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
 		in.ExpressionAttributeNames = names
 	}
 	in.ExpressionAttributeValues = values
-	start, err := dynamo.DecodeCursor(f.Cursor, keyAttrs...)
-	if err != nil {
-		return Page{}, err
-	}
-	in.ExclusiveStartKey = start
-	out, err := l.db.Query(ctx, in)
+	items, next, err := dynamo.QueryPage(ctx, l.db, in, f.Cursor, keyAttrs...)
 	if err != nil {
 		return Page{}, fmt.Errorf("list activity: %w", err)
 	}
-	page := Page{Items: []Entry{}}
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &page.Items); err != nil {
+	page := Page{Items: []Entry{}, NextCursor: next}
+	if err := attributevalue.UnmarshalListOfMaps(items, &page.Items); err != nil {
 		return Page{}, fmt.Errorf("decode activity: %w", err)
-	}
-	if c := dynamo.EncodeCursor(out.LastEvaluatedKey); c != "" {
-		page.NextCursor = &c
 	}
 	return page, nil
 }

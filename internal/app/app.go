@@ -14,6 +14,7 @@ import (
 	"sentinel/internal/config"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/permissions"
 	"sentinel/internal/rbac"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
@@ -33,6 +34,8 @@ type Deps struct {
 	Auth      *authtier.Authenticator
 	Admins    *adminauth.Service
 	RBAC      *rbac.Store
+
+	Permissions *permissions.Store
 }
 
 // New assembles the services from already-built parts (tests and the local
@@ -52,10 +55,12 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
 	})
 	d.RBAC = rbac.NewStore(db, tables[dynamo.RBAC.ID], d.Activity, now)
-	// RBAC reads the directory; the directory asks RBAC to purge a removed
-	// workspace's or member's roles.
+	d.Permissions = permissions.NewStore(db, tables[dynamo.Permissions.ID], d.Activity, now)
+	// RBAC and permissions read the directory; the directory asks them to
+	// purge what they hold about a removed workspace or member.
 	d.RBAC.Directory = d.Directory
-	d.Directory.Dependents = append(d.Directory.Dependents, d.RBAC)
+	d.Permissions.Directory = d.Directory
+	d.Directory.Dependents = append(d.Directory.Dependents, d.RBAC, d.Permissions)
 	return d
 }
 

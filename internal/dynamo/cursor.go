@@ -1,10 +1,14 @@
 package dynamo
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
@@ -59,10 +63,50 @@ func DecodeCursor(cursor string, keyAttrs ...string) (map[string]types.Attribute
 	return out, nil
 }
 
+// QueryPage runs one Query of a paged listing: from where cursor points
+// (validated against keyAttrs, the key attributes of the table or index
+// queried) it answers the items and the cursor of the next page (nil on
+// the last).
+func QueryPage(ctx context.Context, db DB, in *dynamodb.QueryInput, cursor string, keyAttrs ...string) ([]Item, *string, error) {
+	start, err := DecodeCursor(cursor, keyAttrs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.ExclusiveStartKey = start
+	out, err := db.Query(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	var next *string
+	if c := EncodeCursor(out.LastEvaluatedKey); c != "" {
+		next = &c
+	}
+	return out.Items, next, nil
+}
+
 // S is a string attribute value.
 func S(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 
 // Key is a pk/sk key.
 func Key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"pk": S(pk), "sk": S(sk)}
+}
+
+// Put is the transaction item that writes item (a struct with dynamodbav
+// tags) to table, only if cond holds when cond is not "".
+func Put(table string, item any, cond string) types.TransactWriteItem {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		panic(err) // item types are plain structs of strings and numbers
+	}
+	p := &types.Put{TableName: aws.String(table), Item: av}
+	if cond != "" {
+		p.ConditionExpression = aws.String(cond)
+	}
+	return types.TransactWriteItem{Put: p}
+}
+
+// Delete is the transaction item that deletes pk/sk from table.
+func Delete(table, pk, sk string) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(table), Key: Key(pk, sk)}}
 }

@@ -88,10 +88,23 @@ var (
 		ID: "Directory", PartitionKey: "pk", SortKey: "sk",
 		GSIs: []GSI{{Name: "by-kind", PartitionKey: "kind", SortKey: "created_sk"}},
 	}
+	// Permissions holds resource ACLs: per resource (pk RES#service#type#id)
+	// its record (sk RES) and its shares (sk SHARE#grantee), read by key on
+	// every check; an alias per permission id (pk PERM#id) for the calls
+	// addressed by id. The indexes serve accessible-resource lookups (by
+	// workspace, by principal: owner or grantee), admin lists and purges.
+	Permissions = Table{
+		ID: "Permissions", PartitionKey: "pk", SortKey: "sk",
+		GSIs: []GSI{
+			{Name: "by-workspace", PartitionKey: "workspace_id", SortKey: "workspace_sk"},
+			{Name: "by-service", PartitionKey: "service_name", SortKey: "service_sk"},
+			{Name: "by-principal", PartitionKey: "principal", SortKey: "principal_sk"},
+		},
+	}
 )
 
 // All lists every table.
-var All = []Table{ServiceApps, Admins, Activity, Limits, RBAC, Directory}
+var All = []Table{ServiceApps, Admins, Activity, Limits, RBAC, Directory, Permissions}
 
 // Names maps table ids to physical table names.
 type Names map[string]string

@@ -21,7 +21,7 @@ func dir(f func(directory.Handlers, *http.Request) (int, any, error)) func(*app.
 // areas add their tables to adminWorkspaces and adminGroups when they
 // register as Dependents.
 var (
-	adminWorkspaces = []Access{Write(dynamo.Directory), Write(dynamo.Activity), Write(dynamo.RBAC)}
+	adminWorkspaces = []Access{Write(dynamo.Directory), Write(dynamo.Activity), Write(dynamo.RBAC), Write(dynamo.Permissions)}
 	adminGroups     = []Access{Write(dynamo.Directory), Write(dynamo.Activity)}
 	adminUsers      = []Access{Write(dynamo.Directory), Write(dynamo.Activity)}
 	directoryReads  = []Access{Read(dynamo.Directory)}

@@ -35,7 +35,8 @@ var unrouted = sync.OnceValue(func() http.Handler {
 	return web.Middleware(rt)
 })
 
-// Match finds the route serving a method and path, for the local gateway.
+// Match finds the route serving a method and path, for the local gateway:
+// the most specific of the routes that match, as in the functions' routers.
 // found reports whether any route has the path (so a miss is a 405, not 404).
 func Match(method, path string) (route Route, params map[string]string, found, ok bool) {
 	for _, r := range Table {
@@ -44,9 +45,9 @@ func Match(method, path string) (route Route, params map[string]string, found, o
 			continue
 		}
 		found = true
-		if r.Method == method {
-			return r, p, true, true
+		if r.Method == method && (!ok || web.MoreSpecific(r.Path, route.Path)) {
+			route, params, ok = r, p, true
 		}
 	}
-	return Route{}, nil, found, false
+	return route, params, found, ok
 }

@@ -16,12 +16,18 @@ func h(f func(d *app.Deps) web.Func) func(*app.Deps) http.Handler {
 	return func(d *app.Deps) http.Handler { return f(d) }
 }
 
-func apps(f func(serviceapps.Handlers, *http.Request) (int, any, error)) func(*app.Deps) http.Handler {
-	return h(func(d *app.Deps) web.Func {
-		hs := serviceapps.Handlers{Store: d.Apps}
-		return func(r *http.Request) (int, any, error) { return f(hs, r) }
-	})
+// area adapts the handler methods of one area: build makes the area's
+// handler set from the deps, once per function; each route names a method.
+func area[H any](build func(*app.Deps) H) func(method func(H, *http.Request) (int, any, error)) func(*app.Deps) http.Handler {
+	return func(method func(H, *http.Request) (int, any, error)) func(*app.Deps) http.Handler {
+		return h(func(d *app.Deps) web.Func {
+			hs := build(d)
+			return func(r *http.Request) (int, any, error) { return method(hs, r) }
+		})
+	}
 }
+
+var apps = area(func(d *app.Deps) serviceapps.Handlers { return serviceapps.Handlers{Store: d.Apps} })
 
 // Admin resources share a function each (see architecture.md: a function
 // per admin route would pass CloudFormation's resource limit).

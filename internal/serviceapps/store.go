@@ -95,20 +95,10 @@ func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Tim
 func appPK(id string) string { return "APP#" + id }
 
 func (s *Store) put(item any, cond string) types.TransactWriteItem {
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		panic(err) // the item types above always marshal
-	}
-	p := &types.Put{TableName: aws.String(s.table), Item: av}
-	if cond != "" {
-		p.ConditionExpression = aws.String(cond)
-	}
-	return types.TransactWriteItem{Put: p}
+	return dynamo.Put(s.table, item, cond)
 }
 
-func (s *Store) del(pk, sk string) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: dynamo.Key(pk, sk)}}
-}
+func (s *Store) del(pk, sk string) types.TransactWriteItem { return dynamo.Delete(s.table, pk, sk) }
 
 func (s *Store) newKey(app appItem, now time.Time) (string, keyItem) {
 	plain := NewKey(s.keyStage)

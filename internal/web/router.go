@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,7 +12,8 @@ import (
 // Router matches API Gateway style paths ("/admin/service-apps/{id}") and
 // answers unknown paths with a JSON 404 and known paths with another method
 // with a JSON 405 and an Allow header. Path parameters are set on the request
-// (r.PathValue).
+// (r.PathValue). When several patterns match, the most specific wins (see
+// MoreSpecific), whatever the order they were registered in.
 type Router struct {
 	routes []entry
 }
@@ -40,7 +42,7 @@ func match(pattern, path []string) (map[string]string, bool) {
 	}
 	var params map[string]string
 	for i, p := range pattern {
-		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+		if isParam(p) {
 			if path[i] == "" {
 				return nil, false
 			}
@@ -57,10 +59,31 @@ func match(pattern, path []string) (map[string]string, bool) {
 	return params, true
 }
 
+// MoreSpecific reports whether pattern a beats pattern b when both match a
+// path, as API Gateway chooses: at the first segment where they differ, a
+// literal beats a parameter. (DELETE /admin/permissions/service/share is
+// the purge of service "share", not a share of permission "service".)
+func MoreSpecific(a, b string) bool { return moreSpecific(split(a), split(b)) }
+
+func moreSpecific(a, b []string) bool {
+	for i := range min(len(a), len(b)) {
+		pa, pb := isParam(a[i]), isParam(b[i])
+		if pa != pb {
+			return pb
+		}
+	}
+	return false
+}
+
+func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
+
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := split(r.URL.Path)
 	var allowed []string
-	for _, e := range rt.routes {
+	var best *entry
+	var bestParams map[string]string
+	for i := range rt.routes {
+		e := &rt.routes[i]
 		params, ok := match(e.parts, path)
 		if !ok {
 			continue
@@ -69,14 +92,20 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			allowed = append(allowed, e.method)
 			continue
 		}
-		for k, v := range params {
+		if best == nil || moreSpecific(e.parts, best.parts) {
+			best, bestParams = e, params
+		}
+	}
+	if best != nil {
+		for k, v := range bestParams {
 			r.SetPathValue(k, v)
 		}
-		e.handler.ServeHTTP(w, r)
+		best.handler.ServeHTTP(w, r)
 		return
 	}
 	if len(allowed) > 0 {
 		sort.Strings(allowed)
+		allowed = slices.Compact(allowed)
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
 		Error(w, r, apperr.New(apperr.MethodNotAllowed, "Method %s not allowed", r.Method))
 		return

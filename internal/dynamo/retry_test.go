@@ -1,0 +1,131 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// flakyDB answers BatchGetItem from a map, leaving the last key of the
+// first `unprocessed` calls unprocessed.
+type flakyDB struct {
+	DB
+	mu          sync.Mutex
+	items       map[string]Item
+	unprocessed int
+	calls       int
+	maxKeys     int
+}
+
+func (f *flakyDB) BatchGetItem(_ context.Context, in *dynamodb.BatchGetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	out := &dynamodb.BatchGetItemOutput{Responses: map[string][]Item{}, UnprocessedKeys: map[string]types.KeysAndAttributes{}}
+	for table, ka := range in.RequestItems {
+		f.maxKeys = max(f.maxKeys, len(ka.Keys))
+		keys := ka.Keys
+		if f.unprocessed > 0 {
+			f.unprocessed--
+			out.UnprocessedKeys[table] = types.KeysAndAttributes{Keys: keys[len(keys)-1:]}
+			keys = keys[:len(keys)-1]
+		}
+		for _, k := range keys {
+			if it, ok := f.items[k["pk"].(*types.AttributeValueMemberS).Value]; ok {
+				out.Responses[table] = append(out.Responses[table], it)
+			}
+		}
+	}
+	return out, nil
+}
+
+func TestBatchGetChunksAndRetriesUnprocessedKeys(t *testing.T) {
+	defer func(b func(int) time.Duration) { backoff = b }(backoff)
+	backoff = func(int) time.Duration { return 0 }
+	db := &flakyDB{items: map[string]Item{}, unprocessed: 4}
+	var keys []Item
+	for i := range 250 {
+		pk := fmt.Sprintf("K%03d", i)
+		keys = append(keys, Key(pk, "x"))
+		if i%2 == 0 {
+			db.items[pk] = Key(pk, "x")
+		}
+	}
+	got, err := BatchGet(t.Context(), db, "T", keys, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 125 {
+		t.Errorf("got %d items, want 125 (the existing half)", len(got))
+	}
+	// 3 chunks (100, 100, 50) and one more call for each of the 4 answers
+	// that left a key over.
+	if db.calls != 7 || db.maxKeys != MaxBatchGet {
+		t.Errorf("calls = %d, largest call = %d keys; want 7 and %d", db.calls, db.maxKeys, MaxBatchGet)
+	}
+}
+
+func TestBatchGetGivesUp(t *testing.T) {
+	defer func(b func(int) time.Duration) { backoff = b }(backoff)
+	backoff = func(int) time.Duration { return 0 }
+	db := &flakyDB{items: map[string]Item{}, unprocessed: 1000}
+	_, err := BatchGet(t.Context(), db, "T", []Item{Key("a", "x"), Key("b", "x")}, false)
+	if err == nil || db.calls != batchAttempts {
+		t.Errorf("err = %v after %d calls, want an error after %d", err, db.calls, batchAttempts)
+	}
+}
+
+// conflictDB cancels the first `conflicts` transactions for a conflict and
+// the rest for a failed condition when `condition` is set.
+type conflictDB struct {
+	DB
+	conflicts int
+	condition bool
+	calls     int
+}
+
+func (c *conflictDB) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	c.calls++
+	reason := func(code string) []types.CancellationReason {
+		return []types.CancellationReason{{Code: aws.String("None")}, {Code: aws.String(code)}}
+	}
+	if c.calls <= c.conflicts {
+		return nil, &types.TransactionCanceledException{CancellationReasons: reason("TransactionConflict")}
+	}
+	if c.condition {
+		return nil, &types.TransactionCanceledException{CancellationReasons: reason("ConditionalCheckFailed")}
+	}
+	return &dynamodb.TransactWriteItemsOutput{}, nil
+}
+
+func TestTransactWriteRetriesConflictsOnly(t *testing.T) {
+	defer func(b func(int) time.Duration) { backoff = b }(backoff)
+	backoff = func(int) time.Duration { return 0 }
+	cases := []struct {
+		name      string
+		db        *conflictDB
+		wantCalls int
+		wantErr   bool
+		wantAt    []int
+	}{
+		{"conflicts then success", &conflictDB{conflicts: 2}, 3, false, nil},
+		{"conflicts then a failed condition", &conflictDB{conflicts: 1, condition: true}, 2, true, []int{1}},
+		{"a failed condition is not retried", &conflictDB{condition: true}, 1, true, []int{1}},
+		{"gives up", &conflictDB{conflicts: 100}, transactAttempts, true, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := TransactWrite(t.Context(), tc.db, nil)
+			if tc.db.calls != tc.wantCalls || (err != nil) != tc.wantErr || !slices.Equal(CancelledAt(err), tc.wantAt) {
+				t.Errorf("calls %d, err %v, cancelled at %v; want %d calls, error %v, %v", tc.db.calls, err, CancelledAt(err), tc.wantCalls, tc.wantErr, tc.wantAt)
+			}
+		})
+	}
+}

@@ -1,0 +1,154 @@
+package permissions
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/activity"
+	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
+)
+
+// PurgeService removes every resource of a service, found through the
+// by-service index, and returns how many it removed. An admin's purge is
+// recorded once it is done.
+func (s *Store) PurgeService(ctx context.Context, serviceName string) (int, error) {
+	n, err := s.purge(ctx, query{index: byService, pk: serviceName})
+	if err != nil {
+		return n, err
+	}
+	if actor := identity.ActorFrom(ctx); actor != "" {
+		err = s.log.Record(ctx, activity.Entry{
+			Actor: actor, Action: "permission.purge_service", TargetType: "service", TargetID: serviceName,
+			Detail: map[string]any{"deleted_count": n},
+		})
+	}
+	return n, err
+}
+
+// PurgeWorkspace removes the workspace's resources with their shares
+// (directory.Dependent: called before a workspace is deleted).
+func (s *Store) PurgeWorkspace(ctx context.Context, workspaceID string) error {
+	_, err := s.purge(ctx, query{index: byWorkspace, pk: workspaceID})
+	return err
+}
+
+// purge removes every resource an index query finds, a few at a time.
+// Resources removed meanwhile by someone else are skipped, so a purge can
+// be run again after a failure.
+func (s *Store) purge(ctx context.Context, q query) (int, error) {
+	items, err := s.queryAll(ctx, q, 0, "pk")
+	if err != nil {
+		return 0, err
+	}
+	var removed atomic.Int64
+	err = inParallel(len(items), purgeWidth, func(i int) error {
+		pk, _ := items[i]["pk"].(*types.AttributeValueMemberS)
+		if pk == nil {
+			return nil
+		}
+		err := s.remove(ctx, pk.Value)
+		if err == nil {
+			removed.Add(1)
+		}
+		if apperr.Is(err, apperr.NotFound) {
+			return nil
+		}
+		return err
+	})
+	return int(removed.Load()), err
+}
+
+// PurgeMember removes the shares to a user on the workspace's resources
+// (directory.Dependent: called before a member leaves a workspace). A
+// share to a non-member could not be granted, and would come back to life
+// if the user rejoined. The resources the user owns stay: they belong to
+// the workspace, and the owner rule only ever applies to a token for that
+// workspace, which needs a membership.
+func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) error {
+	items, err := s.queryAll(ctx, query{byPrincipal, principalKey(Grantee{Type: User, ID: userID}), workspaceID + "#"}, 0, "pk", "sk")
+	if err != nil {
+		return err
+	}
+	var dels []types.TransactWriteItem
+	for _, it := range items {
+		pk, _ := it["pk"].(*types.AttributeValueMemberS)
+		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+		if pk != nil && sk != nil && strings.HasPrefix(sk.Value, sharePrefix) {
+			dels = append(dels, dynamo.Delete(s.table, pk.Value, sk.Value))
+		}
+	}
+	for chunk := range slices.Chunk(dels, maxTransactItems) {
+		if err := s.transact(ctx, "remove shares of member "+userID, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Filter narrows the admin list: by workspace (then service, then type) or
+// by service (then type). Listing everything needs one of the two: there
+// is no index over all resources (it would be one hot partition on the
+// register path) and no Scan.
+type Filter struct {
+	WorkspaceID, ServiceName, ResourceType string
+	Limit                                  int
+	Cursor                                 string
+}
+
+// Page is one page of resources.
+type Page struct {
+	Items      []Resource `json:"items"`
+	NextCursor *string    `json:"next_cursor"`
+}
+
+// List answers one page of resources (validated filter) with one Query.
+func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+	var q query
+	switch {
+	case f.ResourceType != "" && f.ServiceName == "":
+		return Page{}, apperr.New(apperr.BadRequest, "resource_type needs service_name")
+	case f.WorkspaceID != "":
+		q = query{byWorkspace, f.WorkspaceID, prefix(f.ServiceName, f.ResourceType)}
+	case f.ServiceName != "":
+		q = query{byService, f.ServiceName, prefix(f.ResourceType)}
+	default:
+		return Page{}, apperr.New(apperr.BadRequest, "Filter by workspace_id or service_name")
+	}
+	in := s.queryInput(q)
+	in.Limit = aws.Int32(int32(f.Limit))
+	keys := indexKeys[q.index]
+	items, next, err := dynamo.QueryPage(ctx, s.db, in, f.Cursor, "pk", "sk", keys[0], keys[1])
+	if err != nil {
+		return Page{}, fmt.Errorf("list permissions: %w", err)
+	}
+	var recs []recordItem
+	if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
+		return Page{}, fmt.Errorf("decode resource records: %w", err)
+	}
+	page := Page{Items: make([]Resource, 0, len(recs)), NextCursor: next}
+	for _, r := range recs {
+		page.Items = append(page.Items, r.Resource)
+	}
+	return page, nil
+}
+
+// prefix joins the given leading parts of an index sort key ("" for none).
+func prefix(parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p == "" {
+			break
+		}
+		b.WriteString(p + "#")
+	}
+	return b.String()
+}

@@ -1,0 +1,235 @@
+package permissions_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+type page struct {
+	Items []struct {
+		ID           string `json:"id"`
+		ServiceName  string `json:"service_name"`
+		ResourceType string `json:"resource_type"`
+		ResourceID   string `json:"resource_id"`
+		WorkspaceID  string `json:"workspace_id"`
+	} `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func TestAdminList(t *testing.T) {
+	f := newFixture(t)
+	owner := uuid.NewString()
+	for range 3 {
+		f.register(f.ws, owner, "private")
+	}
+	f.register(f.ws2, owner, "workspace")
+	f.registerAs(f.other, "billing", f.ws, owner, "private", uuid.NewString())
+	list := func(query string) (*page, int, string) {
+		res := f.admin.Do("GET", "/admin/permissions"+query, nil)
+		if res.Status != 200 {
+			return nil, res.Status, res.Detail(t)
+		}
+		var p page
+		res.JSON(t, &p)
+		return &p, 200, ""
+	}
+	cases := []struct {
+		query string
+		want  int
+	}{
+		{"?workspace_id=" + f.ws, 4},
+		{"?workspace_id=" + f.ws + "&service_name=docu-store", 3},
+		{"?workspace_id=" + f.ws + "&service_name=docu-store&resource_type=doc", 3},
+		{"?workspace_id=" + f.ws + "&service_name=docu-store&resource_type=sheet", 0},
+		{"?workspace_id=" + f.ws2, 1},
+		{"?service_name=docu-store", 4},
+		{"?service_name=docu-store&resource_type=doc", 4},
+		{"?service_name=billing", 1},
+		{"?service_name=docu", 0},
+	}
+	for _, tc := range cases {
+		p, status, detail := list(tc.query)
+		if status != 200 || len(p.Items) != tc.want || p.NextCursor != nil {
+			t.Errorf("%s: %d %s, want %d items and no cursor", tc.query, status, detail, tc.want)
+		}
+	}
+	// Paging: two at a time through the four docu-store resources.
+	var seen []string
+	cursor := ""
+	for range 3 {
+		p, status, detail := list("?service_name=docu-store&limit=2" + cursor)
+		if status != 200 {
+			t.Fatalf("page: %d %s", status, detail)
+		}
+		for _, it := range p.Items {
+			seen = append(seen, it.ID)
+		}
+		if p.NextCursor == nil {
+			break
+		}
+		cursor = "&cursor=" + *p.NextCursor
+	}
+	slices.Sort(seen)
+	if len(slices.Compact(seen)) != 4 {
+		t.Errorf("paged through %v, want the 4 resources once each", seen)
+	}
+	bad := []struct {
+		query      string
+		wantStatus int
+		wantDetail string
+	}{
+		{"", 400, "Filter by workspace_id or service_name"},
+		{"?resource_type=doc&workspace_id=" + f.ws, 400, "resource_type needs service_name"},
+		{"?workspace_id=w1", 422, "workspace_id: must be a UUID"},
+		{"?service_name=Docu", 422, "service_name: must match ^[a-z][a-z0-9_.-]*$"},
+		{"?service_name=docu-store&cursor=garbage", 400, "Invalid cursor"},
+		{"?service_name=docu-store&limit=201", 422, "limit: must be an integer from 1 to 200"},
+	}
+	for _, tc := range bad {
+		if _, status, detail := list(tc.query); status != tc.wantStatus || detail != tc.wantDetail {
+			t.Errorf("%q: got %d %q, want %d %q", tc.query, status, detail, tc.wantStatus, tc.wantDetail)
+		}
+	}
+	// A cursor of one index is refused by the other.
+	p, _, _ := list("?service_name=docu-store&limit=1")
+	if _, status, _ := list("?workspace_id=" + f.ws + "&cursor=" + *p.NextCursor); status != 400 {
+		t.Errorf("cursor of another index: %d, want 400", status)
+	}
+}
+
+// Admins read enriched records, change visibility, share and revoke; each
+// change is in the activity log with its actor.
+func TestAdminChanges(t *testing.T) {
+	f := newFixture(t)
+	owner := f.dir.member(f.ws, "owner")
+	member := f.dir.member(f.ws, "member")
+	id, rid := f.register(f.ws, owner, "workspace")
+	if res := f.admin.Do("GET", "/admin/permissions/"+uuid.NewString(), nil); res.Status != 404 {
+		t.Errorf("unknown id: %d", res.Status)
+	}
+	res := f.admin.Do("POST", "/admin/permissions/"+id+"/share", map[string]string{"grantee_type": "user", "grantee_id": member, "permission": "edit"})
+	if res.Status != 201 {
+		t.Fatalf("admin share: %d %s", res.Status, res.Body)
+	}
+	if res := f.admin.Do("POST", "/admin/permissions/"+id+"/share", map[string]string{"grantee_type": "user", "grantee_id": uuid.NewString(), "permission": "edit"}); res.Status != 400 {
+		t.Errorf("admin share to a non-member: %d, want 400", res.Status)
+	}
+	if res := f.admin.Do("PATCH", "/admin/permissions/"+id+"/visibility", map[string]string{"visibility": "private"}); res.Status != 200 || res.Map(t)["visibility"] != "private" {
+		t.Errorf("admin visibility: %d %s", res.Status, res.Body)
+	}
+	res = f.admin.Do("GET", "/admin/permissions/"+id, nil)
+	m := res.Map(t)
+	shares, _ := m["shares"].([]any)
+	if res.Status != 200 || m["owner_name"] != "owner" || m["visibility"] != "private" || len(shares) != 1 {
+		t.Fatalf("admin detail: %d %s", res.Status, res.Body)
+	}
+	adminID := f.admin.Do("GET", "/admin/auth/me", nil).Map(t)["id"]
+	if s := shares[0].(map[string]any); s["granted_by"] != adminID || s["grantee_name"] != "member" {
+		t.Errorf("admin's share = %v", s)
+	}
+	if got := f.check(f.UserToken(member, f.ws, "viewer"), doc(rid, "edit")); !got[0] {
+		t.Error("the admin's edit share does not allow edit")
+	}
+	if res := f.admin.Do("DELETE", "/admin/permissions/"+id+"/share", map[string]string{"grantee_type": "user", "grantee_id": member}); res.Status != 200 {
+		t.Errorf("admin revoke: %d %s", res.Status, res.Body)
+	}
+	if res := f.admin.Do("DELETE", "/admin/permissions/"+id+"/share", map[string]string{"grantee_type": "user", "grantee_id": member}); res.Status != 404 {
+		t.Errorf("admin revoke again: %d, want 404", res.Status)
+	}
+	var log struct {
+		Items []struct {
+			Actor, Action string
+			TargetType    string `json:"target_type"`
+			TargetID      string `json:"target_id"`
+		} `json:"items"`
+	}
+	f.admin.Do("GET", "/admin/activity?target_type=resource_permission&target_id="+id, nil).JSON(t, &log)
+	var actions []string
+	for _, e := range log.Items {
+		if e.Actor != "root@example.com" {
+			t.Errorf("entry %s by %q", e.Action, e.Actor)
+		}
+		actions = append(actions, e.Action)
+	}
+	slices.Sort(actions)
+	if want := []string{"permission.share", "permission.unshare", "permission.update_visibility"}; !slices.Equal(actions, want) {
+		t.Errorf("activity = %v, want %v (failed attempts leave no entry)", actions, want)
+	}
+	// Backends' own changes are not logged.
+	f.share(f.UserToken(owner, f.ws, "viewer"), id, "user", member, "view")
+	if res := f.admin.Do("GET", "/admin/activity?target_type=resource_permission&target_id="+id, nil); len(res.Map(t)["items"].([]any)) != 3 {
+		t.Errorf("a backend's share was logged: %s", res.Body)
+	}
+}
+
+func TestPurges(t *testing.T) {
+	f := newFixture(t)
+	owner := f.dir.member(f.ws, "owner")
+	member := f.dir.member(f.ws, "member")
+	tok := f.UserToken(owner, f.ws, "viewer")
+	for range 3 {
+		id, _ := f.register(f.ws, owner, "private")
+		f.share(tok, id, "user", member, "view")
+	}
+	f.register(f.ws2, owner, "private")
+	f.registerAs(f.other, "billing", f.ws, owner, "private", uuid.NewString())
+	// A service named like the share route's last segment: the literal
+	// path segment wins (router precedence), so this is a purge.
+	_, shareKey := f.admin.CreateApp("share")
+	f.registerAs(shareKey, "share", f.ws, owner, "private", uuid.NewString())
+	res := f.admin.Do("DELETE", "/admin/permissions/service/share", nil)
+	if res.Status != 200 || res.Map(t)["deleted_count"] != 1.0 {
+		t.Fatalf("purge of service share: %d %s", res.Status, res.Body)
+	}
+	res = f.admin.Do("DELETE", "/admin/permissions/service/docu-store", nil)
+	if res.Status != 200 || res.Map(t)["deleted_count"] != 4.0 || res.Map(t)["status"] != "ok" {
+		t.Fatalf("purge: %d %s", res.Status, res.Body)
+	}
+	if n := f.count("RES#docu-store", ""); n != 0 {
+		t.Errorf("%d docu-store items left", n)
+	}
+	if n := f.count("PERM#", ""); n != 1 {
+		t.Errorf("%d aliases left, want billing's", n)
+	}
+	if res := f.admin.Do("DELETE", "/admin/permissions/service/docu-store", nil); res.Status != 200 || res.Map(t)["deleted_count"] != 0.0 {
+		t.Errorf("purge again: %d %s", res.Status, res.Body)
+	}
+	var log struct{ Items []map[string]any }
+	f.admin.Do("GET", "/admin/activity?target_type=service&target_id=docu-store", nil).JSON(t, &log)
+	if len(log.Items) != 2 || log.Items[1]["action"] != "permission.purge_service" {
+		t.Errorf("purge activity = %v", log.Items)
+	}
+
+	// The directory's hooks.
+	store := f.Deps.Permissions
+	kept, _ := f.register(f.ws, member, "private") // owned by the member: stays
+	sharedID, sharedRID := f.register(f.ws, owner, "private")
+	f.share(tok, sharedID, "user", member, "edit")
+	other := f.dir.member(f.ws, "other")
+	f.share(tok, sharedID, "user", other, "edit")
+	if err := store.PurgeMember(t.Context(), f.ws, member); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.check(f.UserToken(member, f.ws, "viewer"), doc(sharedRID, "view")); got[0] {
+		t.Error("a removed member's share still applies")
+	}
+	if got := f.check(f.UserToken(other, f.ws, "viewer"), doc(sharedRID, "view")); !got[0] {
+		t.Error("PurgeMember removed another member's share")
+	}
+	if _, err := store.Ref(t.Context(), kept); err != nil {
+		t.Errorf("the member's own resource: %v", err)
+	}
+	f.registerAs(f.other, "billing", f.ws2, owner, "private", uuid.NewString())
+	if err := store.PurgeWorkspace(t.Context(), f.ws); err != nil {
+		t.Fatal(err)
+	}
+	// Left: the record and alias of the resource in ws2.
+	if items := f.items(); len(items) != 2 || f.count("RES#billing", "RES") != 1 {
+		t.Errorf("left after the workspace purge: %v", items)
+	}
+	if err := store.PurgeWorkspace(t.Context(), f.ws); err != nil {
+		t.Errorf("purging again: %v", err)
+	}
+}

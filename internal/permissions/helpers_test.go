@@ -1,0 +1,203 @@
+package permissions_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/google/uuid"
+
+	"sentinel/internal/apitest"
+	"sentinel/internal/directory"
+	"sentinel/internal/permissions"
+)
+
+func shareInput(typ, id, level string) permissions.ShareInput {
+	return permissions.ShareInput{Grantee: permissions.Grantee{Type: typ, ID: id}, Permission: level}
+}
+
+// fakeDir is a hand-written directory: memberships, groups and users.
+type fakeDir struct {
+	mu      sync.Mutex
+	members map[[2]string]bool // {workspace, user}
+	groups  map[string]string  // group → workspace
+	users   map[string]directory.User
+}
+
+func newFakeDir() *fakeDir {
+	return &fakeDir{members: map[[2]string]bool{}, groups: map[string]string{}, users: map[string]directory.User{}}
+}
+
+func (f *fakeDir) Membership(_ context.Context, ws, user string) (directory.Membership, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.members[[2]string{ws, user}] {
+		return directory.Membership{}, false, nil
+	}
+	return directory.Membership{WorkspaceID: ws, UserID: user}, true, nil
+}
+
+func (f *fakeDir) GroupInWorkspace(_ context.Context, ws, group string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.groups[group] == ws, nil
+}
+
+func (f *fakeDir) Users(_ context.Context, ids []string) (map[string]directory.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]directory.User{}
+	for _, id := range ids {
+		if u, ok := f.users[id]; ok {
+			out[id] = u
+		}
+	}
+	return out, nil
+}
+
+// member adds a user (named after its label) to a workspace.
+func (f *fakeDir) member(ws, label string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := uuid.NewString()
+	f.members[[2]string{ws, id}] = true
+	f.users[id] = directory.User{ID: id, Name: label, Email: label + "@example.com", IsActive: true}
+	return id
+}
+
+func (f *fakeDir) group(ws string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := uuid.NewString()
+	f.groups[id] = ws
+	return id
+}
+
+// fixture is the API over DynamoDB Local with two service apps (docu-store
+// and billing), two workspaces and a fake directory.
+type fixture struct {
+	*apitest.API
+	t          testing.TB
+	admin      *apitest.Admin
+	dir        *fakeDir
+	key, other string // docu-store's and billing's keys
+	ws, ws2    string
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	api := apitest.New(t)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("docu-store")
+	_, other := admin.CreateApp("billing")
+	dir := newFakeDir()
+	api.Deps.Permissions.Directory = dir
+	return &fixture{API: api, t: t, admin: admin, dir: dir, key: key, other: other, ws: uuid.NewString(), ws2: uuid.NewString()}
+}
+
+// dual calls a dual-tier route as docu-store for a user token.
+func (f *fixture) dual(method, path, token string, body any) *apitest.Response {
+	f.t.Helper()
+	return f.Do(apitest.Request{Method: method, Path: path, Body: body, Header: map[string]string{
+		"X-Service-Key": f.key, "Authorization": "Bearer " + token,
+	}})
+}
+
+// call calls a route as docu-store, with the user token when dual.
+func (f *fixture) call(dual bool, method, path, token string, body any) *apitest.Response {
+	f.t.Helper()
+	if dual {
+		return f.dual(method, path, token, body)
+	}
+	return f.Key(method, path, f.key, body)
+}
+
+// register registers a docu-store document and returns its permission id
+// and resource id.
+func (f *fixture) register(ws, owner, visibility string) (id, resourceID string) {
+	f.t.Helper()
+	return f.registerAs(f.key, "docu-store", ws, owner, visibility, uuid.NewString())
+}
+
+func (f *fixture) registerAs(key, service, ws, owner, visibility, resourceID string) (id, rid string) {
+	f.t.Helper()
+	res := f.Key("POST", "/permissions/register", key, map[string]any{
+		"service_name": service, "resource_type": "doc", "resource_id": resourceID,
+		"workspace_id": ws, "owner_id": owner, "visibility": visibility,
+	})
+	if res.Status != 201 {
+		f.t.Fatalf("register: %d %s", res.Status, res.Body)
+	}
+	return res.Map(f.t)["id"].(string), resourceID
+}
+
+// share shares as the given user token and requires a 201.
+func (f *fixture) share(token, id, granteeType, grantee, level string) {
+	f.t.Helper()
+	res := f.dual("POST", "/permissions/"+id+"/share", token, map[string]string{"grantee_type": granteeType, "grantee_id": grantee, "permission": level})
+	if res.Status != 201 {
+		f.t.Fatalf("share: %d %s", res.Status, res.Body)
+	}
+}
+
+func doc(rid, action string) map[string]string {
+	return map[string]string{"service_name": "docu-store", "resource_type": "doc", "resource_id": rid, "action": action}
+}
+
+// check runs checks for a token and returns the answers.
+func (f *fixture) check(token string, checks ...map[string]string) []bool {
+	f.t.Helper()
+	res := f.dual("POST", "/permissions/check", token, map[string]any{"checks": checks})
+	if res.Status != 200 {
+		f.t.Fatalf("check: %d %s", res.Status, res.Body)
+	}
+	var out struct {
+		Results []struct {
+			ResourceID string `json:"resource_id"`
+			Action     string `json:"action"`
+			Allowed    bool   `json:"allowed"`
+		} `json:"results"`
+	}
+	res.JSON(f.t, &out)
+	if len(out.Results) != len(checks) {
+		f.t.Fatalf("check: %d results for %d checks", len(out.Results), len(checks))
+	}
+	var allowed []bool
+	for i, r := range out.Results {
+		if r.ResourceID != checks[i]["resource_id"] || r.Action != checks[i]["action"] {
+			f.t.Fatalf("result %d is for %s/%s, want request order", i, r.ResourceID, r.Action)
+		}
+		allowed = append(allowed, r.Allowed)
+	}
+	return allowed
+}
+
+// items dumps the Permissions table (tests may Scan; request paths may not).
+func (f *fixture) items() []map[string]any {
+	f.t.Helper()
+	out, err := f.Env.Client.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(f.Env.Names["Permissions"])})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var items []map[string]any
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
+		f.t.Fatal(err)
+	}
+	return items
+}
+
+// count counts the items whose pk and sk start with the given prefixes.
+func (f *fixture) count(pk, sk string) int {
+	n := 0
+	for _, it := range f.items() {
+		if strings.HasPrefix(fmt.Sprint(it["pk"]), pk) && strings.HasPrefix(fmt.Sprint(it["sk"]), sk) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,465 @@
+package permissions
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/google/uuid"
+
+	"sentinel/internal/activity"
+	"sentinel/internal/apperr"
+	"sentinel/internal/directory"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
+)
+
+// Item layout in the Permissions table (see dynamo.Permissions):
+//
+//	RES#<service>#<type>#<resource_id>  RES                 the record; its version moves with every grant
+//	RES#<service>#<type>#<resource_id>  SHARE#<type>#<id>   one share per grantee (the key makes it unique)
+//	PERM#<id>                           PERM                alias: the record's Ref, for calls by permission id
+//
+// Index keys, carried by records and shares only (aliases stay out):
+//
+//	by-workspace  workspace_id  <service>#<type>#<visibility>#<resource_id>                   records
+//	by-service    service_name  <type>#<workspace_id>#<resource_id>                           records
+//	by-principal  user#<owner>  <workspace_id>#<service>#<type>#owner#<resource_id>           records
+//	              <type>#<id>   <workspace_id>#<service>#<type>#share#<level>#<resource_id>   shares
+//
+// Names match ^[a-z][a-z0-9_.-]*$ and ids are UUIDs, so "#" separates parts
+// unambiguously and every index sort key ends with the resource id.
+const (
+	skRecord    = "RES"
+	skAlias     = "PERM"
+	sharePrefix = "SHARE#"
+
+	byWorkspace = "by-workspace"
+	byService   = "by-service"
+	byPrincipal = "by-principal"
+
+	// maxTransactItems is DynamoDB's limit on one transaction.
+	maxTransactItems = 100
+	// purgeWidth bounds the resources a purge removes at once.
+	purgeWidth = 8
+	// targetType names resources in the activity log.
+	targetType = "resource_permission"
+	// removeAttempts bounds how often a removal reads again after a share
+	// was granted while it ran.
+	removeAttempts = 3
+)
+
+// indexKeys are the key attributes of each index.
+var indexKeys = map[string][2]string{
+	byWorkspace: {"workspace_id", "workspace_sk"},
+	byService:   {"service_name", "service_sk"},
+	byPrincipal: {"principal", "principal_sk"},
+}
+
+type recordItem struct {
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+	Resource
+	Version     int    `dynamodbav:"version"`
+	WorkspaceSK string `dynamodbav:"workspace_sk"`
+	ServiceSK   string `dynamodbav:"service_sk"`
+	Principal   string `dynamodbav:"principal"`
+	PrincipalSK string `dynamodbav:"principal_sk"`
+}
+
+type shareItem struct {
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+	Share
+	Principal   string `dynamodbav:"principal"`
+	PrincipalSK string `dynamodbav:"principal_sk"`
+}
+
+type aliasItem struct {
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+	Ref
+}
+
+func recordPK(c Coords) string { return "RES#" + c.Service + "#" + c.Type + "#" + c.ResourceID }
+
+func aliasPK(id string) string { return "PERM#" + id }
+
+// principalKey is the by-principal partition of a grantee (or an owner).
+func principalKey(g Grantee) string { return g.Type + "#" + g.ID }
+
+func shareSK(g Grantee) string { return sharePrefix + principalKey(g) }
+
+// scopeSK prefixes a principal's index entries for one service and type
+// in one workspace.
+func scopeSK(workspaceID, service, typ string) string {
+	return workspaceID + "#" + service + "#" + typ + "#"
+}
+
+func workspaceSK(r Resource) string {
+	return r.ServiceName + "#" + r.ResourceType + "#" + r.Visibility + "#" + r.ResourceID
+}
+
+// shareID is stable per resource and grantee, as the share itself is.
+func shareID(permissionID string, g Grantee) string {
+	return uuid.NewSHA1(uuid.MustParse(permissionID), []byte(principalKey(g))).String()
+}
+
+// Store keeps resource ACLs in DynamoDB.
+type Store struct {
+	db    dynamo.DB
+	table string
+	log   *activity.Log
+	now   func() time.Time
+	// Directory validates share grantees and names people in enriched
+	// views. Until it is set those calls fail closed (500); nothing else
+	// needs it.
+	Directory directory.Reader
+}
+
+var _ directory.Dependent = (*Store)(nil)
+
+// NewStore returns a store over the Permissions table that records admin
+// changes in log.
+func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Time) *Store {
+	return &Store{db: db, table: table, log: log, now: now}
+}
+
+// audited appends the activity entry of a change an admin makes, so that
+// both commit together. Backends' calls are not logged: they come at
+// request rates, and the log holds admin mutations (api.md section 8) in
+// one partition sized for those.
+func (s *Store) audited(ctx context.Context, items []types.TransactWriteItem, e activity.Entry) []types.TransactWriteItem {
+	actor := identity.ActorFrom(ctx)
+	if actor == "" {
+		return items
+	}
+	e.Actor = actor
+	return append(items, s.log.Put(e))
+}
+
+func (s *Store) transact(ctx context.Context, what string, items []types.TransactWriteItem) error {
+	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// failedFirst reports that the transaction's first item failed its condition.
+func failedFirst(err error) bool { return slices.Contains(dynamo.CancelledAt(err), 0) }
+
+// Register stores a validated resource and its alias in one transaction,
+// each only if new: registering an existing resource returns the stored
+// record unchanged (api.md: idempotent), whoever registered it first.
+func (s *Store) Register(ctx context.Context, in RegisterInput) (ResourcePermission, error) {
+	c := Coords{Service: in.ServiceName, Type: in.ResourceType, ResourceID: in.ResourceID}
+	res := Resource{
+		Ref: Ref{
+			ID: uuid.NewString(), ServiceName: in.ServiceName, ResourceType: in.ResourceType,
+			ResourceID: in.ResourceID, WorkspaceID: in.WorkspaceID, OwnerID: in.OwnerID,
+		},
+		Visibility: *in.Visibility, CreatedAt: dynamo.FormatTime(s.now()),
+	}
+	rec := recordItem{
+		PK: recordPK(c), SK: skRecord, Resource: res, Version: 1,
+		WorkspaceSK: workspaceSK(res),
+		ServiceSK:   res.ResourceType + "#" + res.WorkspaceID + "#" + res.ResourceID,
+		Principal:   principalKey(Grantee{Type: User, ID: res.OwnerID}),
+		PrincipalSK: scopeSK(res.WorkspaceID, res.ServiceName, res.ResourceType) + "owner#" + res.ResourceID,
+	}
+	err := dynamo.TransactWrite(ctx, s.db, []types.TransactWriteItem{
+		dynamo.Put(s.table, rec, "attribute_not_exists(pk)"),
+		dynamo.Put(s.table, aliasItem{PK: aliasPK(res.ID), SK: skAlias, Ref: res.Ref}, "attribute_not_exists(pk)"),
+	})
+	if err == nil {
+		return ResourcePermission{Resource: res, Shares: []Share{}}, nil
+	}
+	if !failedFirst(err) {
+		return ResourcePermission{}, fmt.Errorf("register %s: %w", rec.PK, err)
+	}
+	existing, err := s.Get(ctx, c)
+	if apperr.Is(err, apperr.NotFound) {
+		return ResourcePermission{}, apperr.New(apperr.Conflict, "The resource was deregistered concurrently; retry")
+	}
+	return existing, err
+}
+
+// Get returns a resource's record and shares (one strongly consistent
+// Query, paged past 1 MB).
+func (s *Store) Get(ctx context.Context, c Coords) (ResourcePermission, error) {
+	rec, shares, err := s.load(ctx, recordPK(c))
+	if err != nil {
+		return ResourcePermission{}, err
+	}
+	if rec == nil {
+		return ResourcePermission{}, apperr.New(apperr.NotFound, "Resource not found")
+	}
+	out := ResourcePermission{Resource: rec.Resource, Shares: make([]Share, 0, len(shares))}
+	for _, sh := range shares {
+		out.Shares = append(out.Shares, sh.Share)
+	}
+	slices.SortFunc(out.Shares, func(a, b Share) int {
+		return strings.Compare(a.GrantedAt+a.ID, b.GrantedAt+b.ID)
+	})
+	return out, nil
+}
+
+// load reads a record (nil if absent) and its shares.
+func (s *Store) load(ctx context.Context, pk string) (*recordItem, []shareItem, error) {
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(pk)},
+		ConsistentRead:            aws.Bool(true),
+	})
+	var rec *recordItem
+	var shares []shareItem
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("load %s: %w", pk, err)
+		}
+		r, sh, err := decode(out.Items)
+		if err != nil {
+			return nil, nil, err
+		}
+		rec = cmp.Or(rec, r)
+		shares = append(shares, sh...)
+	}
+	return rec, shares, nil
+}
+
+// decode splits items of one resource into its record and shares.
+func decode(items []dynamo.Item) (*recordItem, []shareItem, error) {
+	var rec *recordItem
+	var shares []shareItem
+	for _, it := range items {
+		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+		switch {
+		case sk == nil:
+		case sk.Value == skRecord:
+			rec = new(recordItem)
+			if err := attributevalue.UnmarshalMap(it, rec); err != nil {
+				return nil, nil, fmt.Errorf("decode resource record: %w", err)
+			}
+		case strings.HasPrefix(sk.Value, sharePrefix):
+			var sh shareItem
+			if err := attributevalue.UnmarshalMap(it, &sh); err != nil {
+				return nil, nil, fmt.Errorf("decode share: %w", err)
+			}
+			shares = append(shares, sh)
+		}
+	}
+	return rec, shares, nil
+}
+
+// Ref reads the alias of a permission id with one GetItem (a malformed id
+// is not found without one).
+func (s *Store) Ref(ctx context.Context, id string) (Ref, error) {
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return Ref{}, apperr.New(apperr.NotFound, "Permission not found")
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table), Key: dynamo.Key(aliasPK(u.String()), skAlias), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return Ref{}, fmt.Errorf("look up permission %s: %w", id, err)
+	}
+	if out.Item == nil {
+		return Ref{}, apperr.New(apperr.NotFound, "Permission not found")
+	}
+	var a aliasItem
+	if err := attributevalue.UnmarshalMap(out.Item, &a); err != nil {
+		return Ref{}, fmt.Errorf("decode permission alias: %w", err)
+	}
+	return a.Ref, nil
+}
+
+// checkGrantee requires a user grantee to be a member of the workspace and
+// a group grantee to belong to it (400 otherwise).
+func (s *Store) checkGrantee(ctx context.Context, workspaceID string, g Grantee) error {
+	if s.Directory == nil {
+		return errors.New("permissions: no directory to validate the grantee")
+	}
+	if g.Type == User {
+		_, member, err := s.Directory.Membership(ctx, workspaceID, g.ID)
+		if err != nil {
+			return fmt.Errorf("validate grantee: %w", err)
+		}
+		if !member {
+			return apperr.New(apperr.BadRequest, "Grantee is not a member of this workspace")
+		}
+		return nil
+	}
+	ok, err := s.Directory.GroupInWorkspace(ctx, workspaceID, g.ID)
+	if err != nil {
+		return fmt.Errorf("validate grantee: %w", err)
+	}
+	if !ok {
+		return apperr.New(apperr.BadRequest, "Group does not belong to this workspace")
+	}
+	return nil
+}
+
+// Share grants a validated share on the resource ref names, or changes the
+// level of the grantee's existing share (its key is the grantee, so a
+// grantee has one share per resource). The grantee must belong to the
+// resource's workspace. The record's version moves in the same
+// transaction, so a removal running meanwhile notices and reads again.
+func (s *Store) Share(ctx context.Context, ref Ref, in ShareInput, grantedBy string) error {
+	if err := s.checkGrantee(ctx, ref.WorkspaceID, in.Grantee); err != nil {
+		return err
+	}
+	pk := recordPK(ref.Coords())
+	sh := shareItem{
+		PK: pk, SK: shareSK(in.Grantee),
+		Share: Share{
+			ID: shareID(ref.ID, in.Grantee), GranteeType: in.Type, GranteeID: in.ID, Permission: in.Permission,
+			GrantedBy: grantedBy, GrantedAt: dynamo.FormatTime(s.now()),
+		},
+		Principal:   principalKey(in.Grantee),
+		PrincipalSK: scopeSK(ref.WorkspaceID, ref.ServiceName, ref.ResourceType) + "share#" + in.Permission + "#" + ref.ResourceID,
+	}
+	bump := types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: dynamo.Key(pk, skRecord),
+		UpdateExpression:    aws.String("SET version = version + :one"),
+		ConditionExpression: aws.String("id = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": &types.AttributeValueMemberN{Value: "1"}, ":id": dynamo.S(ref.ID),
+		},
+	}}
+	items := s.audited(ctx, []types.TransactWriteItem{bump, dynamo.Put(s.table, sh, "")}, activity.Entry{
+		Action: "permission.share", TargetType: targetType, TargetID: ref.ID,
+		Detail: map[string]any{"grantee_type": in.Type, "grantee_id": in.ID, "permission": in.Permission},
+	})
+	err := s.transact(ctx, "share "+ref.ID, items)
+	if failedFirst(err) {
+		return apperr.New(apperr.NotFound, "Permission not found")
+	}
+	return err
+}
+
+// Unshare revokes the grantee's share (404 when there is none).
+func (s *Store) Unshare(ctx context.Context, ref Ref, g Grantee) error {
+	del := dynamo.Delete(s.table, recordPK(ref.Coords()), shareSK(g))
+	del.Delete.ConditionExpression = aws.String("attribute_exists(pk)")
+	items := s.audited(ctx, []types.TransactWriteItem{del}, activity.Entry{
+		Action: "permission.unshare", TargetType: targetType, TargetID: ref.ID, Detail: map[string]any{"grantee_type": g.Type, "grantee_id": g.ID},
+	})
+	err := s.transact(ctx, "unshare "+ref.ID, items)
+	if failedFirst(err) {
+		return apperr.New(apperr.NotFound, "Share not found")
+	}
+	return err
+}
+
+// SetVisibility changes the visibility (validated) of the resource ref
+// names and returns the record.
+func (s *Store) SetVisibility(ctx context.Context, ref Ref, visibility string) (ResourcePermission, error) {
+	wsk := workspaceSK(Resource{Ref: ref, Visibility: visibility})
+	upd := types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: dynamo.Key(recordPK(ref.Coords()), skRecord),
+		UpdateExpression:    aws.String("SET visibility = :v, workspace_sk = :wsk"),
+		ConditionExpression: aws.String("id = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":v": dynamo.S(visibility), ":wsk": dynamo.S(wsk), ":id": dynamo.S(ref.ID),
+		},
+	}}
+	items := s.audited(ctx, []types.TransactWriteItem{upd}, activity.Entry{
+		Action: "permission.update_visibility", TargetType: targetType, TargetID: ref.ID, Detail: map[string]any{"visibility": visibility},
+	})
+	if err := s.transact(ctx, "set visibility of "+ref.ID, items); err != nil {
+		if failedFirst(err) {
+			return ResourcePermission{}, apperr.New(apperr.NotFound, "Permission not found")
+		}
+		return ResourcePermission{}, err
+	}
+	return s.Get(ctx, ref.Coords())
+}
+
+// Deregister removes a resource with its shares and alias.
+func (s *Store) Deregister(ctx context.Context, c Coords) error { return s.remove(ctx, recordPK(c)) }
+
+// remove deletes a record with its shares and alias. Shares beyond what
+// one transaction holds go first; the record goes last, with the alias and
+// the remaining shares, and only if its version is unchanged: a share
+// granted meanwhile makes it read again, so no share outlives its record
+// (and none could come back if the resource were registered again).
+func (s *Store) remove(ctx context.Context, pk string) error {
+	for attempt := 1; attempt <= removeAttempts; attempt++ {
+		rec, shares, err := s.load(ctx, pk)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			return apperr.New(apperr.NotFound, "Resource not found")
+		}
+		var dels []types.TransactWriteItem
+		for _, sh := range shares {
+			dels = append(dels, dynamo.Delete(s.table, sh.PK, sh.SK))
+		}
+		for len(dels) > maxTransactItems-2 {
+			n := min(len(dels), maxTransactItems)
+			if err := s.transact(ctx, "remove shares of "+pk, dels[:n]); err != nil {
+				return err
+			}
+			dels = dels[n:]
+		}
+		last := dynamo.Delete(s.table, rec.PK, rec.SK)
+		last.Delete.ConditionExpression = aws.String("version = :v")
+		last.Delete.ExpressionAttributeValues = map[string]types.AttributeValue{
+			":v": &types.AttributeValueMemberN{Value: fmt.Sprint(rec.Version)},
+		}
+		err = s.transact(ctx, "remove "+pk, append([]types.TransactWriteItem{last, dynamo.Delete(s.table, aliasPK(rec.ID), skAlias)}, dels...))
+		if !failedFirst(err) {
+			return err
+		}
+	}
+	return apperr.New(apperr.Conflict, "The resource is being shared concurrently; retry")
+}
+
+// Enrich names the people a record mentions (owner, user grantees,
+// grantors) with one directory Users call.
+func (s *Store) Enrich(ctx context.Context, rp ResourcePermission) (Enriched, error) {
+	if s.Directory == nil {
+		return Enriched{}, errors.New("permissions: no directory to name people")
+	}
+	ids := []string{rp.OwnerID}
+	for _, sh := range rp.Shares {
+		if sh.GranteeType == User {
+			ids = append(ids, sh.GranteeID)
+		}
+		ids = append(ids, sh.GrantedBy)
+	}
+	slices.Sort(ids)
+	users, err := s.Directory.Users(ctx, slices.Compact(ids))
+	if err != nil {
+		return Enriched{}, fmt.Errorf("enrich %s: %w", rp.ID, err)
+	}
+	person := func(id string) (name, email *string) {
+		if u, ok := users[id]; ok {
+			return &u.Name, &u.Email
+		}
+		return nil, nil
+	}
+	out := Enriched{Resource: rp.Resource, Shares: make([]EnrichedShare, 0, len(rp.Shares))}
+	out.OwnerName, out.OwnerEmail = person(rp.OwnerID)
+	for _, sh := range rp.Shares {
+		e := EnrichedShare{Share: sh}
+		if sh.GranteeType == User {
+			e.GranteeName, e.GranteeEmail = person(sh.GranteeID)
+		}
+		e.GrantedByName, _ = person(sh.GrantedBy)
+		out.Shares = append(out.Shares, e)
+	}
+	return out, nil
+}
