@@ -1,0 +1,91 @@
+package app_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"sentinel/internal/apitest"
+)
+
+// The areas are wired together in app.New: RBAC and permissions read the
+// real directory, and removing a member or a workspace purges what they
+// hold. This walks that path through the real handlers and tables.
+func TestAreasWiredThroughTheDirectory(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("docu-store")
+	must := func(res *apitest.Response, want int) map[string]any {
+		t.Helper()
+		if res.Status != want {
+			t.Fatalf("got %d %s, want %d", res.Status, res.Body, want)
+		}
+		if len(res.Body) == 0 || res.Body[0] != '{' {
+			return nil
+		}
+		return res.Map(t)
+	}
+	ws := must(admin.Do("POST", "/admin/workspaces", map[string]any{"name": "Acme", "slug": "acme"}), 201)["id"].(string)
+	alice := must(admin.Do("POST", "/admin/workspaces/"+ws+"/members", map[string]any{"email": "alice@example.com", "role": "editor"}), 201)["user_id"].(string)
+	bob := must(admin.Do("POST", "/admin/workspaces/"+ws+"/members", map[string]any{"email": "bob@example.com", "role": "viewer"}), 201)["user_id"].(string)
+	group := must(admin.Do("POST", "/admin/workspaces/"+ws+"/groups", map[string]any{"name": "Reviewers"}), 201)["id"].(string)
+	must(admin.Do("POST", "/admin/groups/"+group+"/members/"+bob, nil), 201)
+
+	// Permissions: alice shares a private document with bob's group; the
+	// grantee is validated against the real directory.
+	doc := uuid.NewString()
+	perm := must(api.Key("POST", "/permissions/register", key, map[string]any{
+		"service_name": "docu-store", "resource_type": "document", "resource_id": doc, "workspace_id": ws, "owner_id": alice, "visibility": "private",
+	}), 201)["id"].(string)
+	dual := func(method, path, tok string, body any) *apitest.Response {
+		return api.Do(apitest.Request{Method: method, Path: path, Body: body, Header: map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + tok}})
+	}
+	aliceTok := api.UserToken(alice, ws, "editor")
+	must(dual("POST", "/permissions/"+perm+"/share", aliceTok, map[string]any{"grantee_type": "group", "grantee_id": group, "permission": "view"}), 201)
+	if res := dual("POST", "/permissions/"+perm+"/share", aliceTok, map[string]any{"grantee_type": "user", "grantee_id": uuid.NewString(), "permission": "view"}); res.Status != 400 {
+		t.Errorf("share to a non-member: %d %s, want 400", res.Status, res.Body)
+	}
+	check := dual("POST", "/permissions/check", api.UserToken(bob, ws, "viewer", group), map[string]any{"checks": []map[string]string{
+		{"service_name": "docu-store", "resource_type": "document", "resource_id": doc, "action": "view"},
+	}})
+	if fmt.Sprint(must(check, 200)["results"]) != fmt.Sprintf("[map[action:view allowed:true resource_id:%s resource_type:document service_name:docu-store]]", doc) {
+		t.Errorf("bob's check = %s", check.Body)
+	}
+	enriched := must(api.Key("GET", "/permissions/resource/docu-store/document/"+doc+"/enriched", key, nil), 200)
+	if enriched["owner_email"] != "alice@example.com" {
+		t.Errorf("enriched owner = %v", enriched["owner_email"])
+	}
+
+	// RBAC: a role in the workspace, assigned to bob (a member).
+	actions := api.Key("POST", "/roles/actions/register", key, map[string]any{"service_name": "docu-store", "actions": []map[string]string{{"action": "reports:export"}}})
+	var registered []map[string]any
+	actions.JSON(t, &registered)
+	role := must(admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Exporters"}), 201)["id"].(string)
+	must(admin.Do("POST", "/admin/roles/"+role+"/actions", map[string]any{"service_action_ids": []any{registered[0]["id"]}}), 201)
+	must(admin.Do("POST", "/admin/roles/"+role+"/members/"+bob, nil), 201)
+	if res := admin.Do("POST", "/admin/roles/"+role+"/members/"+uuid.NewString(), nil); res.Status != 400 {
+		t.Errorf("assigning a non-member: %d, want 400", res.Status)
+	}
+	roleCheck := func(user string) any {
+		return must(api.Key("POST", "/roles/check", key, map[string]any{"service_name": "docu-store", "action": "reports:export", "workspace_id": ws, "user_id": user}), 200)["allowed"]
+	}
+	if roleCheck(bob) != true {
+		t.Fatal("bob's role check before removal is not allowed")
+	}
+
+	// Removing bob from the workspace purges his role assignments there.
+	must(admin.Do("DELETE", "/admin/workspaces/"+ws+"/members/"+bob, nil), 204)
+	if roleCheck(bob) != false {
+		t.Error("bob keeps his role after leaving the workspace")
+	}
+
+	// Deleting the workspace purges its roles and resource ACLs.
+	must(admin.Do("DELETE", "/admin/workspaces/"+ws, nil), 204)
+	if res := api.Key("GET", "/permissions/resource/docu-store/document/"+doc, key, nil); res.Status != 404 {
+		t.Errorf("resource ACL after workspace deletion: %d", res.Status)
+	}
+	if res := admin.Do("GET", "/admin/roles/"+role+"/actions", nil); res.Status != 404 {
+		t.Errorf("role after workspace deletion: %d", res.Status)
+	}
+}
