@@ -3,7 +3,7 @@ SHELL := /bin/bash
 FUNCTIONS := $(notdir $(wildcard functions/*))
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build test test-go test-infra test-web dev dev-reset synth tools fmt-check vet
+.PHONY: build test test-go test-infra test-web bench dev dev-reset synth tools fmt-check vet
 
 ## build: one arm64 bootstrap per function under build/functions/<name>/
 build: $(addprefix build-,$(FUNCTIONS))
@@ -29,6 +29,10 @@ test: tools fmt-check vet test-go test-infra test-web
 
 test-go:
 	./scripts/with-dynamodb.sh go test -count=1 ./...
+
+## bench: the Go benchmarks the README's performance section reports
+bench: tools
+	./scripts/with-dynamodb.sh go test -run '^$$' -bench . -benchmem ./...
 
 ## test-web: the admin site: typecheck, build, unit tests (Vitest), then the
 ## end-to-end tests in Debian's Chromium against `sentinel dev` on free ports.
