@@ -1,20 +1,13 @@
 package routes
 
 import (
-	"net/http"
-
 	"sentinel/internal/app"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
-	"sentinel/internal/web"
 )
 
-func dir(f func(directory.Handlers, *http.Request) (int, any, error)) func(*app.Deps) http.Handler {
-	return h(func(d *app.Deps) web.Func {
-		hs := directory.Handlers{Store: d.Directory}
-		return func(r *http.Request) (int, any, error) { return f(hs, r) }
-	})
-}
+// dir adapts the directory handlers (internal/directory).
+var dir = area(func(d *app.Deps) directory.Handlers { return directory.Handlers{Store: d.Directory} })
 
 // Deleting a workspace, a member or a group first asks the directory's
 // Dependents (RBAC, permissions) to purge what they hold about it: their

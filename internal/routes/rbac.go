@@ -1,21 +1,13 @@
 package routes
 
 import (
-	"net/http"
-
 	"sentinel/internal/app"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/rbac"
-	"sentinel/internal/web"
 )
 
-// rbacHandler adapts an rbac.Handlers method to a route handler.
-func rbacHandler(f func(rbac.Handlers, *http.Request) (int, any, error)) func(*app.Deps) http.Handler {
-	return func(d *app.Deps) http.Handler {
-		hs := rbac.Handlers{Store: d.RBAC}
-		return web.Func(func(r *http.Request) (int, any, error) { return f(hs, r) })
-	}
-}
+// rbacHandler adapts the RBAC handlers (internal/rbac).
+var rbacHandler = area(func(d *app.Deps) rbac.Handlers { return rbac.Handlers{Store: d.RBAC} })
 
 // The checks only read RBAC; registration and the admin functions write it.
 // The admin functions also read the directory (members, workspaces).
