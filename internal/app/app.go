@@ -11,8 +11,11 @@ import (
 	"sentinel/internal/activity"
 	"sentinel/internal/adminauth"
 	"sentinel/internal/authtier"
+	"sentinel/internal/authz"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/idp"
+	"sentinel/internal/ratelimit"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
 )
@@ -29,6 +32,7 @@ type Deps struct {
 	Apps     *serviceapps.Store
 	Auth     *authtier.Authenticator
 	Admins   *adminauth.Service
+	Authz    *authz.Service
 }
 
 // New assembles the services from already-built parts (tests and the local
@@ -45,6 +49,14 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.Admins = adminauth.New(adminauth.Options{
 		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
+	})
+	d.Authz = authz.New(authz.Options{
+		Verifier: idp.New(cfg.OIDCProviders, nil, now), Keys: keys, Origins: d.Auth,
+		Limits:   ratelimit.New(db, tables[dynamo.Limits.ID], now),
+		TokenTTL: cfg.AuthzTokenTTL, RateLimit: cfg.AuthzRateLimit, Now: now,
+		// WIRE HERE: the directory store (authz.Directory) and the RBAC store
+		// (authz.RBAC). Until both are passed, /authz/resolve fails closed (500).
+		Directory: nil, RBAC: nil,
 	})
 	return d
 }
