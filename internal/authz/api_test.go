@@ -241,6 +241,10 @@ func TestResolveFailsClosedWithoutStores(t *testing.T) {
 	if res.Status != 500 || strings.Contains(string(res.Body), "token") || !strings.Contains(res.Detail(t), "request id") {
 		t.Errorf("got %d %s, want a generic 500", res.Status, res.Body)
 	}
+	// IdP tokens are still validated first, so a set-up can be checked.
+	if res := e.resolve(fromOrigin(docsOrigin), resolveBody("abc")); res.Status != 400 {
+		t.Errorf("malformed token without stores = %d, want 400", res.Status)
+	}
 }
 
 var corsHeaders = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age", "Access-Control-Expose-Headers", "Vary"}

@@ -89,7 +89,8 @@ type Verifier interface {
 // Service resolves users and signs authz tokens.
 type Service struct {
 	// Directory and RBAC are the stores resolve reads; app.New passes
-	// them. While either is nil, /authz/resolve fails closed with a 500.
+	// them. While either is nil, /authz/resolve fails closed: a 500 for
+	// every IdP token that passes validation.
 	Directory Directory
 	RBAC      RBAC
 
@@ -200,15 +201,16 @@ type Grant struct {
 // calling service: the user's workspaces, or (with a workspace id) the
 // membership and a signed authz token.
 func (s *Service) Resolve(ctx context.Context, svc *identity.Service, in Request) (any, error) {
-	if s.Directory == nil || s.RBAC == nil {
-		return nil, errors.New("authz: the directory and RBAC are not wired into app.New")
-	}
 	id, err := s.verifier.Verify(ctx, in.Provider, in.IdPToken)
 	if err != nil {
 		if apperr.Is(err, apperr.BadRequest) {
 			slog.Info("authz resolve refused", "request_id", web.RequestID(ctx), "service", svc.ServiceName, "reason", err.Error())
 		}
 		return nil, err
+	}
+	if s.Directory == nil || s.RBAC == nil {
+		// Fail closed: a valid IdP token but nothing to resolve it against.
+		return nil, errors.New("authz: the directory and RBAC are not wired into app.New")
 	}
 	u, err := s.provision(ctx, id)
 	if err != nil {
