@@ -61,6 +61,18 @@ var version = "dev"
 // variable in one error.
 func FromEnv(needKeys bool) (Config, error) { return fromLookup(os.Getenv, needKeys) }
 
+// CheckSettings reports what FromEnv would refuse at a cold start in stage
+// with these settings (the CDK app checks its settings at synth time).
+func CheckSettings(stage string, settings map[string]string) error {
+	_, err := fromLookup(func(k string) string {
+		if k == "SENTINEL_STAGE" {
+			return stage
+		}
+		return settings[k]
+	}, false)
+	return err
+}
+
 // fromLookup is FromEnv over any variable lookup.
 func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 	c := Config{

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"sentinel/internal/app"
+	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 )
 
@@ -17,7 +18,7 @@ var authzResolve = []Access{Write(dynamo.Limits)}
 // of its own so that API Gateway passes it to a function that answers CORS
 // for each app's allowed origins.
 var authzRoutes = []Route{
-	{Method: "POST", Path: "/authz/resolve", Function: "authz-resolve", Tier: KeyOrOrig, Access: authzResolve, Keys: true,
+	{Method: "POST", Path: "/authz/resolve", Function: "authz-resolve", Tier: KeyOrOrig, Access: authzResolve, Keys: true, Settings: config.AuthzSettings,
 		Handler: func(d *app.Deps) http.Handler { return d.Authz.ResolveHandler() }},
 	{Method: "OPTIONS", Path: "/authz/resolve", Function: "authz-resolve-preflight", Tier: KeyOrOrig,
 		Handler: func(d *app.Deps) http.Handler { return d.Authz.PreflightHandler() }},
