@@ -51,6 +51,9 @@ type Clock struct {
 	t  time.Time
 }
 
+// NewClock returns a clock showing start.
+func NewClock(start time.Time) *Clock { return &Clock{t: start} }
+
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()

@@ -193,9 +193,7 @@ func TestResolveRefusals(t *testing.T) {
 	e := setup(t)
 	now := e.api.Clock.Now()
 	stranger := idptest.NewKey(t)
-	forged := jwt.NewWithClaims(jwt.SigningMethodRS256, e.iss.Claims("ada@example.com", now))
-	forged.Header["kid"] = stranger.ID
-	forgedTok, _ := forged.SignedString(stranger.Private)
+	forgedTok := idptest.Sign(t, jwt.SigningMethodRS256, stranger.Private, stranger.ID, e.iss.Claims("ada@example.com", now))
 	valid := e.idToken(t, "ada@example.com")
 	parts := strings.Split(valid, ".")
 	badSig := parts[0] + "." + parts[1] + "." + strings.Split(forgedTok, ".")[2]

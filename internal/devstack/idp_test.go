@@ -55,11 +55,9 @@ func testDevIdP(t *testing.T, cfg Config, api, admin, cookie string) {
 		t.Errorf("resolve with a dev IdP token = %d %s: the token was refused", r.status, r.body)
 	}
 	// A token the dev IdP did not sign: refused by provider dev's keys.
-	forged := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": cfg.IdPURL(), "aud": devidp.Audience, "sub": "x",
-		"exp": time.Now().Add(time.Hour).Unix(), "email": "eve@example.com", "email_verified": true})
 	other := idptest.NewKey(t)
-	forged.Header["kid"] = other.ID
-	forgedTok, _ := forged.SignedString(other.Private)
+	forgedTok := idptest.Sign(t, jwt.SigningMethodRS256, other.Private, other.ID, jwt.MapClaims{"iss": cfg.IdPURL(), "aud": devidp.Audience, "sub": "x",
+		"exp": time.Now().Add(time.Hour).Unix(), "email": "eve@example.com", "email_verified": true})
 	if r := resolve(forgedTok); r.status != 400 || !strings.Contains(r.body, "a key the provider does not publish") {
 		t.Errorf("resolve with a forged token = %d %s, want 400 unknown key", r.status, r.body)
 	}

@@ -15,34 +15,17 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"sentinel/internal/apitest"
 	"sentinel/internal/apperr"
 	"sentinel/internal/config"
 	"sentinel/internal/idp"
 	"sentinel/internal/idptest"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func setup(t *testing.T) (*idptest.Issuer, *idp.Verifier, *clock) {
+func setup(t *testing.T) (*idptest.Issuer, *idp.Verifier, *apitest.Clock) {
 	t.Helper()
 	iss := idptest.New(t)
-	c := &clock{t: time.Now().Truncate(time.Second)}
+	c := apitest.NewClock(time.Now().Truncate(time.Second))
 	v := idp.New(map[string]config.OIDCProvider{"test": iss.Provider(idptest.Audience)}, nil, c.Now)
 	return iss, v, c
 }
@@ -68,15 +51,7 @@ func TestVerifyRefusals(t *testing.T) {
 	other := idptest.NewKey(t)
 	now := c.Now()
 	signWith := func(m jwt.SigningMethod, key any, kid string, claims jwt.MapClaims) string {
-		tok := jwt.NewWithClaims(m, claims)
-		if kid != "" {
-			tok.Header["kid"] = kid
-		}
-		s, err := tok.SignedString(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return idptest.Sign(t, m, key, kid, claims)
 	}
 	valid := func(change func(jwt.MapClaims)) string {
 		claims := iss.Claims("ada@example.com", now)
@@ -189,10 +164,7 @@ func TestKeyRotation(t *testing.T) {
 	// Made-up kids right after that refresh: refused, no fetch. Many at once: still none.
 	stranger := idptest.NewKey(t)
 	forged := func() string {
-		tok := jwt.NewWithClaims(jwt.SigningMethodRS256, iss.Claims("ada@example.com", c.Now()))
-		tok.Header["kid"] = stranger.ID
-		s, _ := tok.SignedString(stranger.Private)
-		return s
+		return idptest.Sign(t, jwt.SigningMethodRS256, stranger.Private, stranger.ID, iss.Claims("ada@example.com", c.Now()))
 	}
 	var wg sync.WaitGroup
 	for range 20 {
@@ -257,10 +229,8 @@ func TestProviderOutage(t *testing.T) {
 	// cannot see: 503, not "unknown key".
 	c.Advance(idp.RefreshInterval)
 	stranger := idptest.NewKey(t)
-	forged := jwt.NewWithClaims(jwt.SigningMethodRS256, iss.Claims("ada@example.com", c.Now()))
-	forged.Header["kid"] = stranger.ID
-	s, _ := forged.SignedString(stranger.Private)
-	if _, err := v.Verify(t.Context(), "test", s); !apperr.Is(err, apperr.Unavailable) {
+	forged := idptest.Sign(t, jwt.SigningMethodRS256, stranger.Private, stranger.ID, iss.Claims("ada@example.com", c.Now()))
+	if _, err := v.Verify(t.Context(), "test", forged); !apperr.Is(err, apperr.Unavailable) {
 		t.Errorf("unknown kid during an outage: %v, want unavailable", err)
 	}
 }
@@ -279,14 +249,14 @@ func TestECKeyWithoutKid(t *testing.T) {
 		`{"kty":"oct","kid":"ignored","k":"c2VjcmV0"}]}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(jwks)) }))
 	defer srv.Close()
-	c := &clock{t: time.Now()}
+	c := apitest.NewClock(time.Now())
 	v := idp.New(map[string]config.OIDCProvider{"ec": {Name: "ec", Issuers: []string{"https://ec.example.com"}, JWKSURI: srv.URL, Audience: "aud"}}, nil, c.Now)
 	claims := jwt.MapClaims{"iss": "https://ec.example.com", "aud": "aud", "sub": "s1", "exp": c.Now().Add(time.Hour).Unix(), "email": "e@example.com", "email_verified": true}
-	tok, _ := jwt.NewWithClaims(jwt.SigningMethodES256, claims).SignedString(key)
+	tok := idptest.Sign(t, jwt.SigningMethodES256, key, "", claims)
 	if id, err := v.Verify(t.Context(), "ec", tok); err != nil || id.Subject != "s1" || id.Name != "" {
 		t.Errorf("ES256 without kid: %+v %v", id, err)
 	}
-	rs256, _ := jwt.NewWithClaims(jwt.SigningMethodRS256, claims).SignedString(idptest.NewKey(t).Private)
+	rs256 := idptest.Sign(t, jwt.SigningMethodRS256, idptest.NewKey(t).Private, "", claims)
 	if _, err := v.Verify(t.Context(), "ec", rs256); !errors.Is(err, idp.ErrAlgorithm) {
 		t.Errorf("RS256 token for an EC key: %v, want ErrAlgorithm", err)
 	}

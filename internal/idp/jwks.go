@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/token"
 )
 
 // Key cache rules.
@@ -108,14 +109,10 @@ func unavailable(uri string, cause error) error {
 	return fmt.Errorf("%w: %s: %w", apperr.New(apperr.Unavailable, "Identity provider keys are unavailable"), uri, cause)
 }
 
-// jwkJSON is a JWK as published (RFC 7517/7518).
+// jwkJSON is a JWK as published (RFC 7517/7518): RSA fields as Sentinel
+// publishes them, plus the EC ones.
 type jwkJSON struct {
-	Kty string `json:"kty"`
-	Kid string `json:"kid"`
-	Use string `json:"use"`
-	Alg string `json:"alg"`
-	N   string `json:"n"`
-	E   string `json:"e"`
+	token.JWK
 	Crv string `json:"crv"`
 	X   string `json:"x"`
 	Y   string `json:"y"`

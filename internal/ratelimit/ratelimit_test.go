@@ -5,22 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"sentinel/internal/apitest"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/ratelimit"
 )
 
-// clock is a test clock; the tests advance it between calls only.
-type clock struct{ t time.Time }
-
-func (c *clock) Now() time.Time          { return c.t }
-func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
-
-func newLimiter(t *testing.T) (*ratelimit.Limiter, *clock, *dynamotest.Env) {
+func newLimiter(t *testing.T) (*ratelimit.Limiter, *apitest.Clock, *dynamotest.Env) {
 	t.Helper()
 	env := dynamotest.New(t)
 	// In the future, so DynamoDB Local's wall-clock TTL never removes a counter mid-test.
-	c := &clock{t: time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC)}
+	c := apitest.NewClock(time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC))
 	return ratelimit.New(env.Client, env.Names.Name(dynamo.Limits), c.Now), c, env
 }
 
