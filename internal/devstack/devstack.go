@@ -388,7 +388,7 @@ func (s *Stack) Banner(w io.Writer) {
 		key += "  (new dev key)"
 	}
 	line("Signing key", key)
-	line("Reset", "make dev-reset  (wipes the data and the signing key; keeps .local/cache)")
+	line("Reset", "make dev-reset  (wipes the data, the signing key and the dev IdP key; keeps .local/cache)")
 	line("Stop", "Ctrl-C")
 	b.WriteString("\n")
 	_, _ = io.WriteString(w, b.String())
