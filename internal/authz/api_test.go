@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -443,8 +444,8 @@ func TestAuthzTokenReplayAcrossServicesRefused(t *testing.T) {
 	}
 }
 
-// The route table declares what the functions need: the limits table for
-// resolve, the keys to sign; the preflight needs neither.
+// The route table declares what the functions need: the limits table, the
+// keys to sign and the authz settings for resolve; the preflight needs none.
 func TestAuthzRoutesDeclareTheirNeeds(t *testing.T) {
 	resolve, _ := routes.FunctionNamed("authz-resolve")
 	preflight, _ := routes.FunctionNamed("authz-resolve-preflight")
@@ -456,5 +457,9 @@ func TestAuthzRoutesDeclareTheirNeeds(t *testing.T) {
 	}
 	if got := fmt.Sprint(preflight.Tables()); strings.Contains(got, dynamo.Limits.ID) {
 		t.Errorf("preflight tables %s, want no Limits", got)
+	}
+	// The stack sets authz mode's settings on resolve only.
+	if !reflect.DeepEqual(resolve.Settings, slices.Sorted(slices.Values(config.AuthzSettings))) || len(preflight.Settings) != 0 {
+		t.Errorf("settings: resolve %v, preflight %v", resolve.Settings, preflight.Settings)
 	}
 }
