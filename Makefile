@@ -65,17 +65,17 @@ admin-web/node_modules/.package-lock.json: admin-web/package-lock.json
 admin-web/dist/index.html: admin-web/node_modules/.package-lock.json $(shell find admin-web/src admin-web/public -type f 2>/dev/null) admin-web/index.html admin-web/vite.config.ts
 	cd admin-web && npm run build
 
-## dev: the local stack (API :9003, admin site :9004, DynamoDB Local :8000) until Ctrl-C.
+## dev: the local stack (API :9003, admin site :9004, DynamoDB Local :8000, dev IdP :9005) until Ctrl-C.
 ## exec: the command replaces the recipe's shell, so Ctrl-C reaches it directly.
 dev: tools admin-web/dist/index.html
 	go build -o .local/bin/sentinel ./cmd/sentinel
 	exec .local/bin/sentinel dev
 
-## dev-reset: forget local data (tables, the admin account) and the dev signing key;
+## dev-reset: forget local data (tables, the admin account), the dev signing key and the dev IdP key;
 ## keeps .local/cache (the DynamoDB Local install). Refused while make dev runs.
 dev-reset:
 	@d="$${SENTINEL_LOCAL_DIR:-.local}"; \
 	  if [ -d "$$d" ] && command -v pgrep >/dev/null && pgrep -f -- "-dbPath $$(cd "$$d" && pwd)/data/dynamodb" >/dev/null; then \
 	    echo "make dev is running on $$d: stop it (Ctrl-C) first"; exit 1; fi; \
-	  rm -rf "$$d/data" "$$d/signing-keys.pem" "$$d/signing-keys.pem.tmp"; \
-	  echo "Removed $$d/data and $$d/signing-keys.pem; the next make dev starts fresh."
+	  rm -rf "$$d/data" "$$d/signing-keys.pem" "$$d/signing-keys.pem.tmp" "$$d/dev-idp-keys.pem" "$$d/dev-idp-keys.pem.tmp"; \
+	  echo "Removed $$d/data, $$d/signing-keys.pem and $$d/dev-idp-keys.pem; the next make dev starts fresh."

@@ -9,9 +9,18 @@
 //	stage      deployed stage name (default "prod")
 //	adminSite  directory of the built admin site; when set, the stack hosts
 //	           it behind CloudFront
+//
+// and the settings routes declare, each under its own name, read from the
+// context or else from the environment at synth time (authz mode:
+// SENTINEL_OIDC_GOOGLE_CLIENT_ID, SENTINEL_OIDC_ENTRA_TENANT_ID +
+// SENTINEL_OIDC_ENTRA_CLIENT_ID, SENTINEL_OIDC_PROVIDERS,
+// SENTINEL_AUTHZ_TOKEN_TTL, SENTINEL_AUTHZ_RATE_LIMIT):
+//
+//	SENTINEL_OIDC_GOOGLE_CLIENT_ID=123.apps.googleusercontent.com make synth
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 
@@ -35,6 +44,7 @@ func main() {
 		Context: &map[string]any{"aws:cdk:enable-asset-metadata": true},
 	})
 	stage := contextString(app, "stage", "prod")
+	fns := routes.Functions()
 
 	NewSentinelStack(app, stackID, &SentinelStackProps{
 		StackProps: awscdk.StackProps{
@@ -42,8 +52,9 @@ func main() {
 			Description: jsii.String("Sentinel authorization service (" + stage + ")"),
 		},
 		Stage:        stage,
-		Functions:    routes.Functions(),
+		Functions:    fns,
 		AdminSiteDir: contextString(app, "adminSite", ""),
+		Settings:     settings(app, fns),
 	})
 	app.Synth(nil)
 }
@@ -74,4 +85,32 @@ func contextString(app awscdk.App, key, def string) string {
 	default:
 		panic(fmt.Sprintf("infra: context %s: want a string, got %v", key, v))
 	}
+}
+
+// settings reads each setting the functions declare from the context, else
+// from the environment. A context value that is not a string (a JSON object
+// in cdk.json, say) is passed on as JSON.
+func settings(app awscdk.App, fns []routes.Function) map[string]string {
+	out := map[string]string{}
+	for _, fn := range fns {
+		for _, name := range fn.Settings {
+			var v string
+			switch c := app.Node().TryGetContext(jsii.String(name)).(type) {
+			case nil:
+				v = os.Getenv(name)
+			case string:
+				v = c
+			default:
+				b, err := json.Marshal(c)
+				if err != nil {
+					panic(fmt.Sprintf("infra: context %s: %v", name, err))
+				}
+				v = string(b)
+			}
+			if v != "" {
+				out[name] = v
+			}
+		}
+	}
+	return out
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
 )
@@ -42,6 +43,10 @@ type SentinelStackProps struct {
 	// AdminSiteDir, when set, is the built admin site (admin-web/dist) to
 	// host in S3 behind CloudFront, with /admin/* routed to the API.
 	AdminSiteDir string
+	// Settings are values of the settings routes declare (authz mode's
+	// OIDC providers, token lifetime and rate limit), each set on the
+	// functions whose routes read it, and checked as a cold start would.
+	Settings map[string]string
 }
 
 // Deployment settings.
@@ -73,6 +78,7 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 	if len(props.Functions) == 0 {
 		panic("infra: no functions to deploy")
 	}
+	checkSettings(props)
 	assetDir := props.AssetDir
 	if assetDir == "" {
 		assetDir = defaultAssetDir
@@ -96,6 +102,7 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 			assetDir:  assetDir,
 			tables:    tables,
 			secretArn: secret.Ref(),
+			settings:  props.Settings,
 		})
 		// One integration per function, shared by its routes; each route
 		// gets its own invoke permission scoped to its path.
@@ -212,6 +219,20 @@ type functionEnv struct {
 	stage, issuer, assetDir string
 	tables                  map[string]awsdynamodb.Table
 	secretArn               *string
+	settings                map[string]string
+}
+
+// checkSettings refuses settings no function reads (a typo) and values a
+// function's cold start would refuse, with the same message.
+func checkSettings(props *SentinelStackProps) {
+	for name := range props.Settings {
+		if !slices.ContainsFunc(props.Functions, func(fn routes.Function) bool { return slices.Contains(fn.Settings, name) }) {
+			panic(fmt.Sprintf("infra: setting %s: no function reads it", name))
+		}
+	}
+	if err := config.CheckSettings(props.Stage, props.Settings); err != nil {
+		panic("infra: " + err.Error())
+	}
 }
 
 // newFunction creates one Lambda function with its own log group and a role
@@ -249,6 +270,11 @@ func newFunction(stack awscdk.Stack, fn routes.Function, env functionEnv) awslam
 			Resources: jsii.Strings(resources...),
 		}))
 		vars[a.Table.EnvVar()] = table.TableName()
+	}
+	for _, name := range fn.Settings {
+		if v := env.settings[name]; v != "" {
+			vars[name] = jsii.String(v)
+		}
 	}
 	if fn.Keys {
 		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
 )
@@ -334,6 +335,13 @@ func TestStackRefusesBadProps(t *testing.T) {
 		"no functions":         {SentinelStackProps{Stage: testStage, AssetDir: dir}, "no functions"},
 		"missing bootstrap":    {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: t.TempDir()}, "make build"},
 		"admin site not built": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir, AdminSiteDir: t.TempDir()}, "index.html"},
+		"setting nobody reads": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir,
+			Settings: map[string]string{"SENTINEL_OIDC_GOOGLE_ID": "x"}}, "setting SENTINEL_OIDC_GOOGLE_ID: no function reads it"},
+		"bad rate limit": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir,
+			Settings: map[string]string{config.EnvAuthzRateLimit: "0"}}, "SENTINEL_AUTHZ_RATE_LIMIT must be"},
+		"http issuer": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir,
+			Settings: map[string]string{config.EnvOIDCProviders: `{"dev": {"issuer": "http://localhost:9005", "jwks_uri": "http://localhost:9005/jwks.json", "audience": "sentinel-dev"}}`}},
+			"must be an https URL"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			// GIVEN props that cannot make a working deployment
@@ -347,6 +355,37 @@ func TestStackRefusesBadProps(t *testing.T) {
 			}()
 			NewSentinelStack(awscdk.NewApp(nil), "Sentinel", &c.props)
 		})
+	}
+}
+
+func TestSettingsReachOnlyTheFunctionsThatReadThem(t *testing.T) {
+	// GIVEN authz settings from the CDK context
+	settings := map[string]string{config.EnvGoogleClientID: "123.apps.googleusercontent.com", config.EnvAuthzRateLimit: "20"}
+	fns := routes.Functions()
+	// WHEN the stack is synthesized
+	stack := NewSentinelStack(awscdk.NewApp(nil), "Sentinel", &SentinelStackProps{
+		Stage: testStage, Functions: fns, AssetDir: assetDir(t, fns), Settings: settings,
+	})
+	tmpl := newCFNTemplate(t, assertions.Template_FromStack(stack, nil))
+
+	// THEN the functions whose routes declare them have them in their
+	// environment, and no other function does
+	readers := 0
+	for _, fn := range fns {
+		env, _ := dig(tmpl.resource(t, tmpl.functionID(t, fn.Name)).Properties, "Environment", "Variables").(map[string]any)
+		for name, want := range settings {
+			if slices.Contains(fn.Settings, name) {
+				check(t, fn.Name+" "+name, env[name], want)
+			} else if env[name] != nil {
+				t.Errorf("%s has %s, which none of its routes reads", fn.Name, name)
+			}
+		}
+		if len(fn.Settings) > 0 {
+			readers++
+		}
+	}
+	if readers == 0 {
+		t.Fatal("no function reads a setting: the test checks nothing")
 	}
 }
 

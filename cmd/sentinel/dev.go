@@ -13,7 +13,7 @@ import (
 func init() {
 	register(command{
 		name:  "dev",
-		usage: "run the local stack (make dev): DynamoDB Local, the API on :9003, the admin site on :9004",
+		usage: "run the local stack (make dev): DynamoDB Local, the API on :9003, the admin site on :9004, the dev IdP on :9005",
 		run:   runDev,
 	})
 }
@@ -27,10 +27,16 @@ Runs the local stack until Ctrl-C. Settings come from the environment:
   SENTINEL_API_PORT        the local API Gateway (default 9003)
   SENTINEL_ADMIN_PORT      the admin site, /admin/* proxied to the API (default 9004)
   SENTINEL_DYNAMODB_PORT   DynamoDB Local (default 8000)
+  SENTINEL_DEV_IDP_PORT    the dev IdP, OIDC provider "dev" (default 9005)
   SENTINEL_ADMIN_EMAIL     with SENTINEL_ADMIN_PASSWORD: an admin to create or
   SENTINEL_ADMIN_PASSWORD  reset at start (default: admin@sentinel.local, created
                            with a random password printed once on the first start)
   SENTINEL_LOCAL_DIR       state directory (default .local at the repository root)
+  SENTINEL_AUTHZ_RATE_LIMIT      /authz/resolve requests per minute per client IP (default 10)
+  SENTINEL_AUTHZ_TOKEN_TTL       authz token lifetime (default 5m)
+  SENTINEL_OIDC_PROVIDERS        more OIDC providers, JSON {"<name>": {"issuer", "jwks_uri", "audience"}}
+  SENTINEL_OIDC_GOOGLE_CLIENT_ID the google provider's client id
+  SENTINEL_OIDC_ENTRA_TENANT_ID  with SENTINEL_OIDC_ENTRA_CLIENT_ID: the entra_id provider
 `)
 	}
 	if err := fs.Parse(args); err != nil {

@@ -13,6 +13,7 @@ import (
 	"sentinel/internal/app"
 	"sentinel/internal/apperr"
 	"sentinel/internal/config"
+	"sentinel/internal/devidp"
 	"sentinel/internal/devstack"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
@@ -22,6 +23,7 @@ import (
 func init() {
 	register(command{name: "admin", usage: "admin create --email E [--password P]: create an admin (or reset its password) in the local or deployed tables", run: adminCmd})
 	register(command{name: "dev-token", usage: "dev-token --user ID|EMAIL --workspace ID|SLUG [--ttl D]: print a member's access token (role and groups from the local directory) signed with the local dev key", run: devTokenCmd})
+	register(command{name: "dev-idp-token", usage: "dev-idp-token --email E [--name N]: print an ID token of the local dev IdP (provider \"dev\") for POST /authz/resolve", run: devIdPTokenCmd})
 	register(command{name: "signing-key", usage: "signing-key rotate [--secret-id ARN]: add a new signing key, keeping the current one as previous", run: signingKeyCmd})
 }
 
@@ -164,6 +166,39 @@ func memberClaims(ctx context.Context, dir *directory.Store, user, workspace str
 		return token.Claims{}, fmt.Errorf("%s is not a member of workspace %s (add them: POST /admin/workspaces/%s/members)", u.Email, w.Slug, w.ID)
 	}
 	return token.Access(u.ID, w.ID, w.Slug, m.Role, m.Groups), nil
+}
+
+// devIdPTokenCmd signs an ID token with the local dev IdP's key (in the
+// state directory, shared with `make dev`), as if the user had signed in
+// there. Local only: no deployed stack trusts the dev IdP.
+func devIdPTokenCmd(_ context.Context, args []string) error {
+	fs := flag.NewFlagSet("dev-idp-token", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's email (the token says the IdP verified it)")
+	name := fs.String("name", "", "the user's display name (default: none; Sentinel then uses the email's local part)")
+	ttl := fs.Duration("ttl", time.Hour, "lifetime")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if at := strings.LastIndexByte(*email, '@'); at < 1 || at == len(*email)-1 {
+		return errors.New("--email is required (an email address)")
+	}
+	if *ttl <= 0 {
+		return errors.New("--ttl must be positive")
+	}
+	local, err := devstack.FromEnv()
+	if err != nil {
+		return err
+	}
+	issuer, err := devidp.Load(local.StateDir, local.IdPURL())
+	if err != nil {
+		return err
+	}
+	tok, err := issuer.IDToken(*email, *name, devidp.Audience, time.Now(), *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tok)
+	return nil
 }
 
 func signingKeyCmd(ctx context.Context, args []string) error {

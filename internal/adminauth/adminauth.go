@@ -25,6 +25,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
+	"sentinel/internal/ratelimit"
 	"sentinel/internal/token"
 	"sentinel/internal/web"
 )
@@ -42,6 +43,12 @@ const (
 
 const msgBadLogin = "Invalid email or password"
 
+// The failure limits, counted in the Limits table.
+var (
+	emailRule = ratelimit.Rule{Max: EmailFailures, Window: EmailWindow}
+	ipRule    = ratelimit.Rule{Max: IPFailures, Window: IPWindow}
+)
+
 type account struct {
 	PK           string `dynamodbav:"pk"`
 	SK           string `dynamodbav:"sk"`
@@ -56,8 +63,8 @@ type account struct {
 // Service signs admins in and out and guards the admin routes.
 type Service struct {
 	db       dynamo.DB
-	admins   string // Admins table
-	limits   string // Limits table
+	admins   string             // Admins table
+	limits   *ratelimit.Limiter // failure counters in the Limits table
 	log      *activity.Log
 	keys     *token.Ring
 	now      func() time.Time
@@ -83,7 +90,7 @@ func New(o Options) *Service {
 	// Unknown emails are compared against this hash so that they take as
 	// long as known ones.
 	fake, _ := bcrypt.GenerateFromPassword([]byte("not a password"), o.PasswordCost)
-	return &Service{db: o.DB, admins: o.AdminsTable, limits: o.LimitsTable, log: o.Log, keys: o.Keys, now: o.Now,
+	return &Service{db: o.DB, admins: o.AdminsTable, limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log, keys: o.Keys, now: o.Now,
 		cost: o.PasswordCost, secure: o.SecureCookies, fakeHash: fake}
 }
 
@@ -163,65 +170,6 @@ func RandomPassword() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// counter is a fixed-window failure counter in the Limits table.
-type counter struct {
-	PK     string `dynamodbav:"pk"`
-	Count  int    `dynamodbav:"count"`
-	Window int64  `dynamodbav:"window_start"`
-	TTL    int64  `dynamodbav:"ttl"`
-}
-
-// blocked reports how many seconds remain until the key's window ends,
-// when it holds at least max failures.
-func (s *Service) blocked(ctx context.Context, pk string, max int, window time.Duration, now time.Time) (int, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.limits), Key: map[string]types.AttributeValue{"pk": dynamo.S(pk)}, ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return 0, fmt.Errorf("read login limit: %w", err)
-	}
-	if out.Item == nil {
-		return 0, nil
-	}
-	var c counter
-	if err := attributevalue.UnmarshalMap(out.Item, &c); err != nil {
-		return 0, fmt.Errorf("decode login limit: %w", err)
-	}
-	end := time.Unix(c.Window, 0).Add(window)
-	if c.Count < max || !now.Before(end) {
-		return 0, nil
-	}
-	return int(end.Sub(now).Seconds()) + 1, nil
-}
-
-// fail counts one failure: it starts a new window when none is open,
-// else adds one (two conditional updates, never read-then-write).
-func (s *Service) fail(ctx context.Context, pk string, window time.Duration, now time.Time) error {
-	key := map[string]types.AttributeValue{"pk": dynamo.S(pk)}
-	open := now.Add(-window).Unix()
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(s.limits),
-		Key:                       key,
-		UpdateExpression:          aws.String("ADD #c :one"),
-		ConditionExpression:       aws.String("window_start > :open"),
-		ExpressionAttributeNames:  map[string]string{"#c": "count"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":open": num(open)},
-	})
-	if err == nil || !dynamo.IsConditionFailed(err) {
-		return err
-	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.limits),
-		Item: map[string]types.AttributeValue{
-			"pk": dynamo.S(pk), "count": num(1), "window_start": num(now.Unix()), "ttl": num(now.Add(window).Unix() + 60),
-		},
-		ConditionExpression:       aws.String("attribute_not_exists(pk) OR window_start <= :open"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":open": num(open)},
-	})
-	if dynamo.IsConditionFailed(err) {
-		return s.fail(ctx, pk, window, now) // another failure opened the window first
-	}
-	return err
-}
-
 func num(n int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
 }
@@ -234,11 +182,10 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 	now := s.now()
 	email = normalize(email)
 	for _, l := range []struct {
-		pk     string
-		max    int
-		window time.Duration
-	}{{ipLimitKey(ip), IPFailures, IPWindow}, {emailLimitKey(email), EmailFailures, EmailWindow}} {
-		wait, err := s.blocked(ctx, l.pk, l.max, l.window, now)
+		key  string
+		rule ratelimit.Rule
+	}{{ipLimitKey(ip), ipRule}, {emailLimitKey(email), emailRule}} {
+		wait, err := s.limits.Blocked(ctx, l.key, l.rule)
 		if err != nil {
 			return "", account{}, err
 		}
@@ -256,10 +203,10 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 	}
 	ok := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && found && a.IsActive
 	if !ok {
-		if err := s.fail(ctx, emailLimitKey(email), EmailWindow, now); err != nil {
+		if err := s.limits.Add(ctx, emailLimitKey(email), EmailWindow); err != nil {
 			return "", account{}, err
 		}
-		if err := s.fail(ctx, ipLimitKey(ip), IPWindow, now); err != nil {
+		if err := s.limits.Add(ctx, ipLimitKey(ip), IPWindow); err != nil {
 			return "", account{}, err
 		}
 		if err := s.log.Record(ctx, activity.Entry{Actor: email, Action: "admin.login_failed", TargetType: "admin", TargetID: email, Detail: map[string]any{"ip": ip}}); err != nil {
@@ -267,8 +214,8 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 		}
 		return "", account{}, apperr.New(apperr.Unauthorized, msgBadLogin)
 	}
-	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.limits), Key: map[string]types.AttributeValue{"pk": dynamo.S(emailLimitKey(email))}}); err != nil {
-		return "", account{}, fmt.Errorf("clear login failures: %w", err)
+	if err := s.limits.Reset(ctx, emailLimitKey(email)); err != nil {
+		return "", account{}, err
 	}
 	tok, err := s.keys.Sign(token.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: a.ID, Audience: jwt.ClaimStrings{token.AudAdmin}},

@@ -51,6 +51,9 @@ type Clock struct {
 	t  time.Time
 }
 
+// NewClock returns a clock showing start.
+func NewClock(start time.Time) *Clock { return &Clock{t: start} }
+
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
@@ -77,14 +80,20 @@ type API struct {
 	RemoteAddr string
 }
 
+// Option changes the test deployment's configuration before it is built.
+type Option func(*config.Config)
+
 // New builds the API on fresh tables.
-func New(t testing.TB) *API {
+func New(t testing.TB, opts ...Option) *API {
 	t.Helper()
 	env := dynamotest.New(t)
 	// In the future, so that DynamoDB Local (which expires TTL items by the
 	// wall clock) never deletes an item the test still reads.
 	clock := &Clock{t: time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC)}
 	cfg := config.Config{Stage: "local", Issuer: Issuer, PasswordCost: bcrypt.MinCost, Version: "test"}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	deps := app.New(cfg, env.Client, env.Names, Ring(t))
 	deps.Now = clock.Now
 	a := &API{t: t, Env: env, Deps: deps, Clock: clock, handlers: map[string]http.Handler{}, RemoteAddr: "192.0.2.10:4242"}

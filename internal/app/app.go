@@ -11,10 +11,13 @@ import (
 	"sentinel/internal/activity"
 	"sentinel/internal/adminauth"
 	"sentinel/internal/authtier"
+	"sentinel/internal/authz"
 	"sentinel/internal/config"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/idp"
 	"sentinel/internal/permissions"
+	"sentinel/internal/ratelimit"
 	"sentinel/internal/rbac"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
@@ -36,6 +39,7 @@ type Deps struct {
 	RBAC      *rbac.Store
 
 	Permissions *permissions.Store
+	Authz       *authz.Service
 }
 
 // New assembles the services from already-built parts (tests and the local
@@ -61,6 +65,12 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.RBAC.Directory = d.Directory
 	d.Permissions.Directory = d.Directory
 	d.Directory.Dependents = append(d.Directory.Dependents, d.RBAC, d.Permissions)
+	d.Authz = authz.New(authz.Options{
+		Verifier: idp.New(cfg.OIDCProviders, nil, now), Keys: keys, Origins: d.Auth,
+		Limits:   ratelimit.New(db, tables[dynamo.Limits.ID], now),
+		TokenTTL: cfg.AuthzTokenTTL, RateLimit: cfg.AuthzRateLimit, Now: now,
+		Directory: authzDirectory{d.Directory}, RBAC: authzRBAC{d.RBAC},
+	})
 	return d
 }
 

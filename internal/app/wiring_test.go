@@ -2,11 +2,15 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
+	"sentinel/internal/config"
+	"sentinel/internal/idptest"
+	"sentinel/internal/token"
 )
 
 // The areas are wired together in app.New: RBAC and permissions read the
@@ -87,5 +91,61 @@ func TestAreasWiredThroughTheDirectory(t *testing.T) {
 	}
 	if res := admin.Do("GET", "/admin/roles/"+role+"/actions", nil); res.Status != 404 {
 		t.Errorf("role after workspace deletion: %d", res.Status)
+	}
+}
+
+// Authz mode runs on the real directory and RBAC: a first sign-in creates
+// the user, a membership and a role later show in the authz token, and the
+// token works on a dual-tier call of its own service only.
+func TestAuthzModeOnTheRealDirectoryAndRBAC(t *testing.T) {
+	iss := idptest.New(t)
+	api := apitest.New(t, func(c *config.Config) {
+		c.OIDCProviders = map[string]config.OIDCProvider{"test": iss.Provider(idptest.Audience)}
+	})
+	admin := api.SignIn()
+	_, key := admin.CreateApp("docu-store", "https://docs.example.com")
+	_, otherKey := admin.CreateApp("billing")
+	idTok := iss.Token(t, iss.Claims("grace@example.com", api.Clock.Now()))
+	resolve := func(body map[string]any) *apitest.Response {
+		body["provider"], body["idp_token"] = "test", idTok
+		return api.Do(apitest.Request{Method: "POST", Path: "/authz/resolve", Body: body, Header: map[string]string{"Origin": "https://docs.example.com"}})
+	}
+	first := resolve(map[string]any{})
+	if first.Status != 200 || !strings.Contains(string(first.Body), `"workspaces":[]`) {
+		t.Fatalf("first resolve: %d %s", first.Status, first.Body)
+	}
+	user := first.Map(t)["user"].(map[string]any)["id"].(string)
+
+	ws := admin.Do("POST", "/admin/workspaces", map[string]any{"name": "Acme", "slug": "acme"}).Map(t)["id"].(string)
+	admin.Do("POST", "/admin/workspaces/"+ws+"/members", map[string]any{"email": "grace@example.com", "role": "viewer"})
+	group := admin.Do("POST", "/admin/workspaces/"+ws+"/groups", map[string]any{"name": "Readers"}).Map(t)["id"].(string)
+	admin.Do("POST", "/admin/groups/"+group+"/members/"+user, nil)
+	var registered []map[string]any
+	api.Key("POST", "/roles/actions/register", key, map[string]any{"service_name": "docu-store", "actions": []map[string]string{{"action": "docs:export"}}}).JSON(t, &registered)
+	role := admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Exporters"}).Map(t)["id"].(string)
+	admin.Do("POST", "/admin/roles/"+role+"/actions", map[string]any{"service_action_ids": []any{registered[0]["id"]}})
+	admin.Do("POST", "/admin/roles/"+role+"/members/"+user, nil)
+
+	res := resolve(map[string]any{"workspace_id": ws})
+	if res.Status != 200 {
+		t.Fatalf("resolve for the workspace: %d %s", res.Status, res.Body)
+	}
+	authzTok := res.Map(t)["authz_token"].(string)
+	claims, err := api.Deps.Keys.Verify(authzTok, api.Clock.Now(), token.AudAuthz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claims.Subject != user || claims.Svc != "docu-store" || claims.WRole != "viewer" || fmt.Sprint(claims.Groups) != "["+group+"]" || fmt.Sprint(claims.Actions) != "[docs:export]" {
+		t.Errorf("authz token claims = %+v", claims)
+	}
+	call := func(k string) *apitest.Response {
+		return api.Do(apitest.Request{Method: "POST", Path: "/roles/check-action", Body: map[string]any{"service_name": "docu-store", "action": "docs:export", "workspace_id": ws},
+			Header: map[string]string{"X-Service-Key": k, "Authorization": "Bearer " + authzTok}})
+	}
+	if res := call(key); res.Status != 200 || res.Map(t)["allowed"] != true {
+		t.Errorf("check-action with the authz token: %d %s", res.Status, res.Body)
+	}
+	if res := call(otherKey); res.Status != 401 {
+		t.Errorf("another service replaying the token: %d", res.Status)
 	}
 }

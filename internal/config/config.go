@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the deployment's settings.
@@ -25,7 +26,22 @@ type Config struct {
 	PasswordCost int
 	// Version is reported by /health.
 	Version string
+	// AuthzTokenTTL is the lifetime of the authz tokens /authz/resolve
+	// signs ($SENTINEL_AUTHZ_TOKEN_TTL, default 5m).
+	AuthzTokenTTL time.Duration
+	// AuthzRateLimit is how many /authz/resolve requests one client IP may
+	// make a minute ($SENTINEL_AUTHZ_RATE_LIMIT, default 10).
+	AuthzRateLimit int
+	// OIDCProviders are the identity providers /authz/resolve accepts, by
+	// name (see oidc.go for the variables that configure them).
+	OIDCProviders map[string]OIDCProvider
 }
+
+// Defaults of the authz settings.
+const (
+	DefaultAuthzTokenTTL  = 5 * time.Minute
+	DefaultAuthzRateLimit = 10
+)
 
 // Local reports whether this is the local stage.
 func (c Config) Local() bool { return c.Stage == "local" }
@@ -43,17 +59,37 @@ var version = "dev"
 
 // FromEnv reads the configuration and reports every missing or bad
 // variable in one error.
-func FromEnv(needKeys bool) (Config, error) {
+func FromEnv(needKeys bool) (Config, error) { return fromLookup(os.Getenv, needKeys) }
+
+// CheckSettings reports what FromEnv would refuse at a cold start in stage
+// with these settings (the CDK app checks its settings at synth time).
+func CheckSettings(stage string, settings map[string]string) error {
+	_, err := fromLookup(func(k string) string {
+		if k == "SENTINEL_STAGE" {
+			return stage
+		}
+		return settings[k]
+	}, false)
+	return err
+}
+
+// fromLookup is FromEnv over any variable lookup.
+func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 	c := Config{
-		Stage:            getenv("SENTINEL_STAGE", "local"),
-		Issuer:           os.Getenv("SENTINEL_ISSUER"),
-		SigningKeySecret: os.Getenv("SENTINEL_SIGNING_KEY_SECRET"),
-		SigningKeyFile:   os.Getenv("SENTINEL_SIGNING_KEY_FILE"),
+		Stage:            getenv("SENTINEL_STAGE"),
+		Issuer:           getenv("SENTINEL_ISSUER"),
+		SigningKeySecret: getenv("SENTINEL_SIGNING_KEY_SECRET"),
+		SigningKeyFile:   getenv("SENTINEL_SIGNING_KEY_FILE"),
 		PasswordCost:     12,
 		Version:          version,
+		AuthzTokenTTL:    DefaultAuthzTokenTTL,
+		AuthzRateLimit:   DefaultAuthzRateLimit,
+	}
+	if c.Stage == "" {
+		c.Stage = "local"
 	}
 	var problems []string
-	if v := os.Getenv("SENTINEL_PASSWORD_COST"); v != "" {
+	if v := getenv("SENTINEL_PASSWORD_COST"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 4 || n > 31 {
 			problems = append(problems, "SENTINEL_PASSWORD_COST must be 4..31")
@@ -71,15 +107,39 @@ func FromEnv(needKeys bool) (Config, error) {
 			problems = append(problems, "SENTINEL_SIGNING_KEY_FILE is for the local stage only")
 		}
 	}
+	problems = append(problems, c.readAuthz(getenv)...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("configuration: missing or invalid %s", strings.Join(problems, ", "))
 	}
 	return c, nil
 }
 
-func getenv(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
+// Bounds of the authz settings.
+const (
+	minAuthzTokenTTL  = time.Minute
+	maxAuthzTokenTTL  = time.Hour
+	maxAuthzRateLimit = 10000
+)
+
+// readAuthz reads the settings of /authz/resolve and returns what is wrong
+// with them.
+func (c *Config) readAuthz(getenv func(string) string) []string {
+	var problems []string
+	if v := getenv(EnvAuthzTokenTTL); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < minAuthzTokenTTL || d > maxAuthzTokenTTL {
+			problems = append(problems, fmt.Sprintf("%s must be a duration from %v to %v (e.g. 5m)", EnvAuthzTokenTTL, minAuthzTokenTTL, maxAuthzTokenTTL))
+		}
+		c.AuthzTokenTTL = d
 	}
-	return def
+	if v := getenv(EnvAuthzRateLimit); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxAuthzRateLimit {
+			problems = append(problems, fmt.Sprintf("%s must be a whole number of requests per minute from 1 to %d", EnvAuthzRateLimit, maxAuthzRateLimit))
+		}
+		c.AuthzRateLimit = n
+	}
+	var more []string
+	c.OIDCProviders, more = readProviders(getenv, c.Local())
+	return append(problems, more...)
 }

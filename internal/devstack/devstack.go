@@ -1,7 +1,8 @@
 // Package devstack runs the whole system on one machine (`make dev`):
 // DynamoDB Local with the tables the CDK stack defines, the local API
 // Gateway serving every function, the admin site with /admin/* proxied to
-// the API, the dev signing key and the first admin account.
+// the API, the dev signing key, the first admin account, and the dev IdP
+// registered as OIDC provider "dev" for authz mode.
 package devstack
 
 import (
@@ -15,11 +16,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"sentinel/internal/config"
 	"sentinel/internal/ddblocal"
+	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/gateway"
 	"sentinel/internal/token"
@@ -38,8 +42,11 @@ type Config struct {
 	// DynamoDBDir is the DynamoDB Local install.
 	DynamoDBDir string
 	// Ports: $SENTINEL_API_PORT (9003), $SENTINEL_ADMIN_PORT (9004),
-	// $SENTINEL_DYNAMODB_PORT (8000).
-	APIPort, AdminPort, DynamoDBPort int
+	// $SENTINEL_DYNAMODB_PORT (8000), $SENTINEL_DEV_IDP_PORT (9005).
+	APIPort, AdminPort, DynamoDBPort, IdPPort int
+	// OIDCProviders is $SENTINEL_OIDC_PROVIDERS as given: the stack adds
+	// the dev IdP to it as provider "dev".
+	OIDCProviders string
 	// AdminEmail and AdminPassword ($SENTINEL_ADMIN_EMAIL,
 	// $SENTINEL_ADMIN_PASSWORD) name an admin to create or reset at start.
 	AdminEmail, AdminPassword string
@@ -63,6 +70,7 @@ func FromEnv() (Config, error) {
 		StateDir:      os.Getenv("SENTINEL_LOCAL_DIR"),
 		AdminEmail:    os.Getenv("SENTINEL_ADMIN_EMAIL"),
 		AdminPassword: os.Getenv("SENTINEL_ADMIN_PASSWORD"),
+		OIDCProviders: os.Getenv(config.EnvOIDCProviders),
 	}
 	if c.StateDir == "" {
 		c.StateDir = filepath.Join(root, ".local")
@@ -75,7 +83,8 @@ func FromEnv() (Config, error) {
 		env  string
 		def  int
 		into *int
-	}{{"SENTINEL_API_PORT", 9003, &c.APIPort}, {"SENTINEL_ADMIN_PORT", 9004, &c.AdminPort}, {"SENTINEL_DYNAMODB_PORT", 8000, &c.DynamoDBPort}} {
+	}{{"SENTINEL_API_PORT", 9003, &c.APIPort}, {"SENTINEL_ADMIN_PORT", 9004, &c.AdminPort}, {"SENTINEL_DYNAMODB_PORT", 8000, &c.DynamoDBPort},
+		{"SENTINEL_DEV_IDP_PORT", 9005, &c.IdPPort}} {
 		*p.into = p.def
 		if v := os.Getenv(p.env); v != "" {
 			n, err := strconv.Atoi(v)
@@ -131,10 +140,12 @@ type Stack struct {
 	ddb      *ddblocal.Process
 	api      *http.Server
 	admin    *http.Server
+	idp      *http.Server
 	errc     chan error
 	log      *slog.Logger
 	APIURL   string // http://localhost:<api port>
 	AdminURL string // http://localhost:<admin port>
+	IdPURL   string // http://localhost:<dev IdP port>, the dev IdP's issuer
 	// Endpoint is DynamoDB Local's.
 	Endpoint string
 	// Admin is what the first-admin step did, for the banner.
@@ -151,7 +162,7 @@ func portError(what string, port int, env string, err error) error {
 // Start brings the stack up. On error everything already started is
 // stopped again.
 func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
-	s := &Stack{cfg: cfg, errc: make(chan error, 2), log: cfg.Log}
+	s := &Stack{cfg: cfg, errc: make(chan error, 3), log: cfg.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -173,7 +184,13 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		apiLn.Close()
 		return nil, portError("admin site", cfg.AdminPort, "SENTINEL_ADMIN_PORT", err)
 	}
-	closeLns := func() { apiLn.Close(); adminLn.Close() }
+	idpLn, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", cfg.IdPPort))
+	if err != nil {
+		apiLn.Close()
+		adminLn.Close()
+		return nil, portError("dev IdP", cfg.IdPPort, "SENTINEL_DEV_IDP_PORT", err)
+	}
+	closeLns := func() { apiLn.Close(); adminLn.Close(); idpLn.Close() }
 	// DynamoDB Local listens on every interface; probe the same.
 	probe, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.DynamoDBPort))
 	if err != nil {
@@ -200,7 +217,24 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 
 	s.APIURL = cfg.APIURL()
 	s.AdminURL = fmt.Sprintf("http://localhost:%d", cfg.AdminPort)
-	setEnv(s.Endpoint, names, s.APIURL, cfg.SigningKeyFile())
+	s.IdPURL = cfg.IdPURL()
+	issuer, err := devidp.Load(cfg.StateDir, s.IdPURL)
+	if err != nil {
+		closeLns()
+		return nil, err
+	}
+	providers, err := withDevIdP(cfg.OIDCProviders, issuer)
+	if err != nil {
+		closeLns()
+		return nil, err
+	}
+	setEnv(s.Endpoint, names, s.APIURL, cfg.SigningKeyFile(), providers)
+	// The functions read these settings at their cold start; a mistake in
+	// them fails the start here, with the same message.
+	if _, err := config.FromEnv(true); err != nil {
+		closeLns()
+		return nil, err
+	}
 	_, statErr := os.Stat(cfg.SigningKeyFile())
 	s.NewKey = errors.Is(statErr, os.ErrNotExist)
 	if _, err := token.LoadFile(cfg.SigningKeyFile(), s.APIURL); err != nil {
@@ -213,8 +247,10 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	s.api = newServer(gw)
 	apiURL, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", cfg.APIPort))
 	s.admin = newServer(AdminSite(cfg.distDir(), apiURL, s.log))
+	s.idp = newServer(issuer.Handler())
 	go s.serve(s.api, apiLn, "API")
 	go s.serve(s.admin, adminLn, "admin site")
+	go s.serve(s.idp, idpLn, "dev IdP")
 
 	build := cfg.Admins
 	if build == nil {
@@ -232,17 +268,21 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 
 // checkDistinct refuses one port for two services.
 func checkDistinct(cfg Config) error {
-	if cfg.APIPort == cfg.AdminPort || cfg.APIPort == cfg.DynamoDBPort || cfg.AdminPort == cfg.DynamoDBPort {
-		return fmt.Errorf("SENTINEL_API_PORT (%d), SENTINEL_ADMIN_PORT (%d) and SENTINEL_DYNAMODB_PORT (%d) must differ",
-			cfg.APIPort, cfg.AdminPort, cfg.DynamoDBPort)
+	ports := []int{cfg.APIPort, cfg.AdminPort, cfg.DynamoDBPort, cfg.IdPPort}
+	for i := range ports {
+		if slices.Contains(ports[i+1:], ports[i]) {
+			return fmt.Errorf("SENTINEL_API_PORT (%d), SENTINEL_ADMIN_PORT (%d), SENTINEL_DYNAMODB_PORT (%d) and SENTINEL_DEV_IDP_PORT (%d) must differ",
+				cfg.APIPort, cfg.AdminPort, cfg.DynamoDBPort, cfg.IdPPort)
+		}
 	}
 	return nil
 }
 
 // setEnv is the environment the CDK stack gives functions, pointed at the
-// local tables, issuer and key file. SENTINEL_PASSWORD_COST is removed so
-// admin passwords get the production bcrypt cost here too.
-func setEnv(endpoint string, names dynamo.Names, issuer, keyFile string) {
+// local tables, issuer, key file and OIDC providers (the dev IdP's
+// included). SENTINEL_PASSWORD_COST is removed so admin passwords get the
+// production bcrypt cost here too.
+func setEnv(endpoint string, names dynamo.Names, issuer, keyFile, providers string) {
 	os.Setenv("SENTINEL_STAGE", "local")
 	os.Setenv(dynamo.EndpointEnv, endpoint)
 	for _, t := range dynamo.All {
@@ -252,6 +292,7 @@ func setEnv(endpoint string, names dynamo.Names, issuer, keyFile string) {
 	os.Setenv("SENTINEL_SIGNING_KEY_FILE", keyFile)
 	os.Unsetenv("SENTINEL_SIGNING_KEY_SECRET")
 	os.Unsetenv("SENTINEL_PASSWORD_COST")
+	os.Setenv(config.EnvOIDCProviders, providers)
 }
 
 func newServer(h http.Handler) *http.Server {
@@ -272,7 +313,7 @@ func (s *Stack) Err() <-chan error { return s.errc }
 func (s *Stack) Stop(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	for _, srv := range []*http.Server{s.api, s.admin} {
+	for _, srv := range []*http.Server{s.api, s.admin, s.idp} {
 		if srv == nil {
 			continue
 		}
@@ -322,6 +363,7 @@ func (s *Stack) Banner(w io.Writer) {
 	line("API", s.APIURL+"    (try: curl "+s.APIURL+"/health)")
 	line("Admin site", s.AdminURL+"    (/admin/* is proxied to the API)")
 	line("DynamoDB", s.Endpoint+"    (DynamoDB Local, tables "+TablePrefix+"*)")
+	line("Dev IdP", s.IdPURL+"    (OIDC provider \""+devidp.ProviderName+"\"; ID tokens: go run ./cmd/sentinel dev-idp-token --email you@example.com)")
 	b.WriteString("\n")
 	line("Admin", s.Admin.Email)
 	switch {
@@ -346,7 +388,7 @@ func (s *Stack) Banner(w io.Writer) {
 		key += "  (new dev key)"
 	}
 	line("Signing key", key)
-	line("Reset", "make dev-reset  (wipes the data and the signing key; keeps .local/cache)")
+	line("Reset", "make dev-reset  (wipes the data, the signing key and the dev IdP key; keeps .local/cache)")
 	line("Stop", "Ctrl-C")
 	b.WriteString("\n")
 	_, _ = io.WriteString(w, b.String())

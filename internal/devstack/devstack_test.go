@@ -18,7 +18,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"sentinel/internal/config"
 	"sentinel/internal/ddblocal"
+	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
 )
 
@@ -32,13 +34,13 @@ func testConfig(t *testing.T) Config {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"SENTINEL_STAGE", dynamo.EndpointEnv, "SENTINEL_ISSUER", "SENTINEL_SIGNING_KEY_FILE",
-		"SENTINEL_SIGNING_KEY_SECRET", "SENTINEL_PASSWORD_COST"} {
+		"SENTINEL_SIGNING_KEY_SECRET", "SENTINEL_PASSWORD_COST", config.EnvOIDCProviders} {
 		t.Setenv(k, os.Getenv(k))
 	}
 	for _, tb := range dynamo.All {
 		t.Setenv(tb.EnvVar(), os.Getenv(tb.EnvVar()))
 	}
-	ports := make([]int, 3)
+	ports := make([]int, 4)
 	for i := range ports {
 		if ports[i], err = ddblocal.FreePort(); err != nil {
 			t.Fatal(err)
@@ -46,7 +48,7 @@ func testConfig(t *testing.T) Config {
 	}
 	return Config{
 		Root: t.TempDir(), StateDir: t.TempDir(), DynamoDBDir: dir,
-		APIPort: ports[0], AdminPort: ports[1], DynamoDBPort: ports[2],
+		APIPort: ports[0], AdminPort: ports[1], DynamoDBPort: ports[2], IdPPort: ports[3],
 		Log: discard(),
 	}
 }
@@ -77,7 +79,7 @@ func assertStopped(t *testing.T, cfg Config) {
 	if procs := javaFor(cfg.dataDir()); len(procs) > 0 {
 		t.Errorf("DynamoDB Local still running after stop: %v", procs)
 	}
-	for _, p := range []int{cfg.APIPort, cfg.AdminPort, cfg.DynamoDBPort} {
+	for _, p := range []int{cfg.APIPort, cfg.AdminPort, cfg.DynamoDBPort, cfg.IdPPort} {
 		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
 		if err != nil {
 			t.Errorf("port %d still taken after stop: %v", p, err)
@@ -206,8 +208,16 @@ func TestStack(t *testing.T) {
 		}
 		return token
 	}
-	login(t)
+	cookie := login(t)
 
+	t.Run("dev IdP registered as provider dev", func(t *testing.T) {
+		testDevIdP(t, cfg, api, admin, cookie)
+	})
+
+	idpKeyBefore, err := os.ReadFile(filepath.Join(cfg.StateDir, devidp.KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
 	keyBefore, err := os.ReadFile(cfg.SigningKeyFile())
 	if err != nil || !s.NewKey {
 		t.Fatalf("signing key %s: %v (new %v)", cfg.SigningKeyFile(), err, s.NewKey)
@@ -238,7 +248,7 @@ func TestStack(t *testing.T) {
 	if strings.Contains(banner, password) {
 		t.Error("the second start printed the admin password again")
 	}
-	for _, want := range []string{DefaultAdminEmail, cfg.dataDir(), "make dev-reset", fmt.Sprint(cfg.APIPort), fmt.Sprint(cfg.AdminPort)} {
+	for _, want := range []string{DefaultAdminEmail, cfg.dataDir(), "make dev-reset", fmt.Sprint(cfg.APIPort), fmt.Sprint(cfg.AdminPort), cfg.IdPURL(), "dev-idp-token"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
@@ -246,6 +256,9 @@ func TestStack(t *testing.T) {
 	keyAfter, _ := os.ReadFile(cfg.SigningKeyFile())
 	if !bytes.Equal(keyBefore, keyAfter) {
 		t.Error("the signing key changed across restarts")
+	}
+	if idpKeyAfter, _ := os.ReadFile(filepath.Join(cfg.StateDir, devidp.KeyFile)); !bytes.Equal(idpKeyBefore, idpKeyAfter) {
+		t.Error("the dev IdP key changed across restarts")
 	}
 	tables, err := dynamo.LocalClient(fmt.Sprintf("http://127.0.0.1:%d", cfg.DynamoDBPort)).ListTables(ctx, &dynamodb.ListTablesInput{})
 	if err != nil {
@@ -282,6 +295,7 @@ func TestStartBusyPort(t *testing.T) {
 		{"api", func(c *Config) int { return c.APIPort }, "SENTINEL_API_PORT"},
 		{"admin", func(c *Config) int { return c.AdminPort }, "SENTINEL_ADMIN_PORT"},
 		{"dynamodb", func(c *Config) int { return c.DynamoDBPort }, "SENTINEL_DYNAMODB_PORT"},
+		{"dev idp", func(c *Config) int { return c.IdPPort }, "SENTINEL_DEV_IDP_PORT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,7 +330,7 @@ func assertStoppedExcept(t *testing.T, cfg Config, busy int) {
 	if procs := javaFor(cfg.dataDir()); len(procs) > 0 {
 		t.Errorf("DynamoDB Local started: %v", procs)
 	}
-	for _, p := range []int{cfg.APIPort, cfg.AdminPort} {
+	for _, p := range []int{cfg.APIPort, cfg.AdminPort, cfg.IdPPort} {
 		if p == busy {
 			continue
 		}

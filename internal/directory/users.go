@@ -376,25 +376,17 @@ func (s *Store) UserDetail(ctx context.Context, id string) (UserDetail, error) {
 		return UserDetail{}, err
 	}
 	out := UserDetail{User: u.user(), Memberships: []UserMembership{}}
+	workspaces, members, err := s.workspacesOf(ctx, u)
+	if err != nil {
+		return UserDetail{}, err
+	}
 	var keys []dynamoKey
-	for _, w := range u.WorkspaceIDs {
-		keys = append(keys, dynamoKey{workspacePK(w), skWorkspace}, memberKey(w, id))
-	}
-	items, err := s.batchGet(ctx, keys, true)
-	if err != nil {
-		return UserDetail{}, err
-	}
-	workspaces, members, err := decodeMixed[workspaceItem, memberItem](items, skWorkspace, memberSK)
-	if err != nil {
-		return UserDetail{}, err
-	}
-	keys = nil
 	for _, m := range members {
 		for _, g := range m.Groups {
 			keys = append(keys, dynamoKey{workspacePK(m.WorkspaceID), groupSK + g})
 		}
 	}
-	items, err = s.batchGet(ctx, keys, true)
+	items, err := s.batchGet(ctx, keys, true)
 	if err != nil {
 		return UserDetail{}, err
 	}
@@ -433,6 +425,54 @@ func (s *Store) UserDetail(ctx context.Context, id string) (UserDetail, error) {
 	slices.SortFunc(out.Memberships, func(a, b UserMembership) int {
 		return cmp.Or(strings.Compare(a.WorkspaceName, b.WorkspaceName), strings.Compare(a.WorkspaceID, b.WorkspaceID))
 	})
+	return out, nil
+}
+
+// workspacesOf reads the workspaces of u and u's memberships in them
+// (one BatchGetItem per 50 workspaces).
+func (s *Store) workspacesOf(ctx context.Context, u userItem) ([]workspaceItem, []memberItem, error) {
+	var keys []dynamoKey
+	for _, w := range u.WorkspaceIDs {
+		keys = append(keys, dynamoKey{workspacePK(w), skWorkspace}, memberKey(w, u.ID))
+	}
+	items, err := s.batchGet(ctx, keys, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return decodeMixed[workspaceItem, memberItem](items, skWorkspace, memberSK)
+}
+
+// WorkspaceRole is one of a user's workspaces with the user's role there.
+type WorkspaceRole struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+	Role string `json:"role"`
+}
+
+// UserWorkspaces lists the workspaces a user belongs to, by name, with the
+// user's role in each: a GetItem of the user, then the workspaces and
+// memberships by key (for authz mode's workspace list).
+func (s *Store) UserWorkspaces(ctx context.Context, userID string) ([]WorkspaceRole, error) {
+	u, err := s.loadUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	workspaces, members, err := s.workspacesOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]workspaceItem{}
+	for _, w := range workspaces {
+		byID[w.ID] = w
+	}
+	out := []WorkspaceRole{}
+	for _, m := range members {
+		if w, ok := byID[m.WorkspaceID]; ok {
+			out = append(out, WorkspaceRole{ID: w.ID, Name: w.Name, Slug: w.Slug, Role: m.Role})
+		}
+	}
+	slices.SortFunc(out, func(a, b WorkspaceRole) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
 	return out, nil
 }
 

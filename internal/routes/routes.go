@@ -21,6 +21,10 @@ type Route struct {
 	Tier     Tier
 	Access   []Access
 	Keys     bool // signs tokens or serves the JWKS (needs the signing keys)
+	// Settings are the environment variables the handler reads beyond the
+	// shared ones (stage, issuer, tables, keys); the stack sets those the
+	// deployment configures on this route's function only.
+	Settings []string
 	Handler  func(*app.Deps) http.Handler
 }
 
@@ -35,6 +39,8 @@ type Function struct {
 	Access []Access
 	// Keys reports whether the function reads the signing keys.
 	Keys bool
+	// Settings merges the routes' settings, sorted.
+	Settings []string
 }
 
 // Tables lists the tables the function uses.
@@ -57,6 +63,11 @@ func Functions() []Function {
 		}
 		f.Routes = append(f.Routes, r)
 		f.Keys = f.Keys || r.Keys || r.Tier.NeedsKeys()
+		for _, s := range r.Settings {
+			if !slices.Contains(f.Settings, s) {
+				f.Settings = append(f.Settings, s)
+			}
+		}
 		for _, a := range append(r.Tier.implied(), r.Access...) {
 			f.Access = mergeAccess(f.Access, a)
 		}
@@ -64,6 +75,7 @@ func Functions() []Function {
 	var out []Function
 	for _, f := range byName {
 		sort.Slice(f.Access, func(i, j int) bool { return f.Access[i].Table.ID < f.Access[j].Table.ID })
+		slices.Sort(f.Settings)
 		out = append(out, *f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

@@ -267,3 +267,20 @@ func Access(userID, workspaceID, workspaceSlug, role string, groups []string) Cl
 		Type:             "access", WID: workspaceID, WSlug: workspaceSlug, WRole: role, Groups: groups,
 	}
 }
+
+// Authz returns the claims of an authz token (aud sentinel:authz, type
+// authz): a user's membership in a workspace as seen by one calling
+// service, with the user's IdP subject and RBAC actions for that service.
+func Authz(userID, idpSub, service, workspaceID, workspaceSlug, role string, groups, actions []string) Claims {
+	if groups == nil {
+		groups = []string{}
+	}
+	if actions == nil {
+		actions = []string{}
+	}
+	return Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: userID, Audience: jwt.ClaimStrings{AudAuthz}},
+		Type:             "authz", IdPSub: idpSub, Svc: service,
+		WID: workspaceID, WSlug: workspaceSlug, WRole: role, Groups: groups, Actions: actions,
+	}
+}

@@ -1,0 +1,465 @@
+package authz_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"sentinel/internal/apitest"
+	"sentinel/internal/app"
+	"sentinel/internal/config"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
+	"sentinel/internal/idptest"
+	"sentinel/internal/routes"
+	"sentinel/internal/token"
+	"sentinel/internal/web"
+)
+
+const docsOrigin = "https://docs.example.com"
+
+// env is the API with a test IdP registered as provider "test", fake
+// directory and RBAC, and one app, docs, allowed from docsOrigin.
+type env struct {
+	api     *apitest.API
+	admin   *apitest.Admin
+	iss     *idptest.Issuer
+	dir     *fakeDirectory
+	rbac    *fakeRBAC
+	docsKey string
+}
+
+func setup(t *testing.T, opts ...apitest.Option) *env {
+	t.Helper()
+	iss := idptest.New(t)
+	provider := func(c *config.Config) {
+		c.OIDCProviders = map[string]config.OIDCProvider{"test": iss.Provider(idptest.Audience)}
+		c.AuthzRateLimit = 1000 // the rate limit has its own test
+	}
+	api := apitest.New(t, append([]apitest.Option{provider}, opts...)...)
+	e := &env{api: api, iss: iss, dir: newFakeDirectory(), rbac: &fakeRBAC{}}
+	api.Deps.Authz.Directory, api.Deps.Authz.RBAC = e.dir, e.rbac
+	e.admin = api.SignIn()
+	_, e.docsKey = e.admin.CreateApp("docs", docsOrigin)
+	return e
+}
+
+// idToken is a valid test IdP token for email, changed by change.
+func (e *env) idToken(t *testing.T, email string, change ...func(jwt.MapClaims)) string {
+	t.Helper()
+	claims := e.iss.Claims(email, e.api.Clock.Now())
+	for _, c := range change {
+		c(claims)
+	}
+	return e.iss.Token(t, claims)
+}
+
+func (e *env) resolve(header map[string]string, body any) *apitest.Response {
+	return e.api.Do(apitest.Request{Method: "POST", Path: "/authz/resolve", Body: body, Header: header})
+}
+
+func fromOrigin(origin string) map[string]string { return map[string]string{"Origin": origin} }
+
+func resolveBody(idToken string, workspaceID ...string) map[string]any {
+	b := map[string]any{"idp_token": idToken, "provider": "test"}
+	if len(workspaceID) > 0 {
+		b["workspace_id"] = workspaceID[0]
+	}
+	return b
+}
+
+// POST /authz/resolve, section 7: a new user is created just in time and
+// sees no workspaces; once a member, the user gets the workspace list and,
+// for a workspace, an authz token with the membership, groups and actions.
+func TestResolveProvisionsAndGrants(t *testing.T) {
+	e := setup(t)
+	tok := e.idToken(t, "Ada@Example.com")
+
+	res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok))
+	if res.Status != 200 {
+		t.Fatalf("first resolve = %d %s", res.Status, res.Body)
+	}
+	var first struct {
+		User       map[string]string `json:"user"`
+		Workspaces []any             `json:"workspaces"`
+	}
+	res.JSON(t, &first)
+	created, ok := e.dir.userByEmail("ada@example.com")
+	if !ok {
+		t.Fatal("no user created for ada@example.com (emails are stored lowercased)")
+	}
+	if want := map[string]string{"id": created.ID, "email": "ada@example.com", "name": "Test User"}; !reflect.DeepEqual(first.User, want) {
+		t.Errorf("user = %v, want %v", first.User, want)
+	}
+	if first.Workspaces == nil || len(first.Workspaces) != 0 {
+		t.Errorf("workspaces = %s, want []", res.Body)
+	}
+	sub := e.iss.Claims("Ada@Example.com", e.api.Clock.Now())["sub"].(string)
+	if e.dir.linkedTo("test", sub) != created.ID {
+		t.Error("the new user is not linked to the IdP identity")
+	}
+
+	acme := e.dir.addWorkspace("Acme", "acme")
+	e.dir.addMember(acme, created.ID, "editor", "g1", "g2")
+	e.rbac.grant("docs", acme, created.ID, "doc:read", "doc:write")
+	e.rbac.grant("billing", acme, created.ID, "invoice:pay")
+
+	res = e.resolve(fromOrigin(docsOrigin), resolveBody(tok))
+	if res.Status != 200 || !strings.Contains(string(res.Body), `"workspaces":[{"id":"`+acme+`","name":"Acme","slug":"acme","role":"editor"}]`) {
+		t.Errorf("resolve without workspace_id = %d %s", res.Status, res.Body)
+	}
+
+	res = e.resolve(fromOrigin(docsOrigin), resolveBody(tok, acme))
+	if res.Status != 200 {
+		t.Fatalf("resolve with workspace_id = %d %s", res.Status, res.Body)
+	}
+	var grant struct {
+		User       map[string]string `json:"user"`
+		Workspace  map[string]string `json:"workspace"`
+		AuthzToken string            `json:"authz_token"`
+		ExpiresIn  int               `json:"expires_in"`
+	}
+	res.JSON(t, &grant)
+	if grant.User["id"] != created.ID || !reflect.DeepEqual(grant.Workspace, map[string]string{"id": acme, "slug": "acme", "role": "editor"}) || grant.ExpiresIn != 300 {
+		t.Errorf("grant = %s", res.Body)
+	}
+	c, err := e.api.Deps.Keys.Verify(grant.AuthzToken, e.api.Clock.Now(), token.AudAuthz)
+	if err != nil {
+		t.Fatalf("authz token does not verify: %v", err)
+	}
+	if c.Type != "authz" || c.Subject != created.ID || c.IdPSub != sub || c.Svc != "docs" || c.WID != acme || c.WSlug != "acme" || c.WRole != "editor" ||
+		!reflect.DeepEqual(c.Groups, []string{"g1", "g2"}) || !reflect.DeepEqual(c.Actions, []string{"doc:read", "doc:write"}) ||
+		c.Issuer != apitest.Issuer || c.ID == "" || c.ExpiresAt.Sub(c.IssuedAt.Time) != 5*time.Minute {
+		t.Errorf("claims = %+v", c)
+	}
+	if strings.Count(strings.Join(e.dir.calls, ","), "CreateUser") != 1 {
+		t.Errorf("directory calls %v: want one CreateUser, then finds by identity", e.dir.calls)
+	}
+
+	// Not a member, or no such workspace: the same 403.
+	other := e.dir.addWorkspace("Other", "other")
+	for _, wid := range []string{other, "00000000-0000-4000-8000-000000000000"} {
+		if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok, wid)); res.Status != 403 || res.Detail(t) != "User is not a member of this workspace" {
+			t.Errorf("workspace %s: %d %s, want 403", wid, res.Status, res.Body)
+		}
+	}
+	// A deactivated user: 403, whatever is asked.
+	e.dir.setActive(created.ID, false)
+	for _, body := range []map[string]any{resolveBody(tok), resolveBody(tok, acme)} {
+		if res := e.resolve(fromOrigin(docsOrigin), body); res.Status != 403 || res.Detail(t) != "User is deactivated" {
+			t.Errorf("inactive user: %d %s, want 403", res.Status, res.Body)
+		}
+	}
+}
+
+// A user an admin created (no IdP identity yet) is found by the verified
+// email and linked, not duplicated; a lost race to a concurrent first
+// sign-in is retried.
+func TestResolveLinksByVerifiedEmail(t *testing.T) {
+	e := setup(t)
+	bob := e.dir.addUser("bob@example.com", "Bob")
+	res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
+	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != bob.ID {
+		t.Fatalf("resolve = %d %s, want Bob (%s)", res.Status, res.Body, bob.ID)
+	}
+	if e.dir.linkedTo("test", "bob-sub") != bob.ID {
+		t.Error("identity not linked to Bob")
+	}
+	if got := strings.Join(e.dir.calls, ","); strings.Contains(got, "CreateUser") || !strings.Contains(got, "UserByEmail bob@example.com") {
+		t.Errorf("directory calls %s: want a lookup by the lowercased email and no create", got)
+	}
+
+	// Two first sign-ins at once: this one loses the create and finds the
+	// winner's user by identity.
+	e.dir.raceCreates = 1
+	res = e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "carol@example.com", func(c jwt.MapClaims) { delete(c, "name") })))
+	carol, _ := e.dir.userByEmail("carol@example.com")
+	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != carol.ID {
+		t.Errorf("resolve after a lost race = %d %s", res.Status, res.Body)
+	}
+	if carol.Name != "carol" {
+		t.Errorf("name without a name claim = %q, want the email's local part", carol.Name)
+	}
+}
+
+// Each IdP failure is a 400 with its reason; schema errors are 422s.
+func TestResolveRefusals(t *testing.T) {
+	e := setup(t)
+	now := e.api.Clock.Now()
+	stranger := idptest.NewKey(t)
+	forgedTok := idptest.Sign(t, jwt.SigningMethodRS256, stranger.Private, stranger.ID, e.iss.Claims("ada@example.com", now))
+	valid := e.idToken(t, "ada@example.com")
+	parts := strings.Split(valid, ".")
+	badSig := parts[0] + "." + parts[1] + "." + strings.Split(forgedTok, ".")[2]
+
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		detail string
+	}{
+		{"expired", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["exp"] = now.Add(-time.Second).Unix() })), 400, "IdP token has expired"},
+		{"bad signature", resolveBody(badSig), 400, "IdP token signature is invalid"},
+		{"unknown key", resolveBody(forgedTok), 400, "IdP token is signed with a key the provider does not publish"},
+		{"wrong audience", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["aud"] = "someone-else" })), 400, "IdP token has the wrong audience"},
+		{"wrong issuer", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["iss"] = "https://accounts.google.com" })), 400, "IdP token has the wrong issuer"},
+		{"email not verified", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["email_verified"] = false })), 400, "IdP token email is not verified"},
+		{"unknown provider", map[string]any{"idp_token": valid, "provider": "google"}, 400, "Unknown identity provider 'google'"},
+		{"malformed", resolveBody("abc"), 400, "IdP token is malformed"},
+		{"no token", map[string]any{"provider": "test"}, 422, "idp_token: must not be empty"},
+		{"no provider", map[string]any{"idp_token": valid}, 422, "provider: must not be empty"},
+		{"workspace_id not a UUID", resolveBody(valid, "acme"), 422, "workspace_id: must be a UUID"},
+		{"workspace_id a number", map[string]any{"idp_token": valid, "provider": "test", "workspace_id": 7}, 422, "workspace_id: must be a string"},
+		{"not JSON", "idp_token=x", 400, "Malformed JSON body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.resolve(fromOrigin(docsOrigin), tt.body)
+			if res.Status != tt.status || res.Detail(t) != tt.detail {
+				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tt.status, tt.detail)
+			}
+		})
+	}
+	if len(e.dir.calls) != 0 {
+		t.Errorf("refused requests reached the directory: %v", e.dir.calls)
+	}
+}
+
+// Until the directory and RBAC are wired, resolve fails closed.
+func TestResolveFailsClosedWithoutStores(t *testing.T) {
+	e := setup(t)
+	e.api.Deps.Authz.Directory = nil
+	res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
+	if res.Status != 500 || strings.Contains(string(res.Body), "token") || !strings.Contains(res.Detail(t), "request id") {
+		t.Errorf("got %d %s, want a generic 500", res.Status, res.Body)
+	}
+	// IdP tokens are still validated first, so a set-up can be checked.
+	if res := e.resolve(fromOrigin(docsOrigin), resolveBody("abc")); res.Status != 400 {
+		t.Errorf("malformed token without stores = %d, want 400", res.Status)
+	}
+}
+
+var corsHeaders = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age", "Access-Control-Expose-Headers", "Vary"}
+
+func noCORS(t *testing.T, what string, res *apitest.Response) {
+	t.Helper()
+	for _, h := range corsHeaders {
+		if v := res.Header.Get(h); v != "" {
+			t.Errorf("%s: %s = %q, want no CORS headers", what, h, v)
+		}
+	}
+}
+
+func wantCORS(t *testing.T, what string, res *apitest.Response, origin string) {
+	t.Helper()
+	for h, want := range map[string]string{
+		"Access-Control-Allow-Origin":  origin,
+		"Vary":                         "Origin",
+		"Access-Control-Allow-Methods": "POST, OPTIONS",
+		"Access-Control-Allow-Headers": "Content-Type, Authorization, X-Service-Key",
+	} {
+		if got := res.Header.Get(h); got != want {
+			t.Errorf("%s: %s = %q, want %q", what, h, got, want)
+		}
+	}
+}
+
+// CORS, section 7: allowed origins get the CORS headers on the preflight
+// and on every answer (errors included, so the page can read them); other
+// origins get none, and their preflight is the origin tier's 401.
+func TestCORS(t *testing.T) {
+	e := setup(t)
+	_, billingKey := e.admin.CreateApp("billing", "https://billing.example.com")
+	preflight := func(header map[string]string) *apitest.Response {
+		h := map[string]string{"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+		for k, v := range header {
+			h[k] = v
+		}
+		return e.api.Do(apitest.Request{Method: "OPTIONS", Path: "/authz/resolve", Header: h})
+	}
+
+	res := preflight(fromOrigin(docsOrigin))
+	if res.Status != 204 || len(res.Body) != 0 || res.Header.Get("Access-Control-Max-Age") != "600" {
+		t.Errorf("preflight from an allowed origin = %d %q %v", res.Status, res.Body, res.Header)
+	}
+	wantCORS(t, "preflight", res, docsOrigin)
+
+	for _, origin := range []string{"https://evil.example.com", "https://docs.example.com:443", "https://docs.example.com/", "null", ""} {
+		res := preflight(fromOrigin(origin))
+		if res.Status != 401 || res.Detail(t) != "Invalid or missing service API key or origin" {
+			t.Errorf("preflight from %q = %d %s, want the origin tier's 401", origin, res.Status, res.Body)
+		}
+		noCORS(t, "preflight from "+origin, res)
+		if res := e.resolve(fromOrigin(origin), resolveBody(e.idToken(t, "ada@example.com"))); res.Status != 401 {
+			t.Errorf("POST from %q = %d, want 401", origin, res.Status)
+		} else {
+			noCORS(t, "POST from "+origin, res)
+		}
+	}
+
+	// Answers to an allowed origin carry CORS, errors too.
+	res = e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
+	wantCORS(t, "200", res, docsOrigin)
+	if res.Header.Get("Access-Control-Expose-Headers") != "Retry-After, X-Request-Id" {
+		t.Errorf("Expose-Headers = %q", res.Header.Get("Access-Control-Expose-Headers"))
+	}
+	res = e.resolve(fromOrigin(docsOrigin), resolveBody("abc"))
+	if res.Status != 400 {
+		t.Errorf("bad token = %d", res.Status)
+	}
+	wantCORS(t, "400", res, docsOrigin)
+
+	// With a key, the key decides; CORS only for the key's own app's origin.
+	key := func(k, origin string) map[string]string {
+		h := map[string]string{"X-Service-Key": k}
+		if origin != "" {
+			h["Origin"] = origin
+		}
+		return h
+	}
+	tok := e.idToken(t, "ada@example.com")
+	if res := e.resolve(key(e.docsKey, docsOrigin), resolveBody(tok)); res.Status != 200 {
+		t.Errorf("key + own origin = %d", res.Status)
+	} else {
+		wantCORS(t, "key + own origin", res, docsOrigin)
+	}
+	for name, h := range map[string]map[string]string{
+		"key + another app's origin": key(billingKey, docsOrigin),
+		"key + unknown origin":       key(e.docsKey, "https://evil.example.com"),
+		"key without origin":         key(e.docsKey, ""),
+	} {
+		res := e.resolve(h, resolveBody(tok))
+		if res.Status != 200 {
+			t.Errorf("%s = %d %s", name, res.Status, res.Body)
+		}
+		noCORS(t, name, res)
+	}
+	// An invalid key is 401 even from an allowed origin (key beats origin).
+	if res := e.resolve(key("sk_test_"+strings.Repeat("A", 43), docsOrigin), resolveBody(tok)); res.Status != 401 {
+		t.Errorf("bad key from an allowed origin = %d, want 401", res.Status)
+	} else {
+		noCORS(t, "bad key", res)
+	}
+}
+
+// Rate limit, section 7: per client IP as API Gateway saw it, counted in
+// DynamoDB so every Lambda instance shares it; X-Forwarded-For is ignored.
+func TestRateLimitPerClientIP(t *testing.T) {
+	e := setup(t, func(c *config.Config) { c.AuthzRateLimit = 3 })
+	tok := e.idToken(t, "ada@example.com")
+	call := func(forwardedFor string) *apitest.Response {
+		return e.resolve(map[string]string{"Origin": docsOrigin, "X-Forwarded-For": forwardedFor}, resolveBody(tok))
+	}
+	// A second function instance on the same tables, as another Lambda
+	// container would be.
+	fn, _ := routes.FunctionNamed("authz-resolve")
+	other := app.New(e.api.Deps.Config, e.api.Env.Client, e.api.Env.Names, e.api.Deps.Keys)
+	other.Now = e.api.Clock.Now
+	other.Authz.Directory, other.Authz.RBAC = e.dir, e.rbac
+	otherInstance := routes.Handler(fn, other)
+
+	if res := call("203.0.113.1"); res.Status != 200 {
+		t.Fatalf("first = %d %s", res.Status, res.Body)
+	}
+	if res := e.resolve(fromOrigin(docsOrigin), resolveBody("abc")); res.Status != 400 {
+		t.Fatalf("second (refused token, still counted) = %d", res.Status)
+	}
+	r := httptest.NewRequest("POST", "/authz/resolve", strings.NewReader(`{"idp_token":"`+tok+`","provider":"test"}`))
+	r.RemoteAddr = e.api.RemoteAddr
+	r.Header.Set("Origin", docsOrigin)
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	otherInstance.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Fatalf("third, on another instance = %d %s", w.Code, w.Body)
+	}
+	e.api.Clock.Advance(20 * time.Second)
+	res := call("198.51.100.99")
+	if res.Status != 429 || res.Detail(t) != "Too many requests; try again later" || res.Header.Get("Retry-After") != "41" {
+		t.Fatalf("fourth = %d %s Retry-After %q, want 429 with Retry-After 41", res.Status, res.Body, res.Header.Get("Retry-After"))
+	}
+	wantCORS(t, "429", res, docsOrigin) // so the page can read Retry-After
+	if res := e.api.Do(apitest.Request{Method: "OPTIONS", Path: "/authz/resolve", Header: fromOrigin(docsOrigin)}); res.Status != 204 {
+		t.Errorf("preflight while limited = %d, want 204 (preflights are not counted)", res.Status)
+	}
+
+	e.api.RemoteAddr = "198.51.100.7:5555"
+	if res := call(""); res.Status != 200 {
+		t.Errorf("another client IP = %d", res.Status)
+	}
+	e.api.RemoteAddr = "192.0.2.10:4242"
+	e.api.Clock.Advance(40 * time.Second)
+	if res := call(""); res.Status != 200 {
+		t.Errorf("after the minute = %d %s", res.Status, res.Body)
+	}
+	if n := e.api.Env.Counter.Counts()["Scan"]; n != 0 {
+		t.Errorf("%d Scans", n)
+	}
+}
+
+// The dual tier refuses an authz token issued for another service: a
+// backend of billing cannot replay a token the docs frontend obtained.
+func TestAuthzTokenReplayAcrossServicesRefused(t *testing.T) {
+	e := setup(t)
+	_, billingKey := e.admin.CreateApp("billing")
+	tok := e.idToken(t, "ada@example.com")
+	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok)); res.Status != 200 {
+		t.Fatal(res.Status)
+	}
+	ada, _ := e.dir.userByEmail("ada@example.com")
+	acme := e.dir.addWorkspace("Acme", "acme")
+	e.dir.addMember(acme, ada.ID, "viewer")
+	e.rbac.grant("docs", acme, ada.ID, "doc:read")
+	res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok, acme))
+	authzToken, _ := res.Map(t)["authz_token"].(string)
+	if authzToken == "" {
+		t.Fatalf("no authz token: %d %s", res.Status, res.Body)
+	}
+
+	// Any dual-tier route: the tier is what decides.
+	dual := web.Middleware(e.api.Deps.Auth.Dual(web.Func(func(r *http.Request) (int, any, error) {
+		u, _ := identity.UserFrom(r.Context())
+		return 200, u, nil
+	})))
+	call := func(key string) (int, string) {
+		r := httptest.NewRequest("GET", "/dual", nil)
+		r.Header.Set("X-Service-Key", key)
+		r.Header.Set("Authorization", "Bearer "+authzToken)
+		w := httptest.NewRecorder()
+		dual.ServeHTTP(w, r)
+		return w.Code, w.Body.String()
+	}
+	if status, body := call(e.docsKey); status != 200 || !strings.Contains(body, `"Actions":["doc:read"]`) || !strings.Contains(body, `"TokenType":"authz"`) {
+		t.Errorf("docs backend = %d %s, want 200 with the token's user", status, body)
+	}
+	if status, body := call(billingKey); status != 401 || !strings.Contains(body, "issued for another service") {
+		t.Errorf("billing backend = %d %s, want 401 issued for another service", status, body)
+	}
+}
+
+// The route table declares what the functions need: the limits table, the
+// keys to sign and the authz settings for resolve; the preflight needs none.
+func TestAuthzRoutesDeclareTheirNeeds(t *testing.T) {
+	resolve, _ := routes.FunctionNamed("authz-resolve")
+	preflight, _ := routes.FunctionNamed("authz-resolve-preflight")
+	if !resolve.Keys || preflight.Keys {
+		t.Errorf("keys: resolve %v, preflight %v; want true, false", resolve.Keys, preflight.Keys)
+	}
+	if got := fmt.Sprint(resolve.Tables()); !strings.Contains(got, dynamo.Limits.ID) {
+		t.Errorf("resolve tables %s, want Limits", got)
+	}
+	if got := fmt.Sprint(preflight.Tables()); strings.Contains(got, dynamo.Limits.ID) {
+		t.Errorf("preflight tables %s, want no Limits", got)
+	}
+	// The stack sets authz mode's settings on resolve only.
+	if !reflect.DeepEqual(resolve.Settings, slices.Sorted(slices.Values(config.AuthzSettings))) || len(preflight.Settings) != 0 {
+		t.Errorf("settings: resolve %v, preflight %v", resolve.Settings, preflight.Settings)
+	}
+}

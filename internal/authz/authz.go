@@ -1,0 +1,320 @@
+// Package authz is authz mode (api.md section 7): POST /authz/resolve
+// turns a user's IdP ID token into a Sentinel user, provisioned just in
+// time, and, for a workspace the user belongs to, a short-lived authz token
+// for the calling service that backends then present on dual-tier calls.
+//
+// The route runs behind the key-or-origin tier (a browser frontend is
+// identified by its Origin), answers CORS for the calling app's allowed
+// origins, and is rate limited per client IP in DynamoDB.
+//
+// The directory and RBAC are reached through the small interfaces below,
+// so this package depends on what it reads, not on their stores.
+package authz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"sentinel/internal/apperr"
+	"sentinel/internal/config"
+	"sentinel/internal/directory"
+	"sentinel/internal/identity"
+	"sentinel/internal/idp"
+	"sentinel/internal/ratelimit"
+	"sentinel/internal/token"
+	"sentinel/internal/web"
+)
+
+// Directory is what resolve reads and writes of the directory. Emails are
+// passed lowercased and trimmed. Each method costs a bounded number of key
+// reads or one transaction.
+type Directory interface {
+	// UserByIdentity returns the user linked to the IdP identity
+	// (provider, subject); found is false when no user is linked to it.
+	UserByIdentity(ctx context.Context, provider, subject string) (u directory.User, found bool, err error)
+	// UserByEmail returns the user with this email; found is false when
+	// there is none.
+	UserByEmail(ctx context.Context, email string) (u directory.User, found bool, err error)
+	// LinkIdentity links the IdP identity to an existing user. Linking it
+	// again to the same user succeeds; an identity already linked to
+	// another user is an apperr.Conflict.
+	LinkIdentity(ctx context.Context, userID, provider, subject string) error
+	// CreateUser creates an active user with this email and name, linked
+	// to the IdP identity, atomically. An email or identity already taken
+	// is an apperr.Conflict (a concurrent first sign-in won).
+	CreateUser(ctx context.Context, email, name, provider, subject string) (directory.User, error)
+	// UserWorkspaces lists the workspaces the user is a member of, with
+	// the user's role in each (empty, not an error, for none).
+	UserWorkspaces(ctx context.Context, userID string) ([]Workspace, error)
+	// Membership returns the user's membership (role and group ids) in a
+	// workspace; found is false when the user is not a member or the
+	// workspace does not exist.
+	Membership(ctx context.Context, workspaceID, userID string) (m directory.Membership, found bool, err error)
+	// WorkspaceSlug returns the workspace's slug; found is false when the
+	// workspace does not exist.
+	WorkspaceSlug(ctx context.Context, workspaceID string) (slug string, found bool, err error)
+}
+
+// Workspace is a workspace the user belongs to, with the user's role.
+type Workspace struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+	Role string `json:"role"`
+}
+
+// RBAC is what resolve reads of RBAC.
+type RBAC interface {
+	// UserActions returns the actions the user's roles in the workspace
+	// grant for the service (empty, not an error, for none).
+	UserActions(ctx context.Context, serviceName, workspaceID, userID string) ([]string, error)
+}
+
+// Origins resolves a browser Origin to its app (the origin tier's lookup,
+// authtier.Authenticator.Origin), for the CORS answer of key-authenticated
+// calls.
+type Origins interface {
+	Origin(ctx context.Context, origin string) (*identity.Service, error)
+}
+
+// Verifier validates IdP ID tokens (idp.Verifier).
+type Verifier interface {
+	Verify(ctx context.Context, provider, raw string) (idp.Identity, error)
+}
+
+// Service resolves users and signs authz tokens.
+type Service struct {
+	// Directory and RBAC are the stores resolve reads; app.New passes
+	// them. While either is nil, /authz/resolve fails closed: a 500 for
+	// every IdP token that passes validation.
+	Directory Directory
+	RBAC      RBAC
+
+	verifier Verifier
+	keys     *token.Ring
+	limits   *ratelimit.Limiter
+	origins  Origins
+	rule     ratelimit.Rule
+	ttl      time.Duration
+	now      func() time.Time
+}
+
+// Options configure a Service. Zero TokenTTL and RateLimit take the
+// config defaults.
+type Options struct {
+	Directory Directory
+	RBAC      RBAC
+	Verifier  Verifier
+	Keys      *token.Ring
+	Limits    *ratelimit.Limiter
+	Origins   Origins
+	// TokenTTL is the authz token lifetime.
+	TokenTTL time.Duration
+	// RateLimit is requests per minute per client IP.
+	RateLimit int
+	Now       func() time.Time
+}
+
+// New returns a Service.
+func New(o Options) *Service {
+	if o.TokenTTL == 0 {
+		o.TokenTTL = config.DefaultAuthzTokenTTL
+	}
+	if o.RateLimit == 0 {
+		o.RateLimit = config.DefaultAuthzRateLimit
+	}
+	return &Service{
+		Directory: o.Directory, RBAC: o.RBAC, verifier: o.Verifier, keys: o.Keys, limits: o.Limits, origins: o.Origins,
+		rule: ratelimit.Rule{Max: o.RateLimit, Window: time.Minute}, ttl: o.TokenTTL, now: o.Now,
+	}
+}
+
+// Request is the body of POST /authz/resolve.
+type Request struct {
+	IdPToken    string  `json:"idp_token"`
+	Provider    string  `json:"provider"`
+	WorkspaceID *string `json:"workspace_id"`
+}
+
+func (in Request) validate() error {
+	switch {
+	case strings.TrimSpace(in.IdPToken) == "":
+		return apperr.Field("idp_token", "must not be empty")
+	case strings.TrimSpace(in.Provider) == "":
+		return apperr.Field("provider", "must not be empty")
+	case in.WorkspaceID != nil && !isUUID(*in.WorkspaceID):
+		return apperr.Field("workspace_id", "must be a UUID")
+	}
+	return nil
+}
+
+// isUUID accepts the lowercase canonical form (api.md section 1).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// User is the user part of every resolve answer.
+type User struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// Workspaces is the answer without workspace_id.
+type Workspaces struct {
+	User       User        `json:"user"`
+	Workspaces []Workspace `json:"workspaces"`
+}
+
+// Grant is the answer with workspace_id: the workspace and an authz token.
+type Grant struct {
+	User      User `json:"user"`
+	Workspace struct {
+		ID   string `json:"id"`
+		Slug string `json:"slug"`
+		Role string `json:"role"`
+	} `json:"workspace"`
+	AuthzToken string `json:"authz_token"`
+	ExpiresIn  int    `json:"expires_in"` // seconds
+}
+
+// Resolve validates the IdP token, provisions the user and answers for the
+// calling service: the user's workspaces, or (with a workspace id) the
+// membership and a signed authz token.
+func (s *Service) Resolve(ctx context.Context, svc *identity.Service, in Request) (any, error) {
+	id, err := s.verifier.Verify(ctx, in.Provider, in.IdPToken)
+	if err != nil {
+		if apperr.Is(err, apperr.BadRequest) {
+			slog.Info("authz resolve refused", "request_id", web.RequestID(ctx), "service", svc.ServiceName, "reason", err.Error())
+		}
+		return nil, err
+	}
+	if s.Directory == nil || s.RBAC == nil {
+		// Fail closed: a valid IdP token but nothing to resolve it against.
+		return nil, errors.New("authz: the directory and RBAC are not wired into app.New")
+	}
+	u, err := s.provision(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsActive {
+		return nil, apperr.New(apperr.Forbidden, "User is deactivated")
+	}
+	user := User{ID: u.ID, Email: u.Email, Name: u.Name}
+	if in.WorkspaceID == nil {
+		ws, err := s.Directory.UserWorkspaces(ctx, u.ID)
+		if err != nil {
+			return nil, fmt.Errorf("list workspaces of user %s: %w", u.ID, err)
+		}
+		if ws == nil {
+			ws = []Workspace{}
+		}
+		return Workspaces{User: user, Workspaces: ws}, nil
+	}
+	return s.grant(ctx, svc, id, user, *in.WorkspaceID)
+}
+
+// notMember is the one 403 for a workspace the user may not enter, whether
+// or not it exists.
+var notMember = apperr.New(apperr.Forbidden, "User is not a member of this workspace")
+
+// grant signs the authz token of user in workspace wid for svc.
+func (s *Service) grant(ctx context.Context, svc *identity.Service, id idp.Identity, user User, wid string) (Grant, error) {
+	m, found, err := s.Directory.Membership(ctx, wid, user.ID)
+	if err != nil {
+		return Grant{}, fmt.Errorf("membership of user %s in workspace %s: %w", user.ID, wid, err)
+	}
+	if !found {
+		return Grant{}, notMember
+	}
+	slug, found, err := s.Directory.WorkspaceSlug(ctx, wid)
+	if err != nil {
+		return Grant{}, fmt.Errorf("slug of workspace %s: %w", wid, err)
+	}
+	if !found {
+		return Grant{}, notMember // deleted since the membership was read
+	}
+	actions, err := s.RBAC.UserActions(ctx, svc.ServiceName, wid, user.ID)
+	if err != nil {
+		return Grant{}, fmt.Errorf("actions of user %s in workspace %s for %s: %w", user.ID, wid, svc.ServiceName, err)
+	}
+	tok, err := s.keys.Sign(token.Authz(user.ID, id.Subject, svc.ServiceName, wid, slug, m.Role, m.Groups, actions), s.now(), s.ttl)
+	if err != nil {
+		return Grant{}, fmt.Errorf("sign authz token: %w", err)
+	}
+	g := Grant{User: user, AuthzToken: tok, ExpiresIn: int(s.ttl / time.Second)}
+	g.Workspace.ID, g.Workspace.Slug, g.Workspace.Role = wid, slug, m.Role
+	slog.Info("authz token issued", "request_id", web.RequestID(ctx), "service", svc.ServiceName, "user_id", user.ID, "workspace_id", wid)
+	return g, nil
+}
+
+// provisionAttempts bounds the retries after losing a race to a concurrent
+// first sign-in of the same person.
+const provisionAttempts = 3
+
+// provision finds the user of an IdP identity, just in time: by the
+// identity, else by the verified email (then linking the identity), else
+// by creating the user with the identity. A conflict means a concurrent
+// request linked or created first: look again.
+func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.User, error) {
+	email := strings.ToLower(strings.TrimSpace(id.Email))
+	for range provisionAttempts {
+		u, found, err := s.Directory.UserByIdentity(ctx, id.Provider, id.Subject)
+		if err != nil {
+			return directory.User{}, fmt.Errorf("find user by %s identity: %w", id.Provider, err)
+		}
+		if found {
+			return u, nil
+		}
+		u, found, err = s.Directory.UserByEmail(ctx, email)
+		if err != nil {
+			return directory.User{}, fmt.Errorf("find user by email: %w", err)
+		}
+		if found {
+			err = s.Directory.LinkIdentity(ctx, u.ID, id.Provider, id.Subject)
+			if err == nil {
+				return u, nil
+			}
+			if !apperr.Is(err, apperr.Conflict) {
+				return directory.User{}, fmt.Errorf("link %s identity to user %s: %w", id.Provider, u.ID, err)
+			}
+			continue
+		}
+		u, err = s.Directory.CreateUser(ctx, email, displayName(id), id.Provider, id.Subject)
+		if err == nil {
+			return u, nil
+		}
+		if !apperr.Is(err, apperr.Conflict) {
+			return directory.User{}, fmt.Errorf("create user from %s identity: %w", id.Provider, err)
+		}
+	}
+	return directory.User{}, fmt.Errorf("provision user from %s identity: still conflicting after %d attempts", id.Provider, provisionAttempts)
+}
+
+// displayName is the IdP's name for the user, else the email's local part.
+func displayName(id idp.Identity) string {
+	if id.Name != "" {
+		return id.Name
+	}
+	local, _, _ := strings.Cut(id.Email, "@")
+	return local
+}

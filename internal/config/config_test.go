@@ -1,0 +1,108 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func lookup(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+func TestAuthzDefaults(t *testing.T) {
+	c, err := fromLookup(lookup(nil), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AuthzTokenTTL != 5*time.Minute || c.AuthzRateLimit != 10 || len(c.OIDCProviders) != 0 {
+		t.Errorf("got ttl %v, limit %d, providers %v; want 5m, 10, none", c.AuthzTokenTTL, c.AuthzRateLimit, c.OIDCProviders)
+	}
+}
+
+func TestProviders(t *testing.T) {
+	c, err := fromLookup(lookup(map[string]string{
+		"SENTINEL_STAGE":              "prod",
+		EnvGoogleClientID:             "123.apps.googleusercontent.com",
+		EnvEntraTenantID:              "0b0c8a1e-5f7e-4c11-9d55-2b4b0e9f7a10",
+		EnvEntraClientID:              "e2c1d9a0-0000-4000-8000-000000000001",
+		EnvOIDCProviders:              `{"corp": {"issuer": "https://id.example.com", "jwks_uri": "https://id.example.com/keys", "audience": "sentinel"}}`,
+		EnvAuthzTokenTTL:              "2m",
+		EnvAuthzRateLimit:             "30",
+		"SENTINEL_SIGNING_KEY_SECRET": "arn",
+		"SENTINEL_ISSUER":             "https://api.example.com",
+	}), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]OIDCProvider{
+		"google": {Name: "google", Issuers: []string{"https://accounts.google.com", "accounts.google.com"},
+			JWKSURI: "https://www.googleapis.com/oauth2/v3/certs", Audience: "123.apps.googleusercontent.com"},
+		"entra_id": {Name: "entra_id", Issuers: []string{"https://login.microsoftonline.com/0b0c8a1e-5f7e-4c11-9d55-2b4b0e9f7a10/v2.0"},
+			JWKSURI:  "https://login.microsoftonline.com/0b0c8a1e-5f7e-4c11-9d55-2b4b0e9f7a10/discovery/v2.0/keys",
+			Audience: "e2c1d9a0-0000-4000-8000-000000000001"},
+		"corp": {Name: "corp", Issuers: []string{"https://id.example.com"}, JWKSURI: "https://id.example.com/keys", Audience: "sentinel"},
+	}
+	if !reflect.DeepEqual(c.OIDCProviders, want) {
+		t.Errorf("providers\n got %+v\nwant %+v", c.OIDCProviders, want)
+	}
+	if c.AuthzTokenTTL != 2*time.Minute || c.AuthzRateLimit != 30 {
+		t.Errorf("ttl %v limit %d, want 2m 30", c.AuthzTokenTTL, c.AuthzRateLimit)
+	}
+}
+
+// Every problem is reported at once, each naming its variable.
+func TestAuthzProblemsInOneMessage(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		wants []string
+	}{
+		{"ttl", map[string]string{EnvAuthzTokenTTL: "5"}, []string{"SENTINEL_AUTHZ_TOKEN_TTL must be a duration from 1m0s to 1h0m0s"}},
+		{"ttl too long", map[string]string{EnvAuthzTokenTTL: "2h"}, []string{"SENTINEL_AUTHZ_TOKEN_TTL"}},
+		{"rate", map[string]string{EnvAuthzRateLimit: "0"}, []string{"SENTINEL_AUTHZ_RATE_LIMIT must be a whole number"}},
+		{"rate not a number", map[string]string{EnvAuthzRateLimit: "10/min"}, []string{"SENTINEL_AUTHZ_RATE_LIMIT"}},
+		{"entra half", map[string]string{EnvEntraTenantID: "contoso.onmicrosoft.com"}, []string{"set both SENTINEL_OIDC_ENTRA_TENANT_ID and SENTINEL_OIDC_ENTRA_CLIENT_ID"}},
+		{"entra multi-tenant", map[string]string{EnvEntraTenantID: "common", EnvEntraClientID: "x"}, []string{`"common" has no single issuer`}},
+		{"entra bad tenant", map[string]string{EnvEntraTenantID: "a/b", EnvEntraClientID: "x"}, []string{"tenant id (GUID) or domain"}},
+		{"json", map[string]string{EnvOIDCProviders: `{"corp": "https://id.example.com"}`}, []string{"SENTINEL_OIDC_PROVIDERS must be JSON"}},
+		{"json typo", map[string]string{EnvOIDCProviders: `{"corp": {"issuer": "https://a", "jwks_url": "https://a/k", "audience": "x"}}`}, []string{`unknown field "jwks_url"`}},
+		{"generic fields", map[string]string{EnvOIDCProviders: `{"corp": {"issuer": "http://id.example.com", "jwks_uri": "/keys", "audience": ""}}`},
+			[]string{`provider "corp": issuer must be an https URL`, "jwks_uri must be an absolute URL", "audience must be 1 to 255 characters"}},
+		{"generic name", map[string]string{EnvOIDCProviders: `{"Corp Login": {"issuer": "https://a", "jwks_uri": "https://a/k", "audience": "x"}}`}, []string{`provider "Corp Login": name must match`}},
+		{"preset twice", map[string]string{EnvGoogleClientID: "x", EnvOIDCProviders: `{"google": {"issuer": "https://a", "jwks_uri": "https://a/k", "audience": "x"}}`},
+			[]string{`provider "google": already configured by its preset variables`}},
+		{"several", map[string]string{EnvAuthzTokenTTL: "x", EnvAuthzRateLimit: "x", EnvEntraClientID: "x"},
+			[]string{"SENTINEL_AUTHZ_TOKEN_TTL", "SENTINEL_AUTHZ_RATE_LIMIT", "SENTINEL_OIDC_ENTRA_TENANT_ID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["SENTINEL_STAGE"] = "prod"
+			_, err := fromLookup(lookup(tt.env), false)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.HasPrefix(err.Error(), "configuration: missing or invalid ") {
+				t.Errorf("err = %q, want the one configuration message", err)
+			}
+			for _, want := range tt.wants {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("err = %q, want it to contain %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+// The local stage accepts http issuers (its dev IdP); deployed stages do not.
+func TestHTTPIssuerOnlyLocally(t *testing.T) {
+	env := map[string]string{EnvOIDCProviders: `{"dev": {"issuer": "http://localhost:9005", "jwks_uri": "http://localhost:9005/jwks.json", "audience": "sentinel-dev"}}`}
+	if c, err := fromLookup(lookup(env), false); err != nil || c.OIDCProviders["dev"].Issuers[0] != "http://localhost:9005" {
+		t.Errorf("local: %v %v", c.OIDCProviders, err)
+	}
+	env["SENTINEL_STAGE"] = "prod"
+	if _, err := fromLookup(lookup(env), false); err == nil || !strings.Contains(err.Error(), "https") {
+		t.Errorf("prod: err = %v, want https required", err)
+	}
+}

@@ -1,0 +1,153 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// The variables of authz mode. The CDK stack sets them from its context
+// on the functions that read them; `make dev` sets SENTINEL_OIDC_PROVIDERS
+// to register its dev IdP.
+const (
+	// EnvAuthzTokenTTL is the authz token lifetime, a Go duration ("5m").
+	EnvAuthzTokenTTL = "SENTINEL_AUTHZ_TOKEN_TTL"
+	// EnvAuthzRateLimit is /authz/resolve requests per minute per client IP.
+	EnvAuthzRateLimit = "SENTINEL_AUTHZ_RATE_LIMIT"
+	// EnvOIDCProviders holds generic providers as JSON:
+	// {"<name>": {"issuer": "...", "jwks_uri": "...", "audience": "..."}}.
+	EnvOIDCProviders = "SENTINEL_OIDC_PROVIDERS"
+	// EnvGoogleClientID enables the preset provider "google": Google's
+	// issuer and keys, with this OAuth client id as the audience.
+	EnvGoogleClientID = "SENTINEL_OIDC_GOOGLE_CLIENT_ID"
+	// EnvEntraTenantID and EnvEntraClientID enable the preset provider
+	// "entra_id": the tenant's v2.0 issuer and keys, with the application
+	// (client) id as the audience.
+	EnvEntraTenantID = "SENTINEL_OIDC_ENTRA_TENANT_ID"
+	EnvEntraClientID = "SENTINEL_OIDC_ENTRA_CLIENT_ID"
+)
+
+// AuthzSettings lists every variable of authz mode.
+var AuthzSettings = []string{EnvAuthzTokenTTL, EnvAuthzRateLimit, EnvOIDCProviders, EnvGoogleClientID, EnvEntraTenantID, EnvEntraClientID}
+
+// Names of the preset providers.
+const (
+	Google  = "google"
+	EntraID = "entra_id"
+)
+
+// OIDCProvider is an identity provider whose ID tokens /authz/resolve
+// accepts.
+type OIDCProvider struct {
+	Name string
+	// Issuers are the iss values its tokens may carry: one, except for
+	// Google, which signs both "https://accounts.google.com" and
+	// "accounts.google.com".
+	Issuers []string
+	// JWKSURI is where its public signing keys are published.
+	JWKSURI string
+	// Audience is the aud its tokens must carry (the OAuth client id).
+	Audience string
+}
+
+// providerJSON is one entry of SENTINEL_OIDC_PROVIDERS.
+type providerJSON struct {
+	Issuer   string `json:"issuer"`
+	JWKSURI  string `json:"jwks_uri"`
+	Audience string `json:"audience"`
+}
+
+var (
+	providerName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+	// An Entra tenant is named by its id (a GUID) or a verified domain.
+	entraTenant = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)+)$`)
+)
+
+// readProviders reads the presets and the generic providers and returns
+// them by name with what is wrong with them. Plain http URLs are accepted
+// on the local stage only (its dev IdP).
+func readProviders(getenv func(string) string, local bool) (map[string]OIDCProvider, []string) {
+	providers := map[string]OIDCProvider{}
+	var problems []string
+	if id := strings.TrimSpace(getenv(EnvGoogleClientID)); id != "" {
+		providers[Google] = OIDCProvider{
+			Name:     Google,
+			Issuers:  []string{"https://accounts.google.com", "accounts.google.com"},
+			JWKSURI:  "https://www.googleapis.com/oauth2/v3/certs",
+			Audience: id,
+		}
+	}
+	tenant, client := strings.TrimSpace(getenv(EnvEntraTenantID)), strings.TrimSpace(getenv(EnvEntraClientID))
+	switch {
+	case tenant == "" && client == "":
+	case tenant == "" || client == "":
+		problems = append(problems, fmt.Sprintf("set both %s and %s for the entra_id provider, or neither", EnvEntraTenantID, EnvEntraClientID))
+	case slices.Contains([]string{"common", "organizations", "consumers"}, strings.ToLower(tenant)):
+		problems = append(problems, fmt.Sprintf("%s must name one tenant (its id or domain): %q has no single issuer", EnvEntraTenantID, tenant))
+	case !entraTenant.MatchString(tenant):
+		problems = append(problems, fmt.Sprintf("%s must be a tenant id (GUID) or domain", EnvEntraTenantID))
+	default:
+		providers[EntraID] = OIDCProvider{
+			Name:     EntraID,
+			Issuers:  []string{"https://login.microsoftonline.com/" + tenant + "/v2.0"},
+			JWKSURI:  "https://login.microsoftonline.com/" + tenant + "/discovery/v2.0/keys",
+			Audience: client,
+		}
+	}
+	raw := strings.TrimSpace(getenv(EnvOIDCProviders))
+	if raw == "" {
+		return providers, problems
+	}
+	var generic map[string]providerJSON
+	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&generic); err != nil {
+		return providers, append(problems, fmt.Sprintf(`%s must be JSON {"<name>": {"issuer": "...", "jwks_uri": "...", "audience": "..."}} (%v)`, EnvOIDCProviders, err))
+	}
+	for _, name := range slices.Sorted(maps.Keys(generic)) {
+		p := generic[name]
+		where := fmt.Sprintf("%s provider %q", EnvOIDCProviders, name)
+		if !providerName.MatchString(name) {
+			problems = append(problems, where+": name must match "+providerName.String())
+			continue
+		}
+		if _, taken := providers[name]; taken {
+			problems = append(problems, where+": already configured by its preset variables")
+			continue
+		}
+		var bad []string
+		if err := checkURL(p.Issuer, local); err != nil {
+			bad = append(bad, "issuer "+err.Error())
+		}
+		if err := checkURL(p.JWKSURI, local); err != nil {
+			bad = append(bad, "jwks_uri "+err.Error())
+		}
+		if strings.TrimSpace(p.Audience) == "" || len(p.Audience) > 255 {
+			bad = append(bad, "audience must be 1 to 255 characters")
+		}
+		if len(bad) > 0 {
+			problems = append(problems, where+": "+strings.Join(bad, "; "))
+			continue
+		}
+		providers[name] = OIDCProvider{Name: name, Issuers: []string{p.Issuer}, JWKSURI: p.JWKSURI, Audience: p.Audience}
+	}
+	return providers, problems
+}
+
+// checkURL accepts an absolute https URL (http too on the local stage)
+// without query or fragment.
+func checkURL(raw string, local bool) error {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("must be an absolute URL without query or fragment")
+	}
+	if u.Scheme != "https" && !(local && u.Scheme == "http") {
+		return fmt.Errorf("must be an https URL (http only on the local stage)")
+	}
+	return nil
+}
