@@ -472,7 +472,9 @@ func (s *Store) UserWorkspaces(ctx context.Context, userID string) ([]WorkspaceR
 			out = append(out, WorkspaceRole{ID: w.ID, Name: w.Name, Slug: w.Slug, Role: m.Role})
 		}
 	}
-	slices.SortFunc(out, func(a, b WorkspaceRole) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b WorkspaceRole) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	return out, nil
 }
 
