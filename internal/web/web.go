@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -87,27 +88,40 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 // 413 over MaxBody, 400 for malformed JSON, 422 for a field of the wrong type.
 // Unknown fields are ignored (api.md section 1).
 func Decode(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(r, body, v)
+}
+
+// DecodeOptional is Decode for bodies that may be absent: an empty body
+// (whatever its Content-Type) leaves v unchanged.
+func DecodeOptional(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil || len(bytes.TrimSpace(body)) == 0 {
+		return err
+	}
+	return decodeJSON(r, body, v)
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return nil, apperr.New(apperr.BadRequest, "Could not read request body")
+	}
+	if len(body) > MaxBody {
+		return nil, apperr.New(apperr.TooLarge, "Request body exceeds %d bytes", MaxBody)
+	}
+	return body, nil
+}
+
+func decodeJSON(r *http.Request, body []byte, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return apperr.New(apperr.UnsupportedMedia, "Content-Type must be application/json")
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	if err != nil {
-		return apperr.New(apperr.BadRequest, "Could not read request body")
-	}
-	if len(body) > MaxBody {
-		return apperr.New(apperr.TooLarge, "Request body exceeds %d bytes", MaxBody)
-	}
 	return DecodeBytes(body, v)
-}
-
-// DecodeOptional is Decode for bodies that may be absent: an empty body
-// leaves v unchanged.
-func DecodeOptional(r *http.Request, v any) error {
-	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
-		return nil
-	}
-	return Decode(r, v)
 }
 
 // DecodeBytes unmarshals a JSON document with the same error mapping as Decode.

@@ -103,3 +103,33 @@ func TestClientIPIgnoresForwardingHeaders(t *testing.T) {
 		t.Errorf("ClientIP = %q", got)
 	}
 }
+
+func TestDecodeOptional(t *testing.T) {
+	cases := []struct {
+		name, contentType, body string
+		want                    int
+		wantErr                 string
+	}{
+		{"absent", "", "", 7, ""},
+		{"empty with a JSON type", "application/json", "", 7, ""},
+		{"given", "application/json", `{"n":3}`, 3, ""},
+		{"given as text", "text/plain", `{"n":3}`, 7, "unsupported_media: Content-Type must be application/json"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			if tc.contentType != "" {
+				r.Header.Set("Content-Type", tc.contentType)
+			}
+			v := struct{ N int }{N: 7}
+			err := DecodeOptional(r, &v)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.wantErr || v.N != tc.want {
+				t.Errorf("DecodeOptional = %q, n=%d; want %q, n=%d", got, v.N, tc.wantErr, tc.want)
+			}
+		})
+	}
+}
