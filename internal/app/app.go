@@ -101,16 +101,28 @@ func Load(ctx context.Context, tables []dynamo.Table, needKeys bool) (*Deps, err
 
 // LoadKeys reads the signing key ring the configuration names.
 func LoadKeys(ctx context.Context, cfg config.Config) (*token.Ring, error) {
+	// The ring follows its source (the local key file, or the secret), so
+	// `sentinel signing-key rotate` reaches running functions without a
+	// cold start.
+	var load func(context.Context) (*token.Ring, error)
 	if cfg.SigningKeyFile != "" {
-		return token.LoadFile(cfg.SigningKeyFile, cfg.Issuer)
+		load = func(context.Context) (*token.Ring, error) { return token.LoadFile(cfg.SigningKeyFile, cfg.Issuer) }
+	} else {
+		sm, err := token.NewSecretsClient(ctx)
+		if err != nil {
+			return nil, err
+		}
+		load = func(ctx context.Context) (*token.Ring, error) {
+			return token.LoadSecret(ctx, sm, cfg.SigningKeySecret, cfg.Issuer)
+		}
 	}
-	sm, err := token.NewSecretsClient(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ring, err := token.LoadSecret(ctx, sm, cfg.SigningKeySecret, cfg.Issuer)
+	ring, err := load(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%w (run `sentinel signing-key rotate --secret-id ...` once after the first deploy)", err)
 	}
-	return ring, nil
+	return token.Reloading(ring, func() (*token.Ring, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		return load(ctx)
+	}, time.Now()), nil
 }

@@ -106,7 +106,7 @@ func (i *Issuer) Handler() http.Handler {
 		})
 	})
 	mux.HandleFunc("GET "+JWKSPath, func(w http.ResponseWriter, r *http.Request) {
-		web.JSON(w, 200, i.ring().JWKS())
+		web.JSON(w, 200, i.ring().JWKS(time.Now()))
 	})
 	return mux
 }

@@ -48,10 +48,9 @@ var foundationRoutes = []Route{
 		}
 	})},
 	{Method: "GET", Path: "/.well-known/jwks.json", Function: "jwks", Tier: Public, Keys: true, Handler: func(d *app.Deps) http.Handler {
-		set := d.Keys.JWKS()
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "public, max-age=300")
-			web.JSON(w, 200, set)
+			web.JSON(w, 200, d.Keys.JWKS(d.Now()))
 		})
 	}},
 	{Method: "GET", Path: "/service/whoami", Function: "service-whoami", Tier: ServiceKey, Handler: h(func(d *app.Deps) web.Func {

@@ -60,6 +60,8 @@ type Ring struct {
 	Current  Key
 	Previous *Key
 	Issuer   string
+
+	live *reloader // set by Reloading; nil for a fixed ring
 }
 
 // ParsePEM reads a ring from PEM: the current key first, optionally the
@@ -114,6 +116,16 @@ func (r *Ring) Rotated(next Key) *Ring {
 	return &Ring{Current: next, Previous: &prev, Issuer: r.Issuer}
 }
 
+// key returns the public key with the given kid.
+func (r *Ring) key(kid string) (*rsa.PublicKey, bool) {
+	for _, k := range r.keys() {
+		if k.ID == kid {
+			return &k.Private.PublicKey, true
+		}
+	}
+	return nil, false
+}
+
 func (r *Ring) keys() []Key {
 	if r.Previous == nil {
 		return []Key{r.Current}
@@ -138,6 +150,7 @@ type Claims struct {
 
 // Sign fills iss, jti, iat and exp (now + ttl) and signs with the current key.
 func (r *Ring) Sign(c Claims, now time.Time, ttl time.Duration) (string, error) {
+	r = r.active(now, false)
 	c.Issuer = r.Issuer
 	c.ID = uuid.NewString()
 	c.IssuedAt = jwt.NewNumericDate(now)
@@ -174,16 +187,19 @@ func (r *Ring) Verify(raw string, now time.Time, audiences ...string) (*Claims, 
 	if len(raw) > MaxTokenBytes {
 		return nil, ErrTooLong
 	}
+	keys := r.active(now, false)
 	var c Claims
 	_, err := jwt.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
 		if t.Method.Alg() != jwt.SigningMethodRS256.Alg() {
 			return nil, ErrAlg
 		}
 		kid, _ := t.Header["kid"].(string)
-		for _, k := range r.keys() {
-			if k.ID == kid {
-				return &k.Private.PublicKey, nil
-			}
+		if k, ok := keys.key(kid); ok {
+			return k, nil
+		}
+		// Perhaps signed by an instance that already has a rotated key.
+		if k, ok := r.active(now, true).key(kid); ok {
+			return k, nil
 		}
 		return nil, ErrKid
 	},
@@ -242,8 +258,9 @@ type JWKS struct {
 	Keys []JWK `json:"keys"`
 }
 
-// JWKS publishes the current and previous public keys.
-func (r *Ring) JWKS() JWKS {
+// JWKS publishes the current and previous public keys at now.
+func (r *Ring) JWKS(now time.Time) JWKS {
+	r = r.active(now, false)
 	var set JWKS
 	for _, k := range r.keys() {
 		pub := k.Private.PublicKey

@@ -97,7 +97,7 @@ func TestRotationKeepsPreviousKey(t *testing.T) {
 	if _, err := ring.Verify(tok, now, token.AudAccess); err != nil {
 		t.Errorf("token of the previous key: %v", err)
 	}
-	set := ring.JWKS()
+	set := ring.JWKS(now)
 	if len(set.Keys) != 2 || set.Keys[0].Kid != next.ID || set.Keys[1].Kid != old.Current.ID {
 		t.Errorf("JWKS = %+v", set)
 	}
@@ -137,4 +137,59 @@ func TestLoadSecretWithoutValue(t *testing.T) {
 	if !errors.Is(err, token.ErrNoKeys) {
 		t.Errorf("LoadSecret = %v, want ErrNoKeys", err)
 	}
+}
+
+// A reloading ring follows its source: a token signed with a key rotated in
+// elsewhere verifies at once (an unknown kid reloads, at most every 30 s),
+// and after 5 minutes the ring signs and publishes with the new key.
+func TestReloadingRingFollowsRotation(t *testing.T) {
+	old := apitest.Ring(t)
+	next, err := token.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, loads := old, 0
+	ring := token.Reloading(old, func() (*token.Ring, error) { loads++; return source, nil }, now)
+
+	source = old.Rotated(next) // `sentinel signing-key rotate` elsewhere
+	fresh, err := source.Sign(token.Access("u1", "w1", "", "viewer", nil), now, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.Verify(fresh, now.Add(time.Second), token.AudAccess); err != nil || loads != 1 {
+		t.Fatalf("token of the rotated key: %v after %d loads, want valid after 1", err, loads)
+	}
+	// Unknown kids reload at most once per 30 s.
+	bogus := token.Ring{Current: token.NewKey(mustKey(t)), Issuer: old.Issuer}
+	stranger, _ := bogus.Sign(token.Access("u1", "w1", "", "viewer", nil), now, time.Minute)
+	for range 5 {
+		if _, err := ring.Verify(stranger, now.Add(2*time.Second), token.AudAccess); !errors.Is(err, token.ErrKid) {
+			t.Fatalf("unknown kid: %v", err)
+		}
+	}
+	if loads != 1 {
+		t.Errorf("%d loads after 5 unknown kids within 30 s, want still 1", loads)
+	}
+	// Signing and the JWKS use the new key.
+	if set := ring.JWKS(now.Add(time.Minute)); set.Keys[0].Kid != next.ID {
+		t.Errorf("JWKS current kid = %s, want %s", set.Keys[0].Kid, next.ID)
+	}
+	tok, _ := ring.Sign(token.Access("u1", "w1", "", "viewer", nil), now.Add(time.Minute), time.Hour)
+	if _, err := source.Verify(tok, now.Add(time.Minute), token.AudAccess); err != nil {
+		t.Errorf("a token the reloaded ring signed: %v", err)
+	}
+	// A failing source keeps the keys it has.
+	ring = token.Reloading(source, func() (*token.Ring, error) { return nil, errors.New("secrets manager down") }, now)
+	if _, err := ring.Verify(tok, now.Add(10*time.Minute), token.AudAccess); err != nil {
+		t.Errorf("verify while the source fails: %v", err)
+	}
+}
+
+func mustKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
