@@ -8,6 +8,7 @@ import (
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 	"sentinel/internal/serviceapps"
+	"sentinel/internal/stats"
 	"sentinel/internal/web"
 )
 
@@ -80,6 +81,10 @@ var foundationRoutes = []Route{
 	{Method: "POST", Path: "/admin/service-apps/{id}/revoke-previous-key", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.RevokePrevious)},
 	{Method: "DELETE", Path: "/admin/service-apps/{id}", Function: "admin-service-apps", Tier: Admin, Access: adminApps, Handler: apps(serviceapps.Handlers.Delete)},
 
+	{Method: "GET", Path: "/admin/stats", Function: "admin-stats", Tier: Admin, Access: []Access{Read(dynamo.Directory), Read(dynamo.ServiceApps), Read(dynamo.Permissions)},
+		Handler: area(func(d *app.Deps) stats.Handlers {
+			return stats.Handlers{Directory: d.Directory, Apps: d.Apps, Permissions: d.Permissions}
+		})(stats.Handlers.Get)},
 	{Method: "GET", Path: "/admin/activity", Function: "admin-activity", Tier: Admin, Access: []Access{Read(dynamo.Activity)},
 		Handler: func(d *app.Deps) http.Handler { return d.Activity.ListHandler() }},
 }
