@@ -6,21 +6,14 @@ type Common = {
   error?: string | null | undefined;
 };
 
-function describedBy(hintId: string, errorId: string, hint: unknown, error: unknown) {
-  return [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
-}
+type ControlProps = { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined };
 
-export function TextField({
-  label,
-  hint,
-  error,
-  inputRef,
-  className,
-  ...input
-}: Common & InputHTMLAttributes<HTMLInputElement> & { inputRef?: Ref<HTMLInputElement> }) {
+/** The label, hint and error around one control, wired for assistive tech. */
+function Field({ label, hint, error, className, control }: Common & { className?: string | undefined; control: (props: ControlProps) => ReactNode }) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={['field', error ? 'field--invalid' : null, className].filter(Boolean).join(' ')}>
       <label htmlFor={id} className="field__label">
@@ -31,20 +24,32 @@ export function TextField({
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        ref={inputRef}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hintId, errorId, hint, error)}
-        {...input}
-      />
+      {control({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
       {error ? (
         <p id={errorId} className="field__error">
           {error}
         </p>
       ) : null}
     </div>
+  );
+}
+
+export function TextField({
+  label,
+  hint,
+  error,
+  inputRef,
+  className,
+  ...input
+}: Common & InputHTMLAttributes<HTMLInputElement> & { inputRef?: Ref<HTMLInputElement> }) {
+  return (
+    <Field
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      control={(props) => <input ref={inputRef} className="input" {...props} {...input} />}
+    />
   );
 }
 
@@ -56,32 +61,13 @@ export function TextAreaField({
   textareaRef,
   ...textarea
 }: Common & TextareaHTMLAttributes<HTMLTextAreaElement> & { textareaRef?: Ref<HTMLTextAreaElement> }) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
   return (
-    <div className={['field', error ? 'field--invalid' : null, className].filter(Boolean).join(' ')}>
-      <label htmlFor={id} className="field__label">
-        {label}
-      </label>
-      {hint ? (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        ref={textareaRef}
-        className="input input--textarea"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hintId, errorId, hint, error)}
-        {...textarea}
-      />
-      {error ? (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <Field
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      control={(props) => <textarea ref={textareaRef} className="input input--textarea" {...props} {...textarea} />}
+    />
   );
 }
