@@ -74,7 +74,24 @@ func (s *Store) purge(ctx context.Context, q query) (int, error) {
 // the workspace, and the owner rule only ever applies to a token for that
 // workspace, which needs a membership.
 func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) error {
-	items, err := s.queryAll(ctx, query{byPrincipal, principalKey(Grantee{Type: User, ID: userID}), workspaceID + "#"}, 0, "pk", "sk")
+	return s.purgeShares(ctx, workspaceID, Grantee{Type: User, ID: userID})
+}
+
+// PurgeGroup removes the shares to a group on the workspace's resources
+// (directory.GroupDependent: called before a group is deleted), so no
+// record lists a grantee that no longer exists.
+func (s *Store) PurgeGroup(ctx context.Context, workspaceID, groupID string) error {
+	return s.purgeShares(ctx, workspaceID, Grantee{Type: Group, ID: groupID})
+}
+
+// purgeShares deletes the shares to a grantee on the workspace's resources,
+// found through the by-principal index, in transactions of up to 100. The
+// deletes are unconditional, so a share revoked or a resource deregistered
+// meanwhile is no error and a purge can be run again after a failure. The
+// record's version is left alone: it lets a removal notice shares granted
+// meanwhile, and a purge only takes shares away.
+func (s *Store) purgeShares(ctx context.Context, workspaceID string, g Grantee) error {
+	items, err := s.queryAll(ctx, query{byPrincipal, principalKey(g), workspaceID + "#"}, 0, "pk", "sk")
 	if err != nil {
 		return err
 	}
@@ -87,7 +104,7 @@ func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) err
 		}
 	}
 	for chunk := range slices.Chunk(dels, maxTransactItems) {
-		if err := s.transact(ctx, "remove shares of member "+userID, chunk); err != nil {
+		if err := s.transact(ctx, "remove shares to "+principalKey(g), chunk); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package permissions_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -231,5 +232,93 @@ func TestPurges(t *testing.T) {
 	}
 	if err := store.PurgeWorkspace(t.Context(), f.ws); err != nil {
 		t.Errorf("purging again: %v", err)
+	}
+}
+
+// The directory's group hook: deleting a group takes the shares to it off
+// every resource of its workspace, whatever the service and however many
+// (more than one transaction holds), and leaves other shares alone.
+// Purging again, or a group with no shares, is no error.
+func TestPurgeGroup(t *testing.T) {
+	f := newFixture(t)
+	store := f.Deps.Permissions
+	owner := f.dir.member(f.ws, "owner")
+	member := f.dir.member(f.ws, "member")
+	inGroups := f.dir.member(f.ws, "in-groups")
+	gone, kept := f.dir.group(f.ws), f.dir.group(f.ws)
+	shareTo := func(id, typ, grantee, level string) {
+		t.Helper()
+		ref, err := store.Ref(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Share(t.Context(), ref, shareInput(typ, grantee, level), owner); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, rid := f.register(f.ws, owner, "private")
+	shareTo(id, "group", gone, "edit")
+	shareTo(id, "group", kept, "view")
+	shareTo(id, "user", member, "view")
+	billingID, billingRID := f.registerAs(f.other, "billing", f.ws, owner, "private", uuid.NewString())
+	shareTo(billingID, "group", gone, "view")
+	for range 100 {
+		more, _ := f.register(f.ws, owner, "private")
+		shareTo(more, "group", gone, "view")
+	}
+	if n := f.count("", "SHARE#group#"+gone); n != 102 {
+		t.Fatalf("%d shares to the group before the purge, want 102", n)
+	}
+
+	if err := store.PurgeGroup(t.Context(), f.ws, gone); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("", "SHARE#group#"+gone); n != 0 {
+		t.Errorf("%d shares to the deleted group left", n)
+	}
+	if n := f.count("", "SHARE#"); n != 2 {
+		t.Errorf("%d shares left, want the other group's and the member's", n)
+	}
+	var rp struct {
+		Shares []struct {
+			GranteeType string `json:"grantee_type"`
+			GranteeID   string `json:"grantee_id"`
+		} `json:"shares"`
+	}
+	f.Key("GET", "/permissions/resource/docu-store/doc/"+rid, f.key, nil).JSON(t, &rp)
+	var grantees []string
+	for _, sh := range rp.Shares {
+		grantees = append(grantees, sh.GranteeType+"#"+sh.GranteeID)
+	}
+	slices.Sort(grantees)
+	if want := []string{"group#" + kept, "user#" + member}; !slices.Equal(grantees, want) {
+		t.Errorf("shares after the purge = %v, want %v", grantees, want)
+	}
+
+	// A token issued before the delete still names the group: it grants nothing.
+	stale := f.UserToken(inGroups, f.ws, "viewer", gone, kept)
+	cases := []struct {
+		name  string
+		token string
+		check map[string]string
+		want  bool
+	}{
+		{"edit through the deleted group", stale, doc(rid, "edit"), false},
+		{"view through the other group", stale, doc(rid, "view"), true},
+		{"view by the member", f.UserToken(member, f.ws, "viewer"), doc(rid, "view"), true},
+	}
+	for _, tc := range cases {
+		if got := f.check(tc.token, tc.check); got[0] != tc.want {
+			t.Errorf("%s: allowed = %v, want %v", tc.name, got[0], tc.want)
+		}
+	}
+	if res := f.Key("GET", "/permissions/resource/billing/doc/"+billingRID, f.other, nil); res.Status != 200 || strings.Contains(string(res.Body), gone) {
+		t.Errorf("billing's resource after the purge: %d %s", res.Status, res.Body)
+	}
+
+	for _, g := range []string{gone, f.dir.group(f.ws)} {
+		if err := store.PurgeGroup(t.Context(), f.ws, g); err != nil {
+			t.Errorf("purging group %s again or without shares: %v", g, err)
+		}
 	}
 }

@@ -125,7 +125,10 @@ type Store struct {
 	Directory directory.Reader
 }
 
-var _ directory.Dependent = (*Store)(nil)
+var (
+	_ directory.Dependent      = (*Store)(nil)
+	_ directory.GroupDependent = (*Store)(nil)
+)
 
 // NewStore returns a store over the Permissions table that records admin
 // changes in log.

@@ -11,11 +11,11 @@ var dir = area(func(d *app.Deps) directory.Handlers { return directory.Handlers{
 
 // Deleting a workspace, a member or a group first asks the directory's
 // Dependents (RBAC, permissions) to purge what they hold about it: their
-// areas add their tables to adminWorkspaces and adminGroups when they
-// register as Dependents.
+// areas add their tables to adminWorkspaces and, when they hold data about
+// groups (permissions: shares to a group), to adminGroups.
 var (
 	adminWorkspaces = []Access{Write(dynamo.Directory), Write(dynamo.Activity), Write(dynamo.RBAC), Write(dynamo.Permissions)}
-	adminGroups     = []Access{Write(dynamo.Directory), Write(dynamo.Activity)}
+	adminGroups     = []Access{Write(dynamo.Directory), Write(dynamo.Activity), Write(dynamo.Permissions)}
 	adminUsers      = []Access{Write(dynamo.Directory), Write(dynamo.Activity)}
 	directoryReads  = []Access{Read(dynamo.Directory)}
 )
