@@ -26,6 +26,13 @@ func (a authzDirectory) CreateUser(ctx context.Context, email, name, provider, s
 	return a.Store.CreateUser(ctx, directory.NewUser{Email: email, Name: name, Provider: provider, Subject: subject})
 }
 
+// SetName renames the user through the admin rename (PATCH
+// /admin/users/{id}), so the copies of the profile follow and the activity
+// log records it.
+func (a authzDirectory) SetName(ctx context.Context, userID, name string) (directory.User, error) {
+	return a.UpdateUser(ctx, userID, directory.UserPatch{Name: &name})
+}
+
 func (a authzDirectory) UserWorkspaces(ctx context.Context, userID string) ([]authz.Workspace, error) {
 	ws, err := a.Store.UserWorkspaces(ctx, userID)
 	out := make([]authz.Workspace, 0, len(ws))

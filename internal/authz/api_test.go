@@ -1,6 +1,7 @@
 package authz_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -186,6 +187,89 @@ func TestResolveLinksByVerifiedEmail(t *testing.T) {
 	}
 	if carol.Name != "carol" {
 		t.Errorf("name without a name claim = %q, want the email's local part", carol.Name)
+	}
+}
+
+// A user found without a name (an admin pre-provisioned the email) gets
+// the name the IdP token carries, whether found by identity or linked by
+// email; a name is never replaced, and a refusable or failed one leaves
+// the sign-in alone.
+func TestResolveFillsAMissingName(t *testing.T) {
+	e := setup(t)
+	const none = "\x00" // no name claim at all
+	tests := []struct {
+		name    string
+		stored  string // the user's name before the sign-in
+		linked  bool   // found by identity (else linked by the email)
+		claim   string // the token's name claim
+		active  bool
+		fail    error // what SetName answers
+		status  int
+		want    string // the user's name after
+		setName bool   // whether SetName is called
+	}{
+		{"linked by email, no name", "", false, "Ada Lovelace", true, nil, 200, "Ada Lovelace", true},
+		{"found by identity, no name", "", true, "Ada Lovelace", true, nil, 200, "Ada Lovelace", true},
+		{"linked by email, named", "Bob", false, "Robert", true, nil, 200, "Bob", false},
+		{"found by identity, named", "Bob", true, "Robert", true, nil, 200, "Bob", false},
+		{"no name claim", "", false, none, true, nil, 200, "", false},
+		{"a blank name claim", "", true, "  ", true, nil, 200, "", false},
+		{"a name claim too long", "", true, strings.Repeat("x", 256), true, nil, 200, "", false},
+		{"deactivated", "", true, "Ada Lovelace", false, nil, 403, "", false},
+		{"setting it fails", "", true, "Ada Lovelace", true, errors.New("boom"), 200, "", true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			email, sub := fmt.Sprintf("user%d@example.com", i), fmt.Sprint("sub-", i)
+			u := e.dir.addUser(email, tt.stored)
+			if tt.linked {
+				if err := e.dir.LinkIdentity(t.Context(), u.ID, "test", sub); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.dir.setActive(u.ID, tt.active)
+			e.dir.mu.Lock()
+			e.dir.calls, e.dir.writes, e.dir.failSetName = nil, nil, tt.fail
+			e.dir.mu.Unlock()
+			tok := e.idToken(t, email, func(c jwt.MapClaims) {
+				c["sub"], c["name"] = sub, tt.claim
+				if tt.claim == none {
+					delete(c, "name")
+				}
+			})
+			res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok))
+			if res.Status != tt.status {
+				t.Fatalf("resolve = %d %s, want %d", res.Status, res.Body, tt.status)
+			}
+			if got, _ := e.dir.userByEmail(email); got.Name != tt.want {
+				t.Errorf("stored name = %q, want %q", got.Name, tt.want)
+			}
+			if tt.status == 200 {
+				if got := res.Map(t)["user"].(map[string]any)["name"]; got != tt.want {
+					t.Errorf("answered name = %q, want %q", got, tt.want)
+				}
+			}
+			// Each change names the calling service's authz mode as its actor.
+			var want []string
+			if !tt.linked {
+				want = append(want, "LinkIdentity by authz:docs")
+			}
+			if tt.setName {
+				want = append(want, "SetName by authz:docs")
+			}
+			if !slices.Equal(e.dir.writes, want) {
+				t.Errorf("writes = %v, want %v", e.dir.writes, want)
+			}
+		})
+	}
+
+	// A first sign-in creates the user, with the same actor.
+	e.dir.writes = nil
+	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "new@example.com"))); res.Status != 200 {
+		t.Fatalf("first sign-in = %d %s", res.Status, res.Body)
+	}
+	if want := []string{"CreateUser by authz:docs"}; !slices.Equal(e.dir.writes, want) {
+		t.Errorf("writes = %v, want %v", e.dir.writes, want)
 	}
 }
 

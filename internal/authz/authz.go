@@ -47,6 +47,9 @@ type Directory interface {
 	// to the IdP identity, atomically. An email or identity already taken
 	// is an apperr.Conflict (a concurrent first sign-in won).
 	CreateUser(ctx context.Context, email, name, provider, subject string) (directory.User, error)
+	// SetName renames a user (as an admin's rename does: every copy of the
+	// profile follows) and returns the user as stored.
+	SetName(ctx context.Context, userID, name string) (directory.User, error)
 	// UserWorkspaces lists the workspaces the user is a member of, with
 	// the user's role in each (empty, not an error, for none).
 	UserWorkspaces(ctx context.Context, userID string) ([]Workspace, error)
@@ -212,7 +215,9 @@ func (s *Service) Resolve(ctx context.Context, svc *identity.Service, in Request
 		// Fail closed: a valid IdP token but nothing to resolve it against.
 		return nil, errors.New("authz: the directory and RBAC are not wired into app.New")
 	}
-	u, err := s.provision(ctx, id)
+	// No admin makes these changes: the activity log names the service
+	// whose authz mode provisioned the user.
+	u, err := s.provision(identity.WithActor(ctx, "authz:"+svc.ServiceName), id)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +279,8 @@ const provisionAttempts = 3
 // provision finds the user of an IdP identity, just in time: by the
 // identity, else by the verified email (then linking the identity), else
 // by creating the user with the identity. A conflict means a concurrent
-// request linked or created first: look again.
+// request linked or created first: look again. A user found without a
+// name gets the IdP's (see fillName).
 func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.User, error) {
 	email := strings.ToLower(strings.TrimSpace(id.Email))
 	for range provisionAttempts {
@@ -283,7 +289,7 @@ func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.Use
 			return directory.User{}, fmt.Errorf("find user by %s identity: %w", id.Provider, err)
 		}
 		if found {
-			return u, nil
+			return s.fillName(ctx, u, id), nil
 		}
 		u, found, err = s.Directory.UserByEmail(ctx, email)
 		if err != nil {
@@ -292,7 +298,7 @@ func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.Use
 		if found {
 			err = s.Directory.LinkIdentity(ctx, u.ID, id.Provider, id.Subject)
 			if err == nil {
-				return u, nil
+				return s.fillName(ctx, u, id), nil
 			}
 			if !apperr.Is(err, apperr.Conflict) {
 				return directory.User{}, fmt.Errorf("link %s identity to user %s: %w", id.Provider, u.ID, err)
@@ -308,6 +314,24 @@ func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.Use
 		}
 	}
 	return directory.User{}, fmt.Errorf("provision user from %s identity: still conflicting after %d attempts", id.Provider, provisionAttempts)
+}
+
+// fillName gives an active user without a name (an admin pre-provisions a
+// user with an email only, by adding it as a member) the name the IdP
+// token carries, and returns the user. A name is never replaced, and one
+// the directory would refuse (blank, too long) is not used. The name is a
+// courtesy: when setting it fails the sign-in goes on, and the next one
+// tries again.
+func (s *Service) fillName(ctx context.Context, u directory.User, id idp.Identity) directory.User {
+	if u.Name != "" || !u.IsActive || directory.ValidateName(id.Name) != nil {
+		return u
+	}
+	named, err := s.Directory.SetName(ctx, u.ID, id.Name)
+	if err != nil {
+		slog.Warn("authz: name from the IdP not set", "request_id", web.RequestID(ctx), "user_id", u.ID, "provider", id.Provider, "error", err.Error())
+		return u
+	}
+	return named
 }
 
 // displayName is the IdP's name for the user, else the email's local part.

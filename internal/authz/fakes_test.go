@@ -2,6 +2,7 @@ package authz_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -9,6 +10,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/authz"
 	"sentinel/internal/directory"
+	"sentinel/internal/identity"
 )
 
 // fakeDirectory is an in-memory directory with the contract's semantics:
@@ -24,7 +26,12 @@ type fakeDirectory struct {
 	// concurrent request creates the same user first, and the call
 	// answers Conflict.
 	raceCreates int
+	// failSetName, when set, is what SetName answers.
+	failSetName error
 	calls       []string
+	// writes are the changes made, each with the actor on its context
+	// ("<call> by <actor>"), as the real directory records them.
+	writes []string
 }
 
 var _ authz.Directory = (*fakeDirectory)(nil)
@@ -37,6 +44,12 @@ func newFakeDirectory() *fakeDirectory {
 }
 
 func (f *fakeDirectory) record(call string) { f.calls = append(f.calls, call) }
+
+// write records a call that changes the directory, and its actor.
+func (f *fakeDirectory) write(ctx context.Context, call string) {
+	f.record(call)
+	f.writes = append(f.writes, strings.Fields(call)[0]+" by "+identity.ActorFrom(ctx))
+}
 
 func (f *fakeDirectory) UserByIdentity(_ context.Context, provider, subject string) (directory.User, bool, error) {
 	f.mu.Lock()
@@ -54,10 +67,10 @@ func (f *fakeDirectory) UserByEmail(_ context.Context, email string) (directory.
 	return f.users[id], ok, nil
 }
 
-func (f *fakeDirectory) LinkIdentity(_ context.Context, userID, provider, subject string) error {
+func (f *fakeDirectory) LinkIdentity(ctx context.Context, userID, provider, subject string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.record("LinkIdentity")
+	f.write(ctx, "LinkIdentity")
 	return f.link(userID, provider, subject)
 }
 
@@ -70,10 +83,10 @@ func (f *fakeDirectory) link(userID, provider, subject string) error {
 	return nil
 }
 
-func (f *fakeDirectory) CreateUser(_ context.Context, email, name, provider, subject string) (directory.User, error) {
+func (f *fakeDirectory) CreateUser(ctx context.Context, email, name, provider, subject string) (directory.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.record("CreateUser " + email + " " + name)
+	f.write(ctx, "CreateUser "+email+" "+name)
 	if f.raceCreates > 0 {
 		f.raceCreates--
 		f.add(email, name, provider, subject)
@@ -86,6 +99,22 @@ func (f *fakeDirectory) CreateUser(_ context.Context, email, name, provider, sub
 		return directory.User{}, apperr.New(apperr.Conflict, "identity taken")
 	}
 	return f.add(email, name, provider, subject), nil
+}
+
+func (f *fakeDirectory) SetName(ctx context.Context, userID, name string) (directory.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.write(ctx, "SetName "+name)
+	if f.failSetName != nil {
+		return directory.User{}, f.failSetName
+	}
+	u, ok := f.users[userID]
+	if !ok {
+		return directory.User{}, apperr.New(apperr.NotFound, "User not found")
+	}
+	u.Name = name
+	f.users[userID] = u
+	return u, nil
 }
 
 // add creates a user, linked to the identity when provider is set.

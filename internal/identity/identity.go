@@ -48,6 +48,7 @@ const (
 	adminKey key = iota
 	serviceKey
 	userKey
+	actorKey
 )
 
 // WithAdmin returns ctx carrying a.
@@ -61,12 +62,23 @@ func AdminFrom(ctx context.Context) (*Admin, bool) {
 	return a, ok
 }
 
-// ActorFrom names the admin for the activity log ("" outside an admin request).
+// ActorFrom names who makes a change, for the activity log: the signed-in
+// admin, else the actor WithActor set ("" when neither is on ctx).
 func ActorFrom(ctx context.Context) string {
 	if a, ok := AdminFrom(ctx); ok {
 		return a.Email
 	}
-	return ""
+	actor, _ := ctx.Value(actorKey).(string)
+	return actor
+}
+
+// WithActor returns ctx naming actor as the author of the changes made for
+// a request no admin makes, e.g. "authz:<service_name>" for authz mode's
+// just-in-time provisioning. It grants nothing. Stores record every change
+// made with an actor, so set one only around changes the activity log
+// should hold.
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey, actor)
 }
 
 // WithService returns ctx carrying s.
