@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"sentinel/internal/apitest"
@@ -95,5 +96,10 @@ func TestAuthzFillsAPreProvisionedName(t *testing.T) {
 	linus := resolve("linus@example.com", "Linus")["id"].(string)
 	if got := activity(linus); !slices.Equal(got, []string{"user.create by authz:docu-store"}) {
 		t.Errorf("activity of a just-in-time user = %v", got)
+	}
+
+	// An IdP name the directory would refuse does not stop a first sign-in.
+	if got := resolve("ada@example.com", strings.Repeat("A", 300)); got["name"] != "ada" {
+		t.Errorf("first sign-in with an overlong IdP name answers %v, want the email's local part", got)
 	}
 }

@@ -336,7 +336,7 @@ func (s *Service) fillName(ctx context.Context, u directory.User, id idp.Identit
 
 // displayName is the IdP's name for the user, else the email's local part.
 func displayName(id idp.Identity) string {
-	if id.Name != "" {
+	if directory.ValidateName(id.Name) == nil {
 		return id.Name
 	}
 	local, _, _ := strings.Cut(id.Email, "@")
