@@ -108,7 +108,7 @@ func (a *Authenticator) touch(ctx context.Context, k serviceapps.Key, now time.T
 // Origin authenticates a browser Origin: byte-for-byte one entry of an
 // active app's allowed_origins.
 func (a *Authenticator) Origin(ctx context.Context, origin string) (*identity.Service, error) {
-	if origin == "" || origin == "null" || len(origin) > 2048 {
+	if origin == "" || origin == "null" || len(origin) > serviceapps.MaxOriginLen {
 		return nil, unauthorized(msgOrigin)
 	}
 	now := a.now()

@@ -114,6 +114,7 @@ func TestOriginTierAndKeyBeatsOrigin(t *testing.T) {
 		{"trailing slash is another origin", map[string]string{"Origin": "http://localhost:3000/"}, 401, "", false},
 		{"other port", map[string]string{"Origin": "http://localhost:3001"}, 401, "", false},
 		{"null origin", map[string]string{"Origin": "null"}, 401, "", false},
+		{"origin too long to be a key", map[string]string{"Origin": "https://" + strings.Repeat("a", 2025) + ".example.com"}, 401, "", false},
 		{"no origin", nil, 401, "", false},
 		{"key beats origin", map[string]string{"Origin": "http://localhost:3000", "X-Service-Key": otherKey}, 200, "billing", false},
 		{"invalid key beats a good origin", map[string]string{"Origin": "http://localhost:3000", "X-Service-Key": "sk_test_bad"}, 401, "", false},

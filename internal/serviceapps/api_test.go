@@ -79,6 +79,7 @@ func TestValidationAndConflicts(t *testing.T) {
 		{"origin with path", map[string]any{"name": "B", "service_name": "ok", "allowed_origins": []string{"https://a.example.com/"}}, 422, "allowed_origins[0]: must be an exact origin like https://app.example.com or http://localhost:3000"},
 		{"wildcard origin", map[string]any{"name": "B", "service_name": "ok", "allowed_origins": []string{"https://*.example.com"}}, 422, "allowed_origins[0]: must not contain a wildcard"},
 		{"ftp origin", map[string]any{"name": "B", "service_name": "ok", "allowed_origins": []string{"ftp://a.example.com"}}, 422, "allowed_origins[0]: must be an exact origin like https://app.example.com or http://localhost:3000"},
+		{"overlong origin", map[string]any{"name": "B", "service_name": "ok", "allowed_origins": []string{"https://" + strings.Repeat("a", 300) + ".example.com"}}, 422, "allowed_origins[0]: must be at most 300 characters"},
 		{"duplicate origin", map[string]any{"name": "B", "service_name": "ok", "allowed_origins": []string{"http://a.test", "http://a.test"}}, 422, "allowed_origins[1]: is listed twice"},
 		{"wrong type", map[string]any{"name": 5, "service_name": "ok"}, 422, "name: must be a string"},
 		{"malformed json", "{", 400, "Malformed JSON body"},

@@ -63,6 +63,7 @@ func (k *Key) Usable(now time.Time) bool {
 // Limits from api.md.
 const (
 	MaxOrigins     = 50
+	MaxOriginLen   = 300 // scheme, a 253-character host and a port fit
 	MaxGracePeriod = 7 * 24 * 60 * 60
 	PrefixLen      = 12
 )
@@ -136,6 +137,9 @@ func ValidateOrigins(origins []string) error {
 // scheme://host[:port], lower case, nothing after the authority.
 func validateOrigin(o string) error {
 	const rule = "must be an exact origin like https://app.example.com or http://localhost:3000"
+	if len(o) > MaxOriginLen {
+		return fmt.Errorf("must be at most %d characters", MaxOriginLen)
+	}
 	if strings.Contains(o, "*") {
 		return fmt.Errorf("must not contain a wildcard")
 	}
