@@ -41,6 +41,9 @@ const (
 	MinPasswordLen = 12
 )
 
+// maxPasswordBytes is the most bcrypt hashes.
+const maxPasswordBytes = 72
+
 const msgBadLogin = "Invalid email or password"
 
 // The failure limits, counted in the Limits table.
@@ -110,8 +113,8 @@ func (s *Service) Ensure(ctx context.Context, email, password string) (created b
 	if !validEmail(email) {
 		return false, apperr.Field("email", "must be an email address")
 	}
-	if len(password) < MinPasswordLen {
-		return false, apperr.Field("password", fmt.Sprintf("must be at least %d characters", MinPasswordLen))
+	if len(password) < MinPasswordLen || len(password) > maxPasswordBytes {
+		return false, apperr.Field("password", fmt.Sprintf("must be %d characters to %d bytes", MinPasswordLen, maxPasswordBytes))
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
 	if err != nil {
@@ -181,6 +184,10 @@ func ipLimitKey(ip string) string       { return "LOGIN#IP#" + ip }
 func (s *Service) Login(ctx context.Context, email, password, ip string) (string, account, error) {
 	now := s.now()
 	email = normalize(email)
+	if !validEmail(email) {
+		// Shape only: it says nothing about which accounts exist.
+		return "", account{}, apperr.Field("email", "must be an email address")
+	}
 	for _, l := range []struct {
 		key  string
 		rule ratelimit.Rule
