@@ -56,3 +56,31 @@ func call(t *testing.T, api *apitest.API, header map[string]string, long, query 
 		}
 	}
 }
+
+// Nor to bodies of the wrong JSON shape.
+func TestNoRouteFailsOnOddBodies(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("docu-store")
+	header := map[string]string{
+		"Cookie": "admin_token=" + admin.Cookie, "X-Requested-With": "x", "X-Service-Key": key,
+		"Authorization": "Bearer " + api.UserToken(uuid.NewString(), uuid.NewString(), "owner"),
+	}
+	id := uuid.NewString()
+	for _, r := range routes.Table {
+		if r.Method == "GET" || r.Method == "OPTIONS" {
+			continue
+		}
+		path := r.Path
+		for strings.Contains(path, "{") {
+			i, j := strings.Index(path, "{"), strings.Index(path, "}")
+			path = path[:i] + id + path[j+1:]
+		}
+		for _, b := range []string{`null`, `[]`, `"x"`, `123`, `{}`, `{"checks":null,"actions":null,"allowed_origins":null,"service_action_ids":null}`, `{"checks":[null],"actions":[null]}`} {
+			res := api.Do(apitest.Request{Method: r.Method, Path: path, Body: b, Header: header})
+			if res.Status >= 500 {
+				t.Errorf("%s with body %s: %d %s", r.Key(), b, res.Status, res.Body)
+			}
+		}
+	}
+}
