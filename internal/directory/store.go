@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -56,8 +55,6 @@ const (
 
 	// maxTransactItems is DynamoDB's limit on one transaction.
 	maxTransactItems = 100
-	// maxBatchGet is DynamoDB's limit on one BatchGetItem.
-	maxBatchGet = 100
 )
 
 func userPK(id string) string                  { return "USER#" + id }
@@ -420,57 +417,21 @@ func (s *Store) get(ctx context.Context, k dynamoKey, into any) (found bool, err
 	return true, nil
 }
 
-// batchGet reads keys with BatchGetItem calls of at most 100 keys, made in
-// parallel, retrying unprocessed keys; missing items are left out.
+// batchGet reads distinct keys with dynamo.BatchGet (parallel calls of up
+// to 100 keys, unprocessed keys retried); missing items are left out.
 func (s *Store) batchGet(ctx context.Context, keys []dynamoKey, consistent bool) ([]map[string]types.AttributeValue, error) {
 	keys = slices.Compact(slices.SortedFunc(slices.Values(keys), func(a, b dynamoKey) int {
 		return strings.Compare(a.pk+"\x00"+a.sk, b.pk+"\x00"+b.sk)
 	}))
-	var (
-		mu    sync.Mutex
-		items []map[string]types.AttributeValue
-		errs  []error
-		wg    sync.WaitGroup
-	)
-	for chunk := range slices.Chunk(keys, maxBatchGet) {
-		wg.Go(func() {
-			got, err := s.batchGetChunk(ctx, chunk, consistent)
-			mu.Lock()
-			defer mu.Unlock()
-			items = append(items, got...)
-			errs = append(errs, err)
-		})
-	}
-	wg.Wait()
-	return items, errors.Join(errs...)
-}
-
-func (s *Store) batchGetChunk(ctx context.Context, keys []dynamoKey, consistent bool) ([]map[string]types.AttributeValue, error) {
-	req := &types.KeysAndAttributes{ConsistentRead: aws.Bool(consistent)}
+	avs := make([]dynamo.Item, 0, len(keys))
 	for _, k := range keys {
-		req.Keys = append(req.Keys, k.av())
+		avs = append(avs, k.av())
 	}
-	var items []map[string]types.AttributeValue
-	for attempt := 0; ; attempt++ {
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{s.table: *req}})
-		if err != nil {
-			return nil, fmt.Errorf("batch get %d directory items: %w", len(keys), err)
-		}
-		items = append(items, out.Responses[s.table]...)
-		left, ok := out.UnprocessedKeys[s.table]
-		if !ok || len(left.Keys) == 0 {
-			return items, nil
-		}
-		if attempt == 5 {
-			return nil, fmt.Errorf("batch get directory items: %d keys still unprocessed", len(left.Keys))
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(time.Duration(10<<attempt) * time.Millisecond):
-		}
-		req = &left
+	items, err := dynamo.BatchGet(ctx, s.db, s.table, avs, consistent)
+	if err != nil {
+		return nil, fmt.Errorf("read %d directory items: %w", len(keys), err)
 	}
+	return items, nil
 }
 
 // Page is one page of a list.

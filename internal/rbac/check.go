@@ -101,7 +101,7 @@ func (s *Store) userRoles(ctx context.Context, wid, uid string) ([]roleItem, err
 		keys = append(keys, roleKey(a.RoleID))
 	}
 	var roles []roleItem
-	if err := s.batchGet(ctx, keys, "id, #n, actions", &roles); err != nil {
+	if err := s.batchGet(ctx, keys, &roles); err != nil {
 		return nil, fmt.Errorf("get roles of %s in %s: %w", uid, wid, err)
 	}
 	return roles, nil

@@ -95,7 +95,7 @@ func (s *Store) ListRoles(ctx context.Context, workspaceID string, limit int, cu
 		keys = append(keys, roleKey(c.RoleID))
 	}
 	var roles []roleItem
-	if err := s.batchGet(ctx, keys, "", &roles); err != nil {
+	if err := s.batchGet(ctx, keys, &roles); err != nil {
 		return Page[Role]{}, fmt.Errorf("get roles of %s: %w", wid, err)
 	}
 	byID := map[string]roleItem{}
@@ -249,7 +249,7 @@ func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInpu
 	}
 	rid := r.ID
 	var found []actionItem
-	if err := s.batchGet(ctx, keys, "", &found); err != nil {
+	if err := s.batchGet(ctx, keys, &found); err != nil {
 		return fmt.Errorf("get service actions: %w", err)
 	}
 	byID := map[string]actionItem{}
@@ -353,7 +353,7 @@ func (s *Store) ListActions(ctx context.Context, roleID string, limit int, curso
 		keys = append(keys, actionKey(actionID(splitEntry(e))))
 	}
 	var found []actionItem
-	if err := s.batchGet(ctx, keys, "", &found); err != nil {
+	if err := s.batchGet(ctx, keys, &found); err != nil {
 		return Page[ServiceAction]{}, fmt.Errorf("get actions of role %s: %w", r.ID, err)
 	}
 	byEntry := map[string]actionItem{}

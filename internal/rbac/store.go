@@ -248,38 +248,13 @@ func nextCursor(lek attrs) *string {
 	return nil
 }
 
-// batchGet reads items by key, consistently: one BatchGetItem per 100 keys,
-// unprocessed keys retried. Missing items are simply absent. projection
-// may be empty (whole items) and may name the name attribute as #n.
-func (s *Store) batchGet(ctx context.Context, keys []attrs, projection string, out any) error {
-	var items []attrs
-	for len(keys) > 0 {
-		n := min(len(keys), 100)
-		ka := &types.KeysAndAttributes{Keys: keys[:n], ConsistentRead: aws.Bool(true)}
-		if projection != "" {
-			ka.ProjectionExpression = aws.String(projection)
-			ka.ExpressionAttributeNames = map[string]string{"#n": "name"}
-		}
-		req := map[string]types.KeysAndAttributes{s.table: *ka}
-		for attempt := 0; len(req) > 0; attempt++ {
-			if attempt > 0 {
-				if attempt > 8 {
-					return errors.New("batch get: keys left unprocessed")
-				}
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
-				}
-			}
-			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return err
-			}
-			items = append(items, res.Responses[s.table]...)
-			req = res.UnprocessedKeys
-		}
-		keys = keys[n:]
+// batchGet reads items by key, consistently, with dynamo.BatchGet
+// (parallel calls of up to 100 keys, unprocessed keys retried). Missing
+// items are simply absent.
+func (s *Store) batchGet(ctx context.Context, keys []attrs, out any) error {
+	items, err := dynamo.BatchGet(ctx, s.db, s.table, keys, true)
+	if err != nil {
+		return err
 	}
 	return attributevalue.UnmarshalListOfMaps(items, out)
 }
