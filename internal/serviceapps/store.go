@@ -182,7 +182,7 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 		Actor: app.CreatedBy, Action: "service_app.create", TargetType: "service_app", TargetID: id,
 		Detail: map[string]any{"service_name": in.ServiceName, "name": in.Name, "key_prefix": key.KeyPrefix},
 	}))
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
 		return App{}, "", fmt.Errorf("create service app: %w", conflict(err, what))
 	}
 	return view(app, []keyItem{key}, now), plain, nil
@@ -401,7 +401,7 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 		return App{}, apperr.Field("allowed_origins", "change at most 45 origins in one update")
 	}
 	items = append(items, s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "service_app", TargetID: id, Detail: detail}))
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
 		return App{}, fmt.Errorf("update service app %s: %w", id, conflict(err, what))
 	}
 	return view(next, keys, now), nil
@@ -476,7 +476,7 @@ func (s *Store) Rotate(ctx context.Context, id string, graceSeconds int) (Rotate
 		Actor: identity.ActorFrom(ctx), Action: "service_app.rotate_key", TargetType: "service_app", TargetID: id,
 		Detail: map[string]any{"key_prefix": fresh.KeyPrefix, "grace_period_seconds": graceSeconds},
 	}))
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
 		return Rotated{}, fmt.Errorf("rotate key of %s: %w", id, conflict(err, nil))
 	}
 	return Rotated{App: view(next, kept, now), APIKey: plain, PreviousKeyExpiresAt: prevExpires}, nil
@@ -508,7 +508,7 @@ func (s *Store) RevokePrevious(ctx context.Context, id string) (App, error) {
 	items = append(items, s.versioned(next, a.Version), s.log.Put(activity.Entry{
 		Actor: identity.ActorFrom(ctx), Action: "service_app.revoke_previous_key", TargetType: "service_app", TargetID: id,
 	}))
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
 		return App{}, fmt.Errorf("revoke previous key of %s: %w", id, conflict(err, nil))
 	}
 	return view(next, kept, now), nil
@@ -533,7 +533,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 		Actor: identity.ActorFrom(ctx), Action: "service_app.delete", TargetType: "service_app", TargetID: id,
 		Detail: map[string]any{"service_name": a.ServiceName},
 	}))
-	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
 		return fmt.Errorf("delete service app %s: %w", id, conflict(err, nil))
 	}
 	return nil
