@@ -1,6 +1,7 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
+import { ActivityRoute } from './routes/activity/activity';
 import { NotFoundRoute } from './routes/not-found';
 import { RequireAuth } from './routes/require-auth';
 import { ServiceAppRoute } from './routes/service-apps/service-app';
@@ -20,6 +21,7 @@ export const routes: RouteObject[] = [
           { path: paths.home.path, element: <Navigate to={paths.serviceApps.href()} replace /> },
           { path: paths.serviceApps.path, element: <ServiceAppsRoute /> },
           { path: paths.serviceApp.path, element: <ServiceAppRoute /> },
+          { path: paths.activity.path, element: <ActivityRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -8,6 +8,7 @@ export const paths = {
   },
   serviceApps: { path: '/service-apps', href: () => '/service-apps' },
   serviceApp: { path: '/service-apps/:id', href: (id: string) => `/service-apps/${encodeURIComponent(id)}` },
+  activity: { path: '/activity', href: () => '/activity' },
 } as const;
 
 // safeNext returns a local path to continue to after sign-in, or the default.

@@ -15,7 +15,7 @@ const NAV: { label: string; href: string | null }[] = [
   { label: 'Groups', href: null },
   { label: 'Roles', href: null },
   { label: 'Permissions', href: null },
-  { label: 'Activity', href: null },
+  { label: 'Activity', href: paths.activity.href() },
 ];
 
 export function AppLayout() {
