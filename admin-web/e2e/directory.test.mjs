@@ -2,6 +2,7 @@
 // the activity log, in Debian's Chromium against the real local stack.
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,7 +21,21 @@ const consoleLines = /** @type {string[]} */ ([]);
 const pageErrors = /** @type {string[]} */ ([]);
 
 
-const shot = (/** @type {string} */ name) => page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+const suffix = randomBytes(3).toString('hex');
+const ws = { name: `Acme ${suffix}`, slug: `acme-${suffix}`, id: '' };
+const member = { email: `ada-${suffix}@example.com`, id: '' };
+const group = `Reviewers ${suffix}`;
+
+/** Screenshots the whole page at its full height (the sticky sidebar then renders as on screen). */
+async function shot(/** @type {string} */ name) {
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(200); // let colour transitions finish
+  const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.min(height, 4000) });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+  if (height > viewport.height) await page.setViewportSize(viewport);
+}
 
 describe('admin site: directory and activity', { timeout: 300_000 }, () => {
   before(async () => {
@@ -63,6 +78,152 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await page.waitForURL(/\/activity$/);
     await page.getByRole('row').filter({ hasText: 'Admin signed in' }).first().waitFor();
     await shot('activity.png');
+  });
+
+  test('workspaces: create validates in place, a taken slug is a conflict in place', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workspaces' }).click();
+    await page.getByRole('heading', { name: 'Workspaces', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create workspace' });
+    await dialog.getByLabel('Name').fill(ws.name);
+    assert.equal(await dialog.getByLabel('Slug').inputValue(), ws.slug, 'the slug is suggested from the name');
+    await dialog.getByLabel('Slug').fill('-Acme');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByText('Use lowercase letters, digits and hyphens').waitFor();
+    await shot('workspace-create-errors.png');
+    await dialog.getByLabel('Slug').fill(ws.slug);
+    await dialog.getByLabel('Description (optional)').fill('The e2e tenant');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(/\/workspaces\/[0-9a-f-]{36}$/);
+    ws.id = page.url().split('/').pop() ?? '';
+    await page.getByText(`Workspace ${ws.name} was created.`).waitFor();
+    await page.getByRole('heading', { name: ws.name, level: 1 }).waitFor();
+
+    // The same slug again: 409 shown next to the slug.
+    await page.goto(`${stack.adminURL}/workspaces`);
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    await dialog.getByLabel('Name').fill(`${ws.name} again`);
+    await dialog.getByLabel('Slug').fill(ws.slug);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByText('already uses the slug').waitFor();
+    assert.equal(await dialog.getByLabel('Slug').getAttribute('aria-invalid'), 'true');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByRole('searchbox', { name: 'Search workspaces' }).fill(suffix);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(new RegExp(`\\?q=${suffix}$`));
+    await page.getByRole('row').filter({ hasText: ws.slug }).waitFor();
+    await shot('workspaces-list.png');
+  });
+
+  test('workspace detail: a deep link reloads; add a member by email, change the role', async () => {
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
+    await page.getByRole('heading', { name: ws.name, level: 1 }).waitFor();
+    const members = page.getByRole('region', { name: 'Members' });
+    await members.getByLabel('Email').fill('not-an-email');
+    await members.getByRole('button', { name: 'Add member' }).click();
+    await members.getByText('Enter an email address').waitFor();
+    await members.getByLabel('Email').fill(member.email);
+    await members.getByLabel('Role', { exact: true }).selectOption('editor');
+    await members.getByRole('button', { name: 'Add member' }).click();
+    await page.getByText(`${member.email} was added as Editor.`).waitFor();
+    const row = members.getByRole('row').filter({ hasText: member.email });
+    await row.getByLabel(`Role of ${member.email}`).selectOption('admin');
+    await page.getByText(`${member.email} is now Admin.`).waitFor();
+    const href = await row.getByRole('link').getAttribute('href');
+    member.id = href?.split('/').pop() ?? '';
+    assert.match(member.id, /^[0-9a-f-]{36}$/);
+
+    // Adding the same email again is a conflict shown at the field.
+    await members.getByLabel('Email').fill(member.email);
+    await members.getByRole('button', { name: 'Add member' }).click();
+    await members.getByText('is already a member of this workspace').waitFor();
+    await members.getByLabel('Email').fill('');
+  });
+
+  test('groups: create one and add the member', async () => {
+    const groups = page.getByRole('region', { name: 'Groups' });
+    await groups.getByRole('button', { name: 'Create group' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create group' });
+    await dialog.getByLabel('Group name').fill(group);
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    await page.getByText(`Group ${group} was created.`).waitFor();
+    await groups.getByRole('button', { name: `Members of ${group}` }).click();
+    const members = page.getByRole('dialog', { name: `Members of ${group}` });
+    await members.getByLabel('Workspace member to add').selectOption(member.id);
+    await members.getByRole('button', { name: 'Add to group' }).click();
+    await members.getByRole('row').filter({ hasText: member.email }).waitFor();
+    await shot('group-members-dialog.png');
+    await members.getByRole('button', { name: 'Done' }).click();
+    await members.waitFor({ state: 'detached' });
+    await shot('workspace-detail.png');
+  });
+
+  test('activity: the changes are listed, newest first, and filter by target', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).click();
+    const rows = page.getByRole('row');
+    await rows.filter({ hasText: 'Group member added' }).first().waitFor();
+    const text = (await page.locator('tbody').textContent()) ?? '';
+    const order = ['Group member added', 'Group created', 'Member role changed', 'Member added', 'Workspace created'].map((t) => text.indexOf(t));
+    assert.ok(order.every((i) => i >= 0), `all entries listed: ${order}`);
+    assert.deepEqual([...order].sort((a, b) => a - b), order, 'newest first');
+    await shot('activity-changes.png');
+
+    await page.getByLabel('Target type').selectOption('workspace');
+    await page.getByLabel('Target ID').fill(ws.id);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(new RegExp(`target_id=${ws.id}`));
+    await rows.filter({ hasText: 'Workspace created' }).waitFor();
+    await rows.filter({ hasText: member.email }).first().waitFor();
+    assert.equal(await rows.filter({ hasText: 'Group created' }).count(), 0, 'group entries have another target');
+  });
+
+  test('users: find the member, see the membership, deactivate with confirmation', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('searchbox', { name: 'Search users' }).fill(`ada-${suffix}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: member.email });
+    await row.waitFor();
+    await shot('users-list.png');
+    await row.getByRole('link').click();
+    await page.waitForURL(new RegExp(`/users/${member.id}$`));
+    const memberships = page.getByRole('region', { name: 'Memberships' });
+    const m = memberships.getByRole('row').filter({ hasText: ws.name });
+    await m.waitFor();
+    assert.match((await m.textContent()) ?? '', new RegExp(`Admin.*${group}`));
+
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    const confirm = page.getByRole('alertdialog', { name: /^Deactivate/ });
+    await confirm.getByText('within 5 seconds').waitFor();
+    await shot('user-deactivate-dialog.png');
+    await confirm.getByRole('button', { name: 'Deactivate user' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByText('This user is inactive.').waitFor();
+    await shot('user-detail.png');
+    const active = await page.evaluate(async (/** @type {string} */ id) => {
+      const res = await fetch(`/admin/users/${id}`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+      return (await res.json()).is_active;
+    }, member.id);
+    assert.equal(active, false);
+  });
+
+  test('delete the workspace by typing its slug', async () => {
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('alertdialog', { name: `Delete ${ws.name}?` });
+    const confirm = dialog.getByRole('button', { name: 'Delete workspace' });
+    assert.equal(await confirm.isDisabled(), true);
+    await dialog.getByLabel(`Type ${ws.slug} to confirm`).fill(ws.slug);
+    await shot('workspace-delete-dialog.png');
+    await confirm.click();
+    await page.waitForURL(/\/workspaces$/);
+    await page.getByText(`Workspace ${ws.name} (${ws.slug}) was deleted.`).waitFor();
+    assert.equal(await page.getByRole('row').filter({ hasText: ws.slug }).count(), 0);
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
+    await page.getByText('This workspace does not exist.').waitFor();
+    await page.goto(`${stack.adminURL}/activity?action=workspace.delete`);
+    await page.getByRole('row').filter({ hasText: ws.slug }).waitFor();
   });
 
   test('the pages broke no CSP rule and threw nothing', () => {

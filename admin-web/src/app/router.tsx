@@ -7,6 +7,10 @@ import { RequireAuth } from './routes/require-auth';
 import { ServiceAppRoute } from './routes/service-apps/service-app';
 import { ServiceAppsRoute } from './routes/service-apps/service-apps';
 import { SignInRoute } from './routes/sign-in';
+import { UserRoute } from './routes/users/user';
+import { UsersRoute } from './routes/users/users';
+import { WorkspaceRoute } from './routes/workspaces/workspace';
+import { WorkspacesRoute } from './routes/workspaces/workspaces';
 
 // The route table. Client-side paths never start with /admin (the API's
 // prefix on this origin); the static host serves index.html for the rest.
@@ -21,6 +25,10 @@ export const routes: RouteObject[] = [
           { path: paths.home.path, element: <Navigate to={paths.serviceApps.href()} replace /> },
           { path: paths.serviceApps.path, element: <ServiceAppsRoute /> },
           { path: paths.serviceApp.path, element: <ServiceAppRoute /> },
+          { path: paths.workspaces.path, element: <WorkspacesRoute /> },
+          { path: paths.workspace.path, element: <WorkspaceRoute /> },
+          { path: paths.users.path, element: <UsersRoute /> },
+          { path: paths.user.path, element: <UserRoute /> },
           { path: paths.activity.path, element: <ActivityRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],

@@ -9,6 +9,10 @@ export const paths = {
   serviceApps: { path: '/service-apps', href: () => '/service-apps' },
   serviceApp: { path: '/service-apps/:id', href: (id: string) => `/service-apps/${encodeURIComponent(id)}` },
   activity: { path: '/activity', href: () => '/activity' },
+  workspaces: { path: '/workspaces', href: () => '/workspaces' },
+  workspace: { path: '/workspaces/:id', href: (id: string) => `/workspaces/${encodeURIComponent(id)}` },
+  users: { path: '/users', href: () => '/users' },
+  user: { path: '/users/:id', href: (id: string) => `/users/${encodeURIComponent(id)}` },
 } as const;
 
 // safeNext returns a local path to continue to after sign-in, or the default.

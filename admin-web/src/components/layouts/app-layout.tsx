@@ -10,8 +10,8 @@ import { useAuth } from '@/lib/auth';
 // leads to an empty or pretend page.
 const NAV: { label: string; href: string | null }[] = [
   { label: 'Service apps', href: paths.serviceApps.href() },
-  { label: 'Workspaces', href: null },
-  { label: 'Users', href: null },
+  { label: 'Workspaces', href: paths.workspaces.href() },
+  { label: 'Users', href: paths.users.href() },
   { label: 'Groups', href: null },
   { label: 'Roles', href: null },
   { label: 'Permissions', href: null },

@@ -86,7 +86,7 @@ export function detailPairs(detail: Record<string, unknown>, max = 80): { key: s
     .map(([key, raw]) => {
       if (SECRET_KEY.test(key) && key !== 'key_prefix') return { key, value: '(hidden)' };
       let value: string;
-      if (raw === null || raw === undefined) value = '—';
+      if (raw === null || raw === undefined || raw === '') value = '—';
       else if (typeof raw === 'string') value = raw;
       else if (typeof raw === 'number' || typeof raw === 'boolean') value = String(raw);
       else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string' || typeof v === 'number')) value = raw.join(', ');

@@ -16,6 +16,10 @@ function targetHref(type: string, id: string): string | null {
   switch (type) {
     case 'service_app':
       return paths.serviceApp.href(id);
+    case 'workspace':
+      return paths.workspace.href(id);
+    case 'user':
+      return paths.user.href(id);
     default:
       return null;
   }
@@ -157,15 +161,23 @@ export function ActivityRoute() {
         </div>
       ) : (
         <>
-          <div className="card card--flush">
-            <table className="table activity-table">
+          <div className="card card--flush table-scroll">
+            <table className="table table--compact activity-table">
               <caption className="visually-hidden">Activity, newest first</caption>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Target</th>
+                  <th scope="col" className="activity-table__when">
+                    When
+                  </th>
+                  <th scope="col" className="activity-table__action">
+                    Action
+                  </th>
+                  <th scope="col" className="activity-table__actor">
+                    Actor
+                  </th>
+                  <th scope="col" className="activity-table__target">
+                    Target
+                  </th>
                   <th scope="col">Detail</th>
                 </tr>
               </thead>

@@ -1,0 +1,587 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { TextAreaField, TextField } from '@/components/ui/field';
+import { Spinner } from '@/components/ui/spinner';
+import { DateTime } from '@/components/ui/time';
+import { env } from '@/config/env';
+import { paths } from '@/config/paths';
+import { addMember } from '@/features/workspaces/api/add-member';
+import { deleteGroup } from '@/features/workspaces/api/delete-group';
+import { getGroups } from '@/features/workspaces/api/get-groups';
+import { getMembers } from '@/features/workspaces/api/get-members';
+import { getWorkspace } from '@/features/workspaces/api/get-workspace';
+import { removeMember } from '@/features/workspaces/api/remove-member';
+import type { Group, Member, Workspace } from '@/features/workspaces/api/schemas';
+import { updateMember } from '@/features/workspaces/api/update-member';
+import { updateWorkspace } from '@/features/workspaces/api/update-workspace';
+import { DeleteWorkspaceDialog } from '@/features/workspaces/components/delete-workspace-dialog';
+import { GroupDialog } from '@/features/workspaces/components/group-dialog';
+import { GroupMembersDialog } from '@/features/workspaces/components/group-members-dialog';
+import {
+  descriptionSchema,
+  displayNameSchema,
+  emailSchema,
+  firstError,
+  ROLE_LABELS,
+  ROLES,
+  type WorkspaceRole,
+} from '@/features/workspaces/validation';
+import { ApiError } from '@/lib/api-client';
+import { usePagedList } from '@/lib/paging';
+import { asApiError, useResource } from '@/lib/use-resource';
+import type { WorkspacesFlash } from './workspaces';
+
+type Modal =
+  | { kind: 'remove-member'; member: Member }
+  | { kind: 'create-group' }
+  | { kind: 'edit-group'; group: Group }
+  | { kind: 'delete-group'; group: Group }
+  | { kind: 'group-members'; group: Group }
+  | { kind: 'delete' }
+  | null;
+
+export function WorkspaceRoute() {
+  const { id = '' } = useParams();
+  const { resource, reload, setData } = useResource((signal) => getWorkspace(id, signal), id);
+  const members = usePagedList((cursor, signal) => getMembers(id, cursor, signal), id);
+  const groups = usePagedList((cursor, signal) => getGroups(id, cursor, signal), id);
+  const [modal, setModal] = useState<Modal>(null);
+  const location = useLocation();
+  const [notice, setNotice] = useState<string | null>((location.state as WorkspacesFlash | null)?.flash ?? null);
+  const navigate = useNavigate();
+
+  const w = resource.status === 'ready' ? resource.data : null;
+  useEffect(() => {
+    document.title = `${w ? w.name : 'Workspace'} · ${env.appName} Admin`;
+  }, [w]);
+
+  const back = (
+    <nav aria-label="Breadcrumb" className="breadcrumb">
+      <Link to={paths.workspaces.href()}>Workspaces</Link>
+      <span aria-hidden="true">/</span>
+      <span aria-current="page">{w ? w.name : '…'}</span>
+    </nav>
+  );
+
+  if (resource.status === 'loading') {
+    return (
+      <div className="page">
+        {back}
+        <div className="card card--center">
+          <Spinner label="Loading workspace" />
+        </div>
+      </div>
+    );
+  }
+  if (resource.status === 'error') {
+    const notFound = resource.error.kind === 'not_found';
+    return (
+      <div className="page">
+        {back}
+        <Alert
+          tone="error"
+          title={notFound ? 'This workspace does not exist.' : 'Could not load this workspace.'}
+          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
+        >
+          {notFound ? (
+            <>
+              It may have been deleted. <Link to={paths.workspaces.href()}>Back to all workspaces</Link>
+            </>
+          ) : (
+            resource.error.message
+          )}
+        </Alert>
+      </div>
+    );
+  }
+
+  const ws = resource.data;
+  const memberList = members.state.status === 'ready' ? members.state.items : [];
+  const say = (message: string) => setNotice(message);
+
+  return (
+    <div className="page">
+      {back}
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">{ws.name}</h1>
+          <p className="page-subtitle mono">{ws.slug}</p>
+        </div>
+      </header>
+
+      {notice ? (
+        <Alert tone="success" action={<Button size="sm" variant="ghost" onClick={() => setNotice(null)}>Dismiss</Button>}>
+          {notice}
+        </Alert>
+      ) : null}
+
+      <Section title="Details">
+        <DetailsForm
+          workspace={ws}
+          onSaved={(u) => {
+            setData(u);
+            say('Workspace details saved.');
+          }}
+        />
+        <dl className="details">
+          <Detail label="Slug">
+            <span className="mono">{ws.slug}</span>
+          </Detail>
+          <Detail label="Created">
+            <DateTime value={ws.created_at} />
+          </Detail>
+          <Detail label="Updated">
+            <DateTime value={ws.updated_at} />
+          </Detail>
+          <Detail label="ID">
+            <span className="mono">{ws.id}</span>
+          </Detail>
+        </dl>
+      </Section>
+
+      <Section
+        title="Members"
+        description="Add people by email. An email Sentinel does not know yet is pre-provisioned: the user exists at once and signs in later."
+      >
+        <AddMemberForm
+          workspaceId={ws.id}
+          onAdded={(m) => {
+            members.update((items) => [...items.filter((x) => x.user_id !== m.user_id), m]);
+            say(`${m.email} was added as ${roleLabel(m.role)}.`);
+          }}
+        />
+        {members.state.status === 'loading' ? (
+          <Spinner label="Loading members" />
+        ) : members.state.status === 'error' ? (
+          <Alert tone="error" title="Could not load members." action={<Button onClick={members.reload}>Try again</Button>}>
+            {members.state.error.message}
+          </Alert>
+        ) : members.state.items.length === 0 ? (
+          <p className="muted">No members yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table table--compact">
+              <caption className="visually-hidden">Members</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Member</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Joined</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.state.items.map((m) => (
+                  <MemberRow
+                    key={m.user_id}
+                    workspaceId={ws.id}
+                    member={m}
+                    onChanged={(u) => {
+                      members.update((items) => items.map((x) => (x.user_id === u.user_id ? u : x)));
+                      say(`${u.email} is now ${roleLabel(u.role)}.`);
+                    }}
+                    onRemove={() => setModal({ kind: 'remove-member', member: m })}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {members.state.status === 'ready' && members.state.nextCursor ? (
+          <div className="load-more">
+            <Button size="sm" busy={members.state.loadingMore} onClick={members.loadMore}>
+              Load more members
+            </Button>
+          </div>
+        ) : null}
+      </Section>
+
+      <Section title="Groups" description="Named sets of this workspace’s members." action={<Button onClick={() => setModal({ kind: 'create-group' })}>Create group</Button>}>
+        {groups.state.status === 'loading' ? (
+          <Spinner label="Loading groups" />
+        ) : groups.state.status === 'error' ? (
+          <Alert tone="error" title="Could not load groups." action={<Button onClick={groups.reload}>Try again</Button>}>
+            {groups.state.error.message}
+          </Alert>
+        ) : groups.state.items.length === 0 ? (
+          <p className="muted">No groups yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table table--compact">
+              <caption className="visually-hidden">Groups</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Group</th>
+                  <th scope="col">Description</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {groups.state.items.map((g) => (
+                  <tr key={g.id}>
+                    <td className="strong">{g.name}</td>
+                    <td className="muted truncate" title={g.description}>
+                      {g.description || '—'}
+                    </td>
+                    <td className="num">
+                      <div className="actions actions--end">
+                        <Button size="sm" onClick={() => setModal({ kind: 'group-members', group: g })}>
+                          Members<span className="visually-hidden"> of {g.name}</span>
+                        </Button>
+                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
+                          Edit<span className="visually-hidden"> {g.name}</span>
+                        </Button>
+                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-group', group: g })}>
+                          Delete<span className="visually-hidden"> {g.name}</span>
+                        </Button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {groups.state.status === 'ready' && groups.state.nextCursor ? (
+          <div className="load-more">
+            <Button size="sm" busy={groups.state.loadingMore} onClick={groups.loadMore}>
+              Load more groups
+            </Button>
+          </div>
+        ) : null}
+      </Section>
+
+      <Section title="Delete workspace" tone="danger">
+        <div className="row-between">
+          <p>Deleting removes the workspace with its memberships, groups, roles, role assignments and resource ACLs. Users stay.</p>
+          <Button variant="danger" onClick={() => setModal({ kind: 'delete' })}>
+            Delete…
+          </Button>
+        </div>
+      </Section>
+
+      {modal?.kind === 'remove-member' ? (
+        <ConfirmDialog
+          title={`Remove ${modal.member.email}?`}
+          confirmLabel="Remove member"
+          tone="danger"
+          onClose={() => setModal(null)}
+          onConfirm={async () => {
+            await removeMember(ws.id, modal.member.user_id);
+            members.update((items) => items.filter((x) => x.user_id !== modal.member.user_id));
+            setModal(null);
+            say(`${modal.member.email} is no longer a member of ${ws.name}.`);
+          }}
+        >
+          <p>
+            They lose access to {ws.name} and leave its groups. The user account stays, with its other workspaces.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {modal?.kind === 'create-group' || modal?.kind === 'edit-group' ? (
+        <GroupDialog
+          workspaceId={ws.id}
+          {...(modal.kind === 'edit-group' ? { group: modal.group } : {})}
+          onClose={() => setModal(null)}
+          onSaved={(g) => {
+            const editing = modal.kind === 'edit-group';
+            groups.update((items) => (editing ? items.map((x) => (x.id === g.id ? g : x)) : [...items, g]));
+            setModal(null);
+            say(editing ? `Group ${g.name} saved.` : `Group ${g.name} was created.`);
+          }}
+        />
+      ) : null}
+      {modal?.kind === 'delete-group' ? (
+        <ConfirmDialog
+          title={`Delete group ${modal.group.name}?`}
+          confirmLabel="Delete group"
+          tone="danger"
+          onClose={() => setModal(null)}
+          onConfirm={async () => {
+            await deleteGroup(modal.group.id);
+            groups.update((items) => items.filter((x) => x.id !== modal.group.id));
+            setModal(null);
+            say(`Group ${modal.group.name} was deleted.`);
+          }}
+        >
+          <p>Its members stay in the workspace; resources shared with the group are no longer shared with them through it.</p>
+        </ConfirmDialog>
+      ) : null}
+      {modal?.kind === 'group-members' ? (
+        <GroupMembersDialog group={modal.group} workspaceMembers={memberList} onClose={() => setModal(null)} />
+      ) : null}
+      {modal?.kind === 'delete' ? (
+        <DeleteWorkspaceDialog
+          workspace={ws}
+          onClose={() => setModal(null)}
+          onDeleted={() => {
+            const flash: WorkspacesFlash = { flash: `Workspace ${ws.name} (${ws.slug}) was deleted.` };
+            navigate(paths.workspaces.href(), { replace: true, state: flash });
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function roleLabel(role: string): string {
+  return ROLE_LABELS[role as WorkspaceRole] ?? role;
+}
+
+function Section({
+  title,
+  description,
+  tone = 'default',
+  action,
+  children,
+}: {
+  title: string;
+  description?: string;
+  tone?: 'default' | 'danger';
+  action?: ReactNode;
+  children: ReactNode;
+}) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return (
+    <section className={`card section section--${tone}`} aria-labelledby={id}>
+      <header className={action ? 'section__header row-between' : 'section__header'}>
+        <div>
+          <h2 id={id} className="section-title">
+            {title}
+          </h2>
+          {description ? <p className="muted">{description}</p> : null}
+        </div>
+        {action}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="details__row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function DetailsForm({ workspace, onSaved }: { workspace: Workspace; onSaved: (w: Workspace) => void }) {
+  const [name, setName] = useState(workspace.name);
+  const [description, setDescription] = useState(workspace.description);
+  const [errors, setErrors] = useState<{ name?: string | null; description?: string | null }>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const descRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    setName(workspace.name);
+    setDescription(workspace.description);
+  }, [workspace.name, workspace.description]);
+  const dirty = name.trim() !== workspace.name || description.trim() !== workspace.description;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const next = { name: firstError(displayNameSchema, name), description: firstError(descriptionSchema, description) };
+    setErrors(next);
+    setFormError(null);
+    if (next.name) return nameRef.current?.focus();
+    if (next.description) return descRef.current?.focus();
+    if (!dirty) return;
+    setBusy(true);
+    try {
+      const patch: { name?: string; description?: string } = {};
+      if (name.trim() !== workspace.name) patch.name = name.trim();
+      if (description.trim() !== workspace.description) patch.description = description.trim();
+      onSaved(await updateWorkspace(workspace.id, patch));
+    } catch (err) {
+      const error = asApiError(err);
+      if (error instanceof ApiError && error.kind === 'unauthorized') return;
+      if (error.kind === 'validation' && error.field === 'name') setErrors({ name: error.message });
+      else if (error.kind === 'validation' && error.field === 'description') setErrors({ description: error.message });
+      else setFormError(error.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="stack stack--form" noValidate onSubmit={submit} aria-label="Workspace details">
+      {formError ? <Alert tone="error">{formError}</Alert> : null}
+      <TextField
+        label="Name"
+        inputRef={nameRef}
+        value={name}
+        error={errors.name}
+        autoComplete="off"
+        maxLength={300}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <TextAreaField
+        label="Description"
+        textareaRef={descRef}
+        value={description}
+        error={errors.description}
+        rows={2}
+        maxLength={1100}
+        onChange={(e) => setDescription(e.target.value)}
+      />
+      <div className="actions">
+        <Button type="submit" variant="primary" busy={busy} disabled={!dirty}>
+          Save details
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function AddMemberForm({ workspaceId, onAdded }: { workspaceId: string; onAdded: (m: Member) => void }) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<WorkspaceRole>('viewer');
+  const [error, setError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const roleId = useId();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const problem = firstError(emailSchema, email);
+    setError(problem);
+    setFormError(null);
+    if (problem) return emailRef.current?.focus();
+    setBusy(true);
+    try {
+      onAdded(await addMember(workspaceId, { email: email.trim(), role }));
+      setEmail('');
+    } catch (err) {
+      const apiError = asApiError(err);
+      if (apiError instanceof ApiError && apiError.kind === 'unauthorized') return;
+      if (apiError.kind === 'conflict' || (apiError.kind === 'validation' && apiError.field === 'email')) {
+        setError(apiError.kind === 'conflict' ? `${email.trim()} is already a member of this workspace.` : apiError.message);
+        emailRef.current?.focus();
+      } else {
+        setFormError(apiError.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="stack" noValidate onSubmit={submit} aria-label="Add a member">
+      <div className="inline-form inline-form--field add-member">
+        <TextField
+          label="Email"
+          type="email"
+          inputRef={emailRef}
+          value={email}
+          error={error}
+          autoComplete="off"
+          spellCheck={false}
+          autoCapitalize="none"
+          maxLength={300}
+          placeholder="ada@example.com"
+          onChange={(e) => {
+            setEmail(e.target.value);
+            setError(null);
+          }}
+        />
+        <div className="field field--inline">
+          <label htmlFor={roleId} className="field__label">
+            Role
+          </label>
+          <select id={roleId} className="input input--select" value={role} onChange={(e) => setRole(e.target.value as WorkspaceRole)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button type="submit" variant="primary" busy={busy}>
+          Add member
+        </Button>
+      </div>
+      {formError ? <Alert tone="error">{formError}</Alert> : null}
+    </form>
+  );
+}
+
+function MemberRow({
+  workspaceId,
+  member,
+  onChanged,
+  onRemove,
+}: {
+  workspaceId: string;
+  member: Member;
+  onChanged: (m: Member) => void;
+  onRemove: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const roleId = useId();
+  const change = async (role: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      onChanged(await updateMember(workspaceId, member.user_id, role));
+    } catch (err) {
+      const e = asApiError(err);
+      if (!(e instanceof ApiError && e.kind === 'unauthorized')) setError(e.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <tr>
+      <td>
+        <Link className="table__link" to={paths.user.href(member.user_id)}>
+          {member.name || member.email}
+        </Link>
+        {member.name ? <span className="cell-note">{member.email}</span> : null}
+      </td>
+      <td>
+        <label htmlFor={roleId} className="visually-hidden">
+          Role of {member.email}
+        </label>
+        <div className="actions">
+          <select
+            id={roleId}
+            className="input input--select input--sm"
+            value={member.role}
+            disabled={busy}
+            onChange={(e) => change(e.target.value)}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+            {(ROLES as readonly string[]).includes(member.role) ? null : <option value={member.role}>{member.role}</option>}
+          </select>
+          {busy ? <Spinner size="sm" /> : null}
+        </div>
+        {error ? <span className="field__error">{error}</span> : null}
+      </td>
+      <td>
+        <DateTime value={member.joined_at} />
+      </td>
+      <td className="num">
+        <Button size="sm" variant="ghost" onClick={onRemove}>
+          Remove<span className="visually-hidden"> {member.email}</span>
+        </Button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,166 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Spinner } from '@/components/ui/spinner';
+import { env } from '@/config/env';
+import { paths } from '@/config/paths';
+import { getWorkspaces } from '@/features/workspaces/api/get-workspaces';
+import { CreateWorkspaceDialog } from '@/features/workspaces/components/create-workspace-dialog';
+import { formatDate } from '@/lib/format';
+import { usePagedList } from '@/lib/paging';
+
+export type WorkspacesFlash = { flash?: string };
+
+export function WorkspacesRoute() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const { state, loadMore, reload } = usePagedList((cursor, signal) => getWorkspaces(q, cursor, signal), q);
+  const [draft, setDraft] = useState(q);
+  const [creating, setCreating] = useState(false);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const flash = (location.state as WorkspacesFlash | null)?.flash ?? null;
+
+  useEffect(() => setDraft(q), [q]);
+  useEffect(() => {
+    document.title = `Workspaces · ${env.appName} Admin`;
+  }, []);
+
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    const v = draft.trim();
+    setParams(v ? { q: v } : {});
+  };
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">Workspaces</h1>
+          <p className="page-subtitle">Tenants: each has its own members, groups, roles and resources.</p>
+        </div>
+        <Button variant="primary" onClick={() => setCreating(true)} icon={<PlusIcon />}>
+          Create workspace
+        </Button>
+      </header>
+
+      {flash ? (
+        <Alert
+          tone="success"
+          action={
+            <Button size="sm" variant="ghost" onClick={() => navigate(location.pathname + location.search, { replace: true, state: null })}>
+              Dismiss
+            </Button>
+          }
+        >
+          {flash}
+        </Alert>
+      ) : null}
+
+      <form className="search" role="search" aria-label="Workspace search" noValidate onSubmit={search}>
+        <label htmlFor="workspace-search" className="visually-hidden">
+          Search workspaces
+        </label>
+        <input
+          id="workspace-search"
+          className="input"
+          type="search"
+          value={draft}
+          maxLength={100}
+          placeholder="Search by name or slug"
+          autoComplete="off"
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <Button type="submit">Search</Button>
+        {q ? (
+          <Button variant="ghost" onClick={() => setParams({})}>
+            Clear
+          </Button>
+        ) : null}
+      </form>
+
+      {state.status === 'loading' ? (
+        <div className="card card--center">
+          <Spinner label="Loading workspaces" />
+        </div>
+      ) : state.status === 'error' ? (
+        <Alert tone="error" title="Could not load workspaces." action={<Button onClick={reload}>Try again</Button>}>
+          {state.error.message}
+        </Alert>
+      ) : state.items.length === 0 ? (
+        <div className="card empty-state">
+          <h2 className="section-title">{q ? `No workspace matches “${q}”` : 'No workspaces yet'}</h2>
+          <p className="muted">{q ? 'Try another name or slug.' : 'Create one for each tenant of your services.'}</p>
+          {q ? null : (
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              Create workspace
+            </Button>
+          )}
+        </div>
+      ) : (
+        <>
+          <div className="card card--flush">
+            <table className="table">
+              <caption className="visually-hidden">Workspaces</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Slug</th>
+                  <th scope="col">Description</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.items.map((w) => (
+                  <tr key={w.id}>
+                    <td>
+                      <Link className="table__link" to={paths.workspace.href(w.id)}>
+                        {w.name}
+                      </Link>
+                    </td>
+                    <td className="mono">{w.slug}</td>
+                    <td className="muted truncate" title={w.description}>
+                      {w.description || '—'}
+                    </td>
+                    <td>
+                      <time dateTime={w.created_at}>{formatDate(w.created_at)}</time>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {state.nextCursor || state.moreError ? (
+            <div className="load-more">
+              {state.moreError ? <Alert tone="error">{state.moreError.message}</Alert> : null}
+              {state.nextCursor ? (
+                <Button busy={state.loadingMore} onClick={loadMore}>
+                  Load more
+                </Button>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      )}
+
+      {creating ? (
+        <CreateWorkspaceDialog
+          onClose={() => setCreating(false)}
+          onCreated={(w) => {
+            setCreating(false);
+            navigate(paths.workspace.href(w.id), { state: { flash: `Workspace ${w.name} was created. Add its members next.` } });
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+export function PlusIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path d="M8 3v10M3 8h10" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" />
+    </svg>
+  );
+}

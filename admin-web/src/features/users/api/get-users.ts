@@ -1,0 +1,13 @@
+import { request } from '@/lib/api-client';
+import { listQuery, pageSchema, type Page } from '@/lib/paging';
+import { UserSchema, type User } from './schemas';
+
+const UserPageSchema = pageSchema(UserSchema);
+
+/** GET /admin/users?q=&limit=&cursor= */
+export function getUsers(q: string, cursor: string | null, signal?: AbortSignal): Promise<Page<User>> {
+  return request(`/users${listQuery({ q: q.trim(), limit: 50, cursor })}`, {
+    schema: UserPageSchema,
+    ...(signal ? { signal } : {}),
+  });
+}

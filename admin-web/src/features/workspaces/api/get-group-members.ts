@@ -1,0 +1,13 @@
+import { request } from '@/lib/api-client';
+import { listQuery, pageSchema, type Page } from '@/lib/paging';
+import { GroupMemberSchema, type GroupMember } from './schemas';
+
+const GroupMemberPageSchema = pageSchema(GroupMemberSchema);
+
+/** GET /admin/groups/{gid}/members?limit=&cursor= */
+export function getGroupMembers(groupId: string, cursor: string | null, signal?: AbortSignal): Promise<Page<GroupMember>> {
+  return request(`/groups/${encodeURIComponent(groupId)}/members${listQuery({ limit: 100, cursor })}`, {
+    schema: GroupMemberPageSchema,
+    ...(signal ? { signal } : {}),
+  });
+}

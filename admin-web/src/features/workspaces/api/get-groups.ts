@@ -1,0 +1,13 @@
+import { request } from '@/lib/api-client';
+import { listQuery, pageSchema, type Page } from '@/lib/paging';
+import { GroupSchema, type Group } from './schemas';
+
+const GroupPageSchema = pageSchema(GroupSchema);
+
+/** GET /admin/workspaces/{id}/groups?limit=&cursor= */
+export function getGroups(workspaceId: string, cursor: string | null, signal?: AbortSignal): Promise<Page<Group>> {
+  return request(`/workspaces/${encodeURIComponent(workspaceId)}/groups${listQuery({ limit: 100, cursor })}`, {
+    schema: GroupPageSchema,
+    ...(signal ? { signal } : {}),
+  });
+}
