@@ -208,6 +208,32 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     assert.equal(active, false);
   });
 
+  test('groups: rename and delete with confirmation; remove a member with confirmation', async () => {
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
+    const groups = page.getByRole('region', { name: 'Groups' });
+    await groups.getByRole('button', { name: `Edit ${group}` }).click();
+    const edit = page.getByRole('dialog', { name: `Edit ${group}` });
+    await edit.getByLabel('Group name').fill(`${group} (renamed)`);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`Group ${group} (renamed) saved.`).waitFor();
+    await groups.getByRole('button', { name: `Delete ${group} (renamed)` }).click();
+    const confirmGroup = page.getByRole('alertdialog', { name: `Delete group ${group} (renamed)?` });
+    await confirmGroup.getByRole('button', { name: 'Delete group' }).click();
+    await page.getByText(`Group ${group} (renamed) was deleted.`).waitFor();
+    assert.equal(await groups.getByRole('row').count(), 0);
+
+    const members = page.getByRole('region', { name: 'Members' });
+    const bob = `bob-${suffix}@example.com`;
+    await members.getByLabel('Email').fill(bob);
+    await members.getByRole('button', { name: 'Add member' }).click();
+    await page.getByText(`${bob} was added as Viewer.`).waitFor();
+    await members.getByRole('button', { name: `Remove ${bob}` }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Remove ${bob}?` });
+    await confirm.getByRole('button', { name: 'Remove member' }).click();
+    await page.getByText(`${bob} is no longer a member of ${ws.name}.`).waitFor();
+    assert.equal(await members.getByRole('row').filter({ hasText: bob }).count(), 0);
+  });
+
   test('delete the workspace by typing its slug', async () => {
     await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
     await page.getByRole('button', { name: 'Delete…' }).click();

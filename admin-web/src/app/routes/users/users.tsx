@@ -81,8 +81,8 @@ export function UsersRoute() {
               <caption className="visually-hidden">Users</caption>
               <thead>
                 <tr>
-                  <th scope="col">User</th>
                   <th scope="col">Email</th>
+                  <th scope="col">Name</th>
                   <th scope="col">Status</th>
                   <th scope="col">Created</th>
                 </tr>
@@ -92,11 +92,10 @@ export function UsersRoute() {
                   <tr key={u.id}>
                     <td>
                       <Link className="table__link" to={paths.user.href(u.id)}>
-                        {u.name || u.email}
+                        {u.email}
                       </Link>
-                      {u.name ? null : <span className="cell-note">No name yet</span>}
                     </td>
-                    <td className="mono">{u.email}</td>
+                    <td>{u.name || <span className="muted">Not set yet</span>}</td>
                     <td>{u.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
                     <td>
                       <time dateTime={u.created_at}>{formatDate(u.created_at)}</time>
