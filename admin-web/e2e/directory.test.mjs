@@ -26,6 +26,43 @@ const ws = { name: `Acme ${suffix}`, slug: `acme-${suffix}`, id: '' };
 const member = { email: `ada-${suffix}@example.com`, id: '' };
 const group = `Reviewers ${suffix}`;
 
+/**
+ * Calls the admin API from the signed-in page (cookie session).
+ * @param {string} method
+ * @param {string} url
+ * @param {unknown} [body]
+ * @returns {Promise<{ status: number, body: any }>}
+ */
+async function admin(method, url, body) {
+  return page.evaluate(
+    async ([m, u, b]) => {
+      const res = await fetch(u, {
+        method: m,
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    /** @type {[string, string, unknown]} */ ([method, url, body]),
+  );
+}
+
+/** Calls the API port as a backend, with a service key. */
+async function asService(/** @type {string} */ key, /** @type {string} */ url, /** @type {unknown} */ body) {
+  const res = await fetch(`${stack.apiURL}${url}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Service-Key': key },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const service = { name: `docs-${suffix}`, key: '' };
+const role = { name: `Editors ${suffix}`, id: '' };
+const carol = { email: `carol-${suffix}@example.com`, id: '' };
+const dave = { email: `dave-${suffix}@example.com`, id: '' };
+
 /** Screenshots the whole page at its full height (the sticky sidebar then renders as on screen). */
 async function shot(/** @type {string} */ name) {
   await page.mouse.move(0, 0);
@@ -232,6 +269,93 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await confirm.getByRole('button', { name: 'Remove member' }).click();
     await page.getByText(`${bob} is no longer a member of ${ws.name}.`).waitFor();
     assert.equal(await members.getByRole('row').filter({ hasText: bob }).count(), 0);
+  });
+
+  test('roles: register actions with a service key, create a role, add an action and a member, see the counts', async () => {
+    const app = await admin('POST', '/admin/service-apps', { name: 'Docs', service_name: service.name, allowed_origins: [] });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
+    service.key = app.body.api_key;
+    const reg = await asService(service.key, '/roles/actions/register', {
+      service_name: service.name,
+      actions: [{ action: 'doc.read', description: 'Read documents' }, { action: 'doc.write' }],
+    });
+    assert.equal(reg.status, 201, JSON.stringify(reg.body));
+    for (const who of [carol, dave]) {
+      const m = await admin('POST', `/admin/workspaces/${ws.id}/members`, { email: who.email, role: 'viewer' });
+      assert.equal(m.status, 201, JSON.stringify(m.body));
+      who.id = m.body.user_id;
+    }
+
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
+    const roles = page.getByRole('region', { name: 'Roles' });
+    await roles.getByRole('button', { name: 'Create role' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create role' });
+    await dialog.getByLabel('Role name').fill(role.name);
+    await dialog.getByLabel('Description (optional)').fill('Edit the docs');
+    await dialog.getByRole('button', { name: 'Create role' }).click();
+    await page.getByText(`Role ${role.name} was created.`).waitFor();
+    await roles.getByRole('link', { name: role.name }).click();
+    await page.waitForURL(new RegExp(`/workspaces/${ws.id}/roles/[0-9a-f-]{36}$`));
+    role.id = page.url().split('/').pop() ?? '';
+    await page.reload(); // a deep link to a role reloads
+    await page.getByRole('heading', { name: role.name, level: 1 }).waitFor();
+
+    const actions = page.getByRole('region', { name: 'Actions' });
+    await actions.getByLabel('Service action to add').selectOption({ label: 'doc.read — Read documents' });
+    await actions.getByRole('button', { name: 'Add action' }).click();
+    await actions.getByRole('row').filter({ hasText: 'doc.read' }).waitFor();
+    await page.getByText(`${service.name} · doc.read was added to ${role.name}.`).waitFor();
+
+    const members = page.getByRole('region', { name: 'Members' });
+    await members.getByLabel('Workspace member to add').selectOption({ label: carol.email });
+    await members.getByRole('button', { name: 'Add to role' }).click();
+    await members.getByRole('row').filter({ hasText: carol.email }).waitFor();
+    await page.getByText('Role in').filter({ hasText: '1 action · 1 member' }).waitFor();
+
+    // Someone who left the workspace meanwhile: the API's 400 is shown in place.
+    assert.equal((await admin('DELETE', `/admin/workspaces/${ws.id}/members/${dave.id}`)).status, 204);
+    await members.getByLabel('Workspace member to add').selectOption({ label: dave.email });
+    await members.getByRole('button', { name: 'Add to role' }).click();
+    await members.getByRole('alert').filter({ hasText: `${dave.email} is not a member of this workspace any more` }).waitFor();
+    await shot('role-detail.png');
+
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: ws.name }).click();
+    const row = roles.getByRole('row').filter({ hasText: role.name });
+    await row.waitFor();
+    assert.deepEqual(await row.getByRole('cell').allTextContents().then((c) => c.slice(2, 4)), ['1', '1']);
+    await shot('workspace-roles.png');
+  });
+
+  test('service actions: filter by service; delete with confirmation removes it from the role', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service actions' }).click();
+    await page.getByRole('heading', { name: 'Service actions', level: 1 }).waitFor();
+    await page.getByLabel('Service name').fill('Not A Name');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('#service-action-filter-error').waitFor();
+    assert.equal(await page.getByLabel('Service name').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Service name').fill(service.name);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(new RegExp(`service=${service.name}$`));
+    const rows = page.getByRole('row');
+    await rows.filter({ hasText: 'doc.write' }).waitFor();
+    await shot('service-actions.png');
+    await rows.filter({ hasText: 'doc.read' }).getByRole('button', { name: /^Delete/ }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Delete ${service.name} · doc.read?` });
+    await confirm.getByText('removed from every role').waitFor();
+    await shot('service-action-delete-dialog.png');
+    await confirm.getByRole('button', { name: 'Delete action' }).click();
+    await page.getByText(`${service.name} · doc.read was deleted and removed from every role.`).waitFor();
+    assert.equal(await rows.filter({ hasText: 'doc.read' }).count(), 0);
+
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}/roles/${role.id}`);
+    await page.getByText('This role grants no actions yet.').waitFor();
+    // Delete the role from its page, with confirmation, back to the workspace.
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const del = page.getByRole('alertdialog', { name: `Delete role ${role.name}?` });
+    await del.getByText('1 member loses').waitFor();
+    await del.getByRole('button', { name: 'Delete role' }).click();
+    await page.waitForURL(new RegExp(`/workspaces/${ws.id}$`));
+    await page.getByText(`Role ${role.name} was deleted.`).waitFor();
   });
 
   test('delete the workspace by typing its slug', async () => {

@@ -4,6 +4,8 @@ import { paths } from '@/config/paths';
 import { ActivityRoute } from './routes/activity/activity';
 import { NotFoundRoute } from './routes/not-found';
 import { RequireAuth } from './routes/require-auth';
+import { RoleRoute } from './routes/roles/role';
+import { ServiceActionsRoute } from './routes/service-actions/service-actions';
 import { ServiceAppRoute } from './routes/service-apps/service-app';
 import { ServiceAppsRoute } from './routes/service-apps/service-apps';
 import { SignInRoute } from './routes/sign-in';
@@ -27,6 +29,8 @@ export const routes: RouteObject[] = [
           { path: paths.serviceApp.path, element: <ServiceAppRoute /> },
           { path: paths.workspaces.path, element: <WorkspacesRoute /> },
           { path: paths.workspace.path, element: <WorkspaceRoute /> },
+          { path: paths.role.path, element: <RoleRoute /> },
+          { path: paths.serviceActions.path, element: <ServiceActionsRoute /> },
           { path: paths.users.path, element: <UsersRoute /> },
           { path: paths.user.path, element: <UserRoute /> },
           { path: paths.activity.path, element: <ActivityRoute /> },

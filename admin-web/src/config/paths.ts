@@ -11,6 +11,11 @@ export const paths = {
   activity: { path: '/activity', href: () => '/activity' },
   workspaces: { path: '/workspaces', href: () => '/workspaces' },
   workspace: { path: '/workspaces/:id', href: (id: string) => `/workspaces/${encodeURIComponent(id)}` },
+  role: {
+    path: '/workspaces/:id/roles/:rid',
+    href: (workspaceId: string, roleId: string) => `/workspaces/${encodeURIComponent(workspaceId)}/roles/${encodeURIComponent(roleId)}`,
+  },
+  serviceActions: { path: '/service-actions', href: () => '/service-actions' },
   users: { path: '/users', href: () => '/users' },
   user: { path: '/users/:id', href: (id: string) => `/users/${encodeURIComponent(id)}` },
 } as const;

@@ -77,3 +77,24 @@ export function usePagedList<T>(load: (cursor: string | null, signal?: AbortSign
 
   return { state, loadMore, reload, update };
 }
+
+/**
+ * loadAll follows next_cursor until the last page (at most maxPages pages),
+ * for the short lists a picker needs whole: a workspace's roles and members,
+ * the registered service actions.
+ */
+export async function loadAll<T>(
+  load: (cursor: string | null, signal?: AbortSignal) => Promise<Page<T>>,
+  signal?: AbortSignal,
+  maxPages = 20,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < maxPages; i++) {
+    const page: Page<T> = await load(cursor, signal);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+    if (!cursor) break;
+  }
+  return items;
+}

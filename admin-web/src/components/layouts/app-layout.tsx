@@ -12,8 +12,7 @@ const NAV: { label: string; href: string | null }[] = [
   { label: 'Service apps', href: paths.serviceApps.href() },
   { label: 'Workspaces', href: paths.workspaces.href() },
   { label: 'Users', href: paths.users.href() },
-  { label: 'Groups', href: null },
-  { label: 'Roles', href: null },
+  { label: 'Service actions', href: paths.serviceActions.href() },
   { label: 'Permissions', href: null },
   { label: 'Activity', href: paths.activity.href() },
 ];

@@ -1,13 +1,18 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Detail, Section } from '@/components/ui/section';
 import { TextAreaField, TextField } from '@/components/ui/field';
 import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
+import { deleteRole } from '@/features/roles/api/delete-role';
+import { getRoles } from '@/features/roles/api/get-roles';
+import type { Role } from '@/features/roles/api/schemas';
+import { RoleDialog } from '@/features/roles/components/role-dialog';
 import { addMember } from '@/features/workspaces/api/add-member';
 import { deleteGroup } from '@/features/workspaces/api/delete-group';
 import { getGroups } from '@/features/workspaces/api/get-groups';
@@ -40,6 +45,9 @@ type Modal =
   | { kind: 'edit-group'; group: Group }
   | { kind: 'delete-group'; group: Group }
   | { kind: 'group-members'; group: Group }
+  | { kind: 'create-role' }
+  | { kind: 'edit-role'; role: Role }
+  | { kind: 'delete-role'; role: Role }
   | { kind: 'delete' }
   | null;
 
@@ -48,6 +56,7 @@ export function WorkspaceRoute() {
   const { resource, reload, setData } = useResource((signal) => getWorkspace(id, signal), id);
   const members = usePagedList((cursor, signal) => getMembers(id, cursor, signal), id);
   const groups = usePagedList((cursor, signal) => getGroups(id, cursor, signal), id);
+  const roles = usePagedList((cursor, signal) => getRoles(id, cursor, signal), id);
   const [modal, setModal] = useState<Modal>(null);
   const location = useLocation();
   const [notice, setNotice] = useState<string | null>((location.state as WorkspacesFlash | null)?.flash ?? null);
@@ -258,6 +267,72 @@ export function WorkspaceRoute() {
         ) : null}
       </Section>
 
+      <Section
+        title="Roles"
+        description="Bundles of service actions; members holding a role may perform its actions in this workspace."
+        action={<Button onClick={() => setModal({ kind: 'create-role' })}>Create role</Button>}
+      >
+        {roles.state.status === 'loading' ? (
+          <Spinner label="Loading roles" />
+        ) : roles.state.status === 'error' ? (
+          <Alert tone="error" title="Could not load roles." action={<Button onClick={roles.reload}>Try again</Button>}>
+            {roles.state.error.message}
+          </Alert>
+        ) : roles.state.items.length === 0 ? (
+          <p className="muted">No roles yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table table--compact">
+              <caption className="visually-hidden">Roles</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Role</th>
+                  <th scope="col">Description</th>
+                  <th scope="col" className="num">Actions</th>
+                  <th scope="col" className="num">Members</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Manage</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {roles.state.items.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      <Link className="table__link" to={paths.role.href(ws.id, r.id)}>
+                        {r.name}
+                      </Link>
+                    </td>
+                    <td className="muted truncate" title={r.description}>
+                      {r.description || '—'}
+                    </td>
+                    <td className="num">{r.action_count}</td>
+                    <td className="num">{r.member_count}</td>
+                    <td className="num">
+                      <div className="actions actions--end">
+                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
+                          Edit<span className="visually-hidden"> {r.name}</span>
+                        </Button>
+                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-role', role: r })}>
+                          Delete<span className="visually-hidden"> {r.name}</span>
+                        </Button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {roles.state.status === 'ready' && roles.state.nextCursor ? (
+          <div className="load-more">
+            <Button size="sm" busy={roles.state.loadingMore} onClick={roles.loadMore}>
+              Load more roles
+            </Button>
+          </div>
+        ) : null}
+      </Section>
+
       <Section title="Delete workspace" tone="danger">
         <div className="row-between">
           <p>Deleting removes the workspace with its memberships, groups, roles, role assignments and resource ACLs. Users stay.</p>
@@ -317,6 +392,39 @@ export function WorkspaceRoute() {
       {modal?.kind === 'group-members' ? (
         <GroupMembersDialog group={modal.group} workspaceMembers={memberList} onClose={() => setModal(null)} />
       ) : null}
+      {modal?.kind === 'create-role' || modal?.kind === 'edit-role' ? (
+        <RoleDialog
+          workspaceId={ws.id}
+          {...(modal.kind === 'edit-role' ? { role: modal.role } : {})}
+          onClose={() => setModal(null)}
+          onSaved={(r) => {
+            const editing = modal.kind === 'edit-role';
+            roles.update((items) => (editing ? items.map((x) => (x.id === r.id ? r : x)) : [...items, r]));
+            setModal(null);
+            say(editing ? `Role ${r.name} saved.` : `Role ${r.name} was created. Open it to add actions and members.`);
+          }}
+        />
+      ) : null}
+      {modal?.kind === 'delete-role' ? (
+        <ConfirmDialog
+          title={`Delete role ${modal.role.name}?`}
+          confirmLabel="Delete role"
+          tone="danger"
+          onClose={() => setModal(null)}
+          onConfirm={async () => {
+            await deleteRole(modal.role.id);
+            roles.update((items) => items.filter((x) => x.id !== modal.role.id));
+            setModal(null);
+            say(`Role ${modal.role.name} was deleted.`);
+          }}
+        >
+          <p>
+            {modal.role.member_count === 1 ? '1 member loses' : `${modal.role.member_count} members lose`} the{' '}
+            {modal.role.action_count === 1 ? 'action' : `${modal.role.action_count} actions`} it grants, unless another role
+            grants them. The registered service actions stay.
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {modal?.kind === 'delete' ? (
         <DeleteWorkspaceDialog
           workspace={ws}
@@ -333,45 +441,6 @@ export function WorkspaceRoute() {
 
 function roleLabel(role: string): string {
   return ROLE_LABELS[role as WorkspaceRole] ?? role;
-}
-
-function Section({
-  title,
-  description,
-  tone = 'default',
-  action,
-  children,
-}: {
-  title: string;
-  description?: string;
-  tone?: 'default' | 'danger';
-  action?: ReactNode;
-  children: ReactNode;
-}) {
-  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
-  return (
-    <section className={`card section section--${tone}`} aria-labelledby={id}>
-      <header className={action ? 'section__header row-between' : 'section__header'}>
-        <div>
-          <h2 id={id} className="section-title">
-            {title}
-          </h2>
-          {description ? <p className="muted">{description}</p> : null}
-        </div>
-        {action}
-      </header>
-      {children}
-    </section>
-  );
-}
-
-function Detail({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="details__row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
 }
 
 function DetailsForm({ workspace, onSaved }: { workspace: Workspace; onSaved: (w: Workspace) => void }) {

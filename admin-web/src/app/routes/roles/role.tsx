@@ -1,0 +1,551 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Detail, Section } from '@/components/ui/section';
+import { Spinner } from '@/components/ui/spinner';
+import { DateTime } from '@/components/ui/time';
+import { env } from '@/config/env';
+import { paths } from '@/config/paths';
+import { addRoleActions } from '@/features/roles/api/add-role-actions';
+import { addRoleMember } from '@/features/roles/api/add-role-member';
+import { deleteRole } from '@/features/roles/api/delete-role';
+import { getRoleActions } from '@/features/roles/api/get-role-actions';
+import { getRoleMembers } from '@/features/roles/api/get-role-members';
+import { getRoles } from '@/features/roles/api/get-roles';
+import { getServiceActions } from '@/features/roles/api/get-service-actions';
+import { removeRoleAction } from '@/features/roles/api/remove-role-action';
+import { removeRoleMember } from '@/features/roles/api/remove-role-member';
+import type { Role, RoleMember, ServiceAction } from '@/features/roles/api/schemas';
+import { RoleDialog } from '@/features/roles/components/role-dialog';
+import { groupByService } from '@/features/roles/validation';
+import { getMembers } from '@/features/workspaces/api/get-members';
+import { getWorkspace } from '@/features/workspaces/api/get-workspace';
+import type { Member, Workspace } from '@/features/workspaces/api/schemas';
+import type { WorkspacesFlash } from '@/app/routes/workspaces/workspaces';
+import { ApiError } from '@/lib/api-client';
+import { loadAll, usePagedList } from '@/lib/paging';
+import { asApiError, useResource } from '@/lib/use-resource';
+
+type Loaded = { workspace: Workspace; role: Role };
+type Modal = { kind: 'edit' } | { kind: 'delete' } | { kind: 'remove-member'; member: RoleMember } | null;
+
+// The API has no GET /admin/roles/{rid}: the role is found in its
+// workspace's role list, which is why its page lives under the workspace.
+async function loadRole(workspaceId: string, roleId: string, signal: AbortSignal): Promise<Loaded> {
+  const [workspace, roles] = await Promise.all([
+    getWorkspace(workspaceId, signal),
+    loadAll((cursor, s) => getRoles(workspaceId, cursor, s), signal),
+  ]);
+  const role = roles.find((r) => r.id === roleId);
+  if (!role) throw new ApiError({ kind: 'not_found', status: 404, message: 'Role not found' });
+  return { workspace, role };
+}
+
+export function RoleRoute() {
+  const { id = '', rid = '' } = useParams();
+  const { resource, reload, setData } = useResource((signal) => loadRole(id, rid, signal), `${id}/${rid}`);
+  const actions = usePagedList((cursor, signal) => getRoleActions(rid, cursor, signal), rid);
+  const members = usePagedList((cursor, signal) => getRoleMembers(rid, cursor, signal), rid);
+  const [modal, setModal] = useState<Modal>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const navigate = useNavigate();
+
+  const loaded = resource.status === 'ready' ? resource.data : null;
+  useEffect(() => {
+    document.title = `${loaded ? loaded.role.name : 'Role'} · ${env.appName} Admin`;
+  }, [loaded]);
+
+  const back = (
+    <nav aria-label="Breadcrumb" className="breadcrumb">
+      <Link to={paths.workspaces.href()}>Workspaces</Link>
+      <span aria-hidden="true">/</span>
+      <Link to={paths.workspace.href(id)}>{loaded ? loaded.workspace.name : 'Workspace'}</Link>
+      <span aria-hidden="true">/</span>
+      <span aria-current="page">{loaded ? loaded.role.name : '…'}</span>
+    </nav>
+  );
+
+  if (resource.status === 'loading') {
+    return (
+      <div className="page">
+        {back}
+        <div className="card card--center">
+          <Spinner label="Loading role" />
+        </div>
+      </div>
+    );
+  }
+  if (resource.status === 'error') {
+    const notFound = resource.error.kind === 'not_found';
+    return (
+      <div className="page">
+        {back}
+        <Alert
+          tone="error"
+          title={notFound ? 'This role does not exist.' : 'Could not load this role.'}
+          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
+        >
+          {notFound ? (
+            <>
+              It may have been deleted, or its workspace with it. <Link to={paths.workspace.href(id)}>Back to the workspace</Link>
+            </>
+          ) : (
+            resource.error.message
+          )}
+        </Alert>
+      </div>
+    );
+  }
+
+  const { workspace: ws, role } = resource.data;
+  const say = (message: string) => setNotice(message);
+  const setCounts = (patch: Partial<Pick<Role, 'action_count' | 'member_count'>>) =>
+    setData((prev) => ({ ...prev, role: { ...prev.role, ...patch } }));
+  const actionCount = actions.state.status === 'ready' && !actions.state.nextCursor ? actions.state.items.length : role.action_count;
+  const memberCount = members.state.status === 'ready' && !members.state.nextCursor ? members.state.items.length : role.member_count;
+
+  return (
+    <div className="page">
+      {back}
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">{role.name}</h1>
+          <p className="page-subtitle">
+            Role in {ws.name} · {actionCount === 1 ? '1 action' : `${actionCount} actions`} ·{' '}
+            {memberCount === 1 ? '1 member' : `${memberCount} members`}
+          </p>
+        </div>
+        <div className="actions">
+          <Button onClick={() => setModal({ kind: 'edit' })}>Edit</Button>
+          <Button variant="danger" onClick={() => setModal({ kind: 'delete' })}>
+            Delete…
+          </Button>
+        </div>
+      </header>
+
+      {notice ? (
+        <Alert tone="success" action={<Button size="sm" variant="ghost" onClick={() => setNotice(null)}>Dismiss</Button>}>
+          {notice}
+        </Alert>
+      ) : null}
+
+      <Section title="Details">
+        <dl className="details">
+          <Detail label="Description">{role.description || <span className="muted">None</span>}</Detail>
+          <Detail label="Workspace">
+            <Link to={paths.workspace.href(ws.id)}>{ws.name}</Link>
+          </Detail>
+          <Detail label="Created">
+            <DateTime value={role.created_at} />
+          </Detail>
+          <Detail label="Updated">
+            <DateTime value={role.updated_at} />
+          </Detail>
+          <Detail label="ID">
+            <span className="mono">{role.id}</span>
+          </Detail>
+        </dl>
+      </Section>
+
+      <Section
+        title="Actions"
+        description={
+          <>
+            What members of this role may do. Services register their actions with their key; manage them under{' '}
+            <Link to={paths.serviceActions.href()}>Service actions</Link>.
+          </>
+        }
+      >
+        <AddActionForm
+          roleId={role.id}
+          held={actions.state.status === 'ready' ? actions.state.items : []}
+          onAdded={(a) => {
+            actions.update((items) => [...items.filter((x) => x.id !== a.id), a]);
+            setCounts({ action_count: role.action_count + 1 });
+            say(`${a.service_name} · ${a.action} was added to ${role.name}.`);
+          }}
+        />
+        {actions.state.status === 'loading' ? (
+          <Spinner label="Loading actions" />
+        ) : actions.state.status === 'error' ? (
+          <Alert tone="error" title="Could not load the role’s actions." action={<Button onClick={actions.reload}>Try again</Button>}>
+            {actions.state.error.message}
+          </Alert>
+        ) : actions.state.items.length === 0 ? (
+          <p className="muted">This role grants no actions yet.</p>
+        ) : (
+          <ActionTable
+            items={actions.state.items}
+            onRemove={async (a) => {
+              await removeRoleAction(role.id, a.id);
+              actions.update((items) => items.filter((x) => x.id !== a.id));
+              setCounts({ action_count: Math.max(0, role.action_count - 1) });
+              say(`${a.service_name} · ${a.action} was removed from ${role.name}.`);
+            }}
+          />
+        )}
+        {actions.state.status === 'ready' && actions.state.nextCursor ? (
+          <div className="load-more">
+            <Button size="sm" busy={actions.state.loadingMore} onClick={actions.loadMore}>
+              Load more actions
+            </Button>
+          </div>
+        ) : null}
+      </Section>
+
+      <Section title="Members" description={`Members of ${ws.name} who hold this role.`}>
+        <AddMemberForm
+          roleId={role.id}
+          workspaceId={ws.id}
+          held={members.state.status === 'ready' ? members.state.items : []}
+          onAdded={(m) => {
+            members.reload();
+            setCounts({ member_count: role.member_count + 1 });
+            say(`${m.email} now holds ${role.name}.`);
+          }}
+        />
+        {members.state.status === 'loading' ? (
+          <Spinner label="Loading members" />
+        ) : members.state.status === 'error' ? (
+          <Alert tone="error" title="Could not load the role’s members." action={<Button onClick={members.reload}>Try again</Button>}>
+            {members.state.error.message}
+          </Alert>
+        ) : members.state.items.length === 0 ? (
+          <p className="muted">Nobody holds this role yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table table--compact">
+              <caption className="visually-hidden">Role members</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Member</th>
+                  <th scope="col">Assigned</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.state.items.map((m) => (
+                  <tr key={m.user_id}>
+                    <td>
+                      <Link className="table__link" to={paths.user.href(m.user_id)}>
+                        {m.name || m.email}
+                      </Link>
+                      {m.name ? <span className="cell-note">{m.email}</span> : null}
+                    </td>
+                    <td>
+                      <DateTime value={m.assigned_at} />
+                    </td>
+                    <td className="num">
+                      <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'remove-member', member: m })}>
+                        Remove<span className="visually-hidden"> {m.email}</span>
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {members.state.status === 'ready' && members.state.nextCursor ? (
+          <div className="load-more">
+            <Button size="sm" busy={members.state.loadingMore} onClick={members.loadMore}>
+              Load more members
+            </Button>
+          </div>
+        ) : null}
+      </Section>
+
+      {modal?.kind === 'edit' ? (
+        <RoleDialog
+          workspaceId={ws.id}
+          role={role}
+          onClose={() => setModal(null)}
+          onSaved={(r) => {
+            setData((prev) => ({ ...prev, role: { ...r, action_count: prev.role.action_count, member_count: prev.role.member_count } }));
+            setModal(null);
+            say(`Role ${r.name} saved.`);
+          }}
+        />
+      ) : null}
+      {modal?.kind === 'remove-member' ? (
+        <ConfirmDialog
+          title={`Remove ${modal.member.email} from ${role.name}?`}
+          confirmLabel="Remove from role"
+          tone="danger"
+          onClose={() => setModal(null)}
+          onConfirm={async () => {
+            await removeRoleMember(role.id, modal.member.user_id);
+            members.update((items) => items.filter((x) => x.user_id !== modal.member.user_id));
+            setCounts({ member_count: Math.max(0, role.member_count - 1) });
+            setModal(null);
+            say(`${modal.member.email} no longer holds ${role.name}.`);
+          }}
+        >
+          <p>They lose the actions this role grants, unless another of their roles grants them. They stay a member of {ws.name}.</p>
+        </ConfirmDialog>
+      ) : null}
+      {modal?.kind === 'delete' ? (
+        <ConfirmDialog
+          title={`Delete role ${role.name}?`}
+          confirmLabel="Delete role"
+          tone="danger"
+          onClose={() => setModal(null)}
+          onConfirm={async () => {
+            await deleteRole(role.id);
+            const flash: WorkspacesFlash = { flash: `Role ${role.name} was deleted.` };
+            navigate(paths.workspace.href(ws.id), { replace: true, state: flash });
+          }}
+        >
+          <p>
+            {memberCount === 1 ? '1 member loses' : `${memberCount} members lose`} the actions it grants, unless another role grants
+            them. The registered service actions stay.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}
+
+function ActionTable({ items, onRemove }: { items: ServiceAction[]; onRemove: (a: ServiceAction) => Promise<void> }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <div className="table-wrap">
+        <table className="table table--compact">
+          <caption className="visually-hidden">Role actions</caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">Action</th>
+              <th scope="col">Description</th>
+              <th scope="col">
+                <span className="visually-hidden">Manage</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {groupByService(items).flatMap(([, list]) =>
+              list.map((a) => (
+                <tr key={a.id}>
+                  <td className="mono">{a.service_name}</td>
+                  <td className="mono strong">{a.action}</td>
+                  <td className="muted truncate" title={a.description}>
+                    {a.description || '—'}
+                  </td>
+                  <td className="num">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      busy={busy === a.id}
+                      onClick={async () => {
+                        if (busy) return;
+                        setBusy(a.id);
+                        setError(null);
+                        try {
+                          await onRemove(a);
+                        } catch (err) {
+                          const e = asApiError(err);
+                          if (!(e instanceof ApiError && e.kind === 'unauthorized')) setError(e.message);
+                        } finally {
+                          setBusy(null);
+                        }
+                      }}
+                    >
+                      Remove<span className="visually-hidden"> {`${a.service_name} ${a.action}`}</span>
+                    </Button>
+                  </td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function AddActionForm({ roleId, held, onAdded }: { roleId: string; held: ServiceAction[]; onAdded: (a: ServiceAction) => void }) {
+  const all = useResource((signal) => loadAll((cursor, s) => getServiceActions('', cursor, s), signal), 'all');
+  const [choice, setChoice] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const selectId = useId();
+  const heldIds = new Set(held.map((a) => a.id));
+  const candidates = all.resource.status === 'ready' ? all.resource.data.filter((a) => !heldIds.has(a.id)) : [];
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const action = candidates.find((a) => a.id === choice);
+    if (!action) {
+      setError('Choose a service action to add.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await addRoleActions(roleId, [action.id]);
+      onAdded(action);
+      setChoice('');
+    } catch (err) {
+      const apiError = asApiError(err);
+      if (!(apiError instanceof ApiError && apiError.kind === 'unauthorized')) setError(apiError.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (all.resource.status === 'loading') return <Spinner label="Loading service actions" />;
+  if (all.resource.status === 'error') {
+    return (
+      <Alert tone="error" title="Could not load the service actions." action={<Button onClick={all.reload}>Try again</Button>}>
+        {all.resource.error.message}
+      </Alert>
+    );
+  }
+  if (all.resource.data.length === 0) {
+    return <p className="muted">No service has registered an action yet (POST /roles/actions/register with its key).</p>;
+  }
+  return (
+    <form className="stack" noValidate onSubmit={submit} aria-label="Add an action">
+      <div className="inline-form inline-form--field">
+        <div className="field field--inline">
+          <label htmlFor={selectId} className="field__label">
+            Service action to add
+          </label>
+          <select
+            id={selectId}
+            className="input input--select"
+            value={choice}
+            aria-invalid={error ? true : undefined}
+            disabled={candidates.length === 0}
+            onChange={(e) => {
+              setChoice(e.target.value);
+              setError(null);
+            }}
+          >
+            <option value="">{candidates.length === 0 ? 'The role holds every registered action' : 'Choose an action…'}</option>
+            {groupByService(candidates).map(([service, list]) => (
+              <optgroup key={service} label={service}>
+                {list.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.action}
+                    {a.description ? ` — ${a.description}` : ''}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </div>
+        <Button type="submit" variant="primary" busy={busy} disabled={candidates.length === 0}>
+          Add action
+        </Button>
+      </div>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+    </form>
+  );
+}
+
+function AddMemberForm({
+  roleId,
+  workspaceId,
+  held,
+  onAdded,
+}: {
+  roleId: string;
+  workspaceId: string;
+  held: RoleMember[];
+  onAdded: (m: Member) => void;
+}) {
+  const all = useResource((signal) => loadAll((cursor, s) => getMembers(workspaceId, cursor, s), signal), workspaceId);
+  const [choice, setChoice] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const selectId = useId();
+  const heldIds = new Set(held.map((m) => m.user_id));
+  const candidates = all.resource.status === 'ready' ? all.resource.data.filter((m) => !heldIds.has(m.user_id)) : [];
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const member = candidates.find((m) => m.user_id === choice);
+    if (!member) {
+      setError('Choose a workspace member to add.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await addRoleMember(roleId, member.user_id);
+      onAdded(member);
+      setChoice('');
+    } catch (err) {
+      const apiError = asApiError(err);
+      if (apiError instanceof ApiError && apiError.kind === 'unauthorized') return;
+      if (/not a member/i.test(apiError.message)) {
+        // The member left the workspace since this list loaded: say so, and refresh the list.
+        setError(`${member.email} is not a member of this workspace any more (400 from the API). Add them to the workspace first.`);
+        all.reload();
+      } else {
+        setError(apiError.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (all.resource.status === 'loading') return <Spinner label="Loading workspace members" />;
+  if (all.resource.status === 'error') {
+    return (
+      <Alert tone="error" title="Could not load the workspace’s members." action={<Button onClick={all.reload}>Try again</Button>}>
+        {all.resource.error.message}
+      </Alert>
+    );
+  }
+  if (all.resource.data.length === 0) {
+    return (
+      <p className="muted">
+        The workspace has no members yet. <Link to={paths.workspace.href(workspaceId)}>Add them on the workspace page.</Link>
+      </p>
+    );
+  }
+  return (
+    <form className="stack" noValidate onSubmit={submit} aria-label="Add a member to the role">
+      <div className="inline-form inline-form--field">
+        <div className="field field--inline">
+          <label htmlFor={selectId} className="field__label">
+            Workspace member to add
+          </label>
+          <select
+            id={selectId}
+            className="input input--select"
+            value={choice}
+            aria-invalid={error ? true : undefined}
+            disabled={candidates.length === 0}
+            onChange={(e) => {
+              setChoice(e.target.value);
+              setError(null);
+            }}
+          >
+            <option value="">{candidates.length === 0 ? 'Every member holds this role' : 'Choose a member…'}</option>
+            {candidates.map((m) => (
+              <option key={m.user_id} value={m.user_id}>
+                {m.name ? `${m.name} (${m.email})` : m.email}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button type="submit" variant="primary" busy={busy} disabled={candidates.length === 0}>
+          Add to role
+        </Button>
+      </div>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+    </form>
+  );
+}

@@ -1,0 +1,13 @@
+import { request } from '@/lib/api-client';
+import { listQuery, pageSchema, type Page } from '@/lib/paging';
+import { RoleSchema, type Role } from './schemas';
+
+const RolePageSchema = pageSchema(RoleSchema);
+
+/** GET /admin/workspaces/{id}/roles?limit=&cursor= (with action_count and member_count) */
+export function getRoles(workspaceId: string, cursor: string | null, signal?: AbortSignal): Promise<Page<Role>> {
+  return request(`/workspaces/${encodeURIComponent(workspaceId)}/roles${listQuery({ limit: 100, cursor })}`, {
+    schema: RolePageSchema,
+    ...(signal ? { signal } : {}),
+  });
+}
