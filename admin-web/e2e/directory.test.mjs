@@ -2,7 +2,7 @@
 // the activity log, in Debian's Chromium against the real local stack.
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -356,6 +356,73 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await del.getByRole('button', { name: 'Delete role' }).click();
     await page.waitForURL(new RegExp(`/workspaces/${ws.id}$`));
     await page.getByText(`Role ${role.name} was deleted.`).waitFor();
+  });
+
+  test('permissions: find a registered resource, change its visibility, share to a member and revoke', async () => {
+    const resourceId = randomUUID();
+    const reg = await asService(service.key, '/permissions/register', {
+      service_name: service.name,
+      resource_type: 'document',
+      resource_id: resourceId,
+      workspace_id: ws.id,
+      owner_id: carol.id,
+      visibility: 'private',
+    });
+    assert.equal(reg.status, 201, JSON.stringify(reg.body));
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Permissions' }).click();
+    await page.getByRole('heading', { name: 'Permissions', level: 1 }).waitFor();
+    await page.getByLabel('Resource type').fill('document');
+    await page.getByRole('button', { name: 'Show permissions' }).click();
+    await page.getByText('Choose a workspace or enter a service name.').waitFor();
+    await page.getByText('A resource type needs a service name.').waitFor();
+    await page.getByLabel('Service name').fill(service.name);
+    await page.getByRole('button', { name: 'Show permissions' }).click();
+    await page.waitForURL(new RegExp(`service_name=${service.name}`));
+    const row = page.getByRole('row').filter({ hasText: resourceId });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', new RegExp(`${ws.name}.*private`));
+    await shot('permissions.png');
+
+    await row.getByRole('link').click();
+    await page.waitForURL(/\/permissions\/[0-9a-f-]{36}$/);
+    await page.reload(); // a deep link to a resource reloads
+    await page.getByRole('heading', { name: `${service.name} · document`, level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Details' }).getByRole('link', { name: carol.email }).waitFor();
+
+    const visibility = page.getByRole('region', { name: 'Visibility' });
+    await visibility.getByLabel('Visibility', { exact: true }).selectOption('workspace');
+    await visibility.getByRole('button', { name: 'Save visibility' }).click();
+    await page.getByText('Visibility is now workspace.').waitFor();
+
+    const shares = page.getByRole('region', { name: 'Shares' });
+    await shares.getByLabel('Share with').selectOption({ label: member.email });
+    await shares.getByLabel('Permission', { exact: true }).selectOption('edit');
+    await shares.getByRole('button', { name: 'Share', exact: true }).click();
+    const shareRow = shares.getByRole('row').filter({ hasText: member.email });
+    await shareRow.waitFor();
+    assert.match((await shareRow.textContent()) ?? '', /edit/);
+    await shot('permission-detail.png');
+
+    await shareRow.getByRole('button', { name: `Revoke ${member.email}` }).click();
+    const revoke = page.getByRole('alertdialog', { name: `Revoke ${member.email}’s access?` });
+    await revoke.getByRole('button', { name: 'Revoke share' }).click();
+    await shares.getByText('Not shared with anyone.').waitFor();
+    const stored = await admin('GET', `/admin/permissions/${page.url().split('/').pop()}`);
+    assert.equal(stored.body.visibility, 'workspace');
+    assert.deepEqual(stored.body.shares ?? [], []);
+
+    // Purge the service from the filtered list, confirmed by typing its name.
+    await page.goBack();
+    await page.getByRole('button', { name: 'Purge…' }).click();
+    const purge = page.getByRole('alertdialog', { name: `Purge every permission of ${service.name}?` });
+    const confirm = purge.getByRole('button', { name: 'Purge permissions' });
+    assert.equal(await confirm.isDisabled(), true);
+    await purge.getByLabel(`Type ${service.name} to confirm`).fill(service.name);
+    await shot('permissions-purge-dialog.png');
+    await confirm.click();
+    await page.getByText(`1 resource record of ${service.name} deleted.`).waitFor();
+    await page.getByText('No resource matches these filters').waitFor();
   });
 
   test('delete the workspace by typing its slug', async () => {

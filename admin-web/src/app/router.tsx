@@ -3,6 +3,8 @@ import { AppLayout } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
 import { ActivityRoute } from './routes/activity/activity';
 import { NotFoundRoute } from './routes/not-found';
+import { PermissionRoute } from './routes/permissions/permission';
+import { PermissionsRoute } from './routes/permissions/permissions';
 import { RequireAuth } from './routes/require-auth';
 import { RoleRoute } from './routes/roles/role';
 import { ServiceActionsRoute } from './routes/service-actions/service-actions';
@@ -31,6 +33,8 @@ export const routes: RouteObject[] = [
           { path: paths.workspace.path, element: <WorkspaceRoute /> },
           { path: paths.role.path, element: <RoleRoute /> },
           { path: paths.serviceActions.path, element: <ServiceActionsRoute /> },
+          { path: paths.permissions.path, element: <PermissionsRoute /> },
+          { path: paths.permission.path, element: <PermissionRoute /> },
           { path: paths.users.path, element: <UsersRoute /> },
           { path: paths.user.path, element: <UserRoute /> },
           { path: paths.activity.path, element: <ActivityRoute /> },

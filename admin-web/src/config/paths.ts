@@ -16,6 +16,8 @@ export const paths = {
     href: (workspaceId: string, roleId: string) => `/workspaces/${encodeURIComponent(workspaceId)}/roles/${encodeURIComponent(roleId)}`,
   },
   serviceActions: { path: '/service-actions', href: () => '/service-actions' },
+  permissions: { path: '/permissions', href: () => '/permissions' },
+  permission: { path: '/permissions/:id', href: (id: string) => `/permissions/${encodeURIComponent(id)}` },
   users: { path: '/users', href: () => '/users' },
   user: { path: '/users/:id', href: (id: string) => `/users/${encodeURIComponent(id)}` },
 } as const;

@@ -13,7 +13,7 @@ const NAV: { label: string; href: string | null }[] = [
   { label: 'Workspaces', href: paths.workspaces.href() },
   { label: 'Users', href: paths.users.href() },
   { label: 'Service actions', href: paths.serviceActions.href() },
-  { label: 'Permissions', href: null },
+  { label: 'Permissions', href: paths.permissions.href() },
   { label: 'Activity', href: paths.activity.href() },
 ];
 

@@ -1,0 +1,400 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Detail, Section } from '@/components/ui/section';
+import { Spinner } from '@/components/ui/spinner';
+import { DateTime } from '@/components/ui/time';
+import { env } from '@/config/env';
+import { paths } from '@/config/paths';
+import { getPermission } from '@/features/permissions/api/get-permission';
+import { revokeShare } from '@/features/permissions/api/revoke-share';
+import {
+  LEVELS,
+  VISIBILITIES,
+  VISIBILITY_LABELS,
+  type EnrichedResource,
+  type EnrichedShare,
+  type Level,
+  type Visibility,
+} from '@/features/permissions/api/schemas';
+import { share, type Grantee } from '@/features/permissions/api/share';
+import { updateVisibility } from '@/features/permissions/api/update-visibility';
+import { getGroups } from '@/features/workspaces/api/get-groups';
+import { getMembers } from '@/features/workspaces/api/get-members';
+import { getWorkspace } from '@/features/workspaces/api/get-workspace';
+import { ApiError } from '@/lib/api-client';
+import { loadAll } from '@/lib/paging';
+import { asApiError, useResource } from '@/lib/use-resource';
+
+/** One resource's permission record: owner, visibility (changeable), shares (grant, revoke). */
+export function PermissionRoute() {
+  const { id = '' } = useParams();
+  const { resource, reload, setData } = useResource((signal) => getPermission(id, signal), id);
+  const [revoking, setRevoking] = useState<EnrichedShare | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const r = resource.status === 'ready' ? resource.data : null;
+  useEffect(() => {
+    document.title = `${r ? `${r.service_name} ${r.resource_type}` : 'Resource'} · ${env.appName} Admin`;
+  }, [r]);
+  const refresh = async () => setData(await getPermission(id));
+
+  const back = (
+    <nav aria-label="Breadcrumb" className="breadcrumb">
+      <Link to={paths.permissions.href()}>Permissions</Link>
+      <span aria-hidden="true">/</span>
+      <span aria-current="page">{r ? `${r.service_name} · ${r.resource_type}` : '…'}</span>
+    </nav>
+  );
+
+  if (resource.status === 'loading') {
+    return (
+      <div className="page">
+        {back}
+        <div className="card card--center">
+          <Spinner label="Loading resource" />
+        </div>
+      </div>
+    );
+  }
+  if (resource.status === 'error') {
+    const notFound = resource.error.kind === 'not_found';
+    return (
+      <div className="page">
+        {back}
+        <Alert
+          tone="error"
+          title={notFound ? 'This resource record does not exist.' : 'Could not load this resource.'}
+          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
+        >
+          {notFound ? (
+            <>
+              Its service may have deregistered or purged it. <Link to={paths.permissions.href()}>Back to permissions</Link>
+            </>
+          ) : (
+            resource.error.message
+          )}
+        </Alert>
+      </div>
+    );
+  }
+
+  const res = resource.data;
+  const say = (m: string) => setNotice(m);
+
+  return (
+    <div className="page">
+      {back}
+      <header className="page-header">
+        <div>
+          <h1 className="page-title">
+            {res.service_name} · {res.resource_type}
+          </h1>
+          <p className="page-subtitle mono">{res.resource_id}</p>
+        </div>
+        <Button onClick={reload}>Refresh</Button>
+      </header>
+
+      {notice ? (
+        <Alert tone="success" action={<Button size="sm" variant="ghost" onClick={() => setNotice(null)}>Dismiss</Button>}>
+          {notice}
+        </Alert>
+      ) : null}
+
+      <Section title="Details">
+        <dl className="details">
+          <Detail label="Owner">
+            <Link to={paths.user.href(res.owner_id)}>{res.owner_name || res.owner_email || res.owner_id}</Link>
+            {res.owner_name && res.owner_email ? <span className="cell-note">{res.owner_email}</span> : null}
+          </Detail>
+          <Detail label="Workspace">
+            <WorkspaceName id={res.workspace_id} />
+          </Detail>
+          <Detail label="Service">
+            <span className="mono">{res.service_name}</span>
+          </Detail>
+          <Detail label="Resource type">
+            <span className="mono">{res.resource_type}</span>
+          </Detail>
+          <Detail label="Registered">
+            <DateTime value={res.created_at} />
+          </Detail>
+          <Detail label="Record ID">
+            <span className="mono">{res.id}</span>
+          </Detail>
+        </dl>
+      </Section>
+
+      <Section title="Visibility" description="Who in the workspace may reach this resource besides the owner and the shares.">
+        <VisibilityForm
+          resource={res}
+          onSaved={async (v) => {
+            await refresh();
+            say(`Visibility is now ${v}.`);
+          }}
+        />
+      </Section>
+
+      <Section title="Shares" description="Members or groups of the workspace granted view or edit on this resource.">
+        <ShareForm
+          resource={res}
+          onShared={async (label, level) => {
+            await refresh();
+            say(`Shared with ${label} (${level}).`);
+          }}
+        />
+        {res.shares.length === 0 ? (
+          <p className="muted">Not shared with anyone.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table table--compact">
+              <caption className="visually-hidden">Shares</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Grantee</th>
+                  <th scope="col">Permission</th>
+                  <th scope="col">Granted</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Manage</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {res.shares.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <Badge>{s.grantee_type}</Badge>{' '}
+                      {s.grantee_type === 'user' ? (
+                        <Link className="table__link" to={paths.user.href(s.grantee_id)}>
+                          {granteeLabel(s)}
+                        </Link>
+                      ) : (
+                        <span className="strong">{granteeLabel(s)}</span>
+                      )}
+                      {s.grantee_name && s.grantee_email ? <span className="cell-note">{s.grantee_email}</span> : null}
+                    </td>
+                    <td>
+                      <Badge tone={s.permission === 'edit' ? 'warning' : 'info'}>{s.permission}</Badge>
+                    </td>
+                    <td>
+                      <DateTime value={s.granted_at} />
+                      {s.granted_by_name ? <span className="cell-note">by {s.granted_by_name}</span> : null}
+                    </td>
+                    <td className="num">
+                      <Button size="sm" variant="ghost" onClick={() => setRevoking(s)}>
+                        Revoke<span className="visually-hidden"> {granteeLabel(s)}</span>
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      {revoking ? (
+        <ConfirmDialog
+          title={`Revoke ${granteeLabel(revoking)}’s access?`}
+          confirmLabel="Revoke share"
+          tone="danger"
+          onClose={() => setRevoking(null)}
+          onConfirm={async () => {
+            await revokeShare(res.id, { grantee_type: revoking.grantee_type, grantee_id: revoking.grantee_id });
+            setData((prev) => ({ ...prev, shares: prev.shares.filter((x) => x.id !== revoking.id) }));
+            say(`${granteeLabel(revoking)} no longer has ${revoking.permission} through a share.`);
+            setRevoking(null);
+          }}
+        >
+          <p>
+            The {revoking.grantee_type} loses the {revoking.permission} share. Access through ownership, visibility or a workspace role
+            stays.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}
+
+function granteeLabel(s: EnrichedShare): string {
+  return s.grantee_name || s.grantee_email || s.grantee_id;
+}
+
+function WorkspaceName({ id }: { id: string }) {
+  const { resource } = useResource((signal) => getWorkspace(id, signal), id);
+  return (
+    <Link to={paths.workspace.href(id)}>
+      {resource.status === 'ready' ? resource.data.name : <span className="mono">{id}</span>}
+    </Link>
+  );
+}
+
+function VisibilityForm({ resource, onSaved }: { resource: EnrichedResource; onSaved: (v: Visibility) => Promise<void> }) {
+  const [value, setValue] = useState(resource.visibility);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const selectId = useId();
+  useEffect(() => setValue(resource.visibility), [resource.visibility]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy || value === resource.visibility) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await updateVisibility(resource.id, value as Visibility);
+      await onSaved(value as Visibility);
+    } catch (err) {
+      const apiError = asApiError(err);
+      if (!(apiError instanceof ApiError && apiError.kind === 'unauthorized')) setError(apiError.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="stack" noValidate onSubmit={submit} aria-label="Change visibility">
+      <div className="inline-form inline-form--field">
+        <div className="field field--inline">
+          <label htmlFor={selectId} className="field__label">
+            Visibility
+          </label>
+          <select id={selectId} className="input input--select" value={value} onChange={(e) => setValue(e.target.value)}>
+            {VISIBILITIES.map((v) => (
+              <option key={v} value={v}>
+                {VISIBILITY_LABELS[v]}
+              </option>
+            ))}
+            {(VISIBILITIES as readonly string[]).includes(resource.visibility) ? null : (
+              <option value={resource.visibility}>{resource.visibility}</option>
+            )}
+          </select>
+        </div>
+        <Button type="submit" variant="primary" busy={busy} disabled={value === resource.visibility}>
+          Save visibility
+        </Button>
+      </div>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+    </form>
+  );
+}
+
+type Candidate = { value: string; grantee: Grantee; label: string };
+
+async function loadCandidates(workspaceId: string, signal: AbortSignal): Promise<{ members: Candidate[]; groups: Candidate[] }> {
+  const [members, groups] = await Promise.all([
+    loadAll((cursor, s) => getMembers(workspaceId, cursor, s), signal),
+    loadAll((cursor, s) => getGroups(workspaceId, cursor, s), signal),
+  ]);
+  return {
+    members: members.map((m) => ({
+      value: `user:${m.user_id}`,
+      grantee: { grantee_type: 'user', grantee_id: m.user_id },
+      label: m.name ? `${m.name} (${m.email})` : m.email,
+    })),
+    groups: groups.map((g) => ({ value: `group:${g.id}`, grantee: { grantee_type: 'group', grantee_id: g.id }, label: g.name })),
+  };
+}
+
+function ShareForm({ resource, onShared }: { resource: EnrichedResource; onShared: (label: string, level: Level) => Promise<void> }) {
+  const candidates = useResource((signal) => loadCandidates(resource.workspace_id, signal), resource.workspace_id);
+  const [choice, setChoice] = useState('');
+  const [level, setLevel] = useState<Level>('view');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const granteeId = useId();
+  const levelId = useId();
+
+  if (candidates.resource.status === 'loading') return <Spinner label="Loading members and groups" />;
+  if (candidates.resource.status === 'error') {
+    return (
+      <Alert tone="error" title="Could not load the workspace’s members and groups." action={<Button onClick={candidates.reload}>Try again</Button>}>
+        {candidates.resource.error.message}
+      </Alert>
+    );
+  }
+  const { members, groups } = candidates.resource.data;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const c = [...members, ...groups].find((x) => x.value === choice);
+    if (!c) {
+      setError('Choose a member or a group to share with.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await share(resource.id, c.grantee, level);
+      setChoice('');
+      await onShared(c.label, level);
+    } catch (err) {
+      const apiError = asApiError(err);
+      if (!(apiError instanceof ApiError && apiError.kind === 'unauthorized')) setError(apiError.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="stack" noValidate onSubmit={submit} aria-label="Share this resource">
+      <div className="inline-form inline-form--field">
+        <div className="field field--inline">
+          <label htmlFor={granteeId} className="field__label">
+            Share with
+          </label>
+          <select
+            id={granteeId}
+            className="input input--select"
+            value={choice}
+            aria-invalid={error ? true : undefined}
+            onChange={(e) => {
+              setChoice(e.target.value);
+              setError(null);
+            }}
+          >
+            <option value="">Choose a member or group…</option>
+            {members.length ? (
+              <optgroup label="Members">
+                {members.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+            {groups.length ? (
+              <optgroup label="Groups">
+                {groups.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+          </select>
+        </div>
+        <div className="field field--inline">
+          <label htmlFor={levelId} className="field__label">
+            Permission
+          </label>
+          <select id={levelId} className="input input--select" value={level} onChange={(e) => setLevel(e.target.value as Level)}>
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l === 'view' ? 'View' : 'Edit'}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button type="submit" variant="primary" busy={busy}>
+          Share
+        </Button>
+      </div>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+    </form>
+  );
+}

@@ -1,0 +1,15 @@
+import { request } from '@/lib/api-client';
+import { listQuery, pageSchema, type Page } from '@/lib/paging';
+import { ResourceSchema, type Resource } from './schemas';
+
+const ResourcePageSchema = pageSchema(ResourceSchema);
+
+export type PermissionFilter = { workspace_id: string; service_name: string; resource_type: string };
+
+/** GET /admin/permissions?workspace_id=&service_name=&resource_type=&limit=&cursor= (workspace or service required). */
+export function getPermissions(f: PermissionFilter, cursor: string | null, signal?: AbortSignal): Promise<Page<Resource>> {
+  return request(`/permissions${listQuery({ ...f, limit: 50, cursor })}`, {
+    schema: ResourcePageSchema,
+    ...(signal ? { signal } : {}),
+  });
+}
