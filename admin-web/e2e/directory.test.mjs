@@ -326,7 +326,7 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await shot('workspace-roles.png');
   });
 
-  test('service actions: filter by service; delete with confirmation removes it from the role', async () => {
+  test('service actions: filter by service; delete with confirmation removes it from the role; rename, unassign, delete the role', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service actions' }).click();
     await page.getByRole('heading', { name: 'Service actions', level: 1 }).waitFor();
     await page.getByLabel('Service name').fill('Not A Name');
@@ -349,10 +349,23 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
 
     await page.goto(`${stack.adminURL}/workspaces/${ws.id}/roles/${role.id}`);
     await page.getByText('This role grants no actions yet.').waitFor();
+    // Rename it; take the member out with confirmation.
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: `Edit ${role.name}` });
+    role.name = `${role.name} (renamed)`;
+    await edit.getByLabel('Role name').fill(role.name);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: role.name, level: 1 }).waitFor();
+    const members = page.getByRole('region', { name: 'Members' });
+    await members.getByRole('button', { name: `Remove ${carol.email}` }).click();
+    const remove = page.getByRole('alertdialog', { name: `Remove ${carol.email} from ${role.name}?` });
+    await remove.getByRole('button', { name: 'Remove from role' }).click();
+    await page.getByText(`${carol.email} no longer holds ${role.name}.`).waitFor();
+    await members.getByText('Nobody holds this role yet.').waitFor();
     // Delete the role from its page, with confirmation, back to the workspace.
     await page.getByRole('button', { name: 'Delete…' }).click();
     const del = page.getByRole('alertdialog', { name: `Delete role ${role.name}?` });
-    await del.getByText('1 member loses').waitFor();
+    await del.getByText('0 members lose').waitFor();
     await del.getByRole('button', { name: 'Delete role' }).click();
     await page.waitForURL(new RegExp(`/workspaces/${ws.id}$`));
     await page.getByText(`Role ${role.name} was deleted.`).waitFor();
