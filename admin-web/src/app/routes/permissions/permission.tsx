@@ -28,6 +28,7 @@ import { getWorkspace } from '@/features/workspaces/api/get-workspace';
 import { ApiError } from '@/lib/api-client';
 import { loadAll } from '@/lib/paging';
 import { asApiError, useResource } from '@/lib/use-resource';
+import { PendingPage } from '@/components/layouts/pending-page';
 
 /** One resource's permission record: owner, visibility (changeable), shares (grant, revoke). */
 export function PermissionRoute() {
@@ -50,35 +51,19 @@ export function PermissionRoute() {
     </nav>
   );
 
-  if (resource.status === 'loading') {
+  if (resource.status !== 'ready') {
     return (
-      <div className="page">
-        {back}
-        <div className="card card--center">
-          <Spinner label="Loading resource" />
-        </div>
-      </div>
-    );
-  }
-  if (resource.status === 'error') {
-    const notFound = resource.error.kind === 'not_found';
-    return (
-      <div className="page">
-        {back}
-        <Alert
-          tone="error"
-          title={notFound ? 'This resource record does not exist.' : 'Could not load this resource.'}
-          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
-        >
-          {notFound ? (
-            <>
-              Its service may have deregistered or purged it. <Link to={paths.permissions.href()}>Back to permissions</Link>
-            </>
-          ) : (
-            resource.error.message
-          )}
-        </Alert>
-      </div>
+      <PendingPage
+        breadcrumb={back}
+        resource={resource}
+        noun="resource" missingNoun="resource record"
+        onRetry={reload}
+        notFound={
+          <>
+            Its service may have deregistered or purged it. <Link to={paths.permissions.href()}>Back to permissions</Link>
+          </>
+        }
+      />
     );
   }
 

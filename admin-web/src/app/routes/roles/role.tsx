@@ -27,6 +27,7 @@ import type { WorkspacesFlash } from '@/app/routes/workspaces/workspaces';
 import { ApiError } from '@/lib/api-client';
 import { loadAll, usePagedList } from '@/lib/paging';
 import { asApiError, useResource } from '@/lib/use-resource';
+import { PendingPage } from '@/components/layouts/pending-page';
 
 type Loaded = { workspace: Workspace; role: Role };
 type Modal = { kind: 'edit' } | { kind: 'delete' } | { kind: 'remove-member'; member: RoleMember } | null;
@@ -67,35 +68,19 @@ export function RoleRoute() {
     </nav>
   );
 
-  if (resource.status === 'loading') {
+  if (resource.status !== 'ready') {
     return (
-      <div className="page">
-        {back}
-        <div className="card card--center">
-          <Spinner label="Loading role" />
-        </div>
-      </div>
-    );
-  }
-  if (resource.status === 'error') {
-    const notFound = resource.error.kind === 'not_found';
-    return (
-      <div className="page">
-        {back}
-        <Alert
-          tone="error"
-          title={notFound ? 'This role does not exist.' : 'Could not load this role.'}
-          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
-        >
-          {notFound ? (
-            <>
-              It may have been deleted, or its workspace with it. <Link to={paths.workspace.href(id)}>Back to the workspace</Link>
-            </>
-          ) : (
-            resource.error.message
-          )}
-        </Alert>
-      </div>
+      <PendingPage
+        breadcrumb={back}
+        resource={resource}
+        noun="role"
+        onRetry={reload}
+        notFound={
+          <>
+            It may have been deleted, or its workspace with it. <Link to={paths.workspace.href(id)}>Back to the workspace</Link>
+          </>
+        }
+      />
     );
   }
 

@@ -5,7 +5,6 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TextField } from '@/components/ui/field';
-import { Spinner } from '@/components/ui/spinner';
 import { DateTime, RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
@@ -22,6 +21,7 @@ import { ApiError } from '@/lib/api-client';
 import { formatRelative } from '@/lib/format';
 import { asApiError, useResource } from '@/lib/use-resource';
 import type { ServiceAppsFlash } from './service-apps';
+import { PendingPage } from '@/components/layouts/pending-page';
 
 type Modal = 'rotate' | 'revoke' | 'status' | 'delete' | null;
 
@@ -48,35 +48,19 @@ export function ServiceAppRoute() {
     </nav>
   );
 
-  if (resource.status === 'loading') {
+  if (resource.status !== 'ready') {
     return (
-      <div className="page">
-        {back}
-        <div className="card card--center">
-          <Spinner label="Loading service app" />
-        </div>
-      </div>
-    );
-  }
-  if (resource.status === 'error') {
-    const notFound = resource.error.kind === 'not_found';
-    return (
-      <div className="page">
-        {back}
-        <Alert
-          tone="error"
-          title={notFound ? 'This service app does not exist.' : 'Could not load this service app.'}
-          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
-        >
-          {notFound ? (
-            <>
-              It may have been deleted. <Link to={paths.serviceApps.href()}>Back to all service apps</Link>
-            </>
-          ) : (
-            resource.error.message
-          )}
-        </Alert>
-      </div>
+      <PendingPage
+        breadcrumb={back}
+        resource={resource}
+        noun="service app"
+        onRetry={reload}
+        notFound={
+          <>
+            It may have been deleted. <Link to={paths.serviceApps.href()}>Back to all service apps</Link>
+          </>
+        }
+      />
     );
   }
 

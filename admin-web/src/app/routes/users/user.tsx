@@ -3,7 +3,6 @@ import { Link, useParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
@@ -11,6 +10,7 @@ import { getUser } from '@/features/users/api/get-user';
 import { UserStatusDialog } from '@/features/users/components/user-status-dialog';
 import { ROLE_LABELS, type WorkspaceRole } from '@/features/workspaces/validation';
 import { useResource } from '@/lib/use-resource';
+import { PendingPage } from '@/components/layouts/pending-page';
 
 export function UserRoute() {
   const { id = '' } = useParams();
@@ -31,29 +31,15 @@ export function UserRoute() {
     </nav>
   );
 
-  if (resource.status === 'loading') {
+  if (resource.status !== 'ready') {
     return (
-      <div className="page">
-        {back}
-        <div className="card card--center">
-          <Spinner label="Loading user" />
-        </div>
-      </div>
-    );
-  }
-  if (resource.status === 'error') {
-    const notFound = resource.error.kind === 'not_found';
-    return (
-      <div className="page">
-        {back}
-        <Alert
-          tone="error"
-          title={notFound ? 'This user does not exist.' : 'Could not load this user.'}
-          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
-        >
-          {notFound ? <Link to={paths.users.href()}>Back to all users</Link> : resource.error.message}
-        </Alert>
-      </div>
+      <PendingPage
+        breadcrumb={back}
+        resource={resource}
+        noun="user"
+        onRetry={reload}
+        notFound={<Link to={paths.users.href()}>Back to all users</Link>}
+      />
     );
   }
 

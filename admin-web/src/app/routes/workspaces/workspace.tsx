@@ -38,6 +38,7 @@ import { ApiError } from '@/lib/api-client';
 import { usePagedList } from '@/lib/paging';
 import { asApiError, useResource } from '@/lib/use-resource';
 import type { WorkspacesFlash } from './workspaces';
+import { PendingPage } from '@/components/layouts/pending-page';
 
 type Modal =
   | { kind: 'remove-member'; member: Member }
@@ -75,35 +76,19 @@ export function WorkspaceRoute() {
     </nav>
   );
 
-  if (resource.status === 'loading') {
+  if (resource.status !== 'ready') {
     return (
-      <div className="page">
-        {back}
-        <div className="card card--center">
-          <Spinner label="Loading workspace" />
-        </div>
-      </div>
-    );
-  }
-  if (resource.status === 'error') {
-    const notFound = resource.error.kind === 'not_found';
-    return (
-      <div className="page">
-        {back}
-        <Alert
-          tone="error"
-          title={notFound ? 'This workspace does not exist.' : 'Could not load this workspace.'}
-          action={notFound ? undefined : <Button onClick={reload}>Try again</Button>}
-        >
-          {notFound ? (
-            <>
-              It may have been deleted. <Link to={paths.workspaces.href()}>Back to all workspaces</Link>
-            </>
-          ) : (
-            resource.error.message
-          )}
-        </Alert>
-      </div>
+      <PendingPage
+        breadcrumb={back}
+        resource={resource}
+        noun="workspace"
+        onRetry={reload}
+        notFound={
+          <>
+            It may have been deleted. <Link to={paths.workspaces.href()}>Back to all workspaces</Link>
+          </>
+        }
+      />
     );
   }
 
