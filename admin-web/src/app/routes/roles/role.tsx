@@ -28,6 +28,7 @@ import { ApiError } from '@/lib/api-client';
 import { loadAll, usePagedList } from '@/lib/paging';
 import { asApiError, useResource } from '@/lib/use-resource';
 import { PendingPage } from '@/components/layouts/pending-page';
+import { PagedSectionList } from '@/components/ui/paged-section-list';
 
 type Loaded = { workspace: Workspace; role: Role };
 type Modal = { kind: 'edit' } | { kind: 'delete' } | { kind: 'remove-member'; member: RoleMember } | null;
@@ -152,32 +153,19 @@ export function RoleRoute() {
             say(`${a.service_name} · ${a.action} was added to ${role.name}.`);
           }}
         />
-        {actions.state.status === 'loading' ? (
-          <Spinner label="Loading actions" />
-        ) : actions.state.status === 'error' ? (
-          <Alert tone="error" title="Could not load the role’s actions." action={<Button onClick={actions.reload}>Try again</Button>}>
-            {actions.state.error.message}
-          </Alert>
-        ) : actions.state.items.length === 0 ? (
-          <p className="muted">This role grants no actions yet.</p>
-        ) : (
-          <ActionTable
-            items={actions.state.items}
-            onRemove={async (a) => {
-              await removeRoleAction(role.id, a.id);
-              actions.update((items) => items.filter((x) => x.id !== a.id));
-              setCounts({ action_count: Math.max(0, role.action_count - 1) });
-              say(`${a.service_name} · ${a.action} was removed from ${role.name}.`);
-            }}
-          />
-        )}
-        {actions.state.status === 'ready' && actions.state.nextCursor ? (
-          <div className="load-more">
-            <Button size="sm" busy={actions.state.loadingMore} onClick={actions.loadMore}>
-              Load more actions
-            </Button>
-          </div>
-        ) : null}
+        <PagedSectionList list={actions} noun="actions" errorTitle="Could not load the role’s actions." empty="This role grants no actions yet.">
+          {(items) => (
+            <ActionTable
+              items={items}
+              onRemove={async (a) => {
+                await removeRoleAction(role.id, a.id);
+                actions.update((items) => items.filter((x) => x.id !== a.id));
+                setCounts({ action_count: Math.max(0, role.action_count - 1) });
+                say(`${a.service_name} · ${a.action} was removed from ${role.name}.`);
+              }}
+            />
+          )}
+        </PagedSectionList>
       </Section>
 
       <Section title="Members" description={`Members of ${ws.name} who hold this role.`}>
@@ -191,57 +179,44 @@ export function RoleRoute() {
             say(`${m.email} now holds ${role.name}.`);
           }}
         />
-        {members.state.status === 'loading' ? (
-          <Spinner label="Loading members" />
-        ) : members.state.status === 'error' ? (
-          <Alert tone="error" title="Could not load the role’s members." action={<Button onClick={members.reload}>Try again</Button>}>
-            {members.state.error.message}
-          </Alert>
-        ) : members.state.items.length === 0 ? (
-          <p className="muted">Nobody holds this role yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table--compact">
-              <caption className="visually-hidden">Role members</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Member</th>
-                  <th scope="col">Assigned</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.state.items.map((m) => (
-                  <tr key={m.user_id}>
-                    <td>
-                      <Link className="table__link" to={paths.user.href(m.user_id)}>
-                        {m.name || m.email}
-                      </Link>
-                      {m.name ? <span className="cell-note">{m.email}</span> : null}
-                    </td>
-                    <td>
-                      <DateTime value={m.assigned_at} />
-                    </td>
-                    <td className="num">
-                      <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'remove-member', member: m })}>
-                        Remove<span className="visually-hidden"> {m.email}</span>
-                      </Button>
-                    </td>
+        <PagedSectionList list={members} noun="members" errorTitle="Could not load the role’s members." empty="Nobody holds this role yet.">
+          {(items) => (
+            <div className="table-wrap">
+              <table className="table table--compact">
+                <caption className="visually-hidden">Role members</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Member</th>
+                    <th scope="col">Assigned</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {members.state.status === 'ready' && members.state.nextCursor ? (
-          <div className="load-more">
-            <Button size="sm" busy={members.state.loadingMore} onClick={members.loadMore}>
-              Load more members
-            </Button>
-          </div>
-        ) : null}
+                </thead>
+                <tbody>
+                  {items.map((m) => (
+                    <tr key={m.user_id}>
+                      <td>
+                        <Link className="table__link" to={paths.user.href(m.user_id)}>
+                          {m.name || m.email}
+                        </Link>
+                        {m.name ? <span className="cell-note">{m.email}</span> : null}
+                      </td>
+                      <td>
+                        <DateTime value={m.assigned_at} />
+                      </td>
+                      <td className="num">
+                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'remove-member', member: m })}>
+                          Remove<span className="visually-hidden"> {m.email}</span>
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </PagedSectionList>
       </Section>
 
       {modal?.kind === 'edit' ? (

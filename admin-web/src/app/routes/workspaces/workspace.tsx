@@ -39,6 +39,7 @@ import { usePagedList } from '@/lib/paging';
 import { asApiError, useResource } from '@/lib/use-resource';
 import type { WorkspacesFlash } from './workspaces';
 import { PendingPage } from '@/components/layouts/pending-page';
+import { PagedSectionList } from '@/components/ui/paged-section-list';
 
 type Modal =
   | { kind: 'remove-member'; member: Member }
@@ -147,109 +148,83 @@ export function WorkspaceRoute() {
             say(`${m.email} was added as ${roleLabel(m.role)}.`);
           }}
         />
-        {members.state.status === 'loading' ? (
-          <Spinner label="Loading members" />
-        ) : members.state.status === 'error' ? (
-          <Alert tone="error" title="Could not load members." action={<Button onClick={members.reload}>Try again</Button>}>
-            {members.state.error.message}
-          </Alert>
-        ) : members.state.items.length === 0 ? (
-          <p className="muted">No members yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table--compact">
-              <caption className="visually-hidden">Members</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Member</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Joined</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.state.items.map((m) => (
-                  <MemberRow
-                    key={m.user_id}
-                    workspaceId={ws.id}
-                    member={m}
-                    onChanged={(u) => {
-                      members.update((items) => items.map((x) => (x.user_id === u.user_id ? u : x)));
-                      say(`${u.email} is now ${roleLabel(u.role)}.`);
-                    }}
-                    onRemove={() => setModal({ kind: 'remove-member', member: m })}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {members.state.status === 'ready' && members.state.nextCursor ? (
-          <div className="load-more">
-            <Button size="sm" busy={members.state.loadingMore} onClick={members.loadMore}>
-              Load more members
-            </Button>
-          </div>
-        ) : null}
+        <PagedSectionList list={members} noun="members" errorTitle="Could not load members." empty="No members yet.">
+          {(items) => (
+            <div className="table-wrap">
+              <table className="table table--compact">
+                <caption className="visually-hidden">Members</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Member</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Joined</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((m) => (
+                    <MemberRow
+                      key={m.user_id}
+                      workspaceId={ws.id}
+                      member={m}
+                      onChanged={(u) => {
+                        members.update((items) => items.map((x) => (x.user_id === u.user_id ? u : x)));
+                        say(`${u.email} is now ${roleLabel(u.role)}.`);
+                      }}
+                      onRemove={() => setModal({ kind: 'remove-member', member: m })}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </PagedSectionList>
       </Section>
 
       <Section title="Groups" description="Named sets of this workspace’s members." action={<Button onClick={() => setModal({ kind: 'create-group' })}>Create group</Button>}>
-        {groups.state.status === 'loading' ? (
-          <Spinner label="Loading groups" />
-        ) : groups.state.status === 'error' ? (
-          <Alert tone="error" title="Could not load groups." action={<Button onClick={groups.reload}>Try again</Button>}>
-            {groups.state.error.message}
-          </Alert>
-        ) : groups.state.items.length === 0 ? (
-          <p className="muted">No groups yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table--compact">
-              <caption className="visually-hidden">Groups</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Group</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {groups.state.items.map((g) => (
-                  <tr key={g.id}>
-                    <td className="strong">{g.name}</td>
-                    <td className="muted truncate" title={g.description}>
-                      {g.description || '—'}
-                    </td>
-                    <td className="num">
-                      <div className="actions actions--end">
-                        <Button size="sm" onClick={() => setModal({ kind: 'group-members', group: g })}>
-                          Members<span className="visually-hidden"> of {g.name}</span>
-                        </Button>
-                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
-                          Edit<span className="visually-hidden"> {g.name}</span>
-                        </Button>
-                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-group', group: g })}>
-                          Delete<span className="visually-hidden"> {g.name}</span>
-                        </Button>
-                      </div>
-                    </td>
+        <PagedSectionList list={groups} noun="groups" errorTitle="Could not load groups." empty="No groups yet.">
+          {(items) => (
+            <div className="table-wrap">
+              <table className="table table--compact">
+                <caption className="visually-hidden">Groups</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Group</th>
+                    <th scope="col">Description</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {groups.state.status === 'ready' && groups.state.nextCursor ? (
-          <div className="load-more">
-            <Button size="sm" busy={groups.state.loadingMore} onClick={groups.loadMore}>
-              Load more groups
-            </Button>
-          </div>
-        ) : null}
+                </thead>
+                <tbody>
+                  {items.map((g) => (
+                    <tr key={g.id}>
+                      <td className="strong">{g.name}</td>
+                      <td className="muted truncate" title={g.description}>
+                        {g.description || '—'}
+                      </td>
+                      <td className="num">
+                        <div className="actions actions--end">
+                          <Button size="sm" onClick={() => setModal({ kind: 'group-members', group: g })}>
+                            Members<span className="visually-hidden"> of {g.name}</span>
+                          </Button>
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
+                            Edit<span className="visually-hidden"> {g.name}</span>
+                          </Button>
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-group', group: g })}>
+                            Delete<span className="visually-hidden"> {g.name}</span>
+                          </Button>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </PagedSectionList>
       </Section>
 
       <Section
@@ -257,65 +232,52 @@ export function WorkspaceRoute() {
         description="Bundles of service actions; members holding a role may perform its actions in this workspace."
         action={<Button onClick={() => setModal({ kind: 'create-role' })}>Create role</Button>}
       >
-        {roles.state.status === 'loading' ? (
-          <Spinner label="Loading roles" />
-        ) : roles.state.status === 'error' ? (
-          <Alert tone="error" title="Could not load roles." action={<Button onClick={roles.reload}>Try again</Button>}>
-            {roles.state.error.message}
-          </Alert>
-        ) : roles.state.items.length === 0 ? (
-          <p className="muted">No roles yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table--compact">
-              <caption className="visually-hidden">Roles</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Role</th>
-                  <th scope="col">Description</th>
-                  <th scope="col" className="num">Actions</th>
-                  <th scope="col" className="num">Members</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Manage</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {roles.state.items.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <Link className="table__link" to={paths.role.href(ws.id, r.id)}>
-                        {r.name}
-                      </Link>
-                    </td>
-                    <td className="muted truncate" title={r.description}>
-                      {r.description || '—'}
-                    </td>
-                    <td className="num">{r.action_count}</td>
-                    <td className="num">{r.member_count}</td>
-                    <td className="num">
-                      <div className="actions actions--end">
-                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
-                          Edit<span className="visually-hidden"> {r.name}</span>
-                        </Button>
-                        <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-role', role: r })}>
-                          Delete<span className="visually-hidden"> {r.name}</span>
-                        </Button>
-                      </div>
-                    </td>
+        <PagedSectionList list={roles} noun="roles" errorTitle="Could not load roles." empty="No roles yet.">
+          {(items) => (
+            <div className="table-wrap">
+              <table className="table table--compact">
+                <caption className="visually-hidden">Roles</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Role</th>
+                    <th scope="col">Description</th>
+                    <th scope="col" className="num">Actions</th>
+                    <th scope="col" className="num">Members</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Manage</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {roles.state.status === 'ready' && roles.state.nextCursor ? (
-          <div className="load-more">
-            <Button size="sm" busy={roles.state.loadingMore} onClick={roles.loadMore}>
-              Load more roles
-            </Button>
-          </div>
-        ) : null}
+                </thead>
+                <tbody>
+                  {items.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        <Link className="table__link" to={paths.role.href(ws.id, r.id)}>
+                          {r.name}
+                        </Link>
+                      </td>
+                      <td className="muted truncate" title={r.description}>
+                        {r.description || '—'}
+                      </td>
+                      <td className="num">{r.action_count}</td>
+                      <td className="num">{r.member_count}</td>
+                      <td className="num">
+                        <div className="actions actions--end">
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
+                            Edit<span className="visually-hidden"> {r.name}</span>
+                          </Button>
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-role', role: r })}>
+                            Delete<span className="visually-hidden"> {r.name}</span>
+                          </Button>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </PagedSectionList>
       </Section>
 
       <Section title="Delete workspace" tone="danger">
