@@ -1,0 +1,211 @@
+package adminauth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"sentinel/internal/activity"
+	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
+	"sentinel/internal/ratelimit"
+	"sentinel/internal/token"
+)
+
+// The sign-in policy: who may sign in, how often they may fail, how long a
+// session lasts and what the audit log records. Storage is the account
+// store's (accounts.go), HTTP the handlers' (http.go).
+
+// Rules of admin sessions and sign-in.
+const (
+	TokenTTL       = time.Hour
+	EmailFailures  = 5
+	EmailWindow    = 15 * time.Minute
+	IPFailures     = 20
+	IPWindow       = time.Minute
+	MinPasswordLen = 12
+)
+
+// maxPasswordBytes is the most bcrypt hashes.
+const maxPasswordBytes = 72
+
+const msgBadLogin = "Invalid email or password"
+
+var errNoSession = apperr.New(apperr.Unauthorized, "Not signed in or session expired")
+
+// The failure limits, counted in the Limits table.
+var (
+	emailRule = ratelimit.Rule{Max: EmailFailures, Window: EmailWindow}
+	ipRule    = ratelimit.Rule{Max: IPFailures, Window: IPWindow}
+)
+
+// Service signs admins in and out and guards the admin routes.
+type Service struct {
+	accounts accounts
+	limits   *ratelimit.Limiter // failure counters in the Limits table
+	log      *activity.Log
+	keys     *token.Ring
+	now      func() time.Time
+	cost     int
+	secure   bool // Secure cookies (everywhere but the local stage)
+	fakeHash []byte
+}
+
+// Options configure a Service.
+type Options struct {
+	DB            dynamo.DB
+	AdminsTable   string
+	LimitsTable   string
+	Log           *activity.Log
+	Keys          *token.Ring
+	Now           func() time.Time
+	PasswordCost  int
+	SecureCookies bool
+}
+
+// New returns a Service.
+func New(o Options) *Service {
+	// Unknown emails are compared against this hash so that they take as
+	// long as known ones.
+	fake, _ := bcrypt.GenerateFromPassword([]byte("not a password"), o.PasswordCost)
+	return &Service{accounts: accounts{db: o.DB, table: o.AdminsTable}, limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log, keys: o.Keys, now: o.Now,
+		cost: o.PasswordCost, secure: o.SecureCookies, fakeHash: fake}
+}
+
+func normalize(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+func validEmail(email string) bool {
+	at := strings.LastIndexByte(email, '@')
+	return at > 0 && at < len(email)-1 && len(email) <= 254 && !strings.ContainsAny(email, " \t\r\n")
+}
+
+// Ensure creates the admin, or resets its password if it exists (the
+// bootstrap command and the local stack's SENTINEL_ADMIN_* variables).
+func (s *Service) Ensure(ctx context.Context, email, password string) (created bool, err error) {
+	email = normalize(email)
+	if !validEmail(email) {
+		return false, apperr.Field("email", "must be an email address")
+	}
+	if len(password) < MinPasswordLen || len(password) > maxPasswordBytes {
+		return false, apperr.Field("password", fmt.Sprintf("must be %d characters to %d bytes", MinPasswordLen, maxPasswordBytes))
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	if err != nil {
+		return false, fmt.Errorf("hash password: %w", err)
+	}
+	created, err = s.accounts.upsert(ctx, email, hash, s.now())
+	if err != nil {
+		return false, err
+	}
+	action := "admin.password_reset"
+	if created {
+		action = "admin.create"
+	}
+	if err := s.log.Record(ctx, activity.Entry{Actor: "bootstrap", Action: action, TargetType: "admin", TargetID: email}); err != nil {
+		return created, err
+	}
+	return created, nil
+}
+
+// Exists reports whether an admin account exists for email.
+func (s *Service) Exists(ctx context.Context, email string) (bool, error) {
+	_, found, err := s.accounts.get(ctx, normalize(email))
+	return found, err
+}
+
+// RandomPassword makes a password for a first admin.
+func RandomPassword() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func emailLimitKey(email string) string { return "LOGIN#EMAIL#" + normalize(email) }
+func ipLimitKey(ip string) string       { return "LOGIN#IP#" + ip }
+
+// Login checks a password and returns a signed admin token.
+func (s *Service) Login(ctx context.Context, email, password, ip string) (string, account, error) {
+	now := s.now()
+	email = normalize(email)
+	if !validEmail(email) {
+		// Shape only: it says nothing about which accounts exist.
+		return "", account{}, apperr.Field("email", "must be an email address")
+	}
+	for _, l := range []struct {
+		key  string
+		rule ratelimit.Rule
+	}{{ipLimitKey(ip), ipRule}, {emailLimitKey(email), emailRule}} {
+		wait, err := s.limits.Blocked(ctx, l.key, l.rule)
+		if err != nil {
+			return "", account{}, err
+		}
+		if wait > 0 {
+			return "", account{}, &apperr.Error{Code: apperr.RateLimited, Message: "Too many failed sign-in attempts; try again later", RetryAfter: wait}
+		}
+	}
+	a, found, err := s.accounts.get(ctx, email)
+	if err != nil {
+		return "", account{}, err
+	}
+	hash := s.fakeHash
+	if found {
+		hash = []byte(a.PasswordHash)
+	}
+	ok := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && found && a.IsActive
+	if !ok {
+		if err := s.limits.Add(ctx, emailLimitKey(email), EmailWindow); err != nil {
+			return "", account{}, err
+		}
+		if err := s.limits.Add(ctx, ipLimitKey(ip), IPWindow); err != nil {
+			return "", account{}, err
+		}
+		if err := s.log.Record(ctx, activity.Entry{Actor: email, Action: "admin.login_failed", TargetType: "admin", TargetID: email, Detail: map[string]any{"ip": ip}}); err != nil {
+			return "", account{}, err
+		}
+		return "", account{}, apperr.New(apperr.Unauthorized, msgBadLogin)
+	}
+	if err := s.limits.Reset(ctx, emailLimitKey(email)); err != nil {
+		return "", account{}, err
+	}
+	tok, err := s.keys.Sign(token.Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: a.ID, Audience: jwt.ClaimStrings{token.AudAdmin}},
+		Type:             "admin", Email: a.Email,
+	}, now, TokenTTL)
+	if err != nil {
+		return "", account{}, fmt.Errorf("sign admin token: %w", err)
+	}
+	if err := s.log.Record(ctx, activity.Entry{Actor: a.Email, Action: "admin.login", TargetType: "admin", TargetID: a.Email, Detail: map[string]any{"ip": ip}}); err != nil {
+		return "", account{}, err
+	}
+	return tok, a, nil
+}
+
+// Authenticate checks an admin token: signature, audience, expiry, not
+// revoked by logout, account still active.
+func (s *Service) Authenticate(ctx context.Context, raw string) (*identity.Admin, error) {
+	c, err := s.keys.Verify(raw, s.now(), token.AudAdmin)
+	if err != nil {
+		return nil, errNoSession
+	}
+	a, found, revoked, err := s.accounts.session(ctx, c.ID, normalize(c.Email))
+	if err != nil {
+		return nil, err
+	}
+	if revoked || !found || !a.IsActive || a.ID != c.Subject {
+		return nil, errNoSession
+	}
+	return &identity.Admin{ID: c.Subject, Email: c.Email, TokenID: c.ID, Expires: c.ExpiresAt.Time}, nil
+}
+
+// Logout revokes the session's token id until the token would expire.
+func (s *Service) Logout(ctx context.Context, a *identity.Admin) error {
+	return s.accounts.revoke(ctx, a.TokenID, a.Expires,
+		s.log.Put(activity.Entry{Actor: a.Email, Action: "admin.logout", TargetType: "admin", TargetID: a.Email}))
+}
