@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
 )
@@ -22,7 +23,7 @@ const resourceBudget = 450
 // marks the routes that sign tokens or publish the JWKS.
 type specRoute struct {
 	key  string
-	tier routes.Tier
+	tier authtier.Tier
 	keys bool
 }
 
@@ -30,91 +31,91 @@ type specRoute struct {
 // /work/shared/spec/api.md sections 2–9.
 var specRoutes = []specRoute{
 	// 2. Authentication tiers: the service identity check.
-	{"GET /service/whoami", routes.ServiceKey, false},
+	{"GET /service/whoami", authtier.ServiceKey, false},
 
 	// 3. Service apps.
-	{"GET /admin/service-apps", routes.Admin, false},
-	{"POST /admin/service-apps", routes.Admin, false},
-	{"GET /admin/service-apps/{id}", routes.Admin, false},
-	{"PATCH /admin/service-apps/{id}", routes.Admin, false},
-	{"POST /admin/service-apps/{id}/rotate-key", routes.Admin, false},
-	{"POST /admin/service-apps/{id}/revoke-previous-key", routes.Admin, false},
-	{"DELETE /admin/service-apps/{id}", routes.Admin, false},
+	{"GET /admin/service-apps", authtier.Admin, false},
+	{"POST /admin/service-apps", authtier.Admin, false},
+	{"GET /admin/service-apps/{id}", authtier.Admin, false},
+	{"PATCH /admin/service-apps/{id}", authtier.Admin, false},
+	{"POST /admin/service-apps/{id}/rotate-key", authtier.Admin, false},
+	{"POST /admin/service-apps/{id}/revoke-previous-key", authtier.Admin, false},
+	{"DELETE /admin/service-apps/{id}", authtier.Admin, false},
 
 	// 4. Permissions.
-	{"POST /permissions/register", routes.ServiceKey, false},
-	{"POST /permissions/check", routes.Dual, false},
-	{"POST /permissions/accessible", routes.Dual, false},
-	{"POST /permissions/{id}/share", routes.Dual, false},
-	{"DELETE /permissions/{id}/share", routes.ServiceKey, false},
-	{"PATCH /permissions/{id}/visibility", routes.ServiceKey, false},
-	{"GET /permissions/resource/{service}/{type}/{resource_id}", routes.ServiceKey, false},
-	{"GET /permissions/resource/{service}/{type}/{resource_id}/enriched", routes.ServiceKey, false},
-	{"DELETE /permissions/resource/{service}/{type}/{resource_id}", routes.ServiceKey, false},
+	{"POST /permissions/register", authtier.ServiceKey, false},
+	{"POST /permissions/check", authtier.Dual, false},
+	{"POST /permissions/accessible", authtier.Dual, false},
+	{"POST /permissions/{id}/share", authtier.Dual, false},
+	{"DELETE /permissions/{id}/share", authtier.ServiceKey, false},
+	{"PATCH /permissions/{id}/visibility", authtier.ServiceKey, false},
+	{"GET /permissions/resource/{service}/{type}/{resource_id}", authtier.ServiceKey, false},
+	{"GET /permissions/resource/{service}/{type}/{resource_id}/enriched", authtier.ServiceKey, false},
+	{"DELETE /permissions/resource/{service}/{type}/{resource_id}", authtier.ServiceKey, false},
 
 	// 5. RBAC.
-	{"POST /roles/actions/register", routes.ServiceKey, false},
-	{"POST /roles/check-action", routes.Dual, false},
-	{"GET /roles/user-actions", routes.Dual, false},
-	{"POST /roles/check", routes.ServiceKey, false},
+	{"POST /roles/actions/register", authtier.ServiceKey, false},
+	{"POST /roles/check-action", authtier.Dual, false},
+	{"GET /roles/user-actions", authtier.Dual, false},
+	{"POST /roles/check", authtier.ServiceKey, false},
 
 	// 6. Directory reads for backends.
-	{"GET /workspaces/{id}/members", routes.Dual, false},
-	{"GET /workspaces/{id}/groups", routes.Dual, false},
-	{"GET /workspaces/{id}/groups/{gid}/members", routes.Dual, false},
+	{"GET /workspaces/{id}/members", authtier.Dual, false},
+	{"GET /workspaces/{id}/groups", authtier.Dual, false},
+	{"GET /workspaces/{id}/groups/{gid}/members", authtier.Dual, false},
 
 	// 7. AuthZ mode and tokens.
-	{"POST /authz/resolve", routes.KeyOrOrig, true},
-	{"OPTIONS /authz/resolve", routes.KeyOrOrig, false},
-	{"GET /.well-known/jwks.json", routes.Public, true},
+	{"POST /authz/resolve", authtier.KeyOrOrig, true},
+	{"OPTIONS /authz/resolve", authtier.KeyOrOrig, false},
+	{"GET /.well-known/jwks.json", authtier.Public, true},
 
 	// 8. Admin API.
-	{"POST /admin/auth/login", routes.AdminLogin, true},
-	{"POST /admin/auth/logout", routes.Admin, false},
-	{"GET /admin/auth/me", routes.Admin, false},
-	{"GET /admin/workspaces", routes.Admin, false},
-	{"POST /admin/workspaces", routes.Admin, false},
-	{"GET /admin/workspaces/{id}", routes.Admin, false},
-	{"PATCH /admin/workspaces/{id}", routes.Admin, false},
-	{"DELETE /admin/workspaces/{id}", routes.Admin, false},
-	{"GET /admin/workspaces/{id}/members", routes.Admin, false},
-	{"POST /admin/workspaces/{id}/members", routes.Admin, false},
-	{"PATCH /admin/workspaces/{id}/members/{user_id}", routes.Admin, false},
-	{"DELETE /admin/workspaces/{id}/members/{user_id}", routes.Admin, false},
-	{"GET /admin/users", routes.Admin, false},
-	{"POST /admin/users", routes.Admin, false},
-	{"GET /admin/users/{id}", routes.Admin, false},
-	{"PATCH /admin/users/{id}", routes.Admin, false},
-	{"GET /admin/workspaces/{id}/groups", routes.Admin, false},
-	{"POST /admin/workspaces/{id}/groups", routes.Admin, false},
-	{"PATCH /admin/groups/{gid}", routes.Admin, false},
-	{"DELETE /admin/groups/{gid}", routes.Admin, false},
-	{"GET /admin/groups/{gid}/members", routes.Admin, false},
-	{"POST /admin/groups/{gid}/members/{user_id}", routes.Admin, false},
-	{"DELETE /admin/groups/{gid}/members/{user_id}", routes.Admin, false},
-	{"GET /admin/workspaces/{id}/roles", routes.Admin, false},
-	{"POST /admin/workspaces/{id}/roles", routes.Admin, false},
-	{"PATCH /admin/roles/{rid}", routes.Admin, false},
-	{"DELETE /admin/roles/{rid}", routes.Admin, false},
-	{"GET /admin/roles/{rid}/actions", routes.Admin, false},
-	{"POST /admin/roles/{rid}/actions", routes.Admin, false},
-	{"DELETE /admin/roles/{rid}/actions/{action_id}", routes.Admin, false},
-	{"GET /admin/roles/{rid}/members", routes.Admin, false},
-	{"POST /admin/roles/{rid}/members/{user_id}", routes.Admin, false},
-	{"DELETE /admin/roles/{rid}/members/{user_id}", routes.Admin, false},
-	{"GET /admin/service-actions", routes.Admin, false},
-	{"DELETE /admin/service-actions/{id}", routes.Admin, false},
-	{"GET /admin/permissions", routes.Admin, false},
-	{"GET /admin/permissions/{id}", routes.Admin, false},
-	{"PATCH /admin/permissions/{id}/visibility", routes.Admin, false},
-	{"POST /admin/permissions/{id}/share", routes.Admin, false},
-	{"DELETE /admin/permissions/{id}/share", routes.Admin, false},
-	{"DELETE /admin/permissions/service/{service_name}", routes.Admin, false},
-	{"GET /admin/activity", routes.Admin, false},
-	{"GET /admin/stats", routes.Admin, false},
+	{"POST /admin/auth/login", authtier.AdminLogin, true},
+	{"POST /admin/auth/logout", authtier.Admin, false},
+	{"GET /admin/auth/me", authtier.Admin, false},
+	{"GET /admin/workspaces", authtier.Admin, false},
+	{"POST /admin/workspaces", authtier.Admin, false},
+	{"GET /admin/workspaces/{id}", authtier.Admin, false},
+	{"PATCH /admin/workspaces/{id}", authtier.Admin, false},
+	{"DELETE /admin/workspaces/{id}", authtier.Admin, false},
+	{"GET /admin/workspaces/{id}/members", authtier.Admin, false},
+	{"POST /admin/workspaces/{id}/members", authtier.Admin, false},
+	{"PATCH /admin/workspaces/{id}/members/{user_id}", authtier.Admin, false},
+	{"DELETE /admin/workspaces/{id}/members/{user_id}", authtier.Admin, false},
+	{"GET /admin/users", authtier.Admin, false},
+	{"POST /admin/users", authtier.Admin, false},
+	{"GET /admin/users/{id}", authtier.Admin, false},
+	{"PATCH /admin/users/{id}", authtier.Admin, false},
+	{"GET /admin/workspaces/{id}/groups", authtier.Admin, false},
+	{"POST /admin/workspaces/{id}/groups", authtier.Admin, false},
+	{"PATCH /admin/groups/{gid}", authtier.Admin, false},
+	{"DELETE /admin/groups/{gid}", authtier.Admin, false},
+	{"GET /admin/groups/{gid}/members", authtier.Admin, false},
+	{"POST /admin/groups/{gid}/members/{user_id}", authtier.Admin, false},
+	{"DELETE /admin/groups/{gid}/members/{user_id}", authtier.Admin, false},
+	{"GET /admin/workspaces/{id}/roles", authtier.Admin, false},
+	{"POST /admin/workspaces/{id}/roles", authtier.Admin, false},
+	{"PATCH /admin/roles/{rid}", authtier.Admin, false},
+	{"DELETE /admin/roles/{rid}", authtier.Admin, false},
+	{"GET /admin/roles/{rid}/actions", authtier.Admin, false},
+	{"POST /admin/roles/{rid}/actions", authtier.Admin, false},
+	{"DELETE /admin/roles/{rid}/actions/{action_id}", authtier.Admin, false},
+	{"GET /admin/roles/{rid}/members", authtier.Admin, false},
+	{"POST /admin/roles/{rid}/members/{user_id}", authtier.Admin, false},
+	{"DELETE /admin/roles/{rid}/members/{user_id}", authtier.Admin, false},
+	{"GET /admin/service-actions", authtier.Admin, false},
+	{"DELETE /admin/service-actions/{id}", authtier.Admin, false},
+	{"GET /admin/permissions", authtier.Admin, false},
+	{"GET /admin/permissions/{id}", authtier.Admin, false},
+	{"PATCH /admin/permissions/{id}/visibility", authtier.Admin, false},
+	{"POST /admin/permissions/{id}/share", authtier.Admin, false},
+	{"DELETE /admin/permissions/{id}/share", authtier.Admin, false},
+	{"DELETE /admin/permissions/service/{service_name}", authtier.Admin, false},
+	{"GET /admin/activity", authtier.Admin, false},
+	{"GET /admin/stats", authtier.Admin, false},
 
 	// 9. Health.
-	{"GET /health", routes.Public, false},
+	{"GET /health", authtier.Public, false},
 }
 
 // specFunctions groups specRoutes by the project rule: every route outside

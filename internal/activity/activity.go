@@ -150,19 +150,12 @@ func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
 }
 
 // ListHandler serves GET /admin/activity.
-func (l *Log) ListHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		limit, err := web.ParseLimit(r, 50, 200)
-		if err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		page, err := l.List(r.Context(), Filter{Action: q.Get("action"), TargetType: q.Get("target_type"), TargetID: q.Get("target_id"), Limit: limit, Cursor: q.Get("cursor")})
-		if err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		web.JSON(w, 200, page)
-	})
+func (l *Log) ListHandler(r *http.Request) (int, any, error) {
+	q := r.URL.Query()
+	limit, err := web.ParseLimit(r, 50, 200)
+	if err != nil {
+		return 0, nil, err
+	}
+	page, err := l.List(r.Context(), Filter{Action: q.Get("action"), TargetType: q.Get("target_type"), TargetID: q.Get("target_id"), Limit: limit, Cursor: q.Get("cursor")})
+	return 200, page, err
 }

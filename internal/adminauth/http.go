@@ -66,33 +66,30 @@ type me struct {
 }
 
 // LoginHandler serves POST /admin/auth/login.
-func (s *Service) LoginHandler(w http.ResponseWriter, r *http.Request) {
+func (s *Service) LoginHandler(r *http.Request) (int, any, error) {
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 	}
 	if err := web.Decode(r, &in); err != nil {
-		web.Error(w, r, err)
-		return
+		return 0, nil, err
 	}
 	tok, a, err := s.Login(r.Context(), in.Email, in.Password, web.ClientIP(r))
 	if err != nil {
-		web.Error(w, r, err)
-		return
+		return 0, nil, err
 	}
-	http.SetCookie(w, s.cookie(tok, int(TokenTTL.Seconds())))
-	web.JSON(w, 200, me{ID: a.ID, Email: a.Email})
+	web.SetCookie(r, s.cookie(tok, int(TokenTTL.Seconds())))
+	return 200, me{ID: a.ID, Email: a.Email}, nil
 }
 
 // LogoutHandler serves POST /admin/auth/logout.
-func (s *Service) LogoutHandler(w http.ResponseWriter, r *http.Request) {
+func (s *Service) LogoutHandler(r *http.Request) (int, any, error) {
 	a, _ := identity.AdminFrom(r.Context())
 	if err := s.Logout(r.Context(), a); err != nil {
-		web.Error(w, r, err)
-		return
+		return 0, nil, err
 	}
-	http.SetCookie(w, s.cookie("", -1))
-	web.JSON(w, 200, map[string]string{"status": "ok"})
+	web.SetCookie(r, s.cookie("", -1))
+	return 200, map[string]string{"status": "ok"}, nil
 }
 
 // MeHandler serves GET /admin/auth/me.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
@@ -224,4 +225,21 @@ func RequireScope(ctx context.Context, serviceName string) error {
 		return apperr.New(apperr.Forbidden, "Service key is not authorized for service '%s'", serviceName)
 	}
 	return nil
+}
+
+// Whoami serves GET /service/whoami behind the service-key tier: what the
+// tier learned of the presented key, so a backend can check its
+// configuration (key_expires_at is set while it is a rotated key's grace
+// period).
+func (a *Authenticator) Whoami(r *http.Request) (int, any, error) {
+	s, ok := identity.ServiceFrom(r.Context())
+	if !ok {
+		return 0, nil, errors.New("authtier: whoami outside the service-key tier")
+	}
+	var exp *string
+	if s.KeyExpiresAt != nil {
+		v := dynamo.FormatTime(*s.KeyExpiresAt)
+		exp = &v
+	}
+	return 200, map[string]any{"service_name": s.ServiceName, "name": s.Name, "key_prefix": s.KeyPrefix, "key_expires_at": exp}, nil
 }

@@ -100,7 +100,7 @@ type Service struct {
 	verifier Verifier
 	keys     *token.Ring
 	limits   *ratelimit.Limiter
-	origins  Origins
+	cors     CORS
 	rule     ratelimit.Rule
 	ttl      time.Duration
 	now      func() time.Time
@@ -131,7 +131,7 @@ func New(o Options) *Service {
 		o.RateLimit = config.DefaultAuthzRateLimit
 	}
 	return &Service{
-		Directory: o.Directory, RBAC: o.RBAC, verifier: o.Verifier, keys: o.Keys, limits: o.Limits, origins: o.Origins,
+		Directory: o.Directory, RBAC: o.RBAC, verifier: o.Verifier, keys: o.Keys, limits: o.Limits, cors: CORS{Origins: o.Origins},
 		rule: ratelimit.Rule{Max: o.RateLimit, Window: time.Minute}, ttl: o.TokenTTL, now: o.Now,
 	}
 }

@@ -3,22 +3,8 @@ package routes
 import (
 	"slices"
 
+	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
-)
-
-// Tier is the authentication tier a route runs behind (api.md section 2).
-type Tier string
-
-// The tiers.
-const (
-	Public     Tier = "public"
-	ServiceKey Tier = "service_key"
-	Dual       Tier = "dual"
-	KeyOrOrig  Tier = "key_or_origin"
-	Admin      Tier = "admin"
-	// AdminLogin is the admin sign-in route: no session yet, but the same
-	// X-Requested-With rule as other admin writes.
-	AdminLogin Tier = "admin_login"
 )
 
 // DynamoDB actions, grouped as the IAM policies grant them. Scan is never
@@ -49,20 +35,15 @@ func Touch(t dynamo.Table) Access {
 }
 
 // implied is what a tier itself needs, whatever the handler does.
-func (t Tier) implied() []Access {
+func implied(t authtier.Tier) []Access {
 	switch t {
-	case ServiceKey, KeyOrOrig:
+	case authtier.ServiceKey, authtier.KeyOrOrig:
 		return []Access{Touch(dynamo.ServiceApps)}
-	case Dual:
+	case authtier.Dual:
 		// The directory says whether the token's user is deactivated.
 		return []Access{Touch(dynamo.ServiceApps), Read(dynamo.Directory)}
-	case Admin:
-		return []Access{Read(dynamo.Admins)}
-	case AdminLogin:
+	case authtier.Admin, authtier.AdminLogin:
 		return []Access{Read(dynamo.Admins)}
 	}
 	return nil
 }
-
-// NeedsKeys reports whether the tier verifies tokens with the signing keys.
-func (t Tier) NeedsKeys() bool { return t == Dual || t == Admin }

@@ -1,11 +1,16 @@
 package routes
 
 import (
-	"net/http"
-
 	"sentinel/internal/app"
+	"sentinel/internal/authtier"
+	"sentinel/internal/authz"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+)
+
+var (
+	resolve   = area(func(d *app.Deps) *authz.Service { return d.Authz })
+	preflight = area(func(d *app.Deps) authz.CORS { return authz.CORS{Origins: d.Auth} })
 )
 
 // authzResolve is what POST /authz/resolve touches: the per-IP rate limit
@@ -18,8 +23,7 @@ var authzResolve = []Access{Write(dynamo.Limits), Write(dynamo.Directory), Write
 // of its own so that API Gateway passes it to a function that answers CORS
 // for each app's allowed origins.
 var authzRoutes = []Route{
-	{Method: "POST", Path: "/authz/resolve", Function: "authz-resolve", Tier: KeyOrOrig, Access: authzResolve, Keys: true, Settings: config.AuthzSettings,
-		Handler: func(d *app.Deps) http.Handler { return d.Authz.ResolveHandler() }},
-	{Method: "OPTIONS", Path: "/authz/resolve", Function: "authz-resolve-preflight", Tier: KeyOrOrig,
-		Handler: func(d *app.Deps) http.Handler { return d.Authz.PreflightHandler() }},
+	{Method: "POST", Path: "/authz/resolve", Function: "authz-resolve", Tier: authtier.KeyOrOrig, Access: authzResolve, Keys: true, Settings: config.AuthzSettings,
+		Handler: resolve((*authz.Service).ResolveHandler)},
+	{Method: "OPTIONS", Path: "/authz/resolve", Function: "authz-resolve-preflight", Tier: authtier.KeyOrOrig, Handler: preflight(authz.CORS.Preflight)},
 }

@@ -13,7 +13,7 @@ import (
 func Handler(fn Function, d *app.Deps) http.Handler {
 	rt := &web.Router{}
 	for _, r := range fn.Routes {
-		rt.Handle(r.Method, r.Path, r.Tier.wrap(d, r.Handler(d)))
+		rt.Handle(r.Method, r.Path, wrap(r.Tier, d, r.Handler(d)))
 	}
 	return web.Middleware(rt)
 }

@@ -21,7 +21,7 @@ func TestRoleChecksOnlyReadRBAC(t *testing.T) {
 				t.Errorf("%s has %v on RBAC, want only %v", name, a.Actions, readActions)
 			}
 		}
-		if want := len(f.Routes[0].Tier.implied()) + 1; len(f.Tables()) != want {
+		if want := len(implied(f.Routes[0].Tier)) + 1; len(f.Tables()) != want {
 			t.Errorf("%s uses tables %v, want its tier's and RBAC", name, f.Tables())
 		}
 	}

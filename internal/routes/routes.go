@@ -5,11 +5,10 @@
 package routes
 
 import (
-	"net/http"
 	"slices"
 	"sort"
 
-	"sentinel/internal/app"
+	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
 )
 
@@ -18,14 +17,14 @@ type Route struct {
 	Method   string
 	Path     string // API Gateway syntax: /admin/service-apps/{id}
 	Function string // the directory under functions/ that serves it
-	Tier     Tier
+	Tier     authtier.Tier
 	Access   []Access
 	Keys     bool // signs tokens or serves the JWKS (needs the signing keys)
 	// Settings are the environment variables the handler reads beyond the
 	// shared ones (stage, issuer, tables, keys); the stack sets those the
 	// deployment configures on this route's function only.
 	Settings []string
-	Handler  func(*app.Deps) http.Handler
+	Handler  Constructor
 }
 
 // Key is the API Gateway route key, "GET /health".
@@ -68,7 +67,7 @@ func Functions() []Function {
 				f.Settings = append(f.Settings, s)
 			}
 		}
-		for _, a := range append(r.Tier.implied(), r.Access...) {
+		for _, a := range append(implied(r.Tier), r.Access...) {
 			f.Access = mergeAccess(f.Access, a)
 		}
 	}

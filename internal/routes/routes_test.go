@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"sentinel/internal/authtier"
 )
 
 // The route table and functions/ must agree: every route names a function
@@ -52,7 +54,7 @@ func TestRoutesAreUniqueAndWellFormed(t *testing.T) {
 			t.Errorf("route %s has no handler", r.Key())
 		}
 		admin := strings.HasPrefix(r.Path, "/admin/")
-		if admin != (r.Tier == Admin || r.Tier == AdminLogin) {
+		if admin != (r.Tier == authtier.Admin || r.Tier == authtier.AdminLogin) {
 			t.Errorf("route %s: tier %s does not fit its path", r.Key(), r.Tier)
 		}
 		if !admin && strings.HasPrefix(r.Function, "admin-") {

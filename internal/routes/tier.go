@@ -5,22 +5,23 @@ import (
 
 	"sentinel/internal/adminauth"
 	"sentinel/internal/app"
+	"sentinel/internal/authtier"
 )
 
-// wrap puts a handler behind the tier's authentication.
-func (t Tier) wrap(d *app.Deps, h http.Handler) http.Handler {
+// wrap puts a handler behind its tier's authentication.
+func wrap(t authtier.Tier, d *app.Deps, h http.Handler) http.Handler {
 	switch t {
-	case Public:
+	case authtier.Public:
 		return h
-	case ServiceKey:
+	case authtier.ServiceKey:
 		return d.Auth.KeyOnly(h)
-	case Dual:
+	case authtier.Dual:
 		return d.Auth.Dual(h)
-	case KeyOrOrig:
+	case authtier.KeyOrOrig:
 		return d.Auth.KeyOrOrigin(h)
-	case Admin:
+	case authtier.Admin:
 		return d.Admins.Require(h)
-	case AdminLogin:
+	case authtier.AdminLogin:
 		return adminauth.RequireXRW(h)
 	}
 	panic("routes: unknown tier " + string(t))

@@ -28,7 +28,10 @@ const MaxBody = 256 << 10
 
 type ctxKey int
 
-const requestIDKey ctxKey = iota
+const (
+	requestIDKey ctxKey = iota
+	headerKey
+)
 
 // RequestID returns the id of the request being served ("" outside one).
 func RequestID(ctx context.Context) string {
@@ -203,11 +206,14 @@ func ParseLimit(r *http.Request, def, max int) (int, error) {
 	return n, nil
 }
 
-// Func adapts a handler that returns its answer: a status and a value to
-// write as JSON (nil with 204), or an error for Error to write.
+// Func is the one handler shape: it returns its answer, a status and a
+// value to write as JSON (nil with 204), or an error for Error to write.
+// A handler that sets headers or cookies (caching, sessions, CORS) puts
+// them in Header(r); they go out with the answer, errors included.
 type Func func(r *http.Request) (int, any, error)
 
 func (f Func) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithValue(r.Context(), headerKey, w.Header()))
 	status, v, err := f(r)
 	switch {
 	case err != nil:
@@ -216,5 +222,21 @@ func (f Func) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		NoContent(w)
 	default:
 		JSON(w, status, v)
+	}
+}
+
+// Header is the header of the response a Func handler is answering r with
+// (a throwaway header outside one).
+func Header(r *http.Request) http.Header {
+	if h, ok := r.Context().Value(headerKey).(http.Header); ok {
+		return h
+	}
+	return http.Header{}
+}
+
+// SetCookie adds a Set-Cookie header to the answer to r.
+func SetCookie(r *http.Request, c *http.Cookie) {
+	if v := c.String(); v != "" {
+		Header(r).Add("Set-Cookie", v)
 	}
 }

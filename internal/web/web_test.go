@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"sentinel/internal/apperr"
 )
 
 func TestRouter(t *testing.T) {
@@ -131,5 +133,29 @@ func TestDecodeOptional(t *testing.T) {
 				t.Errorf("DecodeOptional = %q, n=%d; want %q, n=%d", got, v.N, tc.wantErr, tc.want)
 			}
 		})
+	}
+}
+
+// A Func handler's headers and cookies go out with its answer, an error
+// included (CORS headers must reach the browser on a 4xx too).
+func TestFuncHeaders(t *testing.T) {
+	fail := Func(func(r *http.Request) (int, any, error) {
+		Header(r).Set("Access-Control-Allow-Origin", "https://app.example.com")
+		return 0, nil, apperr.New(apperr.BadRequest, "nope")
+	})
+	w := httptest.NewRecorder()
+	fail.ServeHTTP(w, httptest.NewRequest("POST", "/x", nil))
+	if w.Code != 400 || w.Header().Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+		t.Errorf("error answer: %d %v", w.Code, w.Header())
+	}
+
+	ok := Func(func(r *http.Request) (int, any, error) {
+		SetCookie(r, &http.Cookie{Name: "session", Value: "v", HttpOnly: true})
+		return 200, map[string]string{"status": "ok"}, nil
+	})
+	w = httptest.NewRecorder()
+	ok.ServeHTTP(w, httptest.NewRequest("POST", "/x", nil))
+	if w.Code != 200 || w.Header().Get("Set-Cookie") != "session=v; HttpOnly" || w.Body.String() != `{"status":"ok"}` {
+		t.Errorf("cookie answer: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }
