@@ -45,8 +45,9 @@ test-web:
 	cd admin-web && npm test
 	cd admin-web && npm run e2e
 
-## test-infra: the CDK stack's assertion tests; infra/ is its own module so
-## the CDK stays out of the Lambda builds
+## test-infra: the CDK stack's assertion tests, cdk-nag's AwsSolutions checks and
+## cfn-lint (infra/.cfnlintrc.yaml); infra/ is its own module so the CDK stays
+## out of the Lambda builds
 test-infra:
 	@out=$$(gofmt -l infra); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	@cd infra && go mod tidy -diff || { echo "infra/go.mod is not tidy: run (cd infra && go mod tidy)"; exit 1; }
