@@ -94,15 +94,16 @@ func (s *Store) GroupInWorkspace(ctx context.Context, workspaceID, groupID strin
 	return err == nil && g.WorkspaceID == workspaceID, err
 }
 
-// ListGroups returns a page of a workspace's groups (admin): one Query.
+// ListGroups returns a page of a workspace's groups (admin): one Query;
+// with q, a search by id or name (see searchKeys).
 func (s *Store) ListGroups(ctx context.Context, workspaceID string, l List) (Page[Group], error) {
-	return workspacePage(ctx, s, workspaceID, groupSK, l, nil, groupItem.group)
+	return workspacePage(ctx, s, workspaceID, groupSK, l, groupFinder(workspaceID), groupItem.group)
 }
 
 // Groups returns every group of a workspace (backend read): one Query per
 // MB of groups, that is one Query for any workspace of a few thousand.
 func (s *Store) Groups(ctx context.Context, workspaceID string) ([]Group, error) {
-	items, err := s.collect(ctx, collectionQuery(workspaceID, groupSK, "", 0, nil), 0)
+	items, err := s.collect(ctx, collectionQuery(workspaceID, groupSK, 0), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -214,10 +215,20 @@ func groupQuery(id string, limit int) *dynamodb.QueryInput {
 }
 
 // GroupMembers returns a page of a group's members (admin): one Query,
-// whose first page also holds the group (404 when there is none).
+// whose first page also holds the group (404 when there is none); with q,
+// a GetItem of the group on the first page and a search by user id, email
+// or name (see searchKeys).
 func (s *Store) GroupMembers(ctx context.Context, id string, l List) (Page[GroupMember], error) {
 	if !validID(id) {
 		return Page[GroupMember]{}, errNoGroup
+	}
+	if searchTerm(l.Q) != "" {
+		if l.Cursor == "" {
+			if _, err := s.loadGroup(ctx, id, false); err != nil {
+				return Page[GroupMember]{}, err
+			}
+		}
+		return searchPage(ctx, s, s.groupMemberFinder(id), l, groupMemberItem.member)
 	}
 	limit := l.Limit
 	if l.Cursor == "" {
@@ -297,7 +308,7 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (Gro
 		u := users[0]
 		gm := groupMemberItem{
 			PK: g.PK, SK: memberSK + userID, GroupID: groupID, WorkspaceID: g.WorkspaceID, UserID: userID,
-			AddedAt: dynamo.FormatTime(s.now()), profile: u.profile(),
+			AddedAt: dynamo.FormatTime(s.now()), profile: u.profile(g.PK),
 		}
 		t := &tx{}
 		t.add(s.check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}, writable, nil), errNoGroup)

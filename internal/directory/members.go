@@ -52,7 +52,7 @@ func (s *Store) AddMember(ctx context.Context, workspaceID, email, role string) 
 		at := dynamo.FormatTime(s.now())
 		m := memberItem{
 			PK: workspacePK(workspaceID), SK: memberSK + u.ID, WorkspaceID: workspaceID, UserID: u.ID, Role: role,
-			JoinedAt: at, profile: u.profile(), Version: 1,
+			JoinedAt: at, profile: u.profile(workspacePK(workspaceID)), Version: 1,
 		}
 		t.add(s.put(m, "attribute_not_exists(pk)", nil), apperr.New(apperr.Conflict, "'%s' is already a member of the workspace", email))
 		t.add(s.entry(ctx, "member.add", "workspace", workspaceID, map[string]any{"user_id": u.ID, "email": email, "role": role}), nil)
@@ -142,24 +142,24 @@ func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) er
 }
 
 // ListMembers returns a page of a workspace's members (admin): one Query;
-// q matches name or email (see search).
+// with q, a search by user id, email or name (see searchKeys).
 func (s *Store) ListMembers(ctx context.Context, workspaceID string, l List) (Page[Member], error) {
-	return workspacePage(ctx, s, workspaceID, memberSK, l, memberSearch, memberItem.member)
+	return workspacePage(ctx, s, workspaceID, memberSK, l, s.memberFinder(workspaceID), memberItem.member)
 }
 
-// memberSearch is what q matches in a member list.
-var memberSearch = []string{"name_lc", "email"}
-
 // SearchMembers returns up to limit members of a workspace (backend read).
-// Without q that is one Query of limit items. With q it is one Query per
-// MB of memberships read until limit match: a single Query for any
-// workspace of up to a few thousand members (see search).
+// Without q that is one Query of limit items. With q it is the first page
+// of a search (see searchKeys): the exact match by key, then at most
+// searchReads index Queries of at most limit+searchSlack entries, however
+// many members the workspace has.
 func (s *Store) SearchMembers(ctx context.Context, workspaceID, q string, limit int) ([]Member, error) {
-	readLimit := limit
-	if q != "" {
-		readLimit = 0
+	var items []dynamo.Item
+	var err error
+	if searchTerm(q) != "" {
+		items, _, err = s.search(ctx, s.memberFinder(workspaceID), List{Q: q, Limit: limit})
+	} else {
+		items, err = s.collect(ctx, collectionQuery(workspaceID, memberSK, limit), limit)
 	}
-	items, err := s.collect(ctx, collectionQuery(workspaceID, memberSK, q, readLimit, memberSearch), limit)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -137,12 +138,14 @@ func TestMemberListPagingAndSearch(t *testing.T) {
 		t.Errorf("paged = %v", got)
 	}
 	for q, want := range map[string][]string{
-		"QUARTER":     {"user4@example.com"}, // name, case-insensitive
-		"user7@":      {"user7@example.com"}, // email
-		"example.com": emails,
-		"nobody":      nil,
+		"ZOË QUARTER":       {"user4@example.com"}, // the name's beginning, case-insensitive
+		"user7@":            {"user7@example.com"}, // the email's beginning
+		"user7@example.com": {"user7@example.com"}, // the exact email
+		"user":              emails,                // names and emails, each member once
+		"quartermaine":      nil,                   // a prefix, not a word in the middle
+		"nobody":            nil,
 	} {
-		if got := d.all("/admin/workspaces/"+wid+"/members?limit=2&q="+q, "email"); !slices.Equal(sorted(got), want) {
+		if got := d.all("/admin/workspaces/"+wid+"/members?limit=2&q="+url.QueryEscape(q), "email"); !slices.Equal(sorted(got), want) {
 			t.Errorf("q=%s: %v, want %v", q, got, want)
 		}
 	}

@@ -78,7 +78,6 @@ type userItem struct {
 	ID           string   `dynamodbav:"id"`
 	Email        string   `dynamodbav:"email"`
 	Name         string   `dynamodbav:"name"`
-	NameLC       string   `dynamodbav:"name_lc"`
 	AvatarURL    string   `dynamodbav:"avatar_url"`
 	IsActive     bool     `dynamodbav:"is_active"`
 	CreatedAt    string   `dynamodbav:"created_at"`
@@ -88,6 +87,7 @@ type userItem struct {
 	// Version changes whenever a copy of the profile is made or the
 	// profile changes, so a rename knows it rewrote every copy.
 	Version int `dynamodbav:"version"`
+	searchKeys
 }
 
 func (u userItem) user() User {
@@ -101,7 +101,6 @@ type workspaceItem struct {
 	CreatedSK   string `dynamodbav:"created_sk"`
 	ID          string `dynamodbav:"id"`
 	Name        string `dynamodbav:"name"`
-	NameLC      string `dynamodbav:"name_lc"`
 	Slug        string `dynamodbav:"slug"`
 	Description string `dynamodbav:"description"`
 	CreatedAt   string `dynamodbav:"created_at"`
@@ -110,6 +109,7 @@ type workspaceItem struct {
 	// write may add an item to it any more.
 	Deleting bool `dynamodbav:"deleting,omitempty"`
 	Version  int  `dynamodbav:"version"`
+	searchKeys
 }
 
 func (w workspaceItem) workspace() Workspace {
@@ -129,16 +129,19 @@ type memberItem struct {
 }
 
 // profile is the copy of a user's profile that member and group member
-// items carry, so that a list is one Query and q can filter on it.
+// items carry, so that a list is one Query, with the copy's search keys in
+// its list (see searchKeys).
 type profile struct {
 	Email     string `dynamodbav:"email"`
 	Name      string `dynamodbav:"name"`
-	NameLC    string `dynamodbav:"name_lc"`
 	AvatarURL string `dynamodbav:"avatar_url"`
+	searchKeys
 }
 
-func (u userItem) profile() profile {
-	return profile{Email: u.Email, Name: u.Name, NameLC: u.NameLC, AvatarURL: u.AvatarURL}
+// profile is u's profile as copied into the list whose items have
+// partition key pk (a workspace's members or a group's).
+func (u userItem) profile(pk string) profile {
+	return profile{Email: u.Email, Name: u.Name, AvatarURL: u.AvatarURL, searchKeys: searchKeysOf(memberList(pk), u.Name, u.Email)}
 }
 
 func (m memberItem) member() Member {
@@ -159,6 +162,8 @@ type groupItem struct {
 	// Deleting is set (on the group only) while a delete removes its members.
 	Deleting bool `dynamodbav:"deleting,omitempty"`
 	Version  int  `dynamodbav:"version"`
+	// searchKeys are set on the entry only: the workspace's group list.
+	searchKeys
 }
 
 func (g groupItem) group() Group {
@@ -167,6 +172,7 @@ func (g groupItem) group() Group {
 
 func (g groupItem) entry() groupItem {
 	g.PK, g.SK, g.Deleting = workspacePK(g.WorkspaceID), groupSK+g.ID, false
+	g.searchKeys = searchKeysOf(groupList(g.WorkspaceID), g.Name, "")
 	return g
 }
 
@@ -486,8 +492,8 @@ func (s *Store) queryPage(ctx context.Context, in *dynamodb.QueryInput) (*dynamo
 }
 
 // collectionQuery is the Query of one collection of a workspace's
-// partition (memberships or groups), filtered by q on searchIn.
-func collectionQuery(workspaceID, prefix, q string, limit int, searchIn []string) *dynamodb.QueryInput {
+// partition (memberships or groups).
+func collectionQuery(workspaceID, prefix string, limit int) *dynamodb.QueryInput {
 	in := &dynamodb.QueryInput{
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -497,30 +503,39 @@ func collectionQuery(workspaceID, prefix, q string, limit int, searchIn []string
 	if limit > 0 {
 		in.Limit = aws.Int32(int32(limit))
 	}
-	search(in, q, searchIn...)
 	return in
 }
 
 // workspacePage is one page of a collection of a workspace (admin): one
-// Query. The collection implies its workspace, so only an empty first page
-// costs a GetItem, to tell an unknown workspace (404) from an empty one.
-func workspacePage[I, T any](ctx context.Context, s *Store, workspaceID, prefix string, l List, searchIn []string, view func(I) T) (Page[T], error) {
+// Query, or with q a search of the collection's list (f). The collection
+// implies its workspace, so only an empty first page costs a GetItem, to
+// tell an unknown workspace (404) from an empty one.
+func workspacePage[I, T any](ctx context.Context, s *Store, workspaceID, prefix string, l List, f finder, view func(I) T) (Page[T], error) {
 	if !validID(workspaceID) {
 		return Page[T]{}, errNoWorkspace
 	}
-	in := collectionQuery(workspaceID, prefix, l.Q, l.Limit, searchIn)
-	in.ConsistentRead = aws.Bool(true)
-	out, next, err := s.query(ctx, in, l.Cursor, map[string]string{"pk": workspacePK(workspaceID)}, map[string]string{"sk": prefix})
+	var p Page[T]
+	var err error
+	if searchTerm(l.Q) != "" {
+		p, err = searchPage(ctx, s, f, l, view)
+	} else {
+		in := collectionQuery(workspaceID, prefix, l.Limit)
+		in.ConsistentRead = aws.Bool(true)
+		var out *dynamodb.QueryOutput
+		out, p.NextCursor, err = s.query(ctx, in, l.Cursor, map[string]string{"pk": workspacePK(workspaceID)}, map[string]string{"sk": prefix})
+		if err == nil {
+			p.Items, err = decodeAll(out.Items, view)
+		}
+	}
 	if err != nil {
 		return Page[T]{}, err
 	}
-	if len(out.Items) == 0 && l.Cursor == "" {
+	if len(p.Items) == 0 && l.Cursor == "" {
 		if _, err := s.loadWorkspace(ctx, workspaceID, false); err != nil {
 			return Page[T]{}, err
 		}
 	}
-	items, err := decodeAll(out.Items, view)
-	return Page[T]{Items: items, NextCursor: next}, err
+	return p, nil
 }
 
 // collect runs in page after page (each up to 1 MB, or in.Limit items)
@@ -541,24 +556,6 @@ func (s *Store) collect(ctx context.Context, in *dynamodb.QueryInput, limit int)
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
-}
-
-// search narrows a Query to the items whose lower-cased attrs contain q.
-// DynamoDB filters after reading, and Limit counts what was read: a page
-// reads `limit` items and returns those that match, so a search page may be
-// short (even empty) while next_cursor goes on. That keeps every page one
-// bounded Query without a search index; lists of admin size scan quickly,
-// and a directory of millions would want a search service instead.
-func search(in *dynamodb.QueryInput, q string, attrs ...string) {
-	if q == "" {
-		return
-	}
-	var or []string
-	for _, a := range attrs {
-		or = append(or, "contains(#"+a+", :q)")
-	}
-	in.FilterExpression = aws.String(strings.Join(or, " OR "))
-	in.ExpressionAttributeValues[":q"] = dynamo.S(strings.ToLower(q))
 }
 
 // decodeAll unmarshals items into T's and maps them with view.

@@ -80,8 +80,8 @@ func (s *Store) newUser(ctx context.Context, in NewUser, onEmailTaken error) (us
 	id := uuid.NewString()
 	u := userItem{
 		PK: userPK(id), SK: skUser, Kind: kindUser, CreatedSK: at + "#" + id, ID: id, Email: in.Email,
-		Name: in.Name, NameLC: strings.ToLower(in.Name), AvatarURL: in.AvatarURL, IsActive: true,
-		CreatedAt: at, UpdatedAt: at, Version: 1,
+		Name: in.Name, AvatarURL: in.AvatarURL, IsActive: true,
+		CreatedAt: at, UpdatedAt: at, Version: 1, searchKeys: searchKeysOf(usersList, in.Name, in.Email),
 	}
 	t := &tx{}
 	t.add(s.claim(emailPK(u.Email), skClaim, id), onEmailTaken)
@@ -132,12 +132,11 @@ func (s *Store) GetUser(ctx context.Context, id string) (User, error) {
 
 // userByClaim follows a claim to its user (found false when unclaimed).
 func (s *Store) userByClaim(ctx context.Context, pk string) (User, bool, error) {
-	var c claimItem
-	found, err := s.get(ctx, dynamoKey{pk, skClaim}, &c)
+	id, found, err := s.claimedBy(ctx, pk)
 	if err != nil || !found {
 		return User{}, false, err
 	}
-	u, err := s.loadUser(ctx, c.ID)
+	u, err := s.loadUser(ctx, id)
 	if err != nil {
 		return User{}, false, fmt.Errorf("user of claim %s: %w", pk, err)
 	}
@@ -178,20 +177,23 @@ func (s *Store) LinkIdentity(ctx context.Context, userID, provider, sub string) 
 }
 
 // ListUsers returns a page of users, oldest first: one Query of the
-// by-kind index; q matches name or email (see search).
+// by-kind index; with q, a search by id, email or name (see searchKeys).
 func (s *Store) ListUsers(ctx context.Context, l List) (Page[User], error) {
-	return listKind(ctx, s, kindUser, skUser, l, []string{"name_lc", "email"}, userItem.user)
+	return listKind(ctx, s, kindUser, skUser, l, s.userFinder(), userItem.user)
 }
 
-// listKind is one page of the by-kind index for one kind of record.
-func listKind[I, T any](ctx context.Context, s *Store, kind, sk string, l List, searchIn []string, view func(I) T) (Page[T], error) {
+// listKind is one page of the by-kind index for one kind of record, or
+// with q a search of the kind's list (f).
+func listKind[I, T any](ctx context.Context, s *Store, kind, sk string, l List, f finder, view func(I) T) (Page[T], error) {
+	if searchTerm(l.Q) != "" {
+		return searchPage(ctx, s, f, l, view)
+	}
 	in := &dynamodb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":k": dynamo.S(kind)},
 		Limit:                     aws.Int32(int32(l.Limit)),
 	}
-	search(in, l.Q, searchIn...)
 	out, next, err := s.query(ctx, in, l.Cursor, map[string]string{"kind": kind, "sk": sk}, map[string]string{"pk": "", "created_sk": ""})
 	if err != nil {
 		return Page[T]{}, err
@@ -269,7 +271,6 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 		}
 		next, detail, action := u, map[string]any{}, "user.update"
 		patch(detail, "name", p.Name, &next.Name)
-		next.NameLC = strings.ToLower(next.Name)
 		if p.IsActive != nil && *p.IsActive != u.IsActive {
 			next.IsActive = *p.IsActive
 			detail["is_active"] = next.IsActive
@@ -279,7 +280,6 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 			return u.user(), nil
 		}
 		next.UpdatedAt = dynamo.FormatTime(s.now())
-		name := map[string]types.AttributeValue{":n": dynamo.S(next.Name), ":nl": dynamo.S(next.NameLC)}
 		var units [][]types.TransactWriteItem
 		if next.Name != u.Name {
 			copies, err := s.profileCopies(ctx, u)
@@ -287,21 +287,44 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 				return User{}, err
 			}
 			for _, k := range copies {
-				units = append(units, []types.TransactWriteItem{s.update(k, "SET #name = :n, #name_lc = :nl", "attribute_exists(pk)", name)})
+				units = append(units, []types.TransactWriteItem{s.setProfile(k, next, "attribute_exists(pk)", "", nil)})
 			}
 		}
 		values := map[string]types.AttributeValue{
 			":a": boolean(next.IsActive), ":now": dynamo.S(next.UpdatedAt), ":v": num(u.Version), ":v1": num(u.Version + 1),
 		}
 		last := &tx{}
-		last.add(s.update(dynamoKey{u.PK, u.SK}, "SET #name = :n, #name_lc = :nl, #is_active = :a, #updated_at = :now, #version = :v1",
-			"#version = :v", merge(values, name)), nil)
+		last.add(s.setProfile(dynamoKey{u.PK, u.SK}, next, "#version = :v",
+			"#is_active = :a, #updated_at = :now, #version = :v1", values), nil)
 		last.add(s.entry(ctx, action, "user", id, detail), nil)
 		if err := s.writeInSteps(ctx, units, last, "update user "+id); err != nil {
 			return User{}, err
 		}
 		return next.user(), nil
 	})
+}
+
+// setProfile is the update that writes u's name and search keys to the
+// item at k (the user, or a copy of its profile in a member list), and
+// more (an expression's SET clauses with their values) when given.
+func (s *Store) setProfile(k dynamoKey, u userItem, cond, more string, values map[string]types.AttributeValue) types.TransactWriteItem {
+	list := usersList
+	if k.pk != u.PK {
+		list = memberList(k.pk)
+	}
+	keys := searchKeysOf(list, u.Name, u.Email)
+	set := "SET #name = :n, #search_pk = :sp, #search_handle = :sh"
+	values = merge(values, map[string]types.AttributeValue{":n": dynamo.S(u.Name), ":sp": dynamo.S(keys.SearchPK), ":sh": dynamo.S(keys.SearchHandle)})
+	if more != "" {
+		set += ", " + more
+	}
+	if keys.SearchName != "" {
+		set += ", #search_name = :sn"
+		values[":sn"] = dynamo.S(keys.SearchName)
+	} else {
+		set += " REMOVE #search_name"
+	}
+	return s.update(k, set, cond, values)
 }
 
 func merge(ms ...map[string]types.AttributeValue) map[string]types.AttributeValue {

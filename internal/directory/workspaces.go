@@ -45,7 +45,8 @@ func (s *Store) CreateWorkspace(ctx context.Context, in NewWorkspace) (Workspace
 	id := uuid.NewString()
 	w := workspaceItem{
 		PK: workspacePK(id), SK: skWorkspace, Kind: kindWorkspace, CreatedSK: at + "#" + id, ID: id, Name: in.Name,
-		NameLC: strings.ToLower(in.Name), Slug: in.Slug, Description: in.Description, CreatedAt: at, UpdatedAt: at, Version: 1,
+		Slug: in.Slug, Description: in.Description, CreatedAt: at, UpdatedAt: at, Version: 1,
+		searchKeys: searchKeysOf(workspacesList, in.Name, in.Slug),
 	}
 	t := &tx{}
 	t.add(s.claim(slugPK(in.Slug), skClaim, id), slugTaken(in.Slug))
@@ -106,9 +107,9 @@ func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (Workspace, bo
 }
 
 // ListWorkspaces returns a page of workspaces, oldest first: one Query of
-// the by-kind index; q matches name or slug (see search).
+// the by-kind index; with q, a search by id, slug or name (see searchKeys).
 func (s *Store) ListWorkspaces(ctx context.Context, l List) (Page[Workspace], error) {
-	return listKind(ctx, s, kindWorkspace, skWorkspace, l, []string{"name_lc", "slug"}, workspaceItem.workspace)
+	return listKind(ctx, s, kindWorkspace, skWorkspace, l, s.workspaceFinder(), workspaceItem.workspace)
 }
 
 // WorkspacePatch is a partial update of a workspace; nil fields are left alone.
@@ -139,7 +140,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, id string, p WorkspacePatch
 		patch(detail, "name", p.Name, &next.Name)
 		patch(detail, "description", p.Description, &next.Description)
 		patch(detail, "slug", p.Slug, &next.Slug)
-		next.NameLC = strings.ToLower(next.Name)
+		next.searchKeys = searchKeysOf(workspacesList, next.Name, next.Slug)
 		t := &tx{}
 		if next.Slug != w.Slug {
 			t.add(s.claim(slugPK(next.Slug), skClaim, id), slugTaken(next.Slug))

@@ -3,6 +3,7 @@ package directory_test
 import (
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -139,12 +140,13 @@ func TestWorkspaceListPagingAndSearch(t *testing.T) {
 		t.Errorf("paged = %v, want %v (oldest first)", got, want)
 	}
 	for q, wantQ := range map[string][]string{
-		"ENGINEERING": {"plat"},   // name, case-insensitive
-		"team-1":      {"team-1"}, // slug
-		"team":        want[:7],
-		"nothing":     nil,
+		"PLATFORM E": {"plat"},   // the name's beginning, case-insensitive
+		"plat":       {"plat"},   // the exact slug
+		"team-1":     {"team-1"}, // slug
+		"team":       want[:7],
+		"nothing":    nil,
 	} {
-		if got := d.all("/admin/workspaces?limit=2&q="+q, "slug"); !slices.Equal(got, wantQ) {
+		if got := d.all("/admin/workspaces?limit=2&q="+url.QueryEscape(q), "slug"); !slices.Equal(got, wantQ) {
 			t.Errorf("q=%s: %v, want %v", q, got, wantQ)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,10 +84,17 @@ var (
 	// Directory holds users, workspaces, memberships, groups and the claims
 	// that keep emails, IdP identities, slugs and group names unique
 	// (layout in internal/directory/store.go); users and workspaces are
-	// listed through the by-kind index.
+	// listed through the by-kind index. The search indexes answer q: every
+	// listed record carries its list (search_pk) and its lower-cased name
+	// (search_name) and email or slug (search_handle), so a search is a
+	// prefix Query of one list in either index.
 	Directory = Table{
 		ID: "Directory", PartitionKey: "pk", SortKey: "sk",
-		GSIs: []GSI{{Name: "by-kind", PartitionKey: "kind", SortKey: "created_sk"}},
+		GSIs: []GSI{
+			{Name: "by-kind", PartitionKey: "kind", SortKey: "created_sk"},
+			{Name: "search-name", PartitionKey: "search_pk", SortKey: "search_name"},
+			{Name: "search-handle", PartitionKey: "search_pk", SortKey: "search_handle"},
+		},
 	}
 	// Permissions holds resource ACLs: per resource (pk RES#service#type#id)
 	// its record (sk RES) and its shares (sk SHARE#grantee), read by key on
@@ -184,9 +192,10 @@ func (t Table) CreateInput(name string) *dynamodb.CreateTableInput {
 	return in
 }
 
-// CreateTables creates every table that does not exist yet and waits until
-// all are active. Used by the local stack and the tests; in AWS the CDK
-// stack creates them from the same definitions.
+// CreateTables creates every table that does not exist yet, adds the
+// indexes an existing table lacks, and waits until all are active. Used by
+// the local stack and the tests; in AWS the CDK stack creates them from the
+// same definitions.
 func CreateTables(ctx context.Context, c *dynamodb.Client, names Names) error {
 	for _, t := range All {
 		name := names.Name(t)
@@ -197,6 +206,11 @@ func CreateTables(ctx context.Context, c *dynamodb.Client, names Names) error {
 		}
 		if err := dynamodb.NewTableExistsWaiter(c).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 2*time.Minute); err != nil {
 			return fmt.Errorf("wait for table %s: %w", name, err)
+		}
+		if err != nil { // the table existed: it may predate an index
+			if err := addMissingIndexes(ctx, c, t, name); err != nil {
+				return err
+			}
 		}
 		if t.TTLAttribute == "" {
 			continue
@@ -217,4 +231,55 @@ func CreateTables(ctx context.Context, c *dynamodb.Client, names Names) error {
 		}
 	}
 	return nil
+}
+
+// addMissingIndexes adds to an existing table the indexes of t it lacks
+// (a table created before the index was defined), one at a time as
+// DynamoDB requires; DynamoDB fills each from the items already stored.
+func addMissingIndexes(ctx context.Context, c *dynamodb.Client, t Table, name string) error {
+	full := t.CreateInput(name)
+	for _, g := range full.GlobalSecondaryIndexes {
+		d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+		if err != nil {
+			return fmt.Errorf("describe table %s: %w", name, err)
+		}
+		if slices.ContainsFunc(d.Table.GlobalSecondaryIndexes, func(have types.GlobalSecondaryIndexDescription) bool {
+			return aws.ToString(have.IndexName) == aws.ToString(g.IndexName)
+		}) {
+			continue
+		}
+		_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+			TableName:                   aws.String(name),
+			AttributeDefinitions:        full.AttributeDefinitions,
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection}}},
+		})
+		if err != nil {
+			return fmt.Errorf("add index %s to %s: %w", aws.ToString(g.IndexName), name, err)
+		}
+		if err := waitIndexActive(ctx, c, name, aws.ToString(g.IndexName)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitIndexActive polls until an index being created is active.
+func waitIndexActive(ctx context.Context, c *dynamodb.Client, table, index string) error {
+	for range 600 {
+		d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+		if err != nil {
+			return fmt.Errorf("describe table %s: %w", table, err)
+		}
+		for _, g := range d.Table.GlobalSecondaryIndexes {
+			if aws.ToString(g.IndexName) == index && g.IndexStatus == types.IndexStatusActive {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("index %s of %s did not become active", index, table)
 }
