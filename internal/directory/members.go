@@ -150,7 +150,7 @@ func (s *Store) ListMembers(ctx context.Context, workspaceID string, l List) (Pa
 // SearchMembers returns up to limit members of a workspace (backend read).
 // Without q that is one Query of limit items. With q it is the first page
 // of a search (see searchKeys): the exact match by key, then at most
-// searchReads index Queries of at most limit+searchSlack entries, however
+// searchReads index Queries of at most searchChunk entries, however
 // many members the workspace has.
 func (s *Store) SearchMembers(ctx context.Context, workspaceID, q string, limit int) ([]Member, error) {
 	var items []dynamo.Item

@@ -31,7 +31,7 @@ import (
 //     index), leaving out what 1 and 2 answer.
 //
 // A page reads on until it holds limit records or its read budget is spent
-// (searchReads Queries of at most limit+searchSlack index entries). Only
+// (searchReads Queries of at most searchChunk index entries). Only
 // records answered elsewhere (the exact match, or a name match seen again
 // in the handle index) are read without being answered, so a page is short
 // only at the end of the results or after skipping more than its budget of
@@ -63,13 +63,20 @@ func memberList(pk string) string { return "MEMBERS#" + pk }
 // groupList is the list of a workspace's groups.
 func groupList(workspaceID string) string { return "GROUPS#" + workspacePK(workspaceID) }
 
-const (
-	// searchReads is the number of index Queries a search page may make.
-	searchReads = 4
-	// searchSlack is how many index entries a Query reads beyond what the
-	// page still needs, for the entries it skips.
-	searchSlack = 25
-)
+// searchReads is the number of index Queries a search page may make.
+const searchReads = 4
+
+// searchChunk is how many index entries a search Query reads when the page
+// still needs n records: a few more than n in the name index (only the
+// exact match is skipped there); more in the handle index, where the
+// records already answered by name (whose email usually begins like their
+// name) are skipped.
+func searchChunk(phase, n int) int {
+	if phase == 0 {
+		return n + 25
+	}
+	return 4*n + 100
+}
 
 // searchIndexes are read in this order; the phase is the position.
 var searchIndexes = [2]struct{ name, attr string }{
@@ -179,7 +186,7 @@ func (s *Store) search(ctx context.Context, f finder, l List) ([]dynamo.Item, *s
 				":list": dynamo.S(f.list), ":q": dynamo.S(q),
 			},
 			ExclusiveStartKey: start,
-			Limit:             aws.Int32(int32(l.Limit - len(items) + searchSlack)),
+			Limit:             aws.Int32(int32(searchChunk(phase, l.Limit-len(items)))),
 		})
 		if err != nil {
 			return nil, nil, err
