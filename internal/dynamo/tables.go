@@ -263,9 +263,13 @@ func addMissingIndexes(ctx context.Context, c *dynamodb.Client, t Table, name st
 	return nil
 }
 
-// waitIndexActive polls until an index being created is active.
+// waitIndexActive polls until an index being created is active (filling
+// it takes DynamoDB Local moments when idle, minutes under heavy load), for
+// at most 10 minutes or until ctx ends.
 func waitIndexActive(ctx context.Context, c *dynamodb.Client, table, index string) error {
-	for range 600 {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	for {
 		d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
 		if err != nil {
 			return fmt.Errorf("describe table %s: %w", table, err)
@@ -277,9 +281,8 @@ func waitIndexActive(ctx context.Context, c *dynamodb.Client, table, index strin
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return fmt.Errorf("index %s of %s is not active yet: %w", index, table, ctx.Err())
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("index %s of %s did not become active", index, table)
 }
