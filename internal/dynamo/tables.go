@@ -237,12 +237,26 @@ func CreateTables(ctx context.Context, c *dynamodb.Client, names Names) error {
 // (a table created before the index was defined), one at a time as
 // DynamoDB requires; DynamoDB fills each from the items already stored.
 func addMissingIndexes(ctx context.Context, c *dynamodb.Client, t Table, name string) error {
+	for {
+		index, err := AddMissingIndex(ctx, c, t, name)
+		if err != nil || index == "" {
+			return err
+		}
+		if err := waitIndexActive(ctx, c, name, index); err != nil {
+			return err
+		}
+	}
+}
+
+// AddMissingIndex starts creating the first index of t that the table
+// called name lacks and returns its name ("" when none is missing).
+func AddMissingIndex(ctx context.Context, c *dynamodb.Client, t Table, name string) (string, error) {
+	d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	if err != nil {
+		return "", fmt.Errorf("describe table %s: %w", name, err)
+	}
 	full := t.CreateInput(name)
 	for _, g := range full.GlobalSecondaryIndexes {
-		d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
-		if err != nil {
-			return fmt.Errorf("describe table %s: %w", name, err)
-		}
 		if slices.ContainsFunc(d.Table.GlobalSecondaryIndexes, func(have types.GlobalSecondaryIndexDescription) bool {
 			return aws.ToString(have.IndexName) == aws.ToString(g.IndexName)
 		}) {
@@ -254,13 +268,11 @@ func addMissingIndexes(ctx context.Context, c *dynamodb.Client, t Table, name st
 			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection}}},
 		})
 		if err != nil {
-			return fmt.Errorf("add index %s to %s: %w", aws.ToString(g.IndexName), name, err)
+			return "", fmt.Errorf("add index %s to %s: %w", aws.ToString(g.IndexName), name, err)
 		}
-		if err := waitIndexActive(ctx, c, name, aws.ToString(g.IndexName)); err != nil {
-			return err
-		}
+		return aws.ToString(g.IndexName), nil
 	}
-	return nil
+	return "", nil
 }
 
 // waitIndexActive polls until an index being created is active (filling
