@@ -147,9 +147,9 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
-    await page.getByRole('searchbox', { name: 'Search workspaces' }).fill(suffix);
+    await page.getByRole('searchbox', { name: 'Search workspaces' }).fill(ws.slug);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.waitForURL(new RegExp(`\\?q=${suffix}$`));
+    await page.waitForURL(new RegExp(`\\?q=${ws.slug}$`));
     await page.getByRole('row').filter({ hasText: ws.slug }).waitFor();
     await shot('workspaces-list.png');
   });
@@ -243,6 +243,49 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
       return (await res.json()).is_active;
     }, member.id);
     assert.equal(active, false);
+  });
+
+  test('users: with more users than one page, search finds the newest by email and by the start of its name', async () => {
+    // 60 more users than the first page shows (50), the newest created last.
+    const made = [];
+    for (let i = 0; i < 60; i++) {
+      made.push(await admin('POST', '/admin/users', { email: `crowd${String(i).padStart(2, '0')}-${suffix}@example.com`, name: `Crowd ${suffix} ${i}` }));
+    }
+    assert.deepEqual(made.map((r) => r.status), made.map(() => 201));
+    const newest = { email: `zoe-newest-${suffix}@example.com`, name: `Zoë Newest ${suffix}` };
+    const created = await admin('POST', '/admin/users', newest);
+    assert.equal(created.status, 201);
+
+    // Unsearched, the newest is beyond the first page.
+    await page.goto(`${stack.adminURL}/users`);
+    const rows = page.getByRole('table').getByRole('row');
+    await rows.nth(50).waitFor();
+    assert.equal(await rows.filter({ hasText: newest.email }).count(), 0, 'the newest user is not on the first page');
+    await page.getByRole('button', { name: 'Load more' }).waitFor();
+
+    // Its exact email finds it, and only it.
+    await page.getByRole('searchbox', { name: 'Search users' }).fill(newest.email);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/\?q=zoe-newest-/);
+    await rows.filter({ hasText: newest.email }).waitFor();
+    assert.equal(await rows.count(), 2, 'the header and the one user');
+    await shot('users-search-newest.png');
+
+    // The start of its name, in any case, finds it too.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForURL(/\/users$/);
+    await rows.nth(50).waitFor();
+    assert.equal(await rows.filter({ hasText: newest.email }).count(), 0);
+    await page.getByRole('searchbox', { name: 'Search users' }).fill(`ZOË NEWEST ${suffix.toUpperCase()}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/\?q=Z/);
+    await rows.filter({ hasText: newest.email }).waitFor();
+    assert.equal(await rows.count(), 2, 'the header and the one user');
+
+    // A word inside the name is not a prefix: the empty state says what search matches.
+    await page.getByRole('searchbox', { name: 'Search users' }).fill(`newest ${suffix}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('Search finds an exact email or id, or the start of a name or email.').waitFor();
   });
 
   test('groups: rename and delete with confirmation; remove a member with confirmation', async () => {

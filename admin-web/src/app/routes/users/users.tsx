@@ -47,7 +47,7 @@ export function UsersRoute() {
           type="search"
           value={draft}
           maxLength={100}
-          placeholder="Search by email or name"
+          placeholder="Email, or the start of a name"
           autoComplete="off"
           onChange={(e) => setDraft(e.target.value)}
         />
@@ -71,7 +71,7 @@ export function UsersRoute() {
         <div className="card empty-state">
           <h2 className="section-title">{q ? `No user matches “${q}”` : 'No users yet'}</h2>
           <p className="muted">
-            {q ? 'Try another email or name.' : 'Users appear when they first sign in, or when you add their email to a workspace.'}
+            {q ? 'Search finds an exact email or id, or the start of a name or email.' : 'Users appear when they first sign in, or when you add their email to a workspace.'}
           </p>
         </div>
       ) : (

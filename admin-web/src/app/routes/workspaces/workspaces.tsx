@@ -68,7 +68,7 @@ export function WorkspacesRoute() {
           type="search"
           value={draft}
           maxLength={100}
-          placeholder="Search by name or slug"
+          placeholder="The start of a name or slug"
           autoComplete="off"
           onChange={(e) => setDraft(e.target.value)}
         />
@@ -91,7 +91,7 @@ export function WorkspacesRoute() {
       ) : state.items.length === 0 ? (
         <div className="card empty-state">
           <h2 className="section-title">{q ? `No workspace matches “${q}”` : 'No workspaces yet'}</h2>
-          <p className="muted">{q ? 'Try another name or slug.' : 'Create one for each tenant of your services.'}</p>
+          <p className="muted">{q ? 'Search finds the start of a name or slug, or an exact id.' : 'Create one for each tenant of your services.'}</p>
           {q ? null : (
             <Button variant="primary" onClick={() => setCreating(true)}>
               Create workspace
