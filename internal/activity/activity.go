@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
@@ -45,43 +44,29 @@ type item struct {
 
 // Log writes and lists entries.
 type Log struct {
-	db    dynamo.DB
-	table string
-	now   func() time.Time
+	repo dynamo.Repo
+	now  func() time.Time
 }
 
 // New returns a log over the Activity table.
 func New(db dynamo.DB, table string, now func() time.Time) *Log {
-	return &Log{db: db, table: table, now: now}
+	return &Log{repo: dynamo.Repo{DB: db, Table: table}, now: now}
 }
 
 // Put returns the transaction item that records e (id and time filled in).
 func (l *Log) Put(e Entry) types.TransactWriteItem {
-	av, err := l.marshal(e)
-	if err != nil {
-		panic(err) // only plain JSON-like values are recorded
-	}
-	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(l.table), Item: av}}
-}
-
-func (l *Log) marshal(e Entry) (map[string]types.AttributeValue, error) {
 	e.ID = uuid.NewString()
 	e.At = dynamo.FormatTime(l.now())
 	if e.Detail == nil {
 		e.Detail = map[string]any{}
 	}
-	return attributevalue.MarshalMap(item{PK: partition, SK: e.At + "#" + e.ID, Target: e.TargetType + "#" + e.TargetID, Entry: e})
+	return l.repo.Put(item{PK: partition, SK: e.At + "#" + e.ID, Target: e.TargetType + "#" + e.TargetID, Entry: e}, "", nil)
 }
 
 // Record writes an entry on its own (events with no other write, such as
 // a failed sign-in).
 func (l *Log) Record(ctx context.Context, e Entry) error {
-	av, err := l.marshal(e)
-	if err != nil {
-		return err
-	}
-	_, err = l.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(l.table), Item: av})
-	if err != nil {
+	if err := dynamo.PutItem(ctx, l.repo.DB, l.Put(e)); err != nil {
 		return fmt.Errorf("record activity %s: %w", e.Action, err)
 	}
 	return nil
@@ -95,28 +80,23 @@ type Filter struct {
 }
 
 // Page is one page of entries, newest first.
-type Page struct {
-	Items      []Entry `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-}
+type Page = dynamo.Page[Entry]
 
 // List answers one page with one Query: by target through the index when a
 // target id is given, else the log partition; action and target type are
 // filters on that Query.
 func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
-	in := &dynamodb.QueryInput{TableName: aws.String(l.table), ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(f.Limit))}
-	values := map[string]types.AttributeValue{}
-	names := map[string]string{}
-	keyAttrs := []string{"pk", "sk"}
+	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(f.Limit))}
+	values := dynamo.Item{}
+	scope := dynamo.Scope{Exact: map[string]string{"pk": partition}, Prefix: map[string]string{"sk": ""}}
 	if f.TargetID != "" {
 		if f.TargetType == "" {
 			return Page{}, apperr.New(apperr.BadRequest, "target_id needs target_type")
 		}
 		in.IndexName = aws.String("by-target")
-		in.KeyConditionExpression = aws.String("#t = :t")
-		names["#t"] = "target"
+		in.KeyConditionExpression = aws.String("#target = :t")
 		values[":t"] = dynamo.S(f.TargetType + "#" + f.TargetID)
-		keyAttrs = append(keyAttrs, "target")
+		scope.Exact["target"] = f.TargetType + "#" + f.TargetID
 	} else {
 		in.KeyConditionExpression = aws.String("pk = :pk")
 		values[":pk"] = dynamo.S(partition)
@@ -126,25 +106,17 @@ func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
 		}
 	}
 	if f.Action != "" {
-		expr := "#a = :a"
+		expr := "#action = :a"
 		if in.FilterExpression != nil {
 			expr = *in.FilterExpression + " AND " + expr
 		}
 		in.FilterExpression = aws.String(expr)
-		names["#a"] = "action"
 		values[":a"] = dynamo.S(f.Action)
 	}
-	if len(names) > 0 {
-		in.ExpressionAttributeNames = names
-	}
 	in.ExpressionAttributeValues = values
-	items, next, err := dynamo.QueryPage(ctx, l.db, in, f.Cursor, keyAttrs...)
+	page, err := dynamo.QueryPage[Entry](ctx, l.repo, in, f.Cursor, scope)
 	if err != nil {
 		return Page{}, fmt.Errorf("list activity: %w", err)
-	}
-	page := Page{Items: []Entry{}, NextCursor: next}
-	if err := attributevalue.UnmarshalListOfMaps(items, &page.Items); err != nil {
-		return Page{}, fmt.Errorf("decode activity: %w", err)
 	}
 	return page, nil
 }
@@ -152,7 +124,7 @@ func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
 // ListHandler serves GET /admin/activity.
 func (l *Log) ListHandler(r *http.Request) (int, any, error) {
 	q := r.URL.Query()
-	limit, err := web.ParseLimit(r, 50, 200)
+	limit, err := web.ParseListLimit(r)
 	if err != nil {
 		return 0, nil, err
 	}

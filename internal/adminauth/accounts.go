@@ -3,16 +3,11 @@ package adminauth
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
-	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 )
 
@@ -32,10 +27,7 @@ type account struct {
 }
 
 // accounts stores admin accounts and revoked sessions.
-type accounts struct {
-	db    dynamo.DB
-	table string // Admins table
-}
+type accounts struct{ repo dynamo.Repo } // the Admins table
 
 func accountKey(email string) dynamo.Item { return dynamo.Key("ADMIN#"+email, "ACCOUNT") }
 
@@ -45,55 +37,29 @@ func revokedKey(tokenID string) dynamo.Item { return dynamo.Key("JTI#"+tokenID, 
 // if needed (one UpdateItem); created reports whether it did not exist.
 func (s accounts) upsert(ctx context.Context, email string, hash []byte, now time.Time) (created bool, err error) {
 	at := dynamo.FormatTime(now)
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:        aws.String(s.table),
-		Key:              accountKey(email),
-		UpdateExpression: aws.String("SET password_hash = :h, updated_at = :now, is_active = :t, email = :e, id = if_not_exists(id, :id), created_at = if_not_exists(created_at, :now)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":h": dynamo.S(string(hash)), ":now": dynamo.S(at), ":t": &types.AttributeValueMemberBOOL{Value: true},
-			":e": dynamo.S(email), ":id": dynamo.S(uuid.NewString()),
-		},
-		ReturnValues: types.ReturnValueUpdatedOld,
-	})
+	old, err := dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(accountKey(email),
+		"SET password_hash = :h, updated_at = :now, is_active = :t, email = :e, id = if_not_exists(id, :id), created_at = if_not_exists(created_at, :now)", "",
+		dynamo.Item{":h": dynamo.S(string(hash)), ":now": dynamo.S(at), ":t": dynamo.Bool(true), ":e": dynamo.S(email), ":id": dynamo.S(uuid.NewString())}),
+		types.ReturnValueUpdatedOld)
 	if err != nil {
 		return false, fmt.Errorf("ensure admin: %w", err)
 	}
-	return len(out.Attributes) == 0, nil
+	return len(old) == 0, nil
 }
 
 // get reads email's account (consistently).
 func (s accounts) get(ctx context.Context, email string) (account, bool, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: accountKey(email), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return account{}, false, fmt.Errorf("get admin: %w", err)
-	}
-	if out.Item == nil {
-		return account{}, false, nil
-	}
-	var a account
-	if err := attributevalue.UnmarshalMap(out.Item, &a); err != nil {
-		return account{}, false, fmt.Errorf("decode admin: %w", err)
-	}
-	return a, true, nil
+	return dynamo.Get[account](ctx, s.repo, accountKey(email))
 }
 
 // session reads, in one consistent BatchGetItem, whether tokenID was revoked
 // and email's account (found false when there is none).
 func (s accounts) session(ctx context.Context, tokenID, email string) (a account, found, revoked bool, err error) {
-	out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-		s.table: {Keys: []dynamo.Item{revokedKey(tokenID), accountKey(email)}, ConsistentRead: aws.Bool(true)},
-	}})
+	items, err := dynamo.BatchGet[account](ctx, s.repo, []dynamo.Item{revokedKey(tokenID), accountKey(email)})
 	if err != nil {
 		return account{}, false, false, fmt.Errorf("check admin session: %w", err)
 	}
-	if len(out.UnprocessedKeys) > 0 {
-		return account{}, false, false, apperr.New(apperr.Unavailable, "session check throttled")
-	}
-	for _, it := range out.Responses[s.table] {
-		var got account
-		if err := attributevalue.UnmarshalMap(it, &got); err != nil {
-			return account{}, false, false, fmt.Errorf("decode admin session: %w", err)
-		}
+	for _, got := range items {
 		if got.SK == "REVOKED" {
 			revoked = true
 			continue
@@ -106,10 +72,12 @@ func (s accounts) session(ctx context.Context, tokenID, email string) (a account
 // revoke marks tokenID revoked until a minute after expires, in one
 // transaction with also (the audit entry of the logout).
 func (s accounts) revoke(ctx context.Context, tokenID string, expires time.Time, also ...types.TransactWriteItem) error {
-	item := revokedKey(tokenID)
-	item["ttl"] = &types.AttributeValueMemberN{Value: strconv.FormatInt(expires.Unix()+60, 10)}
-	items := append([]types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(s.table), Item: item}}}, also...)
-	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
+	revoked := struct {
+		PK  string `dynamodbav:"pk"`
+		SK  string `dynamodbav:"sk"`
+		TTL int64  `dynamodbav:"ttl"`
+	}{"JTI#" + tokenID, "REVOKED", expires.Unix() + 60}
+	if err := dynamo.NewTx(s.repo.Put(revoked, "", nil)).Add(also...).Write(ctx, s.repo.DB); err != nil {
 		return fmt.Errorf("revoke admin session: %w", err)
 	}
 	return nil

@@ -75,7 +75,7 @@ func New(o Options) *Service {
 	// Unknown emails are compared against this hash so that they take as
 	// long as known ones.
 	fake, _ := bcrypt.GenerateFromPassword([]byte("not a password"), o.PasswordCost)
-	return &Service{accounts: accounts{db: o.DB, table: o.AdminsTable}, limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log, keys: o.Keys, now: o.Now,
+	return &Service{accounts: accounts{dynamo.Repo{DB: o.DB, Table: o.AdminsTable}}, limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log, keys: o.Keys, now: o.Now,
 		cost: o.PasswordCost, secure: o.SecureCookies, fakeHash: fake}
 }
 

@@ -19,8 +19,7 @@ func (s *Store) CountWorkspaces(ctx context.Context) (int, error) {
 }
 
 func (s *Store) countKind(ctx context.Context, kind string) (int, error) {
-	return dynamo.Count(ctx, s.db, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
+	return dynamo.Count(ctx, dynamo.Repo{DB: s.db, Table: s.table}, &dynamodb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":k": dynamo.S(kind)},

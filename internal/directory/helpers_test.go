@@ -140,7 +140,7 @@ func (d *dir) activity(targetType, targetID string) []string {
 	var p struct {
 		Items []struct{ Action, Actor string }
 	}
-	d.must(200, "GET", "/admin/activity?limit=200&target_type="+targetType+"&target_id="+targetID, nil).JSON(d.t, &p)
+	d.must(200, "GET", "/admin/activity?limit=100&target_type="+targetType+"&target_id="+targetID, nil).JSON(d.t, &p)
 	var out []string
 	for _, e := range p.Items {
 		out = append(out, e.Action)

@@ -426,14 +426,15 @@ func (s *Store) get(ctx context.Context, k dynamoKey, into any) (found bool, err
 // batchGet reads distinct keys with dynamo.BatchGet (parallel calls of up
 // to 100 keys, unprocessed keys retried); missing items are left out.
 func (s *Store) batchGet(ctx context.Context, keys []dynamoKey, consistent bool) ([]map[string]types.AttributeValue, error) {
-	keys = slices.Compact(slices.SortedFunc(slices.Values(keys), func(a, b dynamoKey) int {
-		return strings.Compare(a.pk+"\x00"+a.sk, b.pk+"\x00"+b.sk)
-	}))
 	avs := make([]dynamo.Item, 0, len(keys))
 	for _, k := range keys {
 		avs = append(avs, k.av())
 	}
-	items, err := dynamo.BatchGet(ctx, s.db, s.table, avs, consistent)
+	r := dynamo.Repo{DB: s.db, Table: s.table}
+	if !consistent {
+		r = r.Eventually()
+	}
+	items, err := dynamo.BatchGetItems(ctx, r, avs)
 	if err != nil {
 		return nil, fmt.Errorf("read %d directory items: %w", len(keys), err)
 	}

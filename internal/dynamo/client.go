@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -54,40 +52,6 @@ func LocalClient(endpoint string, opts ...func(*dynamodb.Options)) *dynamodb.Cli
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
 	}, opts...)
-}
-
-// IsConditionFailed reports whether err is a failed condition, on its own or
-// as the cause of a cancelled transaction.
-func IsConditionFailed(err error) bool {
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		return true
-	}
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) {
-		for _, r := range tce.CancellationReasons {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// CancelledAt returns the indexes of the transaction items whose condition
-// failed (nil when err is not a cancelled transaction).
-func CancelledAt(err error) []int {
-	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) {
-		return nil
-	}
-	var idx []int
-	for i, r := range tce.CancellationReasons {
-		if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-			idx = append(idx, i)
-		}
-	}
-	return idx
 }
 
 // Counter counts DynamoDB operations by name through an SDK middleware, so

@@ -11,16 +11,18 @@ import (
 // Count runs a Query that only counts (Select COUNT) over every 1 MB page
 // and returns the number of matching items. For admin statistics: its cost
 // grows with the partition, so it stays off request hot paths.
-func Count(ctx context.Context, db DB, in *dynamodb.QueryInput) (int, error) {
+func Count(ctx context.Context, r Repo, in *dynamodb.QueryInput) (int, error) {
 	in.Select = types.SelectCount
 	n := 0
-	p := dynamodb.NewQueryPaginator(db, in)
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
+	for {
+		out, err := Query(ctx, r, in)
 		if err != nil {
 			return 0, fmt.Errorf("count: %w", err)
 		}
 		n += int(out.Count)
+		if len(out.LastEvaluatedKey) == 0 {
+			return n, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
-	return n, nil
 }

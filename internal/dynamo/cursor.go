@@ -4,10 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -21,9 +20,92 @@ const TimeFormat = "2006-01-02T15:04:05.000Z"
 // FormatTime renders t for storage and responses.
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
 
+// Page is one page of a list: api.md's {items, next_cursor} (null on the
+// last page).
+type Page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// MapPage turns a page of stored items into a page of views.
+func MapPage[I, T any](p Page[I], view func(I) T) Page[T] {
+	out := Page[T]{Items: make([]T, 0, len(p.Items)), NextCursor: p.NextCursor}
+	for _, it := range p.Items {
+		out.Items = append(out.Items, view(it))
+	}
+	return out
+}
+
+// Scope is what a cursor of one listing may hold: exactly the key
+// attributes of the table (and index) it pages, those the Query fixes with
+// their value (Exact: the partition key), the others starting with a
+// prefix (Prefix, "" for any). A cursor from another listing, or forged,
+// is then a 400 and never a DynamoDB error.
+type Scope struct {
+	Exact  map[string]string
+	Prefix map[string]string
+}
+
+func (s Scope) attrs() []string {
+	var out []string
+	for a := range s.Exact {
+		out = append(out, a)
+	}
+	for a := range s.Prefix {
+		out = append(out, a)
+	}
+	return out
+}
+
+// Start decodes a cursor of the listing into the key to start from (nil
+// for "" : the first page).
+func (s Scope) Start(cursor string) (Item, error) {
+	start, err := DecodeCursor(cursor, s.attrs()...)
+	if err != nil || start == nil {
+		return nil, err
+	}
+	for a, v := range start {
+		got := v.(*types.AttributeValueMemberS).Value
+		if want, ok := s.Exact[a]; ok && got != want || !strings.HasPrefix(got, s.Prefix[a]) {
+			return nil, errBadCursor
+		}
+	}
+	return start, nil
+}
+
+var errBadCursor = apperr.New(apperr.BadRequest, "Invalid cursor")
+
+// QueryPage reads one page of a listing: one Query of in (see Query) from
+// where cursor points, validated against scope, decoded as T.
+func QueryPage[T any](ctx context.Context, r Repo, in *dynamodb.QueryInput, cursor string, scope Scope) (Page[T], error) {
+	start, err := scope.Start(cursor)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	in.ExclusiveStartKey = start
+	out, err := Query(ctx, r, in)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items, err := decodeAll[T](out.Items)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	return Page[T]{Items: items, NextCursor: NextCursor(out.LastEvaluatedKey)}, nil
+}
+
+// NextCursor wraps a LastEvaluatedKey (string attributes only) as an
+// opaque cursor; nil when there is no next page.
+func NextCursor(lek Item) *string {
+	if c := EncodeCursor(lek); c != "" {
+		return &c
+	}
+	return nil
+}
+
 // EncodeCursor wraps a LastEvaluatedKey (string attributes only) as an
 // opaque cursor; "" when there is no next page.
-func EncodeCursor(lek map[string]types.AttributeValue) string {
+func EncodeCursor(lek Item) string {
 	if len(lek) == 0 {
 		return ""
 	}
@@ -37,76 +119,27 @@ func EncodeCursor(lek map[string]types.AttributeValue) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// DecodeCursor validates a cursor: it must decode to exactly the key
-// attributes of the index being paged, all strings. Anything else is a 400.
-func DecodeCursor(cursor string, keyAttrs ...string) (map[string]types.AttributeValue, error) {
+// DecodeCursor validates a cursor: it must decode to exactly keyAttrs, all
+// non-empty strings. Anything else is a 400.
+func DecodeCursor(cursor string, keyAttrs ...string) (Item, error) {
 	if cursor == "" {
 		return nil, nil
 	}
-	bad := apperr.New(apperr.BadRequest, "Invalid cursor")
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil || len(b) > 2048 {
-		return nil, bad
+		return nil, errBadCursor
 	}
 	var m map[string]string
 	if err := json.Unmarshal(b, &m); err != nil || len(m) != len(keyAttrs) {
-		return nil, bad
+		return nil, errBadCursor
 	}
-	out := map[string]types.AttributeValue{}
+	out := Item{}
 	for _, k := range keyAttrs {
 		v, ok := m[k]
 		if !ok || v == "" {
-			return nil, bad
+			return nil, errBadCursor
 		}
-		out[k] = &types.AttributeValueMemberS{Value: v}
+		out[k] = S(v)
 	}
 	return out, nil
-}
-
-// QueryPage runs one Query of a paged listing: from where cursor points
-// (validated against keyAttrs, the key attributes of the table or index
-// queried) it answers the items and the cursor of the next page (nil on
-// the last).
-func QueryPage(ctx context.Context, db DB, in *dynamodb.QueryInput, cursor string, keyAttrs ...string) ([]Item, *string, error) {
-	start, err := DecodeCursor(cursor, keyAttrs...)
-	if err != nil {
-		return nil, nil, err
-	}
-	in.ExclusiveStartKey = start
-	out, err := db.Query(ctx, in)
-	if err != nil {
-		return nil, nil, err
-	}
-	var next *string
-	if c := EncodeCursor(out.LastEvaluatedKey); c != "" {
-		next = &c
-	}
-	return out.Items, next, nil
-}
-
-// S is a string attribute value.
-func S(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-// Key is a pk/sk key.
-func Key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": S(pk), "sk": S(sk)}
-}
-
-// Put is the transaction item that writes item (a struct with dynamodbav
-// tags) to table, only if cond holds when cond is not "".
-func Put(table string, item any, cond string) types.TransactWriteItem {
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		panic(err) // item types are plain structs of strings and numbers
-	}
-	p := &types.Put{TableName: aws.String(table), Item: av}
-	if cond != "" {
-		p.ConditionExpression = aws.String(cond)
-	}
-	return types.TransactWriteItem{Put: p}
-}
-
-// Delete is the transaction item that deletes pk/sk from table.
-func Delete(table, pk, sk string) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(table), Key: Key(pk, sk)}}
 }

@@ -3,101 +3,35 @@ package dynamo
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Item is one DynamoDB item.
-type Item = map[string]types.AttributeValue
+// The retry policy, one for every call that DynamoDB asks to retry and the
+// SDK does not: transactions cancelled by a conflict with another
+// transaction or by throttling, single writes that met a transaction in
+// progress, keys a BatchGetItem left unprocessed, and read-modify-write
+// steps whose reads went stale (ErrChanged). Throttled single calls are the
+// SDK's own retryer's (it retries them with backoff before we see them).
+const Attempts = 6
 
-// MaxBatchGet is DynamoDB's limit of keys in one BatchGetItem call.
-const MaxBatchGet = 100
-
-// batchAttempts bounds the calls made for one chunk while DynamoDB leaves
-// keys unprocessed (throttling or the 16 MB answer limit).
-const batchAttempts = 8
-
-// backoff is the pause before retry n (1, 2, …) of unprocessed keys: full
-// jitter over an exponential ceiling of 25 ms · 2^(n-1), at most 1 s.
+// backoff is the pause before retry n (1, 2, …): full jitter over an
+// exponential ceiling of 25 ms · 2^(n-1), at most 1 s. Tests set it to 0.
 var backoff = func(n int) time.Duration {
 	ceiling := min(25*time.Millisecond<<(n-1), time.Second)
 	return rand.N(ceiling) + time.Millisecond
 }
 
-// BatchGet reads items of one table by key: at most MaxBatchGet keys per
-// BatchGetItem call, the calls in parallel (one round trip however many
-// keys), keys DynamoDB leaves unprocessed retried with backoff. Keys must
-// be distinct. Missing items are simply absent from the answer, which is in
-// no particular order.
-func BatchGet(ctx context.Context, db DB, table string, keys []Item, consistent bool) ([]Item, error) {
-	var (
-		mu    sync.Mutex
-		items []Item
-		errs  []error
-		wg    sync.WaitGroup
-	)
-	for chunk := range slices.Chunk(keys, MaxBatchGet) {
-		wg.Go(func() {
-			got, err := batchGetChunk(ctx, db, table, chunk, consistent)
-			mu.Lock()
-			defer mu.Unlock()
-			items = append(items, got...)
-			if err != nil {
-				errs = append(errs, err)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-func batchGetChunk(ctx context.Context, db DB, table string, keys []Item, consistent bool) ([]Item, error) {
-	var items []Item
+// Retry runs f until it succeeds, fails with an error again does not
+// accept, or has run Attempts times; it pauses with jittered backoff
+// between runs and stops early when ctx ends. It returns f's last error.
+func Retry(ctx context.Context, again func(error) bool, f func() error) error {
 	for attempt := 1; ; attempt++ {
-		out, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-			table: {Keys: keys, ConsistentRead: aws.Bool(consistent)},
-		}})
-		if err != nil {
-			return nil, fmt.Errorf("batch get from %s: %w", table, err)
-		}
-		items = append(items, out.Responses[table]...)
-		keys = out.UnprocessedKeys[table].Keys
-		if len(keys) == 0 {
-			return items, nil
-		}
-		if attempt == batchAttempts {
-			return nil, fmt.Errorf("batch get from %s: %d keys still unprocessed after %d calls", table, len(keys), attempt)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("batch get from %s: %w", table, ctx.Err())
-		case <-time.After(backoff(attempt)):
-		}
-	}
-}
-
-// transactAttempts bounds the tries of a transaction that keeps meeting
-// another transaction on the same items.
-const transactAttempts = 6
-
-// TransactWrite runs one transaction. DynamoDB cancels a transaction that
-// meets another one in progress on the same item (TransactionConflict) and
-// the SDK does not retry that; TransactWrite does, with backoff. A failed
-// condition is returned at once (see CancelledAt and IsConditionFailed).
-func TransactWrite(ctx context.Context, db DB, items []types.TransactWriteItem) error {
-	for attempt := 1; ; attempt++ {
-		_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		if err == nil || !isConflict(err) || attempt == transactAttempts {
+		err := f()
+		if err == nil || !again(err) || attempt == Attempts {
 			return err
 		}
 		select {
@@ -108,17 +42,43 @@ func TransactWrite(ctx context.Context, db DB, items []types.TransactWriteItem) 
 	}
 }
 
-// isConflict reports a transaction cancelled only because another
-// transaction held one of its items.
-func isConflict(err error) bool {
+// Reread runs a read-modify-write f again, from its reads, while it fails
+// because they went stale (ErrChanged), under the retry policy.
+func Reread[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	var v T
+	err := Retry(ctx, IsChanged, func() error {
+		var err error
+		v, err = f()
+		return err
+	})
+	return v, err
+}
+
+// IsChanged reports a write refused because the data it read has changed
+// since (see ErrChanged).
+func IsChanged(err error) bool { return errors.Is(err, ErrChanged) }
+
+// Retryable reports an error DynamoDB asks to retry as it is: a transaction
+// cancelled only by conflicts with other transactions or by throttling, or
+// a single write that met a transaction in progress.
+func Retryable(err error) bool {
+	var conflict *types.TransactionConflictException
+	if errors.As(err, &conflict) {
+		return true
+	}
 	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) || IsConditionFailed(err) {
+	if !errors.As(err, &tce) {
 		return false
 	}
+	retry := false
 	for _, r := range tce.CancellationReasons {
-		if aws.ToString(r.Code) == "TransactionConflict" {
-			return true
+		switch aws.ToString(r.Code) {
+		case "", reasonNone:
+		case reasonConflict, reasonThrottled, reasonThroughput:
+			retry = true
+		default: // a failed condition or a bad request: the same call fails again
+			return false
 		}
 	}
-	return false
+	return retry
 }

@@ -3,12 +3,10 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -58,7 +56,7 @@ func TestBatchGetChunksAndRetriesUnprocessedKeys(t *testing.T) {
 			db.items[pk] = Key(pk, "x")
 		}
 	}
-	got, err := BatchGet(t.Context(), db, "T", keys, true)
+	got, err := BatchGetItems(t.Context(), Repo{DB: db, Table: "T"}, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,56 +74,8 @@ func TestBatchGetGivesUp(t *testing.T) {
 	defer func(b func(int) time.Duration) { backoff = b }(backoff)
 	backoff = func(int) time.Duration { return 0 }
 	db := &flakyDB{items: map[string]Item{}, unprocessed: 1000}
-	_, err := BatchGet(t.Context(), db, "T", []Item{Key("a", "x"), Key("b", "x")}, false)
-	if err == nil || db.calls != batchAttempts {
-		t.Errorf("err = %v after %d calls, want an error after %d", err, db.calls, batchAttempts)
-	}
-}
-
-// conflictDB cancels the first `conflicts` transactions for a conflict and
-// the rest for a failed condition when `condition` is set.
-type conflictDB struct {
-	DB
-	conflicts int
-	condition bool
-	calls     int
-}
-
-func (c *conflictDB) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-	c.calls++
-	reason := func(code string) []types.CancellationReason {
-		return []types.CancellationReason{{Code: aws.String("None")}, {Code: aws.String(code)}}
-	}
-	if c.calls <= c.conflicts {
-		return nil, &types.TransactionCanceledException{CancellationReasons: reason("TransactionConflict")}
-	}
-	if c.condition {
-		return nil, &types.TransactionCanceledException{CancellationReasons: reason("ConditionalCheckFailed")}
-	}
-	return &dynamodb.TransactWriteItemsOutput{}, nil
-}
-
-func TestTransactWriteRetriesConflictsOnly(t *testing.T) {
-	defer func(b func(int) time.Duration) { backoff = b }(backoff)
-	backoff = func(int) time.Duration { return 0 }
-	cases := []struct {
-		name      string
-		db        *conflictDB
-		wantCalls int
-		wantErr   bool
-		wantAt    []int
-	}{
-		{"conflicts then success", &conflictDB{conflicts: 2}, 3, false, nil},
-		{"conflicts then a failed condition", &conflictDB{conflicts: 1, condition: true}, 2, true, []int{1}},
-		{"a failed condition is not retried", &conflictDB{condition: true}, 1, true, []int{1}},
-		{"gives up", &conflictDB{conflicts: 100}, transactAttempts, true, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := TransactWrite(t.Context(), tc.db, nil)
-			if tc.db.calls != tc.wantCalls || (err != nil) != tc.wantErr || !slices.Equal(CancelledAt(err), tc.wantAt) {
-				t.Errorf("calls %d, err %v, cancelled at %v; want %d calls, error %v, %v", tc.db.calls, err, CancelledAt(err), tc.wantCalls, tc.wantErr, tc.wantAt)
-			}
-		})
+	_, err := BatchGetItems(t.Context(), Repo{DB: db, Table: "T"}.Eventually(), []Item{Key("a", "x"), Key("b", "x")})
+	if err == nil || db.calls != Attempts {
+		t.Errorf("err = %v after %d calls, want an error after %d", err, db.calls, Attempts)
 	}
 }

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/ddblocal"
 	"sentinel/internal/dynamo"
@@ -81,4 +83,59 @@ func New(t testing.TB) *Env {
 	}
 	counter.Reset()
 	return &Env{Client: client, Names: names, Counter: counter}
+}
+
+// Conflicts wraps a real client and cancels the next transactions it is
+// armed for before they reach DynamoDB, as DynamoDB does when another
+// transaction holds one of their items: a TransactionCanceledException
+// whose first item's reason is TransactionConflict. Other calls, and
+// transactions once the armed ones are spent, go through unchanged. Tests
+// use it to prove a write is retried rather than answered 409.
+type Conflicts struct {
+	dynamo.DB
+	mu       sync.Mutex
+	armed    int
+	injected int
+}
+
+// NewConflicts wraps db, unarmed.
+func NewConflicts(db dynamo.DB) *Conflicts { return &Conflicts{DB: db} }
+
+// Arm makes the next n transactions fail with a conflict.
+func (c *Conflicts) Arm(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.armed = n
+}
+
+// Injected is how many conflicts were injected so far.
+func (c *Conflicts) Injected() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.injected
+}
+
+// TransactWriteItems cancels the call while armed, else passes it on.
+func (c *Conflicts) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	c.mu.Lock()
+	inject := c.armed > 0
+	if inject {
+		c.armed--
+		c.injected++
+	}
+	c.mu.Unlock()
+	if !inject {
+		return c.DB.TransactWriteItems(ctx, in, opts...)
+	}
+	reasons := make([]types.CancellationReason, len(in.TransactItems))
+	for i := range reasons {
+		reasons[i] = types.CancellationReason{Code: aws.String("None")}
+	}
+	if len(reasons) > 0 {
+		reasons[0] = types.CancellationReason{Code: aws.String("TransactionConflict"), Message: aws.String("Transaction is ongoing for the item")}
+	}
+	return nil, &types.TransactionCanceledException{
+		Message:             aws.String("Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]"),
+		CancellationReasons: reasons,
+	}
 }

@@ -3,12 +3,10 @@ package permissions
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/activity"
@@ -95,18 +93,16 @@ func (s *Store) purgeShares(ctx context.Context, workspaceID string, g Grantee) 
 	if err != nil {
 		return err
 	}
-	var dels []types.TransactWriteItem
+	var units [][]types.TransactWriteItem
 	for _, it := range items {
 		pk, _ := it["pk"].(*types.AttributeValueMemberS)
 		sk, _ := it["sk"].(*types.AttributeValueMemberS)
 		if pk != nil && sk != nil && strings.HasPrefix(sk.Value, sharePrefix) {
-			dels = append(dels, dynamo.Delete(s.table, pk.Value, sk.Value))
+			units = append(units, []types.TransactWriteItem{s.repo.Delete(dynamo.Key(pk.Value, sk.Value), "", nil)})
 		}
 	}
-	for chunk := range slices.Chunk(dels, maxTransactItems) {
-		if err := s.transact(ctx, "remove shares to "+principalKey(g), chunk); err != nil {
-			return err
-		}
+	if err := dynamo.WriteInSteps(ctx, s.repo.DB, units, dynamo.NewTx()); err != nil {
+		return fmt.Errorf("remove shares to %s: %w", principalKey(g), err)
 	}
 	return nil
 }
@@ -122,10 +118,7 @@ type Filter struct {
 }
 
 // Page is one page of resources.
-type Page struct {
-	Items      []Resource `json:"items"`
-	NextCursor *string    `json:"next_cursor"`
-}
+type Page = dynamo.Page[Resource]
 
 // List answers one page of resources (validated filter) with one Query.
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
@@ -143,19 +136,14 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	in := s.queryInput(q)
 	in.Limit = aws.Int32(int32(f.Limit))
 	keys := indexKeys[q.index]
-	items, next, err := dynamo.QueryPage(ctx, s.db, in, f.Cursor, "pk", "sk", keys[0], keys[1])
+	page, err := dynamo.QueryPage[recordItem](ctx, s.repo, in, f.Cursor, dynamo.Scope{
+		Exact:  map[string]string{keys[0]: q.pk},
+		Prefix: map[string]string{keys[1]: q.prefix, "pk": "RES#", "sk": skRecord},
+	})
 	if err != nil {
 		return Page{}, fmt.Errorf("list permissions: %w", err)
 	}
-	var recs []recordItem
-	if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
-		return Page{}, fmt.Errorf("decode resource records: %w", err)
-	}
-	page := Page{Items: make([]Resource, 0, len(recs)), NextCursor: next}
-	for _, r := range recs {
-		page.Items = append(page.Items, r.Resource)
-	}
-	return page, nil
+	return dynamo.MapPage(page, func(r recordItem) Resource { return r.Resource }), nil
 }
 
 // prefix joins the given leading parts of an index sort key ("" for none).

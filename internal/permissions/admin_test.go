@@ -86,7 +86,7 @@ func TestAdminList(t *testing.T) {
 		{"?workspace_id=w1", 422, "workspace_id: must be a UUID"},
 		{"?service_name=Docu", 422, "service_name: must match ^[a-z][a-z0-9_.-]*$"},
 		{"?service_name=docu-store&cursor=garbage", 400, "Invalid cursor"},
-		{"?service_name=docu-store&limit=201", 422, "limit: must be an integer from 1 to 200"},
+		{"?service_name=docu-store&limit=101", 422, "limit: must be an integer from 1 to 100"},
 	}
 	for _, tc := range bad {
 		if _, status, detail := list(tc.query); status != tc.wantStatus || detail != tc.wantDetail {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/dynamo"
 )
@@ -16,11 +15,10 @@ import (
 func (s *Store) CountResources(ctx context.Context, serviceNames []string) (int, error) {
 	total := 0
 	for _, name := range serviceNames {
-		n, err := dynamo.Count(ctx, s.db, &dynamodb.QueryInput{
-			TableName:                 aws.String(s.table),
+		n, err := dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
 			IndexName:                 aws.String(byService),
 			KeyConditionExpression:    aws.String("service_name = :s"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":s": dynamo.S(name)},
+			ExpressionAttributeValues: dynamo.Item{":s": dynamo.S(name)},
 		})
 		if err != nil {
 			return 0, err

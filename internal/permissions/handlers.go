@@ -267,7 +267,7 @@ func (h Handlers) Deregister(r *http.Request) (int, any, error) {
 
 // List serves GET /admin/permissions?workspace_id=&service_name=&resource_type=&limit=&cursor=.
 func (h Handlers) List(r *http.Request) (int, any, error) {
-	limit, err := web.ParseLimit(r, 50, 200)
+	limit, err := web.ParseListLimit(r)
 	if err != nil {
 		return 0, nil, err
 	}

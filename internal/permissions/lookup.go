@@ -96,7 +96,7 @@ func (s *Store) fetch(ctx context.Context, acls map[string]*acl, keys []dynamo.I
 	if len(keys) == 0 {
 		return nil
 	}
-	items, err := dynamo.BatchGet(ctx, s.db, s.table, keys, true)
+	items, err := dynamo.BatchGetItems(ctx, s.repo, keys)
 	if err != nil {
 		return fmt.Errorf("check permissions: %w", err)
 	}
@@ -124,7 +124,6 @@ type query struct {
 func (s *Store) queryInput(q query) *dynamodb.QueryInput {
 	attrs := indexKeys[q.index]
 	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
 		IndexName:                 aws.String(q.index),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": attrs[0]},
@@ -149,21 +148,14 @@ func (s *Store) queryAll(ctx context.Context, q query, limit int, attrs ...strin
 		proj = append(proj, name)
 	}
 	in.ProjectionExpression = aws.String(strings.Join(proj, ", "))
-	var items []dynamo.Item
-	for {
-		if limit > 0 {
-			in.Limit = aws.Int32(int32(limit - len(items)))
-		}
-		out, err := s.db.Query(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("query %s %s: %w", q.index, q.pk, err)
-		}
-		items = append(items, out.Items...)
-		if out.LastEvaluatedKey == nil || (limit > 0 && len(items) >= limit) {
-			return items, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+	if limit > 0 {
+		in.Limit = aws.Int32(int32(limit))
 	}
+	items, err := dynamo.QueryItems(ctx, s.repo, in, limit)
+	if err != nil {
+		return nil, fmt.Errorf("query %s %s: %w", q.index, q.pk, err)
+	}
+	return items, nil
 }
 
 // Accessible lists the resources of one service and type in p's workspace

@@ -1,7 +1,6 @@
 package permissions
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,9 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
@@ -46,15 +43,10 @@ const (
 	byService   = "by-service"
 	byPrincipal = "by-principal"
 
-	// maxTransactItems is DynamoDB's limit on one transaction.
-	maxTransactItems = 100
 	// purgeWidth bounds the resources a purge removes at once.
 	purgeWidth = 8
 	// targetType names resources in the activity log.
 	targetType = "resource_permission"
-	// removeAttempts bounds how often a removal reads again after a share
-	// was granted while it ran.
-	removeAttempts = 3
 )
 
 // indexKeys are the key attributes of each index.
@@ -115,10 +107,9 @@ func shareID(permissionID string, g Grantee) string {
 
 // Store keeps resource ACLs in DynamoDB.
 type Store struct {
-	db    dynamo.DB
-	table string
-	log   *activity.Log
-	now   func() time.Time
+	repo dynamo.Repo
+	log  *activity.Log
+	now  func() time.Time
 	// Directory validates share grantees and names people in enriched
 	// views. Until it is set those calls fail closed (500); nothing else
 	// needs it.
@@ -133,31 +124,34 @@ var (
 // NewStore returns a store over the Permissions table that records admin
 // changes in log.
 func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Time) *Store {
-	return &Store{db: db, table: table, log: log, now: now}
+	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now}
 }
 
-// audited appends the activity entry of a change an admin makes, so that
-// both commit together. Backends' calls are not logged: they come at
-// request rates, and the log holds admin mutations (api.md section 8) in
-// one partition sized for those.
-func (s *Store) audited(ctx context.Context, items []types.TransactWriteItem, e activity.Entry) []types.TransactWriteItem {
-	actor := identity.ActorFrom(ctx)
-	if actor == "" {
-		return items
+// audited adds the activity entry of a change an admin makes to its
+// transaction, so that both commit together. Backends' calls are not
+// logged: they come at request rates, and the log holds admin mutations
+// (api.md section 8) in one partition sized for those.
+func (s *Store) audited(ctx context.Context, tx *dynamo.Tx, e activity.Entry) {
+	if actor := identity.ActorFrom(ctx); actor != "" {
+		e.Actor = actor
+		tx.Add(s.log.Put(e))
 	}
-	e.Actor = actor
-	return append(items, s.log.Put(e))
 }
 
-func (s *Store) transact(ctx context.Context, what string, items []types.TransactWriteItem) error {
-	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
+var (
+	errNoPermission = apperr.New(apperr.NotFound, "Permission not found")
+	errNoResource   = apperr.New(apperr.NotFound, "Resource not found")
+)
+
+func (s *Store) transact(ctx context.Context, what string, tx *dynamo.Tx) error {
+	if err := tx.Write(ctx, s.repo.DB); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
 
-// failedFirst reports that the transaction's first item failed its condition.
-func failedFirst(err error) bool { return slices.Contains(dynamo.CancelledAt(err), 0) }
+// errExists marks the record a registration found in place.
+var errExists = errors.New("resource already registered")
 
 // Register stores a validated resource and its alias in one transaction,
 // each only if new: registering an existing resource returns the stored
@@ -178,15 +172,14 @@ func (s *Store) Register(ctx context.Context, in RegisterInput) (ResourcePermiss
 		Principal:   principalKey(Grantee{Type: User, ID: res.OwnerID}),
 		PrincipalSK: scopeSK(res.WorkspaceID, res.ServiceName, res.ResourceType) + "owner#" + res.ResourceID,
 	}
-	err := dynamo.TransactWrite(ctx, s.db, []types.TransactWriteItem{
-		dynamo.Put(s.table, rec, "attribute_not_exists(pk)"),
-		dynamo.Put(s.table, aliasItem{PK: aliasPK(res.ID), SK: skAlias, Ref: res.Ref}, "attribute_not_exists(pk)"),
-	})
+	tx := dynamo.NewTx().AddOr(s.repo.Put(rec, "attribute_not_exists(pk)", nil), errExists).
+		Add(s.repo.Put(aliasItem{PK: aliasPK(res.ID), SK: skAlias, Ref: res.Ref}, "attribute_not_exists(pk)", nil))
+	err := s.transact(ctx, "register "+rec.PK, tx)
 	if err == nil {
 		return ResourcePermission{Resource: res, Shares: []Share{}}, nil
 	}
-	if !failedFirst(err) {
-		return ResourcePermission{}, fmt.Errorf("register %s: %w", rec.PK, err)
+	if !errors.Is(err, errExists) {
+		return ResourcePermission{}, err
 	}
 	existing, err := s.Get(ctx, c)
 	if apperr.Is(err, apperr.NotFound) {
@@ -203,7 +196,7 @@ func (s *Store) Get(ctx context.Context, c Coords) (ResourcePermission, error) {
 		return ResourcePermission{}, err
 	}
 	if rec == nil {
-		return ResourcePermission{}, apperr.New(apperr.NotFound, "Resource not found")
+		return ResourcePermission{}, errNoResource
 	}
 	out := ResourcePermission{Resource: rec.Resource, Shares: make([]Share, 0, len(shares))}
 	for _, sh := range shares {
@@ -217,27 +210,11 @@ func (s *Store) Get(ctx context.Context, c Coords) (ResourcePermission, error) {
 
 // load reads a record (nil if absent) and its shares.
 func (s *Store) load(ctx context.Context, pk string) (*recordItem, []shareItem, error) {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(pk)},
-		ConsistentRead:            aws.Bool(true),
-	})
-	var rec *recordItem
-	var shares []shareItem
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, nil, fmt.Errorf("load %s: %w", pk, err)
-		}
-		r, sh, err := decode(out.Items)
-		if err != nil {
-			return nil, nil, err
-		}
-		rec = cmp.Or(rec, r)
-		shares = append(shares, sh...)
+	items, err := dynamo.QueryItems(ctx, s.repo, dynamo.Prefix(pk, ""), 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s: %w", pk, err)
 	}
-	return rec, shares, nil
+	return decode(items)
 }
 
 // decode splits items of one resource into its record and shares.
@@ -269,20 +246,14 @@ func decode(items []dynamo.Item) (*recordItem, []shareItem, error) {
 func (s *Store) Ref(ctx context.Context, id string) (Ref, error) {
 	u, err := uuid.Parse(id)
 	if err != nil {
-		return Ref{}, apperr.New(apperr.NotFound, "Permission not found")
+		return Ref{}, errNoPermission
 	}
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), Key: dynamo.Key(aliasPK(u.String()), skAlias), ConsistentRead: aws.Bool(true),
-	})
+	a, found, err := dynamo.Get[aliasItem](ctx, s.repo, dynamo.Key(aliasPK(u.String()), skAlias))
 	if err != nil {
 		return Ref{}, fmt.Errorf("look up permission %s: %w", id, err)
 	}
-	if out.Item == nil {
-		return Ref{}, apperr.New(apperr.NotFound, "Permission not found")
-	}
-	var a aliasItem
-	if err := attributevalue.UnmarshalMap(out.Item, &a); err != nil {
-		return Ref{}, fmt.Errorf("decode permission alias: %w", err)
+	if !found {
+		return Ref{}, errNoPermission
 	}
 	return a.Ref, nil
 }
@@ -332,58 +303,35 @@ func (s *Store) Share(ctx context.Context, ref Ref, in ShareInput, grantedBy str
 		Principal:   principalKey(in.Grantee),
 		PrincipalSK: scopeSK(ref.WorkspaceID, ref.ServiceName, ref.ResourceType) + "share#" + in.Permission + "#" + ref.ResourceID,
 	}
-	bump := types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: dynamo.Key(pk, skRecord),
-		UpdateExpression:    aws.String("SET version = version + :one"),
-		ConditionExpression: aws.String("id = :id"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":one": &types.AttributeValueMemberN{Value: "1"}, ":id": dynamo.S(ref.ID),
-		},
-	}}
-	items := s.audited(ctx, []types.TransactWriteItem{bump, dynamo.Put(s.table, sh, "")}, activity.Entry{
+	tx := dynamo.NewTx().
+		AddOr(s.repo.Update(dynamo.Key(pk, skRecord), "SET version = version + :one", "id = :id", dynamo.Item{":one": dynamo.N(1), ":id": dynamo.S(ref.ID)}), errNoPermission).
+		Add(s.repo.Put(sh, "", nil))
+	s.audited(ctx, tx, activity.Entry{
 		Action: "permission.share", TargetType: targetType, TargetID: ref.ID,
 		Detail: map[string]any{"grantee_type": in.Type, "grantee_id": in.ID, "permission": in.Permission},
 	})
-	err := s.transact(ctx, "share "+ref.ID, items)
-	if failedFirst(err) {
-		return apperr.New(apperr.NotFound, "Permission not found")
-	}
-	return err
+	return s.transact(ctx, "share "+ref.ID, tx)
 }
 
 // Unshare revokes the grantee's share (404 when there is none).
 func (s *Store) Unshare(ctx context.Context, ref Ref, g Grantee) error {
-	del := dynamo.Delete(s.table, recordPK(ref.Coords()), shareSK(g))
-	del.Delete.ConditionExpression = aws.String("attribute_exists(pk)")
-	items := s.audited(ctx, []types.TransactWriteItem{del}, activity.Entry{
+	tx := dynamo.NewTx().AddOr(s.repo.Delete(dynamo.Key(recordPK(ref.Coords()), shareSK(g)), "attribute_exists(pk)", nil), apperr.New(apperr.NotFound, "Share not found"))
+	s.audited(ctx, tx, activity.Entry{
 		Action: "permission.unshare", TargetType: targetType, TargetID: ref.ID, Detail: map[string]any{"grantee_type": g.Type, "grantee_id": g.ID},
 	})
-	err := s.transact(ctx, "unshare "+ref.ID, items)
-	if failedFirst(err) {
-		return apperr.New(apperr.NotFound, "Share not found")
-	}
-	return err
+	return s.transact(ctx, "unshare "+ref.ID, tx)
 }
 
 // SetVisibility changes the visibility (validated) of the resource ref
 // names and returns the record.
 func (s *Store) SetVisibility(ctx context.Context, ref Ref, visibility string) (ResourcePermission, error) {
 	wsk := workspaceSK(Resource{Ref: ref, Visibility: visibility})
-	upd := types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: dynamo.Key(recordPK(ref.Coords()), skRecord),
-		UpdateExpression:    aws.String("SET visibility = :v, workspace_sk = :wsk"),
-		ConditionExpression: aws.String("id = :id"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":v": dynamo.S(visibility), ":wsk": dynamo.S(wsk), ":id": dynamo.S(ref.ID),
-		},
-	}}
-	items := s.audited(ctx, []types.TransactWriteItem{upd}, activity.Entry{
+	tx := dynamo.NewTx().AddOr(s.repo.Update(dynamo.Key(recordPK(ref.Coords()), skRecord), "SET visibility = :v, workspace_sk = :wsk", "id = :id",
+		dynamo.Item{":v": dynamo.S(visibility), ":wsk": dynamo.S(wsk), ":id": dynamo.S(ref.ID)}), errNoPermission)
+	s.audited(ctx, tx, activity.Entry{
 		Action: "permission.update_visibility", TargetType: targetType, TargetID: ref.ID, Detail: map[string]any{"visibility": visibility},
 	})
-	if err := s.transact(ctx, "set visibility of "+ref.ID, items); err != nil {
-		if failedFirst(err) {
-			return ResourcePermission{}, apperr.New(apperr.NotFound, "Permission not found")
-		}
+	if err := s.transact(ctx, "set visibility of "+ref.ID, tx); err != nil {
 		return ResourcePermission{}, err
 	}
 	return s.Get(ctx, ref.Coords())
@@ -395,39 +343,31 @@ func (s *Store) Deregister(ctx context.Context, c Coords) error { return s.remov
 // remove deletes a record with its shares and alias. Shares beyond what
 // one transaction holds go first; the record goes last, with the alias and
 // the remaining shares, and only if its version is unchanged: a share
-// granted meanwhile makes it read again, so no share outlives its record
-// (and none could come back if the resource were registered again).
+// granted meanwhile makes it read again (dynamo.Reread), so no share
+// outlives its record (and none could come back if the resource were
+// registered again).
 func (s *Store) remove(ctx context.Context, pk string) error {
-	for attempt := 1; attempt <= removeAttempts; attempt++ {
+	_, err := dynamo.Reread(ctx, func() (struct{}, error) {
 		rec, shares, err := s.load(ctx, pk)
 		if err != nil {
-			return err
+			return struct{}{}, err
 		}
 		if rec == nil {
-			return apperr.New(apperr.NotFound, "Resource not found")
+			return struct{}{}, errNoResource
 		}
-		var dels []types.TransactWriteItem
+		units := make([][]types.TransactWriteItem, 0, len(shares))
 		for _, sh := range shares {
-			dels = append(dels, dynamo.Delete(s.table, sh.PK, sh.SK))
+			units = append(units, []types.TransactWriteItem{s.repo.Delete(dynamo.Key(sh.PK, sh.SK), "", nil)})
 		}
-		for len(dels) > maxTransactItems-2 {
-			n := min(len(dels), maxTransactItems)
-			if err := s.transact(ctx, "remove shares of "+pk, dels[:n]); err != nil {
-				return err
-			}
-			dels = dels[n:]
+		last := dynamo.NewTx(
+			s.repo.Delete(dynamo.Key(rec.PK, rec.SK), "version = :v", dynamo.Item{":v": dynamo.N(rec.Version)}),
+			s.repo.Delete(dynamo.Key(aliasPK(rec.ID), skAlias), "", nil))
+		if err := dynamo.WriteInSteps(ctx, s.repo.DB, units, last); err != nil {
+			return struct{}{}, fmt.Errorf("remove %s: %w", pk, err)
 		}
-		last := dynamo.Delete(s.table, rec.PK, rec.SK)
-		last.Delete.ConditionExpression = aws.String("version = :v")
-		last.Delete.ExpressionAttributeValues = map[string]types.AttributeValue{
-			":v": &types.AttributeValueMemberN{Value: fmt.Sprint(rec.Version)},
-		}
-		err = s.transact(ctx, "remove "+pk, append([]types.TransactWriteItem{last, dynamo.Delete(s.table, aliasPK(rec.ID), skAlias)}, dels...))
-		if !failedFirst(err) {
-			return err
-		}
-	}
-	return apperr.New(apperr.Conflict, "The resource is being shared concurrently; retry")
+		return struct{}{}, nil
+	})
+	return err
 }
 
 // Enrich names the people a record mentions (owner, user grantees,

@@ -9,13 +9,11 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/dynamo"
@@ -29,14 +27,13 @@ type Rule struct {
 
 // Limiter counts events in the Limits table.
 type Limiter struct {
-	db    dynamo.DB
-	table string
-	now   func() time.Time
+	repo dynamo.Repo
+	now  func() time.Time
 }
 
 // New returns a limiter over the Limits table.
 func New(db dynamo.DB, table string, now func() time.Time) *Limiter {
-	return &Limiter{db: db, table: table, now: now}
+	return &Limiter{repo: dynamo.Repo{DB: db, Table: table}, now: now}
 }
 
 // counter is one key's window in the Limits table.
@@ -62,16 +59,9 @@ func (c counter) retryAfter(max int, window time.Duration, now time.Time) int {
 // limits on failures, checked before an attempt and counted by Add only
 // when it fails. One consistent GetItem.
 func (l *Limiter) Blocked(ctx context.Context, key string, rule Rule) (int, error) {
-	out, err := l.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(l.table), Key: pk(key), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return 0, fmt.Errorf("read rate limit %s: %w", key, err)
-	}
-	if out.Item == nil {
-		return 0, nil
-	}
-	var c counter
-	if err := attributevalue.UnmarshalMap(out.Item, &c); err != nil {
-		return 0, fmt.Errorf("decode rate limit %s: %w", key, err)
+	c, found, err := dynamo.Get[counter](ctx, l.repo, pk(key))
+	if err != nil || !found {
+		return 0, err
 	}
 	return c.retryAfter(rule.Max, rule.Window, l.now()), nil
 }
@@ -100,67 +90,50 @@ func (l *Limiter) Allow(ctx context.Context, key string, rule Rule) (int, error)
 
 // Reset forgets key's window (after a successful sign-in, say).
 func (l *Limiter) Reset(ctx context.Context, key string) error {
-	if _, err := l.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(l.table), Key: pk(key)}); err != nil {
+	if err := dynamo.DeleteItem(ctx, l.repo.DB, l.repo.Delete(pk(key), "", nil)); err != nil {
 		return fmt.Errorf("reset rate limit %s: %w", key, err)
 	}
 	return nil
 }
 
-// maxAttempts bounds the race between adding to a window that just ended
-// and opening the next one; each lost race means another writer moved the
-// window, so a second round almost always settles it.
-const maxAttempts = 5
+// errMoved is a lost race between adding to a window that just ended and
+// opening the next one: another writer moved the window, so another round
+// (under the retry policy) almost always settles it.
+var errMoved = errors.New("window kept moving")
 
 // add counts one event: ADD to the window while it is open, else put a new
 // window holding this event. It returns the counter after the write.
 func (l *Limiter) add(ctx context.Context, key string, window time.Duration, now time.Time) (counter, error) {
-	open := now.Add(-window).Unix()
-	for range maxAttempts {
-		out, err := l.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName:                 aws.String(l.table),
-			Key:                       pk(key),
-			UpdateExpression:          aws.String("ADD #c :one"),
-			ConditionExpression:       aws.String("window_start > :open"),
-			ExpressionAttributeNames:  map[string]string{"#c": "count"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":open": num(open)},
-			ReturnValues:              types.ReturnValueAllNew,
-		})
+	open := dynamo.Item{":open": dynamo.N(now.Add(-window).Unix())}
+	var c counter
+	err := dynamo.Retry(ctx, func(err error) bool { return err == errMoved }, func() error {
+		attrs, err := dynamo.UpdateItem(ctx, l.repo.DB,
+			l.repo.Update(pk(key), "ADD #count :one", "window_start > :open", dynamo.Item{":one": dynamo.N(1), ":open": open[":open"]}),
+			types.ReturnValueAllNew)
 		if err == nil {
-			var c counter
-			if err := attributevalue.UnmarshalMap(out.Attributes, &c); err != nil {
-				return counter{}, fmt.Errorf("decode rate limit %s: %w", key, err)
+			c = counter{}
+			if err := attributevalue.UnmarshalMap(attrs, &c); err != nil {
+				return fmt.Errorf("decode rate limit %s: %w", key, err)
 			}
-			return c, nil
+			return nil
 		}
 		if !dynamo.IsConditionFailed(err) {
-			return counter{}, fmt.Errorf("count rate limit %s: %w", key, err)
+			return fmt.Errorf("count rate limit %s: %w", key, err)
 		}
-		c := counter{PK: key, Count: 1, Window: now.Unix(), TTL: now.Add(window).Unix() + 60}
-		item, err := attributevalue.MarshalMap(c)
+		c = counter{PK: key, Count: 1, Window: now.Unix(), TTL: now.Add(window).Unix() + 60}
+		err = dynamo.PutItem(ctx, l.repo.DB, l.repo.Put(c, "attribute_not_exists(pk) OR window_start <= :open", open))
+		if dynamo.IsConditionFailed(err) {
+			return errMoved // another event opened the window first: add to it
+		}
 		if err != nil {
-			return counter{}, fmt.Errorf("encode rate limit %s: %w", key, err)
+			return fmt.Errorf("open rate limit window %s: %w", key, err)
 		}
-		_, err = l.db.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName:                 aws.String(l.table),
-			Item:                      item,
-			ConditionExpression:       aws.String("attribute_not_exists(pk) OR window_start <= :open"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":open": num(open)},
-		})
-		if err == nil {
-			return c, nil
-		}
-		if !dynamo.IsConditionFailed(err) {
-			return counter{}, fmt.Errorf("open rate limit window %s: %w", key, err)
-		}
-		// Another event opened the window first: add to it.
+		return nil
+	})
+	if err == errMoved {
+		return counter{}, fmt.Errorf("count rate limit %s: %w after %d attempts", key, err, dynamo.Attempts)
 	}
-	return counter{}, fmt.Errorf("count rate limit %s: window kept moving after %d attempts", key, maxAttempts)
+	return c, err
 }
 
-func pk(key string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": dynamo.S(key)}
-}
-
-func num(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}
+func pk(key string) dynamo.Item { return dynamo.Item{"pk": dynamo.S(key)} }

@@ -86,26 +86,24 @@ func (s *Store) Register(ctx context.Context, in RegisterInput) ([]ServiceAction
 
 func (s *Store) upsertAction(ctx context.Context, service string, a ActionInput, now string) (ServiceAction, error) {
 	aid := actionID(service, a.Action)
-	update := "SET id = :id, service_name = :svc, #a = :action, kind = :kind, kind_sk = :entry, " +
+	update := "SET id = :id, service_name = :svc, #action = :action, kind = :kind, kind_sk = :entry, " +
 		"created_at = if_not_exists(created_at, :now), role_count = if_not_exists(role_count, :zero)"
 	values := attrs{
 		":id": dynamo.S(aid), ":svc": dynamo.S(service), ":action": dynamo.S(a.Action), ":kind": dynamo.S(kindAction),
-		":entry": dynamo.S(entryOf(service, a.Action)), ":now": dynamo.S(now), ":zero": n(0),
+		":entry": dynamo.S(entryOf(service, a.Action)), ":now": dynamo.S(now), ":zero": dynamo.N(0),
 	}
 	if a.Description != nil {
 		update += ", description = :d"
 		values[":d"] = dynamo.S(*a.Description)
 	}
-	res, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: actionKey(aid), UpdateExpression: aws.String(update),
-		ExpressionAttributeNames: map[string]string{"#a": "action"}, ExpressionAttributeValues: values,
-		ReturnValues: types.ReturnValueAllNew,
-	})
+	// The action item is also written by role transactions: a conflict
+	// with one is retried by dynamo.UpdateItem.
+	res, err := dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(actionKey(aid), update, "", values), types.ReturnValueAllNew)
 	if err != nil {
 		return ServiceAction{}, fmt.Errorf("upsert %s: %w", a.Action, err)
 	}
 	var it actionItem
-	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
+	if err := attributevalue.UnmarshalMap(res, &it); err != nil {
 		return ServiceAction{}, fmt.Errorf("decode action %s: %w", a.Action, err)
 	}
 	return it.view(), nil
@@ -116,38 +114,24 @@ func (s *Store) upsertAction(ctx context.Context, service string, a ActionInput,
 // by-kind index.
 func (s *Store) ListServiceActions(ctx context.Context, service string, limit int, cursor string) (Page[ServiceAction], error) {
 	in := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String("by-kind"), Limit: aws.Int32(int32(limit)),
+		IndexName: aws.String("by-kind"), Limit: aws.Int32(int32(limit)),
 		KeyConditionExpression:    aws.String("kind = :k"),
 		ExpressionAttributeValues: attrs{":k": dynamo.S(kindAction)},
 	}
+	scope := dynamo.Scope{Exact: map[string]string{"kind": kindAction}, Prefix: map[string]string{"kind_sk": "", "pk": "ACTION#", "sk": skAction}}
 	if service != "" {
 		if err := validateServiceName(service); err != nil {
 			return Page[ServiceAction]{}, err
 		}
 		in.KeyConditionExpression = aws.String("kind = :k AND begins_with(kind_sk, :svc)")
 		in.ExpressionAttributeValues[":svc"] = dynamo.S(service + "#")
+		scope.Prefix["kind_sk"] = service + "#"
 	}
-	start, err := dynamo.DecodeCursor(cursor, "kind", "kind_sk", "pk", "sk")
-	if err != nil {
-		return Page[ServiceAction]{}, err
-	}
-	if start != nil && start["kind"].(*types.AttributeValueMemberS).Value != kindAction {
-		return Page[ServiceAction]{}, apperr.New(apperr.BadRequest, "Invalid cursor")
-	}
-	in.ExclusiveStartKey = start
-	res, err := s.db.Query(ctx, in)
+	items, err := dynamo.QueryPage[actionItem](ctx, s.repo, in, cursor, scope)
 	if err != nil {
 		return Page[ServiceAction]{}, fmt.Errorf("list service actions: %w", err)
 	}
-	var items []actionItem
-	if err := attributevalue.UnmarshalListOfMaps(res.Items, &items); err != nil {
-		return Page[ServiceAction]{}, fmt.Errorf("decode service actions: %w", err)
-	}
-	page := Page[ServiceAction]{Items: make([]ServiceAction, 0, len(items)), NextCursor: nextCursor(res.LastEvaluatedKey)}
-	for _, it := range items {
-		page.Items = append(page.Items, it.view())
-	}
-	return page, nil
+	return dynamo.MapPage(items, actionItem.view), nil
 }
 
 // DeleteServiceAction removes an action and takes it out of every role
@@ -159,39 +143,38 @@ func (s *Store) DeleteServiceAction(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return removeInChunks(func() (bool, error) {
-		var a actionItem
-		found, err := s.get(ctx, actionKey(aid), &a)
+	return removeInChunks(ctx, func() (bool, error) {
+		a, found, err := dynamo.Get[actionItem](ctx, s.repo, actionKey(aid))
 		if err != nil {
 			return false, fmt.Errorf("get service action %s: %w", aid, err)
 		}
 		if !found {
 			return false, apperr.New(apperr.NotFound, "Service action not found")
 		}
-		var links []linkItem
-		if err := s.queryAll(ctx, actionPK(aid), prefixRole, &links); err != nil {
+		links, err := queryAll[linkItem](ctx, s, actionPK(aid), prefixRole)
+		if err != nil {
 			return false, fmt.Errorf("roles of service action %s: %w", aid, err)
 		}
 		entry := entryOf(a.ServiceName, a.Action)
 		var units [][]types.TransactWriteItem
 		for _, l := range links {
 			units = append(units, []types.TransactWriteItem{
-				s.txDelete(dynamo.Key(l.PK, l.SK), "", nil),
-				s.txUpdate(roleKey(l.RoleID), "DELETE actions :e ADD version :one", "attribute_exists(pk)", attrs{":e": ss(entry), ":one": n(1)}),
+				s.repo.Delete(dynamo.Key(l.PK, l.SK), "", nil),
+				s.repo.Update(roleKey(l.RoleID), "DELETE actions :e ADD version :one", "attribute_exists(pk)", attrs{":e": dynamo.SS(entry), ":one": dynamo.N(1)}),
 			})
 		}
 		final := []types.TransactWriteItem{
-			s.txDelete(actionKey(aid), "role_count = :n", attrs{":n": n(len(links))}),
+			s.repo.Delete(actionKey(aid), "role_count = :n", attrs{":n": dynamo.N(len(links))}),
 			s.log.Put(activity.Entry{
 				Actor: identity.ActorFrom(ctx), Action: "service_action.delete", TargetType: "service_action", TargetID: aid,
 				Detail: map[string]any{"service_name": a.ServiceName, "action": a.Action, "roles": len(links)},
 			}),
 		}
 		summary := func(k int) []types.TransactWriteItem {
-			return []types.TransactWriteItem{s.txUpdate(actionKey(aid), "SET role_count = :left", "role_count = :n", attrs{":n": n(len(links)), ":left": n(len(links) - k)})}
+			return []types.TransactWriteItem{s.repo.Update(actionKey(aid), "SET role_count = :left", "role_count = :n", attrs{":n": dynamo.N(len(links)), ":left": dynamo.N(len(links) - k)})}
 		}
 		done, err := s.drain(ctx, units, final, summary)
-		if err != nil && !retryable(err) {
+		if err != nil {
 			err = fmt.Errorf("delete service action %s: %w", aid, err)
 		}
 		return done, err

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"sentinel/internal/dynamo"
 )
 
 // CheckInput is the body of POST /roles/check-action and, with user_id,
@@ -89,8 +91,8 @@ func (s *Store) UserActions(ctx context.Context, in CheckInput) ([]string, error
 // userRoles reads a user's roles in a workspace: the assignments with one
 // consistent Query, the roles by key.
 func (s *Store) userRoles(ctx context.Context, wid, uid string) ([]roleItem, error) {
-	var assigns []assignItem
-	if err := s.queryAll(ctx, userPK(wid, uid), prefixRole, &assigns); err != nil {
+	assigns, err := queryAll[assignItem](ctx, s, userPK(wid, uid), prefixRole)
+	if err != nil {
 		return nil, fmt.Errorf("roles of %s in %s: %w", uid, wid, err)
 	}
 	if len(assigns) == 0 {
@@ -100,8 +102,8 @@ func (s *Store) userRoles(ctx context.Context, wid, uid string) ([]roleItem, err
 	for _, a := range assigns {
 		keys = append(keys, roleKey(a.RoleID))
 	}
-	var roles []roleItem
-	if err := s.batchGet(ctx, keys, &roles); err != nil {
+	roles, err := dynamo.BatchGet[roleItem](ctx, s.repo, keys)
+	if err != nil {
 		return nil, fmt.Errorf("get roles of %s in %s: %w", uid, wid, err)
 	}
 	return roles, nil

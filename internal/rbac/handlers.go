@@ -17,12 +17,6 @@ import (
 // (section 8).
 type Handlers struct{ Store *Store }
 
-// Admin lists page with ?limit= (default 50, at most 100) and ?cursor=.
-const (
-	defaultLimit = 50
-	maxLimit     = 100
-)
-
 // Register serves POST /roles/actions/register (service key).
 func (h Handlers) Register(r *http.Request) (int, any, error) {
 	var in RegisterInput
@@ -123,7 +117,7 @@ func (h Handlers) ListRoles(r *http.Request) (int, any, error) {
 // list serves an admin list of what id names, one page by ?limit= and
 // ?cursor=.
 func list[T any](r *http.Request, id string, fetch func(ctx context.Context, id string, limit int, cursor string) (Page[T], error)) (int, any, error) {
-	limit, err := web.ParseLimit(r, defaultLimit, maxLimit)
+	limit, err := web.ParseListLimit(r)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
+	"sentinel/internal/dynamo"
 )
 
 // Directory is what RBAC reads of the directory: memberships (only members
@@ -64,10 +65,7 @@ type Decision struct {
 }
 
 // Page is one page of an admin list.
-type Page[T any] struct {
-	Items      []T     `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-}
+type Page[T any] = dynamo.Page[T]
 
 // Limits.
 const (

@@ -14,8 +14,8 @@ import (
 // and action links (directory.Dependent: called before the workspace is
 // deleted). It is idempotent.
 func (s *Store) PurgeWorkspace(ctx context.Context, workspaceID string) error {
-	var claims []claimItem
-	if err := s.queryAll(ctx, workspacePK(workspaceID), prefixRole, &claims); err != nil {
+	claims, err := queryAll[claimItem](ctx, s, workspacePK(workspaceID), prefixRole)
+	if err != nil {
 		return fmt.Errorf("roles of workspace %s: %w", workspaceID, err)
 	}
 	for _, c := range claims {
@@ -32,21 +32,21 @@ func (s *Store) PurgeWorkspace(ctx context.Context, workspaceID string) error {
 // member count, so a concurrent unassign fails the chunk and it is read
 // again.
 func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) error {
-	return removeInChunks(func() (bool, error) {
-		var assigns []assignItem
-		if err := s.queryAll(ctx, userPK(workspaceID, userID), prefixRole, &assigns); err != nil {
+	return removeInChunks(ctx, func() (bool, error) {
+		assigns, err := queryAll[assignItem](ctx, s, userPK(workspaceID, userID), prefixRole)
+		if err != nil {
 			return false, fmt.Errorf("roles of %s in %s: %w", userID, workspaceID, err)
 		}
 		units := make([][]types.TransactWriteItem, 0, len(assigns))
 		for _, a := range assigns {
 			units = append(units, []types.TransactWriteItem{
-				s.txDelete(dynamo.Key(a.PK, a.SK), "attribute_exists(pk)", nil),
-				s.txDelete(dynamo.Key(rolePK(a.RoleID), prefixMember+userID), "", nil),
-				s.txUpdate(roleKey(a.RoleID), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": n(-1), ":one": n(1)}),
+				s.repo.Delete(dynamo.Key(a.PK, a.SK), "attribute_exists(pk)", nil),
+				s.repo.Delete(dynamo.Key(rolePK(a.RoleID), prefixMember+userID), "", nil),
+				s.repo.Update(roleKey(a.RoleID), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1), ":one": dynamo.N(1)}),
 			})
 		}
 		done, err := s.drain(ctx, units, nil, func(int) []types.TransactWriteItem { return nil })
-		if err != nil && !retryable(err) {
+		if err != nil {
 			err = fmt.Errorf("purge roles of %s in %s: %w", userID, workspaceID, err)
 		}
 		return done, err

@@ -67,13 +67,11 @@ func (s *Store) CreateRole(ctx context.Context, workspaceID string, in RoleInput
 		PK: rolePK(rid), SK: skRole, ID: rid, WorkspaceID: wid, Name: in.Name, Description: in.Description,
 		CreatedBy: identity.ActorFrom(ctx), CreatedAt: at, UpdatedAt: at, Version: 1,
 	}
-	err = s.transact(ctx, []types.TransactWriteItem{
-		s.txPut(claimItem{PK: workspacePK(wid), SK: prefixRole + in.Name, RoleID: rid}, "attribute_not_exists(pk)", nil),
-		s.txPut(r, "attribute_not_exists(pk)", nil),
-		s.logRole(ctx, "role.create", rid, map[string]any{"workspace_id": wid, "name": in.Name}),
-	})
-	if err != nil {
-		return Role{}, fmt.Errorf("create role: %w", cancelled(err, []error{nameTaken(in.Name)}))
+	tx := dynamo.NewTx().
+		AddOr(s.repo.Put(claimItem{PK: workspacePK(wid), SK: prefixRole + in.Name, RoleID: rid}, "attribute_not_exists(pk)", nil), nameTaken(in.Name)).
+		Add(s.repo.Put(r, "attribute_not_exists(pk)", nil), s.logRole(ctx, "role.create", rid, map[string]any{"workspace_id": wid, "name": in.Name}))
+	if err := s.write(ctx, tx); err != nil {
+		return Role{}, fmt.Errorf("create role: %w", err)
 	}
 	return r.view(), nil
 }
@@ -85,30 +83,29 @@ func (s *Store) ListRoles(ctx context.Context, workspaceID string, limit int, cu
 	if err != nil {
 		return Page[Role]{}, err
 	}
-	var claims []claimItem
-	next, err := s.page(ctx, workspacePK(wid), prefixRole, limit, cursor, &claims)
+	claims, err := page[claimItem](ctx, s, workspacePK(wid), prefixRole, limit, cursor)
 	if err != nil {
 		return Page[Role]{}, fmt.Errorf("list roles of %s: %w", wid, err)
 	}
-	keys := make([]attrs, 0, len(claims))
-	for _, c := range claims {
+	keys := make([]attrs, 0, len(claims.Items))
+	for _, c := range claims.Items {
 		keys = append(keys, roleKey(c.RoleID))
 	}
-	var roles []roleItem
-	if err := s.batchGet(ctx, keys, &roles); err != nil {
+	roles, err := dynamo.BatchGet[roleItem](ctx, s.repo, keys)
+	if err != nil {
 		return Page[Role]{}, fmt.Errorf("get roles of %s: %w", wid, err)
 	}
 	byID := map[string]roleItem{}
 	for _, r := range roles {
 		byID[r.ID] = r
 	}
-	page := Page[Role]{Items: make([]Role, 0, len(claims)), NextCursor: next}
-	for _, c := range claims {
+	out := Page[Role]{Items: make([]Role, 0, len(claims.Items)), NextCursor: claims.NextCursor}
+	for _, c := range claims.Items {
 		if r, ok := byID[c.RoleID]; ok {
-			page.Items = append(page.Items, r.view())
+			out.Items = append(out.Items, r.view())
 		}
 	}
-	return page, nil
+	return out, nil
 }
 
 // UpdateRole renames a role (moving its name claim in the same
@@ -139,17 +136,14 @@ func (s *Store) UpdateRole(ctx context.Context, roleID string, p RolePatch) (Rol
 	}
 	next.UpdatedAt = dynamo.FormatTime(s.now())
 	next.Version = r.Version + 1
-	items := []types.TransactWriteItem{s.txPut(next, "version = :v", attrs{":v": n(r.Version)})}
-	reasons := []error{nil}
+	tx := dynamo.NewTx(s.repo.Put(next, "version = :v", attrs{":v": dynamo.N(r.Version)}))
 	if next.Name != r.Name {
-		items = append(items,
-			s.txDelete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "role_id = :rid", attrs{":rid": dynamo.S(rid)}),
-			s.txPut(claimItem{PK: workspacePK(r.WorkspaceID), SK: prefixRole + next.Name, RoleID: rid}, "attribute_not_exists(pk)", nil))
-		reasons = append(reasons, nil, nameTaken(next.Name))
+		tx.Add(s.repo.Delete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "role_id = :rid", attrs{":rid": dynamo.S(rid)}))
+		tx.AddOr(s.repo.Put(claimItem{PK: workspacePK(r.WorkspaceID), SK: prefixRole + next.Name, RoleID: rid}, "attribute_not_exists(pk)", nil), nameTaken(next.Name))
 	}
-	items = append(items, s.logRole(ctx, "role.update", rid, detail))
-	if err := s.transact(ctx, items); err != nil {
-		return Role{}, fmt.Errorf("update role %s: %w", rid, cancelled(err, reasons))
+	tx.Add(s.logRole(ctx, "role.update", rid, detail))
+	if err := s.write(ctx, tx); err != nil {
+		return Role{}, fmt.Errorf("update role %s: %w", rid, err)
 	}
 	return next.view(), nil
 }
@@ -169,32 +163,32 @@ func (s *Store) DeleteRole(ctx context.Context, roleID string) error {
 // assignment or action added meanwhile fails it and the loop reads again;
 // record adds the activity entry (purges are recorded by the directory).
 func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
-	return removeInChunks(func() (bool, error) {
+	return removeInChunks(ctx, func() (bool, error) {
 		r, err := s.role(ctx, rid)
 		if err != nil {
 			return false, err
 		}
-		var members []assignItem
-		if err := s.queryAll(ctx, rolePK(rid), prefixMember, &members); err != nil {
+		members, err := queryAll[assignItem](ctx, s, rolePK(rid), prefixMember)
+		if err != nil {
 			return false, fmt.Errorf("members of role %s: %w", rid, err)
 		}
 		var units [][]types.TransactWriteItem
 		for _, m := range members {
 			units = append(units, []types.TransactWriteItem{
-				s.txDelete(dynamo.Key(m.PK, m.SK), "", nil),
-				s.txDelete(dynamo.Key(userPK(r.WorkspaceID, m.UserID), prefixRole+rid), "", nil),
+				s.repo.Delete(dynamo.Key(m.PK, m.SK), "", nil),
+				s.repo.Delete(dynamo.Key(userPK(r.WorkspaceID, m.UserID), prefixRole+rid), "", nil),
 			})
 		}
 		for _, e := range r.Actions {
 			aid := actionID(splitEntry(e))
 			units = append(units, []types.TransactWriteItem{
-				s.txDelete(dynamo.Key(actionPK(aid), prefixRole+rid), "", nil),
-				s.txUpdate(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": n(-1)}),
+				s.repo.Delete(dynamo.Key(actionPK(aid), prefixRole+rid), "", nil),
+				s.repo.Update(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1)}),
 			})
 		}
 		final := []types.TransactWriteItem{
-			s.txDelete(roleKey(rid), "version = :v", attrs{":v": n(r.Version)}),
-			s.txDelete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "", nil),
+			s.repo.Delete(roleKey(rid), "version = :v", attrs{":v": dynamo.N(r.Version)}),
+			s.repo.Delete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "", nil),
 		}
 		if record {
 			final = append(final, s.logRole(ctx, "role.delete", rid, map[string]any{"workspace_id": r.WorkspaceID, "name": r.Name}))
@@ -204,15 +198,15 @@ func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
 		summary := func(k int) []types.TransactWriteItem {
 			gone := min(k, len(members))
 			update := "SET version = :next ADD member_count :m"
-			values := attrs{":v": n(r.Version), ":next": n(r.Version + 1), ":m": n(-gone)}
+			values := attrs{":v": dynamo.N(r.Version), ":next": dynamo.N(r.Version + 1), ":m": dynamo.N(-gone)}
 			if removed := r.Actions[:k-gone]; len(removed) > 0 {
 				update += " DELETE actions :a"
-				values[":a"] = ss(removed...)
+				values[":a"] = dynamo.SS(removed...)
 			}
-			return []types.TransactWriteItem{s.txUpdate(roleKey(rid), update, "version = :v", values)}
+			return []types.TransactWriteItem{s.repo.Update(roleKey(rid), update, "version = :v", values)}
 		}
 		done, err := s.drain(ctx, units, final, summary)
-		if err != nil && !retryable(err) {
+		if err != nil {
 			err = fmt.Errorf("delete role %s: %w", rid, err)
 		}
 		return done, err
@@ -248,8 +242,8 @@ func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInpu
 		return err
 	}
 	rid := r.ID
-	var found []actionItem
-	if err := s.batchGet(ctx, keys, &found); err != nil {
+	found, err := dynamo.BatchGet[actionItem](ctx, s.repo, keys)
+	if err != nil {
 		return fmt.Errorf("get service actions: %w", err)
 	}
 	byID := map[string]actionItem{}
@@ -273,18 +267,16 @@ func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInpu
 	if len(r.Actions)+len(added) > maxRoleActions {
 		return apperr.New(apperr.BadRequest, "A role holds at most %d actions", maxRoleActions)
 	}
-	items := []types.TransactWriteItem{s.txUpdate(roleKey(rid), "SET updated_at = :now ADD actions :a, version :one", "version = :v",
-		attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":a": ss(entries...), ":one": n(1), ":v": n(r.Version)})}
-	reasons := []error{nil}
+	tx := dynamo.NewTx(s.repo.Update(roleKey(rid), "SET updated_at = :now ADD actions :a, version :one", "version = :v",
+		attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":a": dynamo.SS(entries...), ":one": dynamo.N(1), ":v": dynamo.N(r.Version)}))
 	for i, a := range added {
-		items = append(items,
-			s.txPut(linkItem{PK: actionPK(a.ID), SK: prefixRole + rid, RoleID: rid, Entry: entries[i]}, "", nil),
-			s.txUpdate(actionKey(a.ID), "ADD role_count :one", "attribute_exists(pk)", attrs{":one": n(1)}))
-		reasons = append(reasons, nil, apperr.New(apperr.BadRequest, "Service action '%s' not found", a.ID))
+		tx.Add(s.repo.Put(linkItem{PK: actionPK(a.ID), SK: prefixRole + rid, RoleID: rid, Entry: entries[i]}, "", nil))
+		tx.AddOr(s.repo.Update(actionKey(a.ID), "ADD role_count :one", "attribute_exists(pk)", attrs{":one": dynamo.N(1)}),
+			apperr.New(apperr.BadRequest, "Service action '%s' not found", a.ID))
 	}
-	items = append(items, s.logRole(ctx, "role.add_actions", rid, map[string]any{"actions": entries}))
-	if err := s.transact(ctx, items); err != nil {
-		return fmt.Errorf("add actions to role %s: %w", rid, cancelled(err, reasons))
+	tx.Add(s.logRole(ctx, "role.add_actions", rid, map[string]any{"actions": entries}))
+	if err := s.write(ctx, tx); err != nil {
+		return fmt.Errorf("add actions to role %s: %w", rid, err)
 	}
 	return nil
 }
@@ -301,23 +293,21 @@ func (s *Store) RemoveAction(ctx context.Context, roleID, actionID string) error
 	if err != nil {
 		return notInRole
 	}
-	var l linkItem
-	found, err := s.get(ctx, dynamo.Key(actionPK(aid), prefixRole+rid), &l)
+	l, found, err := dynamo.Get[linkItem](ctx, s.repo, dynamo.Key(actionPK(aid), prefixRole+rid))
 	if err != nil {
 		return fmt.Errorf("get action %s of role %s: %w", aid, rid, err)
 	}
 	if !found {
 		return notInRole
 	}
-	err = s.transact(ctx, []types.TransactWriteItem{
-		s.txDelete(dynamo.Key(l.PK, l.SK), "attribute_exists(pk)", nil),
-		s.txUpdate(roleKey(rid), "SET updated_at = :now DELETE actions :e ADD version :one", "attribute_exists(pk)",
-			attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":e": ss(l.Entry), ":one": n(1)}),
-		s.txUpdate(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": n(-1)}),
-		s.logRole(ctx, "role.remove_action", rid, map[string]any{"action": l.Entry}),
-	})
-	if err != nil {
-		return fmt.Errorf("remove action %s from role %s: %w", aid, rid, cancelled(err, []error{notInRole, errRoleGone}))
+	tx := dynamo.NewTx().
+		AddOr(s.repo.Delete(dynamo.Key(l.PK, l.SK), "attribute_exists(pk)", nil), notInRole).
+		AddOr(s.repo.Update(roleKey(rid), "SET updated_at = :now DELETE actions :e ADD version :one", "attribute_exists(pk)",
+			attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":e": dynamo.SS(l.Entry), ":one": dynamo.N(1)}), errRoleGone).
+		Add(s.repo.Update(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1)}),
+			s.logRole(ctx, "role.remove_action", rid, map[string]any{"action": l.Entry}))
+	if err := s.write(ctx, tx); err != nil {
+		return fmt.Errorf("remove action %s from role %s: %w", aid, rid, err)
 	}
 	return nil
 }
@@ -346,14 +336,14 @@ func (s *Store) ListActions(ctx context.Context, roleID string, limit int, curso
 	page := Page[ServiceAction]{Items: []ServiceAction{}}
 	if len(entries) > limit {
 		entries = entries[:limit]
-		page.NextCursor = nextCursor(attrs{"entry": dynamo.S(entries[limit-1])})
+		page.NextCursor = dynamo.NextCursor(attrs{"entry": dynamo.S(entries[limit-1])})
 	}
 	keys := make([]attrs, 0, len(entries))
 	for _, e := range entries {
 		keys = append(keys, actionKey(actionID(splitEntry(e))))
 	}
-	var found []actionItem
-	if err := s.batchGet(ctx, keys, &found); err != nil {
+	found, err := dynamo.BatchGet[actionItem](ctx, s.repo, keys)
+	if err != nil {
 		return Page[ServiceAction]{}, fmt.Errorf("get actions of role %s: %w", r.ID, err)
 	}
 	byEntry := map[string]actionItem{}
@@ -396,14 +386,13 @@ func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
 	userSide.PK, userSide.SK = userPK(r.WorkspaceID, uid), prefixRole+rid
 	roleSide.PK, roleSide.SK = rolePK(rid), prefixMember+uid
 	holds := apperr.New(apperr.Conflict, "User '%s' already holds this role", uid)
-	err = s.transact(ctx, []types.TransactWriteItem{
-		s.txPut(userSide, "attribute_not_exists(pk)", nil),
-		s.txPut(roleSide, "attribute_not_exists(pk)", nil),
-		s.txUpdate(roleKey(rid), "ADD member_count :one, version :one", "attribute_exists(pk)", attrs{":one": n(1)}),
-		s.logRole(ctx, "role.add_member", rid, map[string]any{"user_id": uid}),
-	})
-	if err != nil {
-		return fmt.Errorf("assign role %s to %s: %w", rid, uid, cancelled(err, []error{holds, holds, errRoleGone}))
+	tx := dynamo.NewTx().
+		AddOr(s.repo.Put(userSide, "attribute_not_exists(pk)", nil), holds).
+		AddOr(s.repo.Put(roleSide, "attribute_not_exists(pk)", nil), holds).
+		AddOr(s.repo.Update(roleKey(rid), "ADD member_count :one, version :one", "attribute_exists(pk)", attrs{":one": dynamo.N(1)}), errRoleGone).
+		Add(s.logRole(ctx, "role.add_member", rid, map[string]any{"user_id": uid}))
+	if err := s.write(ctx, tx); err != nil {
+		return fmt.Errorf("assign role %s to %s: %w", rid, uid, err)
 	}
 	return nil
 }
@@ -420,14 +409,13 @@ func (s *Store) RemoveMember(ctx context.Context, roleID, userID string) error {
 	if err != nil {
 		return notHeld
 	}
-	err = s.transact(ctx, []types.TransactWriteItem{
-		s.txDelete(dynamo.Key(userPK(r.WorkspaceID, uid), prefixRole+rid), "attribute_exists(pk)", nil),
-		s.txDelete(dynamo.Key(rolePK(rid), prefixMember+uid), "", nil),
-		s.txUpdate(roleKey(rid), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": n(-1), ":one": n(1)}),
-		s.logRole(ctx, "role.remove_member", rid, map[string]any{"user_id": uid}),
-	})
-	if err != nil {
-		return fmt.Errorf("unassign role %s from %s: %w", rid, uid, cancelled(err, []error{notHeld, nil, errRoleGone}))
+	tx := dynamo.NewTx().
+		AddOr(s.repo.Delete(dynamo.Key(userPK(r.WorkspaceID, uid), prefixRole+rid), "attribute_exists(pk)", nil), notHeld).
+		Add(s.repo.Delete(dynamo.Key(rolePK(rid), prefixMember+uid), "", nil)).
+		AddOr(s.repo.Update(roleKey(rid), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1), ":one": dynamo.N(1)}), errRoleGone).
+		Add(s.logRole(ctx, "role.remove_member", rid, map[string]any{"user_id": uid}))
+	if err := s.write(ctx, tx); err != nil {
+		return fmt.Errorf("unassign role %s from %s: %w", rid, uid, err)
 	}
 	return nil
 }
@@ -444,23 +432,20 @@ func (s *Store) ListMembers(ctx context.Context, roleID string, limit int, curso
 	if err != nil {
 		return Page[Member]{}, err
 	}
-	var assigns []assignItem
-	next, err := s.page(ctx, rolePK(rid), prefixMember, limit, cursor, &assigns)
+	assigns, err := page[assignItem](ctx, s, rolePK(rid), prefixMember, limit, cursor)
 	if err != nil {
 		return Page[Member]{}, fmt.Errorf("list members of role %s: %w", rid, err)
 	}
-	ids := make([]string, 0, len(assigns))
-	for _, a := range assigns {
+	ids := make([]string, 0, len(assigns.Items))
+	for _, a := range assigns.Items {
 		ids = append(ids, a.UserID)
 	}
 	users, err := dir.Users(ctx, ids)
 	if err != nil {
 		return Page[Member]{}, fmt.Errorf("users of role %s: %w", rid, err)
 	}
-	page := Page[Member]{Items: make([]Member, 0, len(assigns)), NextCursor: next}
-	for _, a := range assigns {
+	return dynamo.MapPage(assigns, func(a assignItem) Member {
 		u := users[a.UserID]
-		page.Items = append(page.Items, Member{UserID: a.UserID, Email: u.Email, Name: u.Name, AssignedAt: a.AssignedAt, AssignedBy: a.AssignedBy})
-	}
-	return page, nil
+		return Member{UserID: a.UserID, Email: u.Email, Name: u.Name, AssignedAt: a.AssignedAt, AssignedBy: a.AssignedBy}
+	}), nil
 }

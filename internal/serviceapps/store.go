@@ -33,8 +33,6 @@ const (
 	skApp     = "APP"
 	skClaim   = "CLAIM"
 	keyPrefix = "KEY#"
-	// maxTransactItems is DynamoDB's limit on one transaction.
-	maxTransactItems = 100
 )
 
 type appItem struct {
@@ -79,8 +77,7 @@ type claimItem struct {
 
 // Store keeps service apps in DynamoDB.
 type Store struct {
-	db       dynamo.DB
-	table    string
+	repo     dynamo.Repo
 	log      *activity.Log
 	now      func() time.Time
 	keyStage string // "sk_test_" or "sk_live_"
@@ -89,16 +86,18 @@ type Store struct {
 // NewStore returns a store over the ServiceApps table that records changes
 // in log and issues keys with keyStage as prefix.
 func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Time, keyStage string) *Store {
-	return &Store{db: db, table: table, log: log, now: now, keyStage: keyStage}
+	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now, keyStage: keyStage}
 }
 
 func appPK(id string) string { return "APP#" + id }
 
 func (s *Store) put(item any, cond string) types.TransactWriteItem {
-	return dynamo.Put(s.table, item, cond)
+	return s.repo.Put(item, cond, nil)
 }
 
-func (s *Store) del(pk, sk string) types.TransactWriteItem { return dynamo.Delete(s.table, pk, sk) }
+func (s *Store) del(pk, sk string) types.TransactWriteItem {
+	return s.repo.Delete(dynamo.Key(pk, sk), "", nil)
+}
 
 func (s *Store) newKey(app appItem, now time.Time) (string, keyItem) {
 	plain := NewKey(s.keyStage)
@@ -111,26 +110,18 @@ func (s *Store) newKey(app appItem, now time.Time) (string, keyItem) {
 	}
 }
 
-func (s *Store) claims(kind string, values []string, appID string) []types.TransactWriteItem {
-	var out []types.TransactWriteItem
-	for _, v := range values {
-		out = append(out, s.put(claimItem{PK: kind + v, SK: skClaim, AppID: appID}, "attribute_not_exists(pk)"))
-	}
-	return out
+// claimServiceName and claimOrigins add the claims that make a service
+// name and origins unique, each failing with the 409 that names it.
+func (s *Store) claimServiceName(tx *dynamo.Tx, name, appID string) {
+	tx.AddOr(s.put(claimItem{PK: "SVC#" + name, SK: skClaim, AppID: appID}, "attribute_not_exists(pk)"),
+		apperr.New(apperr.Conflict, "service_name '%s' is already taken", name))
 }
 
-// conflict turns a cancelled transaction into the 409 that names what was
-// taken; items lists what each transaction item claimed ("" for none).
-func conflict(err error, items []string) error {
-	for _, i := range dynamo.CancelledAt(err) {
-		if i < len(items) && items[i] != "" {
-			return apperr.New(apperr.Conflict, "%s", items[i])
-		}
+func (s *Store) claimOrigins(tx *dynamo.Tx, origins []string, appID string) {
+	for _, o := range origins {
+		tx.AddOr(s.put(claimItem{PK: "ORIGIN#" + o, SK: skClaim, AppID: appID}, "attribute_not_exists(pk)"),
+			apperr.New(apperr.Conflict, "Origin '%s' is already used by another service app", o))
 	}
-	if dynamo.IsConditionFailed(err) {
-		return apperr.New(apperr.Conflict, "The service app was changed concurrently; retry")
-	}
-	return err
 }
 
 // CreateInput is what an admin supplies.
@@ -170,20 +161,15 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 	}
 	plain, key := s.newKey(app, now)
 	app.CurrentKey = key.KeyHash
-	items := []types.TransactWriteItem{s.put(app, "attribute_not_exists(pk)"), s.put(key, "")}
-	what := []string{"", ""}
-	items = append(items, s.claims("SVC#", []string{in.ServiceName}, id)...)
-	what = append(what, fmt.Sprintf("service_name '%s' is already taken", in.ServiceName))
-	items = append(items, s.claims("ORIGIN#", in.AllowedOrigins, id)...)
-	for _, o := range in.AllowedOrigins {
-		what = append(what, fmt.Sprintf("Origin '%s' is already used by another service app", o))
-	}
-	items = append(items, s.log.Put(activity.Entry{
+	tx := dynamo.NewTx(s.put(app, "attribute_not_exists(pk)"), s.put(key, ""))
+	s.claimServiceName(tx, in.ServiceName, id)
+	s.claimOrigins(tx, in.AllowedOrigins, id)
+	tx.Add(s.log.Put(activity.Entry{
 		Actor: app.CreatedBy, Action: "service_app.create", TargetType: "service_app", TargetID: id,
 		Detail: map[string]any{"service_name": in.ServiceName, "name": in.Name, "key_prefix": key.KeyPrefix},
 	}))
-	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
-		return App{}, "", fmt.Errorf("create service app: %w", conflict(err, what))
+	if err := tx.Write(ctx, s.repo.DB); err != nil {
+		return App{}, "", fmt.Errorf("create service app: %w", err)
 	}
 	return view(app, []keyItem{key}, now), plain, nil
 }
@@ -193,16 +179,11 @@ func (s *Store) load(ctx context.Context, id string) (appItem, []keyItem, error)
 	if _, err := uuid.Parse(id); err != nil {
 		return appItem{}, nil, apperr.New(apperr.NotFound, "Service app not found")
 	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(appPK(id))},
-		ConsistentRead:            aws.Bool(true),
-	})
+	items, err := dynamo.QueryItems(ctx, s.repo, dynamo.Prefix(appPK(id), ""), 0)
 	if err != nil {
 		return appItem{}, nil, fmt.Errorf("load service app %s: %w", id, err)
 	}
-	app, keys, err := decode(out.Items)
+	app, keys, err := decode(items)
 	if err != nil {
 		return appItem{}, nil, err
 	}
@@ -294,20 +275,13 @@ func (s *Store) Get(ctx context.Context, id string) (App, error) {
 // List returns every app, oldest first, through the by-kind index (one
 // Query per 1 MB page; never a Scan).
 func (s *Store) List(ctx context.Context) ([]App, error) {
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
+	items, err := dynamo.QueryItems(ctx, s.repo, &dynamodb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": dynamo.S(kindApp)},
-	}
-	var items []map[string]types.AttributeValue
-	p := dynamodb.NewQueryPaginator(s.db, in)
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list service apps: %w", err)
-		}
-		items = append(items, out.Items...)
+		ExpressionAttributeValues: dynamo.Item{":k": dynamo.S(kindApp)},
+	}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("list service apps: %w", err)
 	}
 	apps, keys, err := decode(items)
 	if err != nil {
@@ -351,8 +325,7 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 	}
 	now := s.now()
 	detail := map[string]any{}
-	var items []types.TransactWriteItem
-	var what []string
+	tx := dynamo.NewTx()
 	next := a
 	if p.Name != nil && *p.Name != a.Name {
 		next.Name = *p.Name
@@ -371,47 +344,35 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 			detail["allowed_origins"] = next.AllowedOrigins
 		}
 		for _, o := range removed {
-			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
-				TableName: aws.String(s.table), Key: dynamo.Key("ORIGIN#"+o, skClaim),
-				ConditionExpression:       aws.String("app_id = :id"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":id": dynamo.S(id)},
-			}})
-			what = append(what, "")
+			tx.Add(s.repo.Delete(dynamo.Key("ORIGIN#"+o, skClaim), "app_id = :id", dynamo.Item{":id": dynamo.S(id)}))
 		}
-		items = append(items, s.claims("ORIGIN#", added, id)...)
-		for _, o := range added {
-			what = append(what, fmt.Sprintf("Origin '%s' is already used by another service app", o))
-		}
+		s.claimOrigins(tx, added, id)
 	}
 	if len(detail) == 0 {
 		return view(a, keys, now), nil
 	}
 	next.UpdatedAt = dynamo.FormatTime(now)
 	next.Version = a.Version + 1
-	items = append(items, s.versioned(next, a.Version))
-	what = append(what, "")
+	tx.Add(s.versioned(next, a.Version))
 	if next.Name != a.Name || next.IsActive != a.IsActive {
 		for i := range keys {
 			keys[i].Name, keys[i].IsActive = next.Name, next.IsActive
-			items = append(items, s.update(keys[i]))
-			what = append(what, "")
+			tx.Add(s.update(keys[i]))
 		}
 	}
-	if len(items) >= maxTransactItems {
+	if tx.Len() >= dynamo.MaxTransactItems {
 		return App{}, apperr.Field("allowed_origins", "change at most 45 origins in one update")
 	}
-	items = append(items, s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "service_app", TargetID: id, Detail: detail}))
-	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
-		return App{}, fmt.Errorf("update service app %s: %w", id, conflict(err, what))
+	tx.Add(s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "service_app", TargetID: id, Detail: detail}))
+	if err := tx.Write(ctx, s.repo.DB); err != nil {
+		return App{}, fmt.Errorf("update service app %s: %w", id, err)
 	}
 	return view(next, keys, now), nil
 }
 
 // versioned writes the app only if nobody changed it since it was read.
 func (s *Store) versioned(a appItem, was int) types.TransactWriteItem {
-	item := s.put(a, "version = :v")
-	item.Put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: fmt.Sprint(was)}}
-	return item
+	return s.repo.Put(a, "version = :v", dynamo.Item{":v": dynamo.N(was)})
 }
 
 // update rewrites a key item that must still exist.
@@ -476,8 +437,8 @@ func (s *Store) Rotate(ctx context.Context, id string, graceSeconds int) (Rotate
 		Actor: identity.ActorFrom(ctx), Action: "service_app.rotate_key", TargetType: "service_app", TargetID: id,
 		Detail: map[string]any{"key_prefix": fresh.KeyPrefix, "grace_period_seconds": graceSeconds},
 	}))
-	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
-		return Rotated{}, fmt.Errorf("rotate key of %s: %w", id, conflict(err, nil))
+	if err := dynamo.TransactWrite(ctx, s.repo.DB, items); err != nil {
+		return Rotated{}, fmt.Errorf("rotate key of %s: %w", id, err)
 	}
 	return Rotated{App: view(next, kept, now), APIKey: plain, PreviousKeyExpiresAt: prevExpires}, nil
 }
@@ -508,8 +469,8 @@ func (s *Store) RevokePrevious(ctx context.Context, id string) (App, error) {
 	items = append(items, s.versioned(next, a.Version), s.log.Put(activity.Entry{
 		Actor: identity.ActorFrom(ctx), Action: "service_app.revoke_previous_key", TargetType: "service_app", TargetID: id,
 	}))
-	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
-		return App{}, fmt.Errorf("revoke previous key of %s: %w", id, conflict(err, nil))
+	if err := dynamo.TransactWrite(ctx, s.repo.DB, items); err != nil {
+		return App{}, fmt.Errorf("revoke previous key of %s: %w", id, err)
 	}
 	return view(next, kept, now), nil
 }
@@ -520,9 +481,10 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	items := []types.TransactWriteItem{s.del(a.PK, a.SK), s.del("SVC#"+a.ServiceName, skClaim)}
-	items[0].Delete.ConditionExpression = aws.String("version = :v")
-	items[0].Delete.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: fmt.Sprint(a.Version)}}
+	items := []types.TransactWriteItem{
+		s.repo.Delete(dynamo.Key(a.PK, a.SK), "version = :v", dynamo.Item{":v": dynamo.N(a.Version)}),
+		s.del("SVC#"+a.ServiceName, skClaim),
+	}
 	for _, k := range keys {
 		items = append(items, s.del(k.PK, k.SK))
 	}
@@ -533,8 +495,8 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 		Actor: identity.ActorFrom(ctx), Action: "service_app.delete", TargetType: "service_app", TargetID: id,
 		Detail: map[string]any{"service_name": a.ServiceName},
 	}))
-	if err := dynamo.TransactWrite(ctx, s.db, items); err != nil {
-		return fmt.Errorf("delete service app %s: %w", id, conflict(err, nil))
+	if err := dynamo.TransactWrite(ctx, s.repo.DB, items); err != nil {
+		return fmt.Errorf("delete service app %s: %w", id, err)
 	}
 	return nil
 }
@@ -542,11 +504,10 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // LookupKey finds a key by its hash with one GSI Query. found is false for
 // an unknown key: an outcome, not an error.
 func (s *Store) LookupKey(ctx context.Context, hash string) (k Key, found bool, err error) {
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
+	out, err := dynamo.Query(ctx, s.repo, &dynamodb.QueryInput{
 		IndexName:                 aws.String("by-key-hash"),
 		KeyConditionExpression:    aws.String("key_hash = :h"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":h": dynamo.S(hash)},
+		ExpressionAttributeValues: dynamo.Item{":h": dynamo.S(hash)},
 		Limit:                     aws.Int32(1),
 	})
 	if err != nil {
@@ -583,15 +544,10 @@ func parseOpt(s string) (*time.Time, error) {
 // TouchKey records that a key was used, at most once a minute: the
 // condition makes concurrent functions write once between them.
 func (s *Store) TouchKey(ctx context.Context, appID, hash string, now time.Time) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           aws.String(s.table),
-		Key:                 dynamo.Key(appPK(appID), keyPrefix+hash),
-		UpdateExpression:    aws.String("SET last_used_at = :now"),
-		ConditionExpression: aws.String("attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :cutoff)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":now": dynamo.S(dynamo.FormatTime(now)), ":cutoff": dynamo.S(dynamo.FormatTime(now.Add(-time.Minute))),
-		},
-	})
+	u := s.repo.Update(dynamo.Key(appPK(appID), keyPrefix+hash), "SET last_used_at = :now",
+		"attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :cutoff)",
+		dynamo.Item{":now": dynamo.S(dynamo.FormatTime(now)), ":cutoff": dynamo.S(dynamo.FormatTime(now.Add(-time.Minute)))})
+	_, err := dynamo.UpdateItem(ctx, s.repo.DB, u, types.ReturnValueNone)
 	if err != nil && !dynamo.IsConditionFailed(err) {
 		return fmt.Errorf("touch service key: %w", err)
 	}
@@ -606,27 +562,15 @@ type OriginApp struct {
 
 // LookupOrigin finds the app that lists origin (found false if none).
 func (s *Store) LookupOrigin(ctx context.Context, origin string) (OriginApp, bool, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: dynamo.Key("ORIGIN#"+origin, skClaim)})
-	if err != nil {
-		return OriginApp{}, false, fmt.Errorf("look up origin: %w", err)
+	// The origin tier's hot path: eventually consistent reads, half the cost.
+	r := s.repo.Eventually()
+	c, found, err := dynamo.Get[claimItem](ctx, r, dynamo.Key("ORIGIN#"+origin, skClaim))
+	if err != nil || !found {
+		return OriginApp{}, false, err
 	}
-	if out.Item == nil {
-		return OriginApp{}, false, nil
-	}
-	var c claimItem
-	if err := attributevalue.UnmarshalMap(out.Item, &c); err != nil {
-		return OriginApp{}, false, fmt.Errorf("decode origin claim: %w", err)
-	}
-	got, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: dynamo.Key(appPK(c.AppID), skApp)})
-	if err != nil {
-		return OriginApp{}, false, fmt.Errorf("look up origin app: %w", err)
-	}
-	if got.Item == nil {
-		return OriginApp{}, false, nil
-	}
-	var a appItem
-	if err := attributevalue.UnmarshalMap(got.Item, &a); err != nil {
-		return OriginApp{}, false, fmt.Errorf("decode service app: %w", err)
+	a, found, err := dynamo.Get[appItem](ctx, r, dynamo.Key(appPK(c.AppID), skApp))
+	if err != nil || !found {
+		return OriginApp{}, false, err
 	}
 	return OriginApp{AppID: a.ID, ServiceName: a.ServiceName, Name: a.Name, IsActive: a.IsActive}, true, nil
 }

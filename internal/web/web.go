@@ -193,6 +193,17 @@ func Middleware(next http.Handler) http.Handler {
 	})
 }
 
+// Every admin list pages with ?limit= from 1 to MaxListLimit, ListLimit
+// when absent: one cap for all areas, the largest page the admin site asks
+// for, so each page stays one bounded read.
+const (
+	ListLimit    = 50
+	MaxListLimit = 100
+)
+
+// ParseListLimit reads an admin list's ?limit= (see ListLimit).
+func ParseListLimit(r *http.Request) (int, error) { return ParseLimit(r, ListLimit, MaxListLimit) }
+
 // ParseLimit reads ?limit= as an integer from 1 to max (def when absent).
 func ParseLimit(r *http.Request, def, max int) (int, error) {
 	v := r.URL.Query().Get("limit")

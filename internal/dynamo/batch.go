@@ -1,0 +1,122 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// MaxBatchGet is DynamoDB's limit of keys in one BatchGetItem call.
+const MaxBatchGet = 100
+
+// errUnprocessed asks the retry policy for another BatchGetItem call.
+var errUnprocessed = errors.New("keys left unprocessed")
+
+// BatchGetItems reads items of r's table by key: duplicate keys once, at
+// most MaxBatchGet keys per BatchGetItem call, the calls in parallel (one
+// round trip however many keys), keys DynamoDB leaves unprocessed retried
+// under the retry policy. Missing items are simply absent from the answer,
+// which is in no particular order.
+func BatchGetItems(ctx context.Context, r Repo, keys []Item) ([]Item, error) {
+	var (
+		mu    sync.Mutex
+		items []Item
+		errs  []error
+		wg    sync.WaitGroup
+	)
+	for chunk := range slices.Chunk(distinct(keys), MaxBatchGet) {
+		wg.Go(func() {
+			got, err := r.batchGetChunk(ctx, chunk)
+			mu.Lock()
+			defer mu.Unlock()
+			items = append(items, got...)
+			if err != nil {
+				errs = append(errs, err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// BatchGet reads items by key like BatchGetItems and decodes them as T.
+func BatchGet[T any](ctx context.Context, r Repo, keys []Item) ([]T, error) {
+	items, err := BatchGetItems(ctx, r, keys)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAll[T](items)
+}
+
+func (r Repo) batchGetChunk(ctx context.Context, keys []Item) ([]Item, error) {
+	var items []Item
+	err := Retry(ctx, func(err error) bool { return err == errUnprocessed }, func() error {
+		out, err := r.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+			r.Table: {Keys: keys, ConsistentRead: aws.Bool(!r.eventual)},
+		}})
+		if err != nil {
+			return err
+		}
+		items = append(items, out.Responses[r.Table]...)
+		if keys = out.UnprocessedKeys[r.Table].Keys; len(keys) > 0 {
+			return errUnprocessed
+		}
+		return nil
+	})
+	if err == errUnprocessed {
+		return nil, fmt.Errorf("batch get from %s: %d keys still unprocessed after %d calls", r.Table, len(keys), Attempts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("batch get from %s: %w", r.Table, err)
+	}
+	return items, nil
+}
+
+// distinct drops repeated keys (BatchGetItem refuses them), keeping order.
+func distinct(keys []Item) []Item {
+	seen := make(map[string]bool, len(keys))
+	out := make([]Item, 0, len(keys))
+	for _, k := range keys {
+		id := keyString(k)
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// keyString identifies a key of string attributes.
+func keyString(k Item) string {
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(k)) {
+		b.WriteString(name)
+		b.WriteByte(0)
+		if s, ok := k[name].(*types.AttributeValueMemberS); ok {
+			b.WriteString(s.Value)
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// decodeAll unmarshals items as T's.
+func decodeAll[T any](items []Item) ([]T, error) {
+	out := make([]T, 0, len(items))
+	if err := attributevalue.UnmarshalListOfMaps(items, &out); err != nil {
+		return nil, fmt.Errorf("decode items: %w", err)
+	}
+	return out, nil
+}
