@@ -1,16 +1,20 @@
 // Package ddblocal starts Amazon's DynamoDB Local (installed by
 // scripts/install-dynamodb-local.sh) as a child process, for the local
-// stack and the integration tests.
+// stack and the integration tests, listening on 127.0.0.1 only.
 package ddblocal
 
 import (
 	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,6 +32,19 @@ type Process struct {
 // DefaultDir is where the install script puts the jar, under the repo root.
 const DefaultDir = ".local/cache/dynamodb-local"
 
+// launcherSource is the Java launcher that binds DynamoDB Local to loopback
+// (DynamoDB Local has no bind option; see the file). The install script
+// compiles it into <dir>/loopback and records its sha256 there, which
+// FindDir compares so a changed launcher is never run stale.
+//
+//go:embed DynamoDBLocalLoopback.java
+var launcherSource []byte
+
+const (
+	launcherDir   = "loopback"
+	launcherClass = "DynamoDBLocalLoopback"
+)
+
 // FindDir locates the DynamoDB Local install: $SENTINEL_DYNAMODB_LOCAL_DIR,
 // else DefaultDir under the first parent of the working directory holding go.mod.
 func FindDir() (string, error) {
@@ -44,8 +61,8 @@ func FindDir() (string, error) {
 				continue // infra/ is a nested module; the install lives at the repo root
 			}
 			jar := filepath.Join(d, DefaultDir)
-			if _, err := os.Stat(filepath.Join(jar, "DynamoDBLocal.jar")); err != nil {
-				return "", fmt.Errorf("DynamoDB Local is not installed in %s: run scripts/install-dynamodb-local.sh (make test does)", jar)
+			if err := checkInstall(jar); err != nil {
+				return "", err
 			}
 			return jar, nil
 		}
@@ -53,6 +70,20 @@ func FindDir() (string, error) {
 			return "", fmt.Errorf("no go.mod above %s", wd)
 		}
 	}
+}
+
+// checkInstall reports a missing jar or a missing or stale launcher.
+func checkInstall(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, "DynamoDBLocal.jar")); err != nil {
+		return fmt.Errorf("DynamoDB Local is not installed in %s: run scripts/install-dynamodb-local.sh (make test does)", dir)
+	}
+	sum := sha256.Sum256(launcherSource)
+	got, err := os.ReadFile(filepath.Join(dir, launcherDir, "source.sha256"))
+	if _, cerr := os.Stat(filepath.Join(dir, launcherDir, launcherClass+".class")); err != nil || cerr != nil ||
+		strings.TrimSpace(string(got)) != hex.EncodeToString(sum[:]) {
+		return fmt.Errorf("DynamoDB Local's loopback launcher in %s is missing or out of date: run scripts/install-dynamodb-local.sh (make test does)", dir)
+	}
+	return nil
 }
 
 // FreePort asks the kernel for an unused TCP port on loopback.
@@ -65,10 +96,15 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// Start runs DynamoDB Local from dir on port, in memory when dbPath is
-// empty, and waits until it answers.
+// Start runs DynamoDB Local from dir on 127.0.0.1:port, in memory when
+// dbPath is empty, and waits until it answers.
 func Start(ctx context.Context, dir string, port int, dbPath string) (*Process, error) {
-	args := []string{"-Djava.library.path=" + filepath.Join(dir, "DynamoDBLocal_lib"), "-jar", filepath.Join(dir, "DynamoDBLocal.jar"),
+	if err := checkInstall(dir); err != nil {
+		return nil, err
+	}
+	// The jar's manifest names its libraries, so the jar and the launcher are the whole class path.
+	args := []string{"-Djava.library.path=" + filepath.Join(dir, "DynamoDBLocal_lib"),
+		"-cp", filepath.Join(dir, "DynamoDBLocal.jar") + string(os.PathListSeparator) + filepath.Join(dir, launcherDir), launcherClass,
 		"-port", strconv.Itoa(port), "-disableTelemetry"}
 	if dbPath == "" {
 		args = append(args, "-inMemory")

@@ -191,8 +191,9 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		return nil, portError("dev IdP", cfg.IdPPort, "SENTINEL_DEV_IDP_PORT", err)
 	}
 	closeLns := func() { apiLn.Close(); adminLn.Close(); idpLn.Close() }
-	// DynamoDB Local listens on every interface; probe the same.
-	probe, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.DynamoDBPort))
+	// DynamoDB Local listens on loopback too (see internal/ddblocal); probe it so
+	// a busy port fails before Java starts.
+	probe, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", cfg.DynamoDBPort))
 	if err != nil {
 		closeLns()
 		return nil, portError("DynamoDB Local", cfg.DynamoDBPort, "SENTINEL_DYNAMODB_PORT", err)
