@@ -34,7 +34,7 @@ func area[H any](build func(*app.Deps) H) func(method func(H, *http.Request) (in
 
 var (
 	apps       = area(func(d *app.Deps) serviceapps.Handlers { return serviceapps.Handlers{Store: d.Apps} })
-	healthArea = area(func(d *app.Deps) health.Handlers { return health.Handlers{Version: d.Config.Version} })
+	healthArea = area(func(*app.Deps) health.Handlers { return health.Handlers{} })
 	jwks       = area(func(d *app.Deps) token.Publisher { return token.Publisher{Keys: d.Keys, Now: d.Now} })
 	keyTier    = area(func(d *app.Deps) *authtier.Authenticator { return d.Auth })
 	admins     = area(func(d *app.Deps) *adminauth.Service { return d.Admins })
