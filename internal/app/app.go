@@ -53,7 +53,8 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.Activity = activity.New(db, tables[dynamo.Activity.ID], now)
 	d.Apps = serviceapps.NewStore(db, tables[dynamo.ServiceApps.ID], d.Activity, now, cfg.KeyPrefix())
 	d.Directory = directory.NewStore(db, tables[dynamo.Directory.ID], d.Activity, now)
-	d.Auth = authtier.New(d.Apps, keys, d.Directory, now)
+	limits := ratelimit.New(db, tables[dynamo.Limits.ID], now)
+	d.Auth = authtier.New(d.Apps, keys, d.Directory, limits, now)
 	d.Admins = adminauth.New(adminauth.Options{
 		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
@@ -67,7 +68,7 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.Directory.Dependents = append(d.Directory.Dependents, d.RBAC, d.Permissions)
 	d.Authz = authz.New(authz.Options{
 		Verifier: idp.New(cfg.OIDCProviders, nil, now), Keys: keys, Origins: d.Auth,
-		Limits:   ratelimit.New(db, tables[dynamo.Limits.ID], now),
+		Limits:   limits,
 		TokenTTL: cfg.AuthzTokenTTL, RateLimit: cfg.AuthzRateLimit, Now: now,
 		Directory: authzDirectory{d.Directory}, RBAC: authzRBAC{d.RBAC},
 	})

@@ -16,6 +16,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
+	"sentinel/internal/ratelimit"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
 	"sentinel/internal/web"
@@ -45,11 +46,13 @@ const touchEvery = time.Minute
 
 // Authenticator holds the lookups and caches of one function instance.
 type Authenticator struct {
-	apps  Apps
-	keys  *token.Ring
-	users Users
-	now   func() time.Time
+	apps   Apps
+	keys   *token.Ring
+	users  Users
+	limits *ratelimit.Limiter
+	now    func() time.Time
 
+	blocked     blockList // IPs over the failure limit, per instance
 	keyCache    cache[serviceapps.Key]
 	originCache cache[serviceapps.OriginApp]
 	userCache   cache[bool] // user id → active
@@ -58,9 +61,10 @@ type Authenticator struct {
 }
 
 // New returns an authenticator. keys may be nil for functions without the
-// dual tier; users may be nil.
-func New(apps Apps, keys *token.Ring, users Users, now func() time.Time) *Authenticator {
-	return &Authenticator{apps: apps, keys: keys, users: users, now: now, touched: map[string]time.Time{}}
+// dual tier; users may be nil; limits counts the key and dual tiers'
+// failures per client IP (nil: no limit).
+func New(apps Apps, keys *token.Ring, users Users, limits *ratelimit.Limiter, now func() time.Time) *Authenticator {
+	return &Authenticator{apps: apps, keys: keys, users: users, limits: limits, now: now, touched: map[string]time.Time{}}
 }
 
 func unauthorized(msg string) error { return apperr.New(apperr.Unauthorized, "%s", msg) }
@@ -163,35 +167,32 @@ func (a *Authenticator) active(ctx context.Context, userID string) (bool, error)
 	return active, err
 }
 
-// KeyOnly is the service-key tier middleware. An Origin header never
-// stands in for a missing key.
+// KeyOnly is the service-key tier middleware, under the per-IP failure
+// limit. An Origin header never stands in for a missing key.
 func (a *Authenticator) KeyOnly(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return a.limited(next, func(r *http.Request) (context.Context, error) {
 		svc, err := a.Service(r.Context(), r.Header.Get("X-Service-Key"))
 		if err != nil {
-			web.Error(w, r, err)
-			return
+			return nil, err
 		}
-		next.ServeHTTP(w, r.WithContext(identity.WithService(r.Context(), svc)))
+		return identity.WithService(r.Context(), svc), nil
 	})
 }
 
-// Dual is the service key + user JWT tier middleware.
+// Dual is the service key + user JWT tier middleware, under the per-IP
+// failure limit.
 func (a *Authenticator) Dual(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return a.limited(next, func(r *http.Request) (context.Context, error) {
 		ctx := r.Context()
 		svc, err := a.Service(ctx, r.Header.Get("X-Service-Key"))
 		if err != nil {
-			web.Error(w, r, err)
-			return
+			return nil, err
 		}
 		user, err := a.User(ctx, svc, r.Header.Get("Authorization"))
 		if err != nil {
-			web.Error(w, r, err)
-			return
+			return nil, err
 		}
-		ctx = identity.WithUser(identity.WithService(ctx, svc), user)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		return identity.WithUser(identity.WithService(ctx, svc), user), nil
 	})
 }
 

@@ -157,7 +157,7 @@ func TestDeactivatedUserRefused(t *testing.T) {
 	api := apitest.New(t)
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
-	api.Deps.Auth = authtier.New(api.Deps.Apps, api.Deps.Keys, inactiveUsers{"gone": true}, api.Clock.Now)
+	api.Deps.Auth = authtier.New(api.Deps.Apps, api.Deps.Keys, inactiveUsers{"gone": true}, nil, api.Clock.Now)
 	h := testRoutes(api)
 	res := call(h, "/dual", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + api.UserToken("gone", "w1", "owner")})
 	if res.Status != 401 || res.Detail(t) != "Invalid user token: user is deactivated" {

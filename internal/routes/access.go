@@ -34,14 +34,23 @@ func Touch(t dynamo.Table) Access {
 	return Access{Table: t, Actions: append(slices.Clone(readActions), "dynamodb:UpdateItem")}
 }
 
+// Count grants the writes of a rate-limit counter only (ratelimit.Allow:
+// a conditional UpdateItem, and a PutItem when a window opens).
+func Count(t dynamo.Table) Access {
+	return Access{Table: t, Actions: []string{"dynamodb:UpdateItem", "dynamodb:PutItem"}}
+}
+
 // implied is what a tier itself needs, whatever the handler does.
 func implied(t authtier.Tier) []Access {
 	switch t {
-	case authtier.ServiceKey, authtier.KeyOrOrig:
+	case authtier.ServiceKey:
+		// Limits: the per-IP count of authentication failures.
+		return []Access{Touch(dynamo.ServiceApps), Count(dynamo.Limits)}
+	case authtier.KeyOrOrig:
 		return []Access{Touch(dynamo.ServiceApps)}
 	case authtier.Dual:
 		// The directory says whether the token's user is deactivated.
-		return []Access{Touch(dynamo.ServiceApps), Read(dynamo.Directory)}
+		return []Access{Touch(dynamo.ServiceApps), Read(dynamo.Directory), Count(dynamo.Limits)}
 	case authtier.Admin, authtier.AdminLogin:
 		return []Access{Read(dynamo.Admins)}
 	}

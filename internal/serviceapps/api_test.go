@@ -313,15 +313,18 @@ func TestKeyTierCost(t *testing.T) {
 	for range 3 {
 		whoami(api, unknown)
 	}
-	if got := c.Counts(); got["Query"] != 1 || c.Total() != 1 {
-		t.Errorf("3 requests with one unknown key: %v, want one Query", got)
+	// Each failure is counted (authtier's per-IP failure limit): one
+	// UpdateItem, and a PutItem for the one that opens the minute.
+	if got := c.Counts(); got["Query"] != 1 || got["UpdateItem"] != 3 || c.Total() != 5 {
+		t.Errorf("3 requests with one unknown key: %v, want one Query and the 3 failures counted", got)
 	}
 	c.Reset()
 	for i := range 50 {
 		whoami(api, fmt.Sprintf("garbage-%d", i))
 	}
-	if c.Total() != 0 {
-		t.Errorf("malformed keys cost %v DynamoDB calls", c.Counts())
+	// Malformed keys are never looked up; counting stops once the IP is over the limit.
+	if got := c.Counts(); got["Query"] != 0 || got["GetItem"] != 0 || got["UpdateItem"] != authtier.FailureLimit-3+1 || c.Total() != got["UpdateItem"] {
+		t.Errorf("50 malformed keys cost %v DynamoDB calls, want only the failure count up to the limit", got)
 	}
 }
 
