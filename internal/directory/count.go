@@ -19,7 +19,7 @@ func (s *Store) CountWorkspaces(ctx context.Context) (int, error) {
 }
 
 func (s *Store) countKind(ctx context.Context, kind string) (int, error) {
-	return dynamo.Count(ctx, dynamo.Repo{DB: s.db, Table: s.table}, &dynamodb.QueryInput{
+	return dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":k": dynamo.S(kind)},

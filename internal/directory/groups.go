@@ -58,12 +58,12 @@ func (s *Store) CreateGroup(ctx context.Context, workspaceID string, in NewGroup
 		PK: groupPK(id), SK: skGroup, ID: id, WorkspaceID: workspaceID, Name: in.Name, Description: in.Description,
 		CreatedAt: at, UpdatedAt: at, Version: 1,
 	}
-	t := &tx{}
-	t.add(s.check(dynamoKey{workspacePK(workspaceID), skWorkspace}, writable, nil), errNoWorkspace)
-	t.add(s.claim(workspacePK(workspaceID), groupNameKey(in.Name), id), groupNameTaken(in.Name))
-	t.add(s.put(g, "attribute_not_exists(pk)", nil), nil)
-	t.add(s.put(g.entry(), "", nil), nil)
-	t.add(s.entry(ctx, "group.create", "group", id, map[string]any{"workspace_id": workspaceID, "name": g.Name}), nil)
+	t := dynamo.NewTx()
+	t.AddOr(s.repo.Check(dynamoKey{workspacePK(workspaceID), skWorkspace}.av(), writable, nil), errNoWorkspace)
+	t.AddOr(s.claim(workspacePK(workspaceID), groupNameKey(in.Name), id), groupNameTaken(in.Name))
+	t.Add(s.repo.Put(g, "attribute_not_exists(pk)", nil))
+	t.Add(s.repo.Put(g.entry(), "", nil))
+	t.Add(s.entry(ctx, "group.create", "group", id, map[string]any{"workspace_id": workspaceID, "name": g.Name}))
 	if err := s.write(ctx, t, "create group"); err != nil {
 		return Group{}, err
 	}
@@ -77,7 +77,7 @@ func (s *Store) loadGroup(ctx context.Context, id string, deleting bool) (groupI
 	if !validID(id) {
 		return g, errNoGroup
 	}
-	found, err := s.get(ctx, dynamoKey{groupPK(id), skGroup}, &g)
+	g, found, err := dynamo.Get[groupItem](ctx, s.repo, dynamo.Key(groupPK(id), skGroup))
 	if err == nil && (!found || g.Deleting && !deleting) {
 		err = errNoGroup
 	}
@@ -122,7 +122,7 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (Group
 	if err := validatePatch(p.Name, p.Description); err != nil {
 		return Group{}, err
 	}
-	return retry(func() (Group, error) {
+	return dynamo.Reread(ctx, func() (Group, error) {
 		g, err := s.loadGroup(ctx, id, false)
 		if err != nil {
 			return Group{}, err
@@ -130,20 +130,20 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (Group
 		next, detail := g, map[string]any{}
 		patch(detail, "name", p.Name, &next.Name)
 		patch(detail, "description", p.Description, &next.Description)
-		t := &tx{}
+		t := dynamo.NewTx()
 		if groupNameKey(next.Name) != groupNameKey(g.Name) {
-			t.add(s.check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}, writable, nil), errNoGroup)
-			t.add(s.claim(workspacePK(g.WorkspaceID), groupNameKey(next.Name), id), groupNameTaken(next.Name))
-			t.add(s.unclaim(workspacePK(g.WorkspaceID), groupNameKey(g.Name), id), nil)
+			t.AddOr(s.repo.Check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}.av(), writable, nil), errNoGroup)
+			t.AddOr(s.claim(workspacePK(g.WorkspaceID), groupNameKey(next.Name), id), groupNameTaken(next.Name))
+			t.Add(s.unclaim(workspacePK(g.WorkspaceID), groupNameKey(g.Name), id))
 		}
 		if len(detail) == 0 {
 			return g.group(), nil
 		}
 		next.UpdatedAt = dynamo.FormatTime(s.now())
 		next.Version = g.Version + 1
-		t.add(s.versioned(next, g.Version), nil)
-		t.add(s.put(next.entry(), "attribute_exists(pk)", nil), nil)
-		t.add(s.entry(ctx, "group.update", "group", id, detail), nil)
+		t.Add(s.versioned(next, g.Version))
+		t.Add(s.repo.Put(next.entry(), "attribute_exists(pk)", nil))
+		t.Add(s.entry(ctx, "group.update", "group", id, detail))
 		if err := s.write(ctx, t, "update group "+id); err != nil {
 			return Group{}, err
 		}
@@ -173,7 +173,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	_, err = retry(func() (struct{}, error) {
+	_, err = dynamo.Reread(ctx, func() (struct{}, error) {
 		items, err := s.partition(ctx, g.PK)
 		if err != nil {
 			return struct{}{}, err
@@ -186,16 +186,16 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 				continue
 			}
 			units = append(units, []types.TransactWriteItem{
-				s.update(memberKey(g.WorkspaceID, uid), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
-					map[string]types.AttributeValue{":g": strs(id), ":one": num(1)}),
-				s.del(dynamoKey{g.PK, sk}, "", nil),
+				s.repo.Update(memberKey(g.WorkspaceID, uid).av(), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+					dynamo.Item{":g": dynamo.SS(id), ":one": dynamo.N(1)}),
+				s.repo.Delete(dynamoKey{g.PK, sk}.av(), "", nil),
 			})
 		}
-		last := &tx{}
-		last.add(s.del(dynamoKey{g.PK, g.SK}, "attribute_exists(#deleting)", nil), errNoGroup)
-		last.add(s.del(dynamoKey{workspacePK(g.WorkspaceID), groupSK + id}, "", nil), nil)
-		last.add(s.unclaim(workspacePK(g.WorkspaceID), groupNameKey(g.Name), id), nil)
-		last.add(s.entry(ctx, "group.delete", "group", id, map[string]any{"workspace_id": g.WorkspaceID, "name": g.Name, "members": len(units)}), nil)
+		last := dynamo.NewTx()
+		last.AddOr(s.repo.Delete(dynamoKey{g.PK, g.SK}.av(), "attribute_exists(#deleting)", nil), errNoGroup)
+		last.Add(s.repo.Delete(dynamoKey{workspacePK(g.WorkspaceID), groupSK + id}.av(), "", nil))
+		last.Add(s.unclaim(workspacePK(g.WorkspaceID), groupNameKey(g.Name), id))
+		last.Add(s.entry(ctx, "group.delete", "group", id, map[string]any{"workspace_id": g.WorkspaceID, "name": g.Name, "members": len(units)}))
 		return struct{}{}, s.writeInSteps(ctx, units, last, "delete group "+id)
 	})
 	return err
@@ -206,7 +206,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 func groupQuery(id string, limit int) *dynamodb.QueryInput {
 	in := &dynamodb.QueryInput{
 		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(groupPK(id))},
+		ExpressionAttributeValues: dynamo.Item{":pk": dynamo.S(groupPK(id))},
 	}
 	if limit > 0 {
 		in.Limit = aws.Int32(int32(limit))
@@ -236,11 +236,12 @@ func (s *Store) GroupMembers(ctx context.Context, id string, l List) (Page[Group
 	}
 	in := groupQuery(id, limit)
 	in.ConsistentRead = aws.Bool(true)
-	out, next, err := s.query(ctx, in, l.Cursor, map[string]string{"pk": groupPK(id)}, map[string]string{"sk": memberSK})
+	raw, err := dynamo.QueryPage[dynamo.Item](ctx, s.repo, in, l.Cursor, dynamo.Scope{Exact: map[string]string{"pk": groupPK(id)}, Prefix: map[string]string{"sk": memberSK}})
 	if err != nil {
 		return Page[GroupMember]{}, err
 	}
-	groups, members, err := decodeMixed[groupItem, groupMemberItem](out.Items, skGroup, memberSK)
+	next := raw.NextCursor
+	groups, members, err := decodeMixed[groupItem, groupMemberItem](raw.Items, skGroup, memberSK)
 	if err != nil {
 		return Page[GroupMember]{}, err
 	}
@@ -287,7 +288,7 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (Gro
 	if !validID(userID) {
 		return GroupMember{}, errNoUser
 	}
-	return retry(func() (GroupMember, error) {
+	return dynamo.Reread(ctx, func() (GroupMember, error) {
 		g, err := s.loadGroup(ctx, groupID, false)
 		if err != nil {
 			return GroupMember{}, err
@@ -310,15 +311,15 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (Gro
 			PK: g.PK, SK: memberSK + userID, GroupID: groupID, WorkspaceID: g.WorkspaceID, UserID: userID,
 			AddedAt: dynamo.FormatTime(s.now()), profile: u.profile(g.PK),
 		}
-		t := &tx{}
-		t.add(s.check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}, writable, nil), errNoGroup)
-		t.add(s.check(dynamoKey{g.PK, g.SK}, writable, nil), errNoGroup)
-		t.add(s.put(gm, "attribute_not_exists(pk)", nil), errAlreadyInGrp)
-		t.add(s.update(memberKey(g.WorkspaceID, userID), "ADD #groups :g SET #version = #version + :one", "attribute_exists(pk)",
-			map[string]types.AttributeValue{":g": strs(groupID), ":one": num(1)}), errNotMember)
-		t.add(s.update(dynamoKey{u.PK, u.SK}, "SET #version = :v1", "#version = :v",
-			map[string]types.AttributeValue{":v": num(u.Version), ":v1": num(u.Version + 1)}), nil)
-		t.add(s.entry(ctx, "group.add_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID, "email": u.Email}), nil)
+		t := dynamo.NewTx()
+		t.AddOr(s.repo.Check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}.av(), writable, nil), errNoGroup)
+		t.AddOr(s.repo.Check(dynamoKey{g.PK, g.SK}.av(), writable, nil), errNoGroup)
+		t.AddOr(s.repo.Put(gm, "attribute_not_exists(pk)", nil), errAlreadyInGrp)
+		t.AddOr(s.repo.Update(memberKey(g.WorkspaceID, userID).av(), "ADD #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+			dynamo.Item{":g": dynamo.SS(groupID), ":one": dynamo.N(1)}), errNotMember)
+		t.Add(s.repo.Update(dynamoKey{u.PK, u.SK}.av(), "SET #version = :v1", "#version = :v",
+			dynamo.Item{":v": dynamo.N(u.Version), ":v1": dynamo.N(u.Version + 1)}))
+		t.Add(s.entry(ctx, "group.add_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID, "email": u.Email}))
 		if err := s.write(ctx, t, "add member to group "+groupID); err != nil {
 			return GroupMember{}, err
 		}
@@ -335,10 +336,10 @@ func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) e
 	if !validID(userID) {
 		return errNotInGroup
 	}
-	t := &tx{}
-	t.add(s.del(groupMemberKey(groupID, userID), "attribute_exists(pk)", nil), errNotInGroup)
-	t.add(s.update(memberKey(g.WorkspaceID, userID), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
-		map[string]types.AttributeValue{":g": strs(groupID), ":one": num(1)}), nil)
-	t.add(s.entry(ctx, "group.remove_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID}), nil)
+	t := dynamo.NewTx()
+	t.AddOr(s.repo.Delete(groupMemberKey(groupID, userID).av(), "attribute_exists(pk)", nil), errNotInGroup)
+	t.Add(s.repo.Update(memberKey(g.WorkspaceID, userID).av(), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+		dynamo.Item{":g": dynamo.SS(groupID), ":one": dynamo.N(1)}))
+	t.Add(s.entry(ctx, "group.remove_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID}))
 	return s.write(ctx, t, "remove member from group "+groupID)
 }

@@ -13,13 +13,10 @@ import (
 // backend reads (section 6).
 type Handlers struct{ Store *Store }
 
-// Admin lists take ?limit= up to this many (default 50).
-const maxAdminLimit = 200
-
 // list reads ?q=&limit=&cursor= of an admin list.
 func list(r *http.Request) (List, error) {
 	q := r.URL.Query()
-	limit, err := web.ParseLimit(r, 50, maxAdminLimit)
+	limit, err := web.ParseListLimit(r)
 	if err != nil {
 		return List{}, err
 	}

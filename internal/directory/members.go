@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 )
@@ -25,37 +23,36 @@ func (s *Store) AddMember(ctx context.Context, workspaceID, email, role string) 
 	if !validID(workspaceID) {
 		return Member{}, errNoWorkspace
 	}
-	return retry(func() (Member, error) {
-		var c claimItem
-		known, err := s.get(ctx, dynamoKey{emailPK(email), skClaim}, &c)
+	return dynamo.Reread(ctx, func() (Member, error) {
+		c, known, err := dynamo.Get[claimItem](ctx, s.repo, dynamo.Key(emailPK(email), skClaim))
 		if err != nil {
 			return Member{}, err
 		}
-		t := &tx{}
-		t.add(s.check(dynamoKey{workspacePK(workspaceID), skWorkspace}, writable, nil), errNoWorkspace)
+		t := dynamo.NewTx()
+		t.AddOr(s.repo.Check(dynamoKey{workspacePK(workspaceID), skWorkspace}.av(), writable, nil), errNoWorkspace)
 		var u userItem
 		if known {
 			if u, err = s.loadUser(ctx, c.ID); err != nil {
 				return Member{}, fmt.Errorf("user of email claim: %w", err)
 			}
-			t.add(s.update(dynamoKey{u.PK, u.SK}, "ADD #workspace_ids :w SET #version = :v1", "#version = :v",
-				map[string]types.AttributeValue{":w": strs(workspaceID), ":v": num(u.Version), ":v1": num(u.Version + 1)}), nil)
+			t.Add(s.repo.Update(dynamoKey{u.PK, u.SK}.av(), "ADD #workspace_ids :w SET #version = :v1", "#version = :v",
+				dynamo.Item{":w": dynamo.SS(workspaceID), ":v": dynamo.N(u.Version), ":v1": dynamo.N(u.Version + 1)}))
 		} else {
-			var created *tx
+			var created *dynamo.Tx
 			// A concurrent add of the same email claims it first: the
 			// retry then finds the user.
-			u, created = s.newUser(ctx, NewUser{Email: email}, errChanged)
+			u, created = s.newUser(ctx, NewUser{Email: email}, dynamo.ErrChanged)
 			u.WorkspaceIDs = []string{workspaceID}
-			t.join(created)
-			t.add(s.putUser(u), nil)
+			t.Join(created)
+			t.Add(s.putUser(u))
 		}
 		at := dynamo.FormatTime(s.now())
 		m := memberItem{
 			PK: workspacePK(workspaceID), SK: memberSK + u.ID, WorkspaceID: workspaceID, UserID: u.ID, Role: role,
 			JoinedAt: at, profile: u.profile(workspacePK(workspaceID)), Version: 1,
 		}
-		t.add(s.put(m, "attribute_not_exists(pk)", nil), apperr.New(apperr.Conflict, "'%s' is already a member of the workspace", email))
-		t.add(s.entry(ctx, "member.add", "workspace", workspaceID, map[string]any{"user_id": u.ID, "email": email, "role": role}), nil)
+		t.AddOr(s.repo.Put(m, "attribute_not_exists(pk)", nil), apperr.New(apperr.Conflict, "'%s' is already a member of the workspace", email))
+		t.Add(s.entry(ctx, "member.add", "workspace", workspaceID, map[string]any{"user_id": u.ID, "email": email, "role": role}))
 		if err := s.write(ctx, t, "add member to "+workspaceID); err != nil {
 			return Member{}, err
 		}
@@ -68,7 +65,7 @@ func (s *Store) loadMember(ctx context.Context, workspaceID, userID string) (mem
 	if !validID(workspaceID) || !validID(userID) {
 		return m, errNoMember
 	}
-	found, err := s.get(ctx, memberKey(workspaceID, userID), &m)
+	m, found, err := dynamo.Get[memberItem](ctx, s.repo, memberKey(workspaceID, userID).av())
 	if err == nil && !found {
 		err = errNoMember
 	}
@@ -80,15 +77,15 @@ func (s *Store) UpdateMember(ctx context.Context, workspaceID, userID, role stri
 	if err := ValidateRole(role); err != nil {
 		return Member{}, err
 	}
-	return retry(func() (Member, error) {
+	return dynamo.Reread(ctx, func() (Member, error) {
 		m, err := s.loadMember(ctx, workspaceID, userID)
 		if err != nil || m.Role == role {
 			return m.member(), err
 		}
-		t := &tx{}
-		t.add(s.update(dynamoKey{m.PK, m.SK}, "SET #role = :r, #version = :v1", "#version = :v",
-			map[string]types.AttributeValue{":r": dynamo.S(role), ":v": num(m.Version), ":v1": num(m.Version + 1)}), nil)
-		t.add(s.entry(ctx, "member.update", "workspace", workspaceID, map[string]any{"user_id": userID, "role": role, "previous_role": m.Role}), nil)
+		t := dynamo.NewTx()
+		t.Add(s.repo.Update(dynamoKey{m.PK, m.SK}.av(), "SET #role = :r, #version = :v1", "#version = :v",
+			dynamo.Item{":r": dynamo.S(role), ":v": dynamo.N(m.Version), ":v1": dynamo.N(m.Version + 1)}))
+		t.Add(s.entry(ctx, "member.update", "workspace", workspaceID, map[string]any{"user_id": userID, "role": role, "previous_role": m.Role}))
 		if err := s.write(ctx, t, "update member "+userID); err != nil {
 			return Member{}, err
 		}
@@ -108,34 +105,34 @@ func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) er
 			return fmt.Errorf("purge member %s of %s: %w", userID, workspaceID, err)
 		}
 	}
-	_, err := retry(func() (struct{}, error) {
+	_, err := dynamo.Reread(ctx, func() (struct{}, error) {
 		m, err := s.loadMember(ctx, workspaceID, userID)
 		if err != nil {
 			return struct{}{}, err
 		}
 		// A member of more groups than one transaction holds leaves them
 		// in steps, the membership listing its remaining groups each time.
-		for len(m.Groups) > maxTransactItems-3 {
-			step := m.Groups[:maxTransactItems-1]
-			t := &tx{}
-			t.add(s.update(dynamoKey{m.PK, m.SK}, "DELETE #groups :g SET #version = :v1", "#version = :v",
-				map[string]types.AttributeValue{":g": strs(step...), ":v": num(m.Version), ":v1": num(m.Version + 1)}), nil)
+		for len(m.Groups) > dynamo.MaxTransactItems-3 {
+			step := m.Groups[:dynamo.MaxTransactItems-1]
+			t := dynamo.NewTx()
+			t.Add(s.repo.Update(dynamoKey{m.PK, m.SK}.av(), "DELETE #groups :g SET #version = :v1", "#version = :v",
+				dynamo.Item{":g": dynamo.SS(step...), ":v": dynamo.N(m.Version), ":v1": dynamo.N(m.Version + 1)}))
 			for _, g := range step {
-				t.add(s.del(groupMemberKey(g, userID), "", nil), nil)
+				t.Add(s.repo.Delete(groupMemberKey(g, userID).av(), "", nil))
 			}
 			if err := s.write(ctx, t, "remove member "+userID+" from groups"); err != nil {
 				return struct{}{}, err
 			}
 			m.Groups, m.Version = m.Groups[len(step):], m.Version+1
 		}
-		t := &tx{}
-		t.add(s.del(dynamoKey{m.PK, m.SK}, "#version = :v", map[string]types.AttributeValue{":v": num(m.Version)}), nil)
+		t := dynamo.NewTx()
+		t.Add(s.repo.Delete(dynamoKey{m.PK, m.SK}.av(), "#version = :v", dynamo.Item{":v": dynamo.N(m.Version)}))
 		for _, g := range m.Groups {
-			t.add(s.del(groupMemberKey(g, userID), "", nil), nil)
+			t.Add(s.repo.Delete(groupMemberKey(g, userID).av(), "", nil))
 		}
-		t.add(s.update(dynamoKey{userPK(userID), skUser}, "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
-			map[string]types.AttributeValue{":w": strs(workspaceID), ":one": num(1)}), nil)
-		t.add(s.entry(ctx, "member.remove", "workspace", workspaceID, map[string]any{"user_id": userID, "email": m.Email, "groups": len(m.Groups)}), nil)
+		t.Add(s.repo.Update(dynamoKey{userPK(userID), skUser}.av(), "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
+			dynamo.Item{":w": dynamo.SS(workspaceID), ":one": dynamo.N(1)}))
+		t.Add(s.entry(ctx, "member.remove", "workspace", workspaceID, map[string]any{"user_id": userID, "email": m.Email, "groups": len(m.Groups)}))
 		return struct{}{}, s.write(ctx, t, "remove member "+userID)
 	})
 	return err

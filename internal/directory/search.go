@@ -110,8 +110,7 @@ func (s *Store) byUser(key func(userID string) dynamoKey) func(context.Context, 
 
 // claimedBy returns the id a claim names (found false when unclaimed).
 func (s *Store) claimedBy(ctx context.Context, pk string) (string, bool, error) {
-	var c claimItem
-	found, err := s.get(ctx, dynamoKey{pk, skClaim}, &c)
+	c, found, err := dynamo.Get[claimItem](ctx, s.repo, dynamo.Key(pk, skClaim))
 	return c.ID, found, err
 }
 
@@ -165,12 +164,12 @@ func (s *Store) search(ctx context.Context, f finder, l List) ([]dynamo.Item, *s
 			return nil, nil, err
 		}
 		if found {
-			out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: k.av(), ConsistentRead: aws.Bool(true)})
+			it, found, err := dynamo.Get[dynamo.Item](ctx, s.repo, k.av())
 			if err != nil {
 				return nil, nil, err
 			}
-			if out.Item != nil {
-				items = append(items, out.Item)
+			if found {
+				items = append(items, it)
 			}
 		}
 	}
@@ -179,10 +178,10 @@ func (s *Store) search(ctx context.Context, f finder, l List) ([]dynamo.Item, *s
 			return items, f.encodeCursor(phase, start), nil
 		}
 		ix := searchIndexes[phase]
-		out, err := s.queryPage(ctx, &dynamodb.QueryInput{
+		out, err := dynamo.Query(ctx, s.repo, &dynamodb.QueryInput{
 			IndexName:              aws.String(ix.name),
 			KeyConditionExpression: aws.String("#search_pk = :list AND begins_with(#" + ix.attr + ", :q)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
+			ExpressionAttributeValues: dynamo.Item{
 				":list": dynamo.S(f.list), ":q": dynamo.S(q),
 			},
 			ExclusiveStartKey: start,

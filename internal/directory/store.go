@@ -2,20 +2,14 @@ package directory
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/activity"
-	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 )
 
@@ -52,9 +46,6 @@ const (
 	memberSK    = "MEMBER#"
 	groupSK     = "GROUP#"
 	groupNameSK = "GNAME#"
-
-	// maxTransactItems is DynamoDB's limit on one transaction.
-	maxTransactItems = 100
 )
 
 func userPK(id string) string                  { return "USER#" + id }
@@ -199,10 +190,9 @@ type claimItem struct {
 
 // Store keeps the directory in DynamoDB.
 type Store struct {
-	db    dynamo.DB
-	table string
-	log   *activity.Log
-	now   func() time.Time
+	repo dynamo.Repo
+	log  *activity.Log
+	now  func() time.Time
 
 	// Dependents are called before a workspace or a membership is removed
 	// (and, when they implement GroupDependent, before a group is).
@@ -216,184 +206,52 @@ var _ Reader = (*Store)(nil)
 // NewStore returns a store over the Directory table that records changes
 // in log.
 func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Time) *Store {
-	return &Store{db: db, table: table, log: log, now: now}
+	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now}
 }
 
-// errChanged answers a write whose reads went stale under a concurrent
-// change, after a few fresh attempts (see retry).
-var errChanged = apperr.New(apperr.Conflict, "The directory was changed concurrently; retry")
-
-// retry runs f again, from its reads, while it fails on a concurrent change.
-func retry[T any](f func() (T, error)) (T, error) {
-	var v T
-	var err error
-	for range 3 {
-		if v, err = f(); !errors.Is(err, errChanged) {
-			return v, err
-		}
+// write runs a transaction (see dynamo.Tx: each item may carry the error
+// its failed condition means; any other is dynamo.ErrChanged, on which the
+// read-modify-writes run again with dynamo.Reread). what names the change
+// for wrapped errors.
+func (s *Store) write(ctx context.Context, t *dynamo.Tx, what string) error {
+	if err := t.Write(ctx, s.repo.DB); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return v, err
+	return nil
 }
 
-// tx is one transaction under construction. Each item may carry the error
-// that its failed condition means; a failed condition without one, or a
-// conflict with another transaction, is errChanged.
-type tx struct {
-	items []types.TransactWriteItem
-	fails []error
-}
-
-func (t *tx) add(item types.TransactWriteItem, onFail error) {
-	t.items = append(t.items, item)
-	t.fails = append(t.fails, onFail)
-}
-
-func (t *tx) addAll(items []types.TransactWriteItem) {
-	for _, it := range items {
-		t.add(it, nil)
+// writeInSteps writes a change that may be too large for one transaction
+// (dynamo.WriteInSteps): units in order, and last — the change's own record
+// and its activity entry — in the final transaction. Every step leaves a
+// valid directory, so a failure part-way is finished by retrying the
+// request.
+func (s *Store) writeInSteps(ctx context.Context, units [][]types.TransactWriteItem, last *dynamo.Tx, what string) error {
+	if err := dynamo.WriteInSteps(ctx, s.repo.DB, units, last); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
-}
-
-// join appends o's items, with their errors.
-func (t *tx) join(o *tx) {
-	t.items = append(t.items, o.items...)
-	t.fails = append(t.fails, o.fails...)
-}
-
-// write runs the transaction; what names the change for wrapped errors.
-func (s *Store) write(ctx context.Context, t *tx, what string) error {
-	_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
-	if err == nil {
-		return nil
-	}
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) {
-		for i, r := range tce.CancellationReasons {
-			switch aws.ToString(r.Code) {
-			case "ConditionalCheckFailed":
-				if t.fails[i] != nil {
-					return fmt.Errorf("%s: %w", what, t.fails[i])
-				}
-				return fmt.Errorf("%s: %w", what, errChanged)
-			case "TransactionConflict":
-				return fmt.Errorf("%s: %w", what, errChanged)
-			}
-		}
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// writeInSteps writes a change that may be too large for one transaction:
-// units (each kept whole within one transaction) in order, packed into as
-// few transactions as DynamoDB allows, and last — the change's own record
-// and its activity entry — in the final one. Every step leaves a valid
-// directory, so a failure part-way is finished by retrying the request.
-func (s *Store) writeInSteps(ctx context.Context, units [][]types.TransactWriteItem, last *tx, what string) error {
-	step := &tx{}
-	for _, u := range units {
-		if len(u) > maxTransactItems {
-			return fmt.Errorf("%s: a unit of %d items does not fit one transaction", what, len(u))
-		}
-		if len(step.items)+len(u) > maxTransactItems {
-			if err := s.write(ctx, step, what); err != nil {
-				return err
-			}
-			step = &tx{}
-		}
-		step.addAll(u)
-	}
-	if len(step.items)+len(last.items) > maxTransactItems {
-		if err := s.write(ctx, step, what); err != nil {
-			return err
-		}
-		step = &tx{}
-	}
-	step.join(last)
-	return s.write(ctx, step, what)
-}
-
-func (s *Store) put(item any, cond string, values map[string]types.AttributeValue) types.TransactWriteItem {
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		panic(err) // the item types above always marshal
-	}
-	p := &types.Put{TableName: aws.String(s.table), Item: av}
-	if cond != "" {
-		p.ConditionExpression = aws.String(cond)
-		p.ExpressionAttributeNames = names(cond)
-		p.ExpressionAttributeValues = values
-	}
-	return types.TransactWriteItem{Put: p}
+	return nil
 }
 
 // claim puts a claim item that must not exist yet.
 func (s *Store) claim(pk, sk, id string) types.TransactWriteItem {
-	return s.put(claimItem{PK: pk, SK: sk, ID: id}, "attribute_not_exists(pk)", nil)
+	return s.repo.Put(claimItem{PK: pk, SK: sk, ID: id}, "attribute_not_exists(pk)", nil)
 }
 
 // unclaim deletes a claim item, only if it is still id's.
 func (s *Store) unclaim(pk, sk, id string) types.TransactWriteItem {
-	return s.del(dynamoKey{pk, sk}, "attribute_not_exists(pk) OR id = :id", map[string]types.AttributeValue{":id": dynamo.S(id)})
-}
-
-func (s *Store) del(k dynamoKey, cond string, values map[string]types.AttributeValue) types.TransactWriteItem {
-	d := &types.Delete{TableName: aws.String(s.table), Key: k.av()}
-	if cond != "" {
-		d.ConditionExpression = aws.String(cond)
-		d.ExpressionAttributeNames = names(cond)
-		d.ExpressionAttributeValues = values
-	}
-	return types.TransactWriteItem{Delete: d}
-}
-
-// update is an UpdateItem in a transaction. Attribute names are written
-// #name in expressions (many, like name and role, are reserved words).
-func (s *Store) update(k dynamoKey, expr, cond string, values map[string]types.AttributeValue) types.TransactWriteItem {
-	u := &types.Update{TableName: aws.String(s.table), Key: k.av(), UpdateExpression: aws.String(expr), ExpressionAttributeValues: values}
-	if cond != "" {
-		u.ConditionExpression = aws.String(cond)
-	}
-	u.ExpressionAttributeNames = names(expr + " " + cond)
-	if len(values) == 0 {
-		u.ExpressionAttributeValues = nil
-	}
-	return types.TransactWriteItem{Update: u}
-}
-
-func (s *Store) check(k dynamoKey, cond string, values map[string]types.AttributeValue) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(s.table), Key: k.av(), ConditionExpression: aws.String(cond),
-		ExpressionAttributeNames: names(cond), ExpressionAttributeValues: values,
-	}}
-}
-
-// names maps each #name placeholder in expr to the attribute name.
-func names(expr string) map[string]string {
-	var out map[string]string
-	for _, f := range strings.FieldsFunc(expr, func(r rune) bool {
-		return !(r == '#' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	}) {
-		if strings.HasPrefix(f, "#") {
-			if out == nil {
-				out = map[string]string{}
-			}
-			out[f] = f[1:]
-		}
-	}
-	return out
+	return s.repo.Delete(dynamo.Key(pk, sk), "attribute_not_exists(pk) OR id = :id", dynamo.Item{":id": dynamo.S(id)})
 }
 
 // versioned puts a record that must still be at version was and not
 // being deleted: optimistic concurrency for read-modify-write updates.
 func (s *Store) versioned(item any, was int) types.TransactWriteItem {
-	return s.put(item, "#version = :v AND attribute_not_exists(#deleting)", map[string]types.AttributeValue{":v": num(was)})
+	return s.repo.Put(item, "#version = :v AND attribute_not_exists(#deleting)", dynamo.Item{":v": dynamo.N(was)})
 }
 
 // markDeleting flags a workspace or group as being deleted: from then on
 // no write adds to it (see writable), and its items can be removed in steps.
 func (s *Store) markDeleting(ctx context.Context, k dynamoKey, onGone error) error {
-	t := &tx{}
-	t.add(s.update(k, "SET #deleting = :t", "attribute_exists(pk)", map[string]types.AttributeValue{":t": boolean(true)}), onGone)
+	t := dynamo.NewTx().AddOr(s.repo.Update(k.av(), "SET #deleting = :t", "attribute_exists(pk)", dynamo.Item{":t": dynamo.Bool(true)}), onGone)
 	return s.write(ctx, t, "mark "+k.pk+" deleting")
 }
 
@@ -401,36 +259,14 @@ func (s *Store) markDeleting(ctx context.Context, k dynamoKey, onGone error) err
 // checks on the workspace: it exists and is not being deleted.
 const writable = "attribute_exists(pk) AND attribute_not_exists(#deleting)"
 
-func num(n int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(n)} }
-
-func strs(v ...string) types.AttributeValue { return &types.AttributeValueMemberSS{Value: v} }
-
-func boolean(b bool) types.AttributeValue { return &types.AttributeValueMemberBOOL{Value: b} }
-
-// get reads one item (strongly consistent: admin screens read right after
-// writing); found is false when it does not exist.
-func (s *Store) get(ctx context.Context, k dynamoKey, into any) (found bool, err error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: k.av(), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return false, fmt.Errorf("get %s %s: %w", k.pk, k.sk, err)
-	}
-	if out.Item == nil {
-		return false, nil
-	}
-	if err := attributevalue.UnmarshalMap(out.Item, into); err != nil {
-		return false, fmt.Errorf("decode %s %s: %w", k.pk, k.sk, err)
-	}
-	return true, nil
-}
-
-// batchGet reads distinct keys with dynamo.BatchGet (parallel calls of up
-// to 100 keys, unprocessed keys retried); missing items are left out.
-func (s *Store) batchGet(ctx context.Context, keys []dynamoKey, consistent bool) ([]map[string]types.AttributeValue, error) {
+// batchGet reads keys with dynamo.BatchGetItems (parallel calls of up to
+// 100 keys, unprocessed keys retried); missing items are left out.
+func (s *Store) batchGet(ctx context.Context, keys []dynamoKey, consistent bool) ([]dynamo.Item, error) {
 	avs := make([]dynamo.Item, 0, len(keys))
 	for _, k := range keys {
 		avs = append(avs, k.av())
 	}
-	r := dynamo.Repo{DB: s.db, Table: s.table}
+	r := s.repo
 	if !consistent {
 		r = r.Eventually()
 	}
@@ -442,10 +278,7 @@ func (s *Store) batchGet(ctx context.Context, keys []dynamoKey, consistent bool)
 }
 
 // Page is one page of a list.
-type Page[T any] struct {
-	Items      []T     `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-}
+type Page[T any] = dynamo.Page[T]
 
 // List is what a list request asks for.
 type List struct {
@@ -454,42 +287,14 @@ type List struct {
 	Cursor string
 }
 
-// query reads the page of in that cursor points to: the cursor is checked
-// to come from the same listing (exact attributes must match, prefixed ones
-// start with their prefix), so a cursor from elsewhere is a 400 and never a
-// DynamoDB error.
-func (s *Store) query(ctx context.Context, in *dynamodb.QueryInput, cursor string, exact, prefixed map[string]string) (*dynamodb.QueryOutput, *string, error) {
-	start, err := dynamo.DecodeCursor(cursor, slices.Concat(slices.Collect(maps.Keys(exact)), slices.Collect(maps.Keys(prefixed)))...)
+// listPage reads the page of in that cursor points to, validated against
+// scope (see dynamo.Scope), each record shown by view.
+func listPage[I, T any](ctx context.Context, s *Store, in *dynamodb.QueryInput, cursor string, scope dynamo.Scope, view func(I) T) (Page[T], error) {
+	p, err := dynamo.QueryPage[I](ctx, s.repo, in, cursor, scope)
 	if err != nil {
-		return nil, nil, err
+		return Page[T]{}, fmt.Errorf("list directory: %w", err)
 	}
-	for a, v := range start {
-		got := v.(*types.AttributeValueMemberS).Value
-		if want, ok := exact[a]; ok && got != want || !strings.HasPrefix(got, prefixed[a]) {
-			return nil, nil, apperr.New(apperr.BadRequest, "Invalid cursor")
-		}
-	}
-	in.ExclusiveStartKey = start
-	out, err := s.queryPage(ctx, in)
-	if err != nil {
-		return nil, nil, err
-	}
-	var next *string
-	if c := dynamo.EncodeCursor(out.LastEvaluatedKey); c != "" {
-		next = &c
-	}
-	return out, next, nil
-}
-
-// queryPage runs one Query of the table.
-func (s *Store) queryPage(ctx context.Context, in *dynamodb.QueryInput) (*dynamodb.QueryOutput, error) {
-	in.TableName = aws.String(s.table)
-	in.ExpressionAttributeNames = names(aws.ToString(in.KeyConditionExpression) + " " + aws.ToString(in.FilterExpression))
-	out, err := s.db.Query(ctx, in)
-	if err != nil {
-		return nil, fmt.Errorf("query directory: %w", err)
-	}
-	return out, nil
+	return dynamo.MapPage(p, view), nil
 }
 
 // collectionQuery is the Query of one collection of a workspace's
@@ -520,13 +325,8 @@ func workspacePage[I, T any](ctx context.Context, s *Store, workspaceID, prefix 
 	if searchTerm(l.Q) != "" {
 		p, err = searchPage(ctx, s, f, l, view)
 	} else {
-		in := collectionQuery(workspaceID, prefix, l.Limit)
-		in.ConsistentRead = aws.Bool(true)
-		var out *dynamodb.QueryOutput
-		out, p.NextCursor, err = s.query(ctx, in, l.Cursor, map[string]string{"pk": workspacePK(workspaceID)}, map[string]string{"sk": prefix})
-		if err == nil {
-			p.Items, err = decodeAll(out.Items, view)
-		}
+		p, err = listPage(ctx, s, collectionQuery(workspaceID, prefix, l.Limit), l.Cursor,
+			dynamo.Scope{Exact: map[string]string{"pk": workspacePK(workspaceID)}, Prefix: map[string]string{"sk": prefix}}, view)
 	}
 	if err != nil {
 		return Page[T]{}, err
@@ -539,35 +339,20 @@ func workspacePage[I, T any](ctx context.Context, s *Store, workspaceID, prefix 
 	return p, nil
 }
 
-// collect runs in page after page (each up to 1 MB, or in.Limit items)
-// until it has limit items (0: all of them).
-func (s *Store) collect(ctx context.Context, in *dynamodb.QueryInput, limit int) ([]map[string]types.AttributeValue, error) {
-	var items []map[string]types.AttributeValue
-	for {
-		out, err := s.queryPage(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, out.Items...)
-		if limit > 0 && len(items) >= limit {
-			return items[:limit], nil
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return items, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+// collect reads in page after page until it has limit items (0: all).
+func (s *Store) collect(ctx context.Context, in *dynamodb.QueryInput, limit int) ([]dynamo.Item, error) {
+	items, err := dynamo.QueryItems(ctx, s.repo, in, limit)
+	if err != nil {
+		return nil, fmt.Errorf("query directory: %w", err)
 	}
+	return items, nil
 }
 
 // decodeAll unmarshals items into T's and maps them with view.
-func decodeAll[I, T any](items []map[string]types.AttributeValue, view func(I) T) ([]T, error) {
-	var decoded []I
-	if err := attributevalue.UnmarshalListOfMaps(items, &decoded); err != nil {
+func decodeAll[I, T any](items []dynamo.Item, view func(I) T) ([]T, error) {
+	decoded, err := dynamo.Decode[I](items)
+	if err != nil {
 		return nil, fmt.Errorf("decode directory items: %w", err)
 	}
-	out := make([]T, 0, len(decoded))
-	for _, it := range decoded {
-		out = append(out, view(it))
-	}
-	return out, nil
+	return dynamo.MapPage(Page[I]{Items: decoded}, view).Items, nil
 }

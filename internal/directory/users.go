@@ -75,7 +75,7 @@ var errIdentityTaken = apperr.New(apperr.Conflict, "The identity is already link
 // newUser returns a new user and the transaction that creates it: the
 // profile, the email claim (failing with onEmailTaken), the identity claim
 // when one is linked, and the activity entry. Callers add to it.
-func (s *Store) newUser(ctx context.Context, in NewUser, onEmailTaken error) (userItem, *tx) {
+func (s *Store) newUser(ctx context.Context, in NewUser, onEmailTaken error) (userItem, *dynamo.Tx) {
 	at := dynamo.FormatTime(s.now())
 	id := uuid.NewString()
 	u := userItem{
@@ -83,20 +83,20 @@ func (s *Store) newUser(ctx context.Context, in NewUser, onEmailTaken error) (us
 		Name: in.Name, AvatarURL: in.AvatarURL, IsActive: true,
 		CreatedAt: at, UpdatedAt: at, Version: 1, searchKeys: searchKeysOf(usersList, in.Name, in.Email),
 	}
-	t := &tx{}
-	t.add(s.claim(emailPK(u.Email), skClaim, id), onEmailTaken)
+	t := dynamo.NewTx()
+	t.AddOr(s.claim(emailPK(u.Email), skClaim, id), onEmailTaken)
 	if in.Provider != "" {
 		u.Identities = []string{in.Provider + "#" + in.Subject}
-		t.add(s.claim(identityPK(in.Provider, in.Subject), skClaim, id), errIdentityTaken)
+		t.AddOr(s.claim(identityPK(in.Provider, in.Subject), skClaim, id), errIdentityTaken)
 	}
-	t.add(s.entry(ctx, "user.create", "user", id, map[string]any{"email": u.Email, "name": u.Name}), nil)
+	t.Add(s.entry(ctx, "user.create", "user", id, map[string]any{"email": u.Email, "name": u.Name}))
 	return u, t
 }
 
 // putUser is the Put that creates u (after its claims, so a taken email
 // is what a failed transaction reports).
 func (s *Store) putUser(u userItem) types.TransactWriteItem {
-	return s.put(u, "attribute_not_exists(pk)", nil)
+	return s.repo.Put(u, "attribute_not_exists(pk)", nil)
 }
 
 // CreateUser creates a user (409 when the email or identity is taken).
@@ -105,7 +105,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (User, error) {
 		return User{}, err
 	}
 	u, t := s.newUser(ctx, in, emailTaken(in.Email))
-	t.add(s.putUser(u), nil)
+	t.Add(s.putUser(u))
 	if err := s.write(ctx, t, "create user"); err != nil {
 		return User{}, err
 	}
@@ -117,7 +117,7 @@ func (s *Store) loadUser(ctx context.Context, id string) (userItem, error) {
 	if !validID(id) {
 		return u, errNoUser
 	}
-	found, err := s.get(ctx, dynamoKey{userPK(id), skUser}, &u)
+	u, found, err := dynamo.Get[userItem](ctx, s.repo, dynamo.Key(userPK(id), skUser))
 	if err == nil && !found {
 		err = errNoUser
 	}
@@ -167,12 +167,12 @@ func (s *Store) LinkIdentity(ctx context.Context, userID, provider, sub string) 
 	if !validID(userID) {
 		return errNoUser
 	}
-	t := &tx{}
-	t.add(s.put(claimItem{PK: identityPK(provider, sub), SK: skClaim, ID: userID}, "attribute_not_exists(pk) OR id = :id",
-		map[string]types.AttributeValue{":id": dynamo.S(userID)}), errIdentityTaken)
-	t.add(s.update(dynamoKey{userPK(userID), skUser}, "ADD #identities :i", "attribute_exists(pk)",
-		map[string]types.AttributeValue{":i": strs(provider + "#" + sub)}), errNoUser)
-	t.add(s.entry(ctx, "user.link_identity", "user", userID, map[string]any{"provider": provider}), nil)
+	t := dynamo.NewTx()
+	t.AddOr(s.repo.Put(claimItem{PK: identityPK(provider, sub), SK: skClaim, ID: userID}, "attribute_not_exists(pk) OR id = :id",
+		dynamo.Item{":id": dynamo.S(userID)}), errIdentityTaken)
+	t.AddOr(s.repo.Update(dynamoKey{userPK(userID), skUser}.av(), "ADD #identities :i", "attribute_exists(pk)",
+		dynamo.Item{":i": dynamo.SS(provider + "#" + sub)}), errNoUser)
+	t.Add(s.entry(ctx, "user.link_identity", "user", userID, map[string]any{"provider": provider}))
 	return s.write(ctx, t, "link identity")
 }
 
@@ -191,15 +191,10 @@ func listKind[I, T any](ctx context.Context, s *Store, kind, sk string, l List, 
 	in := &dynamodb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": dynamo.S(kind)},
+		ExpressionAttributeValues: dynamo.Item{":k": dynamo.S(kind)},
 		Limit:                     aws.Int32(int32(l.Limit)),
 	}
-	out, next, err := s.query(ctx, in, l.Cursor, map[string]string{"kind": kind, "sk": sk}, map[string]string{"pk": "", "created_sk": ""})
-	if err != nil {
-		return Page[T]{}, err
-	}
-	items, err := decodeAll(out.Items, view)
-	return Page[T]{Items: items, NextCursor: next}, err
+	return listPage(ctx, s, in, l.Cursor, dynamo.Scope{Exact: map[string]string{"kind": kind, "sk": sk}, Prefix: map[string]string{"pk": "", "created_sk": ""}}, view)
 }
 
 // Users returns the users with the given ids that exist, by id: parallel
@@ -231,23 +226,13 @@ func (s *Store) Users(ctx context.Context, ids []string) (map[string]User, error
 // token's signature is what vouches for its subject, and only an explicit
 // deactivation revokes it.
 func (s *Store) Active(ctx context.Context, userID string) (bool, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), Key: dynamo.Key(userPK(userID), skUser),
-		ProjectionExpression: aws.String("is_active"), ConsistentRead: aws.Bool(true),
-	})
+	st, found, err := dynamo.Get[struct {
+		IsActive bool `dynamodbav:"is_active"`
+	}](ctx, s.repo, dynamo.Key(userPK(userID), skUser))
 	if err != nil {
 		return false, fmt.Errorf("get status of user %s: %w", userID, err)
 	}
-	if out.Item == nil {
-		return true, nil
-	}
-	var st struct {
-		IsActive bool `dynamodbav:"is_active"`
-	}
-	if err := attributevalue.UnmarshalMap(out.Item, &st); err != nil {
-		return false, fmt.Errorf("decode status of user %s: %w", userID, err)
-	}
-	return st.IsActive, nil
+	return !found || st.IsActive, nil
 }
 
 // UserPatch is a partial update of a user; nil fields are left alone.
@@ -264,7 +249,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 	if err := validatePatch(p.Name, nil); err != nil {
 		return User{}, err
 	}
-	return retry(func() (User, error) {
+	return dynamo.Reread(ctx, func() (User, error) {
 		u, err := s.loadUser(ctx, id)
 		if err != nil {
 			return User{}, err
@@ -290,13 +275,13 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 				units = append(units, []types.TransactWriteItem{s.setProfile(k, next, "attribute_exists(pk)", "", nil)})
 			}
 		}
-		values := map[string]types.AttributeValue{
-			":a": boolean(next.IsActive), ":now": dynamo.S(next.UpdatedAt), ":v": num(u.Version), ":v1": num(u.Version + 1),
+		values := dynamo.Item{
+			":a": dynamo.Bool(next.IsActive), ":now": dynamo.S(next.UpdatedAt), ":v": dynamo.N(u.Version), ":v1": dynamo.N(u.Version + 1),
 		}
-		last := &tx{}
-		last.add(s.setProfile(dynamoKey{u.PK, u.SK}, next, "#version = :v",
-			"#is_active = :a, #updated_at = :now, #version = :v1", values), nil)
-		last.add(s.entry(ctx, action, "user", id, detail), nil)
+		last := dynamo.NewTx()
+		last.Add(s.setProfile(dynamoKey{u.PK, u.SK}, next, "#version = :v",
+			"#is_active = :a, #updated_at = :now, #version = :v1", values))
+		last.Add(s.entry(ctx, action, "user", id, detail))
 		if err := s.writeInSteps(ctx, units, last, "update user "+id); err != nil {
 			return User{}, err
 		}
@@ -314,7 +299,7 @@ func (s *Store) setProfile(k dynamoKey, u userItem, cond, more string, values ma
 	}
 	keys := searchKeysOf(list, u.Name, u.Email)
 	set := "SET #name = :n, #search_pk = :sp, #search_handle = :sh"
-	values = merge(values, map[string]types.AttributeValue{":n": dynamo.S(u.Name), ":sp": dynamo.S(keys.SearchPK), ":sh": dynamo.S(keys.SearchHandle)})
+	values = merge(values, dynamo.Item{":n": dynamo.S(u.Name), ":sp": dynamo.S(keys.SearchPK), ":sh": dynamo.S(keys.SearchHandle)})
 	if more != "" {
 		set += ", " + more
 	}
@@ -324,11 +309,11 @@ func (s *Store) setProfile(k dynamoKey, u userItem, cond, more string, values ma
 	} else {
 		set += " REMOVE #search_name"
 	}
-	return s.update(k, set, cond, values)
+	return s.repo.Update(k.av(), set, cond, values)
 }
 
 func merge(ms ...map[string]types.AttributeValue) map[string]types.AttributeValue {
-	out := map[string]types.AttributeValue{}
+	out := dynamo.Item{}
 	for _, m := range ms {
 		for k, v := range m {
 			out[k] = v

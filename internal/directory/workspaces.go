@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
@@ -48,10 +46,10 @@ func (s *Store) CreateWorkspace(ctx context.Context, in NewWorkspace) (Workspace
 		Slug: in.Slug, Description: in.Description, CreatedAt: at, UpdatedAt: at, Version: 1,
 		searchKeys: searchKeysOf(workspacesList, in.Name, in.Slug),
 	}
-	t := &tx{}
-	t.add(s.claim(slugPK(in.Slug), skClaim, id), slugTaken(in.Slug))
-	t.add(s.put(w, "attribute_not_exists(pk)", nil), nil)
-	t.add(s.entry(ctx, "workspace.create", "workspace", id, map[string]any{"name": w.Name, "slug": w.Slug}), nil)
+	t := dynamo.NewTx()
+	t.AddOr(s.claim(slugPK(in.Slug), skClaim, id), slugTaken(in.Slug))
+	t.Add(s.repo.Put(w, "attribute_not_exists(pk)", nil))
+	t.Add(s.entry(ctx, "workspace.create", "workspace", id, map[string]any{"name": w.Name, "slug": w.Slug}))
 	if err := s.write(ctx, t, "create workspace"); err != nil {
 		return Workspace{}, err
 	}
@@ -65,7 +63,7 @@ func (s *Store) loadWorkspace(ctx context.Context, id string, deleting bool) (wo
 	if !validID(id) {
 		return w, errNoWorkspace
 	}
-	found, err := s.get(ctx, dynamoKey{workspacePK(id), skWorkspace}, &w)
+	w, found, err := dynamo.Get[workspaceItem](ctx, s.repo, dynamo.Key(workspacePK(id), skWorkspace))
 	if err == nil && (!found || w.Deleting && !deleting) {
 		err = errNoWorkspace
 	}
@@ -94,8 +92,7 @@ func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (Workspace, bo
 	if ValidateSlug(slug) != nil {
 		return Workspace{}, false, nil
 	}
-	var c claimItem
-	found, err := s.get(ctx, dynamoKey{slugPK(slug), skClaim}, &c)
+	c, found, err := dynamo.Get[claimItem](ctx, s.repo, dynamo.Key(slugPK(slug), skClaim))
 	if err != nil || !found {
 		return Workspace{}, false, err
 	}
@@ -131,7 +128,7 @@ func (s *Store) UpdateWorkspace(ctx context.Context, id string, p WorkspacePatch
 			return Workspace{}, err
 		}
 	}
-	return retry(func() (Workspace, error) {
+	return dynamo.Reread(ctx, func() (Workspace, error) {
 		w, err := s.loadWorkspace(ctx, id, false)
 		if err != nil {
 			return Workspace{}, err
@@ -141,18 +138,18 @@ func (s *Store) UpdateWorkspace(ctx context.Context, id string, p WorkspacePatch
 		patch(detail, "description", p.Description, &next.Description)
 		patch(detail, "slug", p.Slug, &next.Slug)
 		next.searchKeys = searchKeysOf(workspacesList, next.Name, next.Slug)
-		t := &tx{}
+		t := dynamo.NewTx()
 		if next.Slug != w.Slug {
-			t.add(s.claim(slugPK(next.Slug), skClaim, id), slugTaken(next.Slug))
-			t.add(s.unclaim(slugPK(w.Slug), skClaim, id), nil)
+			t.AddOr(s.claim(slugPK(next.Slug), skClaim, id), slugTaken(next.Slug))
+			t.Add(s.unclaim(slugPK(w.Slug), skClaim, id))
 		}
 		if len(detail) == 0 {
 			return w.workspace(), nil
 		}
 		next.UpdatedAt = dynamo.FormatTime(s.now())
 		next.Version = w.Version + 1
-		t.add(s.versioned(next, w.Version), nil)
-		t.add(s.entry(ctx, "workspace.update", "workspace", id, detail), nil)
+		t.Add(s.versioned(next, w.Version))
+		t.Add(s.entry(ctx, "workspace.update", "workspace", id, detail))
 		if err := s.write(ctx, t, "update workspace "+id); err != nil {
 			return Workspace{}, err
 		}
@@ -182,7 +179,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	_, err = retry(func() (struct{}, error) { return struct{}{}, s.removeWorkspace(ctx, w) })
+	_, err = dynamo.Reread(ctx, func() (struct{}, error) { return struct{}{}, s.removeWorkspace(ctx, w) })
 	return err
 }
 
@@ -203,9 +200,9 @@ func (s *Store) removeWorkspace(ctx context.Context, w workspaceItem) error {
 		case strings.HasPrefix(sk, memberSK):
 			uid := strings.TrimPrefix(sk, memberSK)
 			members = append(members, []types.TransactWriteItem{
-				s.del(dynamoKey{w.PK, sk}, "", nil),
-				s.update(dynamoKey{userPK(uid), skUser}, "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
-					map[string]types.AttributeValue{":w": strs(w.ID), ":one": num(1)}),
+				s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil),
+				s.repo.Update(dynamoKey{userPK(uid), skUser}.av(), "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
+					dynamo.Item{":w": dynamo.SS(w.ID), ":one": dynamo.N(1)}),
 			})
 		case strings.HasPrefix(sk, groupSK):
 			gid := strings.TrimPrefix(sk, groupSK)
@@ -215,40 +212,30 @@ func (s *Store) removeWorkspace(ctx context.Context, w workspaceItem) error {
 			}
 			for _, gm := range inGroup {
 				gmk := dynamoKey{groupPK(gid), gm["sk"].(*types.AttributeValueMemberS).Value}
-				groupMembers = append(groupMembers, []types.TransactWriteItem{s.del(gmk, "", nil)})
+				groupMembers = append(groupMembers, []types.TransactWriteItem{s.repo.Delete(gmk.av(), "", nil)})
 			}
-			groups = append(groups, []types.TransactWriteItem{s.del(dynamoKey{w.PK, sk}, "", nil)})
+			groups = append(groups, []types.TransactWriteItem{s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil)})
 			nGroups++
 		default: // group name claims
-			groups = append(groups, []types.TransactWriteItem{s.del(dynamoKey{w.PK, sk}, "", nil)})
+			groups = append(groups, []types.TransactWriteItem{s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil)})
 		}
 	}
-	last := &tx{}
-	last.add(s.del(dynamoKey{w.PK, w.SK}, "attribute_exists(#deleting)", nil), errNoWorkspace)
-	last.add(s.unclaim(slugPK(w.Slug), skClaim, w.ID), nil)
-	last.add(s.entry(ctx, "workspace.delete", "workspace", w.ID, map[string]any{
+	last := dynamo.NewTx()
+	last.AddOr(s.repo.Delete(dynamoKey{w.PK, w.SK}.av(), "attribute_exists(#deleting)", nil), errNoWorkspace)
+	last.Add(s.unclaim(slugPK(w.Slug), skClaim, w.ID))
+	last.Add(s.entry(ctx, "workspace.delete", "workspace", w.ID, map[string]any{
 		"name": w.Name, "slug": w.Slug, "members": len(members), "groups": nGroups,
-	}), nil)
+	}))
 	units := append(append(groupMembers, groups...), members...)
 	return s.writeInSteps(ctx, units, last, "delete workspace "+w.ID)
 }
 
 // partition reads every item of a partition (strongly consistent, one
 // Query per MB): only the cascading deletes do.
-func (s *Store) partition(ctx context.Context, pk string) ([]map[string]types.AttributeValue, error) {
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(pk)},
-		ConsistentRead:            aws.Bool(true),
-	})
-	var items []map[string]types.AttributeValue
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("read partition %s: %w", pk, err)
-		}
-		items = append(items, out.Items...)
+func (s *Store) partition(ctx context.Context, pk string) ([]dynamo.Item, error) {
+	items, err := dynamo.QueryItems(ctx, s.repo, dynamo.Prefix(pk, ""), 0)
+	if err != nil {
+		return nil, fmt.Errorf("read partition %s: %w", pk, err)
 	}
 	return items, nil
 }

@@ -156,7 +156,7 @@ func TestWorkspaceListPagingAndSearch(t *testing.T) {
 		"garbage cursor":             "/admin/workspaces?cursor=!!!",
 		"cursor of the user list":    "/admin/workspaces?cursor=" + foreign,
 		"q over 100 characters":      "/admin/workspaces?q=" + strings.Repeat("q", 101),
-		"limit over 200":             "/admin/workspaces?limit=201",
+		"limit over 100":             "/admin/workspaces?limit=101",
 		"cursor missing a key field": "/admin/workspaces?cursor=" + base64.RawURLEncoding.EncodeToString([]byte(`{"pk":"WS#x"}`)),
 	} {
 		res := d.admin.Do("GET", path, nil)

@@ -57,7 +57,7 @@ func BatchGet[T any](ctx context.Context, r Repo, keys []Item) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeAll[T](items)
+	return Decode[T](items)
 }
 
 func (r Repo) batchGetChunk(ctx context.Context, keys []Item) ([]Item, error) {
@@ -112,8 +112,11 @@ func keyString(k Item) string {
 	return b.String()
 }
 
-// decodeAll unmarshals items as T's.
-func decodeAll[T any](items []Item) ([]T, error) {
+// Decode unmarshals items as T's (T may be Item itself).
+func Decode[T any](items []Item) ([]T, error) {
+	if raw, ok := any(items).([]T); ok { // T is Item: the items as they are
+		return raw, nil
+	}
 	out := make([]T, 0, len(items))
 	if err := attributevalue.UnmarshalListOfMaps(items, &out); err != nil {
 		return nil, fmt.Errorf("decode items: %w", err)

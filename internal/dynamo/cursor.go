@@ -87,7 +87,7 @@ func QueryPage[T any](ctx context.Context, r Repo, in *dynamodb.QueryInput, curs
 	if err != nil {
 		return Page[T]{}, err
 	}
-	items, err := decodeAll[T](out.Items)
+	items, err := Decode[T](out.Items)
 	if err != nil {
 		return Page[T]{}, err
 	}

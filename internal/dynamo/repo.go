@@ -30,7 +30,8 @@ type Repo struct {
 // for hot paths that tolerate a moment's staleness.
 func (r Repo) Eventually() Repo { r.eventual = true; return r }
 
-// Get reads the item at key as T; found is false when there is none.
+// Get reads the item at key as T (T may be Item itself); found is false
+// when there is none.
 func Get[T any](ctx context.Context, r Repo, key Item) (v T, found bool, err error) {
 	out, err := r.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(r.Table), Key: key, ConsistentRead: aws.Bool(!r.eventual)})
 	if err != nil {
@@ -38,6 +39,9 @@ func Get[T any](ctx context.Context, r Repo, key Item) (v T, found bool, err err
 	}
 	if out.Item == nil {
 		return v, false, nil
+	}
+	if raw, ok := any(out.Item).(T); ok { // T is Item: the item as it is
+		return raw, true, nil
 	}
 	if err := attributevalue.UnmarshalMap(out.Item, &v); err != nil {
 		return v, false, fmt.Errorf("decode %s: %w", keyText(key), err)
@@ -80,7 +84,7 @@ func QueryAll[T any](ctx context.Context, r Repo, in *dynamodb.QueryInput) ([]T,
 	if err != nil {
 		return nil, err
 	}
-	return decodeAll[T](items)
+	return Decode[T](items)
 }
 
 // Prefix selects the items of partition pk whose sort key starts with

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
@@ -51,6 +52,10 @@ func TestGetAndBatchGet(t *testing.T) {
 	if err != nil || !found || got.N != 1 || got.Name != "a" {
 		t.Errorf("Get = %+v, %v, %v", got, found, err)
 	}
+	raw, found, err := dynamo.Get[dynamo.Item](t.Context(), r, dynamo.Key("P#b", "R#002"))
+	if v, _ := raw["name"].(*types.AttributeValueMemberS); err != nil || !found || v == nil || v.Value != "b" {
+		t.Errorf("Get as Item = %v, %v, %v", raw, found, err)
+	}
 	if _, found, err := dynamo.Get[row](t.Context(), r, dynamo.Key("P#a", "R#999")); found || err != nil {
 		t.Errorf("Get of a missing item = %v, %v", found, err)
 	}
@@ -60,7 +65,10 @@ func TestGetAndBatchGet(t *testing.T) {
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("BatchGet = %+v, %v; want the 2 existing distinct rows", rows, err)
 	}
-	if c := env.Counter.Counts()["BatchGetItem"]; c != 1 {
+	if items, err := dynamo.BatchGet[dynamo.Item](t.Context(), r, keys); err != nil || len(items) != 2 {
+		t.Errorf("BatchGet as Items = %v, %v", items, err)
+	}
+	if c := env.Counter.Counts()["BatchGetItem"]; c != 2 {
 		t.Errorf("BatchGetItem calls = %d, want 1", c)
 	}
 }
