@@ -23,7 +23,7 @@ import (
 func init() {
 	register(command{name: "admin", usage: "admin create --email E [--password P]: create an admin (or reset its password) in the local or deployed tables", run: adminCmd})
 	register(command{name: "dev-token", usage: "dev-token --user ID|EMAIL --workspace ID|SLUG [--ttl D]: print a member's access token (role and groups from the local directory) signed with the local dev key", run: devTokenCmd})
-	register(command{name: "dev-idp-token", usage: "dev-idp-token --email E [--name N]: print an ID token of the local dev IdP (provider \"dev\") for POST /authz/resolve", run: devIdPTokenCmd})
+	register(command{name: "dev-idp-token", usage: "dev-idp-token --email E [--name N] [--audience CLIENT_ID] [--nonce N]: print an ID token of the local dev IdP (provider \"dev\") for POST /authz/resolve", run: devIdPTokenCmd})
 	register(command{name: "signing-key", usage: "signing-key rotate [--secret-id ARN]: add a new signing key, keeping the current one as previous", run: signingKeyCmd})
 }
 
@@ -176,8 +176,13 @@ func devIdPTokenCmd(_ context.Context, args []string) error {
 	email := fs.String("email", "", "the user's email (the token says the IdP verified it)")
 	name := fs.String("name", "", "the user's display name (default: none; Sentinel then uses the email's local part)")
 	ttl := fs.Duration("ttl", time.Hour, "lifetime")
+	audience := fs.String("audience", devidp.Audience, "the aud: the client id of the frontend the user signed in to (a service app's idp_client_ids)")
+	nonce := fs.String("nonce", "", "the nonce claim (default: none), as a frontend's sign-in request would set it")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if strings.TrimSpace(*audience) == "" {
+		return errors.New("--audience must not be empty")
 	}
 	if at := strings.LastIndexByte(*email, '@'); at < 1 || at == len(*email)-1 {
 		return errors.New("--email is required (an email address)")
@@ -193,7 +198,7 @@ func devIdPTokenCmd(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	tok, err := issuer.IDToken(*email, *name, devidp.Audience, time.Now(), *ttl)
+	tok, err := issuer.IDToken(*email, *name, *audience, *nonce, time.Now(), *ttl)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.Permissions.Directory = d.Directory
 	d.Directory.Dependents = append(d.Directory.Dependents, d.RBAC, d.Permissions)
 	d.Authz = authz.New(authz.Options{
-		Verifier: idp.New(cfg.OIDCProviders, nil, now), Keys: keys, Origins: d.Auth,
+		Verifier: idp.New(cfg.OIDCProviders, nil, now), Apps: d.Apps, Keys: keys, Origins: d.Auth,
 		Limits:   limits,
 		TokenTTL: cfg.AuthzTokenTTL, RateLimit: cfg.AuthzRateLimit, Now: now,
 		Directory: authzDirectory{d.Directory}, RBAC: authzRBAC{d.RBAC},

@@ -291,6 +291,8 @@ func TestResolveRefusals(t *testing.T) {
 	}{
 		{"expired", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["exp"] = now.Add(-time.Second).Unix() })), 400, "IdP token has expired"},
 		{"bad signature", resolveBody(badSig), 400, "IdP token signature is invalid"},
+		{"issued in the future", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["iat"] = now.Add(2 * time.Minute).Unix() })), 400, "IdP token is issued in the future"},
+		{"older than max_age", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["iat"] = now.Add(-61 * time.Minute).Unix() })), 400, "IdP token is too old; sign in again"},
 		{"unknown key", resolveBody(forgedTok), 400, "IdP token is signed with a key the provider does not publish"},
 		{"wrong audience", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["aud"] = "someone-else" })), 400, "IdP token has the wrong audience"},
 		{"wrong issuer", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["iss"] = "https://accounts.google.com" })), 400, "IdP token has the wrong issuer"},
@@ -419,7 +421,8 @@ func TestCORS(t *testing.T) {
 		"key + unknown origin":       key(e.docsKey, "https://evil.example.com"),
 		"key without origin":         key(e.docsKey, ""),
 	} {
-		res := e.resolve(h, resolveBody(tok))
+		// A token of its own: an ID token belongs to the first app resolving it.
+		res := e.resolve(h, resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["jti"] = name })))
 		if res.Status != 200 {
 			t.Errorf("%s = %d %s", name, res.Status, res.Body)
 		}

@@ -7,15 +7,25 @@
 // identified by its Origin), answers CORS for the calling app's allowed
 // origins, and is rate limited per client IP in DynamoDB.
 //
+// Since an Origin is only a claim a non-browser client can make, an ID
+// token must also prove that the user chose the calling app: it must be
+// issued to one of the OIDC client ids the app lists for the provider
+// (else to the deployment's audience, and to no other app's client id),
+// and the first app that resolves it owns it until it expires.
+//
 // The directory and RBAC are reached through the small interfaces below,
 // so this package depends on what it reads, not on their stores.
 package authz
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,10 +94,28 @@ type Origins interface {
 	Origin(ctx context.Context, origin string) (*identity.Service, error)
 }
 
-// Verifier validates IdP ID tokens (idp.Verifier).
+// Verifier validates IdP ID tokens (idp.Verifier): issued to one of
+// clientIDs, or to the deployment's audience when there are none.
 type Verifier interface {
-	Verify(ctx context.Context, provider, raw string) (idp.Identity, error)
+	Verify(ctx context.Context, provider, raw string, clientIDs []string) (idp.Identity, error)
 }
+
+// Apps is what resolve reads of the service apps (serviceapps.Store).
+type Apps interface {
+	// ClientIDs returns the OIDC client ids the app lists for provider;
+	// found is false when the app does not exist.
+	ClientIDs(ctx context.Context, appID, provider string) (ids []string, found bool, err error)
+	// ClientIDOwners returns, of the given client ids of provider, those
+	// an app lists, with that app's id.
+	ClientIDOwners(ctx context.Context, provider string, ids []string) (map[string]string, error)
+}
+
+// Refusals of an ID token that is valid but not for the calling app.
+var (
+	errOtherApp = apperr.New(apperr.Unauthorized, "IdP token was issued to another app")
+	errNonce    = apperr.New(apperr.BadRequest, "IdP token nonce does not match")
+	errNoApp    = apperr.New(apperr.Unauthorized, "Invalid or missing service API key or origin")
+)
 
 // Service resolves users and signs authz tokens.
 type Service struct {
@@ -98,6 +126,7 @@ type Service struct {
 	RBAC      RBAC
 
 	verifier Verifier
+	apps     Apps
 	keys     *token.Ring
 	limits   *ratelimit.Limiter
 	cors     CORS
@@ -112,6 +141,7 @@ type Options struct {
 	Directory Directory
 	RBAC      RBAC
 	Verifier  Verifier
+	Apps      Apps
 	Keys      *token.Ring
 	Limits    *ratelimit.Limiter
 	Origins   Origins
@@ -131,7 +161,7 @@ func New(o Options) *Service {
 		o.RateLimit = config.DefaultAuthzRateLimit
 	}
 	return &Service{
-		Directory: o.Directory, RBAC: o.RBAC, verifier: o.Verifier, keys: o.Keys, limits: o.Limits, cors: CORS{Origins: o.Origins},
+		Directory: o.Directory, RBAC: o.RBAC, verifier: o.Verifier, apps: o.Apps, keys: o.Keys, limits: o.Limits, cors: CORS{Origins: o.Origins},
 		rule: ratelimit.Rule{Max: o.RateLimit, Window: time.Minute}, ttl: o.TokenTTL, now: o.Now,
 	}
 }
@@ -141,7 +171,14 @@ type Request struct {
 	IdPToken    string  `json:"idp_token"`
 	Provider    string  `json:"provider"`
 	WorkspaceID *string `json:"workspace_id"`
+	// Nonce, when given, must equal the ID token's nonce claim: the
+	// frontend sent it in its sign-in request and kept it, so a token
+	// obtained by anyone else's sign-in does not resolve.
+	Nonce *string `json:"nonce"`
 }
+
+// maxNonce bounds the nonce (OIDC sets no limit; real ones are short).
+const maxNonce = 255
 
 func (in Request) validate() error {
 	switch {
@@ -151,6 +188,8 @@ func (in Request) validate() error {
 		return apperr.Field("provider", "must not be empty")
 	case in.WorkspaceID != nil && !isUUID(*in.WorkspaceID):
 		return apperr.Field("workspace_id", "must be a UUID")
+	case in.Nonce != nil && (*in.Nonce == "" || len(*in.Nonce) > maxNonce):
+		return apperr.Field("nonce", fmt.Sprintf("must be 1 to %d characters", maxNonce))
 	}
 	return nil
 }
@@ -200,17 +239,85 @@ type Grant struct {
 	ExpiresIn  int    `json:"expires_in"` // seconds
 }
 
-// Resolve validates the IdP token, provisions the user and answers for the
-// calling service: the user's workspaces, or (with a workspace id) the
-// membership and a signed authz token.
+// Resolve validates the IdP token for the calling app, provisions the user
+// and answers for the calling service: the user's workspaces, or (with a
+// workspace id) the membership and a signed authz token. The first answer
+// binds the ID token to the calling app.
 func (s *Service) Resolve(ctx context.Context, svc *identity.Service, in Request) (any, error) {
-	id, err := s.verifier.Verify(ctx, in.Provider, in.IdPToken)
+	id, err := s.verify(ctx, svc, in)
 	if err != nil {
-		if apperr.Is(err, apperr.BadRequest) {
+		if apperr.Is(err, apperr.BadRequest) || apperr.Is(err, apperr.Unauthorized) {
 			slog.Info("authz resolve refused", "request_id", web.RequestID(ctx), "service", svc.ServiceName, "reason", err.Error())
 		}
 		return nil, err
 	}
+	out, err := s.resolve(ctx, svc, id, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.bind(ctx, svc, in.IdPToken, id); err != nil {
+		if apperr.Is(err, apperr.Unauthorized) {
+			slog.Info("authz resolve refused", "request_id", web.RequestID(ctx), "service", svc.ServiceName, "reason", err.Error())
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// verify validates the ID token for the calling app: issued to one of the
+// client ids the app lists for the provider, else to the deployment's
+// audience and to no client id another app lists; with the request's
+// nonce, if any.
+func (s *Service) verify(ctx context.Context, svc *identity.Service, in Request) (idp.Identity, error) {
+	if s.apps == nil || s.limits == nil {
+		return idp.Identity{}, errors.New("authz: the service apps and the limits table are not wired into app.New")
+	}
+	clientIDs, found, err := s.apps.ClientIDs(ctx, svc.AppID, in.Provider)
+	if err != nil {
+		return idp.Identity{}, err
+	}
+	if !found {
+		return idp.Identity{}, errNoApp // deleted since the tier looked it up
+	}
+	id, err := s.verifier.Verify(ctx, in.Provider, in.IdPToken, clientIDs)
+	if err != nil {
+		return idp.Identity{}, err
+	}
+	if in.Nonce != nil && subtle.ConstantTimeCompare([]byte(*in.Nonce), []byte(id.Nonce)) != 1 {
+		return idp.Identity{}, errNonce
+	}
+	if len(clientIDs) == 0 {
+		owners, err := s.apps.ClientIDOwners(ctx, in.Provider, append(slices.Clone(id.Audience), id.AuthorizedParty))
+		if err != nil {
+			return idp.Identity{}, err
+		}
+		if len(owners) > 0 {
+			// Issued to a client another app lists: that app's frontend
+			// signed the user in, not this one's.
+			return idp.Identity{}, idp.ErrAudience
+		}
+	}
+	return id, nil
+}
+
+// bind records that the ID token belongs to the calling app until it
+// expires, unless another app resolved it first (then a 401): one ID
+// token, one app, whether or not the apps list client ids. The same app
+// may resolve it again (another workspace, a refresh).
+func (s *Service) bind(ctx context.Context, svc *identity.Service, raw string, id idp.Identity) error {
+	sum := sha256.Sum256([]byte(raw))
+	ok, err := s.limits.Claim(ctx, "IDTOKEN#"+hex.EncodeToString(sum[:]), svc.AppID, id.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("bind IdP token to app %s: %w", svc.AppID, err)
+	}
+	if !ok {
+		return errOtherApp
+	}
+	return nil
+}
+
+// resolve answers for a verified identity.
+func (s *Service) resolve(ctx context.Context, svc *identity.Service, id idp.Identity, in Request) (any, error) {
 	if s.Directory == nil || s.RBAC == nil {
 		// Fail closed: a valid IdP token but nothing to resolve it against.
 		return nil, errors.New("authz: the directory and RBAC are not wired into app.New")

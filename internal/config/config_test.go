@@ -23,11 +23,13 @@ func TestAuthzDefaults(t *testing.T) {
 
 func TestProviders(t *testing.T) {
 	c, err := fromLookup(lookup(map[string]string{
-		"SENTINEL_STAGE":              "prod",
-		EnvGoogleClientID:             "123.apps.googleusercontent.com",
-		EnvEntraTenantID:              "0b0c8a1e-5f7e-4c11-9d55-2b4b0e9f7a10",
-		EnvEntraClientID:              "e2c1d9a0-0000-4000-8000-000000000001",
-		EnvOIDCProviders:              `{"corp": {"issuer": "https://id.example.com", "jwks_uri": "https://id.example.com/keys", "audience": "sentinel"}}`,
+		"SENTINEL_STAGE":  "prod",
+		EnvGoogleClientID: "123.apps.googleusercontent.com",
+		EnvEntraTenantID:  "0b0c8a1e-5f7e-4c11-9d55-2b4b0e9f7a10",
+		EnvEntraClientID:  "e2c1d9a0-0000-4000-8000-000000000001",
+		EnvEntraMaxAge:    "600",
+		EnvOIDCProviders: `{"corp": {"issuer": "https://id.example.com", "jwks_uri": "https://id.example.com/keys", "audience": "sentinel"},
+			"short": {"issuer": "https://short.example.com", "jwks_uri": "https://short.example.com/keys", "audience": "s", "max_age": 120}}`,
 		EnvAuthzTokenTTL:              "2m",
 		EnvAuthzRateLimit:             "30",
 		"SENTINEL_SIGNING_KEY_SECRET": "arn",
@@ -38,11 +40,12 @@ func TestProviders(t *testing.T) {
 	}
 	want := map[string]OIDCProvider{
 		"google": {Name: "google", Issuers: []string{"https://accounts.google.com", "accounts.google.com"},
-			JWKSURI: "https://www.googleapis.com/oauth2/v3/certs", Audience: "123.apps.googleusercontent.com"},
+			JWKSURI: "https://www.googleapis.com/oauth2/v3/certs", Audience: "123.apps.googleusercontent.com", MaxAge: time.Hour},
 		"entra_id": {Name: "entra_id", Issuers: []string{"https://login.microsoftonline.com/0b0c8a1e-5f7e-4c11-9d55-2b4b0e9f7a10/v2.0"},
 			JWKSURI:  "https://login.microsoftonline.com/0b0c8a1e-5f7e-4c11-9d55-2b4b0e9f7a10/discovery/v2.0/keys",
-			Audience: "e2c1d9a0-0000-4000-8000-000000000001"},
-		"corp": {Name: "corp", Issuers: []string{"https://id.example.com"}, JWKSURI: "https://id.example.com/keys", Audience: "sentinel"},
+			Audience: "e2c1d9a0-0000-4000-8000-000000000001", MaxAge: 10 * time.Minute},
+		"corp":  {Name: "corp", Issuers: []string{"https://id.example.com"}, JWKSURI: "https://id.example.com/keys", Audience: "sentinel", MaxAge: time.Hour},
+		"short": {Name: "short", Issuers: []string{"https://short.example.com"}, JWKSURI: "https://short.example.com/keys", Audience: "s", MaxAge: 2 * time.Minute},
 	}
 	if !reflect.DeepEqual(c.OIDCProviders, want) {
 		t.Errorf("providers\n got %+v\nwant %+v", c.OIDCProviders, want)
@@ -70,6 +73,10 @@ func TestAuthzProblemsInOneMessage(t *testing.T) {
 		{"json typo", map[string]string{EnvOIDCProviders: `{"corp": {"issuer": "https://a", "jwks_url": "https://a/k", "audience": "x"}}`}, []string{`unknown field "jwks_url"`}},
 		{"generic fields", map[string]string{EnvOIDCProviders: `{"corp": {"issuer": "http://id.example.com", "jwks_uri": "/keys", "audience": ""}}`},
 			[]string{`provider "corp": issuer must be an https URL`, "jwks_uri must be an absolute URL", "audience must be 1 to 255 characters"}},
+		{"preset max_age", map[string]string{EnvGoogleClientID: "x", EnvGoogleMaxAge: "1h"}, []string{"SENTINEL_OIDC_GOOGLE_MAX_AGE: max_age must be whole seconds from 60 to 86400"}},
+		{"preset max_age too long", map[string]string{EnvGoogleClientID: "x", EnvGoogleMaxAge: "86401"}, []string{"SENTINEL_OIDC_GOOGLE_MAX_AGE"}},
+		{"generic max_age", map[string]string{EnvOIDCProviders: `{"corp": {"issuer": "https://a", "jwks_uri": "https://a/k", "audience": "x", "max_age": 30}}`},
+			[]string{`provider "corp": max_age must be whole seconds from 60 to 86400`}},
 		{"generic name", map[string]string{EnvOIDCProviders: `{"Corp Login": {"issuer": "https://a", "jwks_uri": "https://a/k", "audience": "x"}}`}, []string{`provider "Corp Login": name must match`}},
 		{"preset twice", map[string]string{EnvGoogleClientID: "x", EnvOIDCProviders: `{"google": {"issuer": "https://a", "jwks_uri": "https://a/k", "audience": "x"}}`},
 			[]string{`provider "google": already configured by its preset variables`}},

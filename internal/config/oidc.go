@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // The variables of authz mode. The CDK stack sets them from its context
@@ -20,7 +22,8 @@ const (
 	// EnvAuthzRateLimit is /authz/resolve requests per minute per client IP.
 	EnvAuthzRateLimit = "SENTINEL_AUTHZ_RATE_LIMIT"
 	// EnvOIDCProviders holds generic providers as JSON:
-	// {"<name>": {"issuer": "...", "jwks_uri": "...", "audience": "..."}}.
+	// {"<name>": {"issuer": "...", "jwks_uri": "...", "audience": "...", "max_age": 3600}}
+	// (max_age optional, seconds).
 	EnvOIDCProviders = "SENTINEL_OIDC_PROVIDERS"
 	// EnvGoogleClientID enables the preset provider "google": Google's
 	// issuer and keys, with this OAuth client id as the audience.
@@ -30,10 +33,22 @@ const (
 	// (client) id as the audience.
 	EnvEntraTenantID = "SENTINEL_OIDC_ENTRA_TENANT_ID"
 	EnvEntraClientID = "SENTINEL_OIDC_ENTRA_CLIENT_ID"
+	// EnvGoogleMaxAge and EnvEntraMaxAge are the presets' max_age: the
+	// oldest ID token (by its iat), in seconds, that /authz/resolve takes.
+	// Generic providers set "max_age" in their JSON.
+	EnvGoogleMaxAge = "SENTINEL_OIDC_GOOGLE_MAX_AGE"
+	EnvEntraMaxAge  = "SENTINEL_OIDC_ENTRA_MAX_AGE"
 )
 
 // AuthzSettings lists every variable of authz mode.
-var AuthzSettings = []string{EnvAuthzTokenTTL, EnvAuthzRateLimit, EnvOIDCProviders, EnvGoogleClientID, EnvEntraTenantID, EnvEntraClientID}
+var AuthzSettings = []string{EnvAuthzTokenTTL, EnvAuthzRateLimit, EnvOIDCProviders, EnvGoogleClientID, EnvGoogleMaxAge, EnvEntraTenantID, EnvEntraClientID, EnvEntraMaxAge}
+
+// Bounds of a provider's max_age.
+const (
+	DefaultMaxAge = time.Hour
+	minMaxAge     = time.Minute
+	maxMaxAge     = 24 * time.Hour
+)
 
 // Names of the preset providers.
 const (
@@ -51,8 +66,12 @@ type OIDCProvider struct {
 	Issuers []string
 	// JWKSURI is where its public signing keys are published.
 	JWKSURI string
-	// Audience is the aud its tokens must carry (the OAuth client id).
+	// Audience is the aud its tokens must carry (the OAuth client id)
+	// when the calling app lists no client ids of its own for the provider.
 	Audience string
+	// MaxAge is the oldest ID token, by its iat, that is accepted: a token
+	// replayed long after its user signed in is refused even before exp.
+	MaxAge time.Duration
 }
 
 // providerJSON is one entry of SENTINEL_OIDC_PROVIDERS.
@@ -60,10 +79,14 @@ type providerJSON struct {
 	Issuer   string `json:"issuer"`
 	JWKSURI  string `json:"jwks_uri"`
 	Audience string `json:"audience"`
+	MaxAge   *int   `json:"max_age"` // seconds
 }
 
+// ProviderName is what an identity provider's name looks like, in the
+// settings, in a resolve request and in a service app's idp_client_ids.
+var ProviderName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+
 var (
-	providerName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
 	// An Entra tenant is named by its id (a GUID) or a verified domain.
 	entraTenant = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)+)$`)
 )
@@ -80,6 +103,7 @@ func readProviders(getenv func(string) string, local bool) (map[string]OIDCProvi
 			Issuers:  []string{"https://accounts.google.com", "accounts.google.com"},
 			JWKSURI:  "https://www.googleapis.com/oauth2/v3/certs",
 			Audience: id,
+			MaxAge:   readMaxAge(getenv, EnvGoogleMaxAge, &problems),
 		}
 	}
 	tenant, client := strings.TrimSpace(getenv(EnvEntraTenantID)), strings.TrimSpace(getenv(EnvEntraClientID))
@@ -97,6 +121,7 @@ func readProviders(getenv func(string) string, local bool) (map[string]OIDCProvi
 			Issuers:  []string{"https://login.microsoftonline.com/" + tenant + "/v2.0"},
 			JWKSURI:  "https://login.microsoftonline.com/" + tenant + "/discovery/v2.0/keys",
 			Audience: client,
+			MaxAge:   readMaxAge(getenv, EnvEntraMaxAge, &problems),
 		}
 	}
 	raw := strings.TrimSpace(getenv(EnvOIDCProviders))
@@ -107,13 +132,13 @@ func readProviders(getenv func(string) string, local bool) (map[string]OIDCProvi
 	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&generic); err != nil {
-		return providers, append(problems, fmt.Sprintf(`%s must be JSON {"<name>": {"issuer": "...", "jwks_uri": "...", "audience": "..."}} (%v)`, EnvOIDCProviders, err))
+		return providers, append(problems, fmt.Sprintf(`%s must be JSON {"<name>": {"issuer": "...", "jwks_uri": "...", "audience": "...", "max_age": <seconds, optional>}} (%v)`, EnvOIDCProviders, err))
 	}
 	for _, name := range slices.Sorted(maps.Keys(generic)) {
 		p := generic[name]
 		where := fmt.Sprintf("%s provider %q", EnvOIDCProviders, name)
-		if !providerName.MatchString(name) {
-			problems = append(problems, where+": name must match "+providerName.String())
+		if !ProviderName.MatchString(name) {
+			problems = append(problems, where+": name must match "+ProviderName.String())
 			continue
 		}
 		if _, taken := providers[name]; taken {
@@ -130,13 +155,37 @@ func readProviders(getenv func(string) string, local bool) (map[string]OIDCProvi
 		if strings.TrimSpace(p.Audience) == "" || len(p.Audience) > 255 {
 			bad = append(bad, "audience must be 1 to 255 characters")
 		}
+		maxAge := DefaultMaxAge
+		if p.MaxAge != nil {
+			maxAge = time.Duration(*p.MaxAge) * time.Second
+			if maxAge < minMaxAge || maxAge > maxMaxAge {
+				bad = append(bad, maxAgeRule)
+			}
+		}
 		if len(bad) > 0 {
 			problems = append(problems, where+": "+strings.Join(bad, "; "))
 			continue
 		}
-		providers[name] = OIDCProvider{Name: name, Issuers: []string{p.Issuer}, JWKSURI: p.JWKSURI, Audience: p.Audience}
+		providers[name] = OIDCProvider{Name: name, Issuers: []string{p.Issuer}, JWKSURI: p.JWKSURI, Audience: p.Audience, MaxAge: maxAge}
 	}
 	return providers, problems
+}
+
+var maxAgeRule = fmt.Sprintf("max_age must be whole seconds from %d to %d", int(minMaxAge.Seconds()), int(maxMaxAge.Seconds()))
+
+// readMaxAge reads a preset's max_age variable (seconds; unset: the
+// default), adding what is wrong with it to problems.
+func readMaxAge(getenv func(string) string, name string, problems *[]string) time.Duration {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return DefaultMaxAge
+	}
+	n, err := strconv.Atoi(v)
+	d := time.Duration(n) * time.Second
+	if err != nil || d < minMaxAge || d > maxMaxAge {
+		*problems = append(*problems, name+": "+maxAgeRule)
+	}
+	return d
 }
 
 // checkURL accepts an absolute https URL (http too on the local stage)

@@ -102,7 +102,7 @@ func (i *Issuer) Handler() http.Handler {
 			"response_types_supported":              []string{"id_token"},
 			"subject_types_supported":               []string{"public"},
 			"id_token_signing_alg_values_supported": []string{"RS256"},
-			"claims_supported":                      []string{"iss", "sub", "aud", "exp", "iat", "email", "email_verified", "name"},
+			"claims_supported":                      []string{"iss", "sub", "aud", "exp", "iat", "nonce", "email", "email_verified", "name"},
 		})
 	})
 	mux.HandleFunc("GET "+JWKSPath, func(w http.ResponseWriter, r *http.Request) {
@@ -126,8 +126,8 @@ func Subject(email string) string {
 }
 
 // IDToken signs an ID token for email (verified) and name, valid for ttl,
-// with the given audience.
-func (i *Issuer) IDToken(email, name, audience string, now time.Time, ttl time.Duration) (string, error) {
+// with the given audience and nonce ("": none).
+func (i *Issuer) IDToken(email, name, audience, nonce string, now time.Time, ttl time.Duration) (string, error) {
 	claims := jwt.MapClaims{
 		"iss": i.url, "sub": Subject(email), "aud": audience,
 		"iat": now.Unix(), "exp": now.Add(ttl).Unix(), "jti": uuid.NewString(),
@@ -135,6 +135,9 @@ func (i *Issuer) IDToken(email, name, audience string, now time.Time, ttl time.D
 	}
 	if name != "" {
 		claims["name"] = name
+	}
+	if nonce != "" {
+		claims["nonce"] = nonce
 	}
 	return i.Sign(claims)
 }

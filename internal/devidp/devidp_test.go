@@ -33,11 +33,11 @@ func TestIssuerTokensVerify(t *testing.T) {
 
 	now := time.Now()
 	v := idp.New(map[string]config.OIDCProvider{"dev": iss.Provider(devidp.Audience)}, nil, func() time.Time { return now })
-	tok, err := iss.IDToken("Ada@Example.com", "Ada", devidp.Audience, now, time.Hour)
+	tok, err := iss.IDToken("Ada@Example.com", "Ada", devidp.Audience, "", now, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := v.Verify(t.Context(), "dev", tok)
+	id, err := v.Verify(t.Context(), "dev", tok, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestIssuerTokensVerify(t *testing.T) {
 		t.Errorf("identity = %+v", id)
 	}
 	now = now.Add(time.Hour)
-	if _, err := v.Verify(t.Context(), "dev", tok); !errors.Is(err, idp.ErrExpired) {
+	if _, err := v.Verify(t.Context(), "dev", tok, nil); !errors.Is(err, idp.ErrExpired) {
 		t.Errorf("after the ttl: %v, want expired", err)
 	}
 }
@@ -61,13 +61,13 @@ func TestLoadKeepsTheKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := a.IDToken("x@example.com", "", devidp.Audience, time.Now(), time.Hour)
+	tok, _ := a.IDToken("x@example.com", "", devidp.Audience, "", time.Now(), time.Hour)
 	srv := httptest.NewServer(b.Handler())
 	defer srv.Close()
 	p := b.Provider(devidp.Audience)
 	p.JWKSURI = srv.URL + devidp.JWKSPath
 	v := idp.New(map[string]config.OIDCProvider{"dev": p}, nil, time.Now)
-	if _, err := v.Verify(t.Context(), "dev", tok); err != nil {
+	if _, err := v.Verify(t.Context(), "dev", tok, nil); err != nil {
 		t.Errorf("a token of the first load against the second's JWKS: %v", err)
 	}
 	if info, err := os.Stat(filepath.Join(dir, devidp.KeyFile)); err != nil || info.Mode().Perm() != 0o600 {

@@ -47,7 +47,7 @@ func testDevIdP(t *testing.T, cfg Config, api, admin, cookie string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := iss.IDToken("ada@example.com", "Ada", devidp.Audience, time.Now(), time.Hour)
+	tok, err := iss.IDToken("ada@example.com", "Ada", devidp.Audience, "", time.Now(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,10 @@
 // Package idp validates ID tokens of the OpenID Connect identity providers
 // a deployment trusts (api.md section 7, step 1): the signature against the
 // provider's published keys (JWKS, cached; an unknown kid refreshes them at
-// most once per RefreshInterval), iss, aud, exp and email_verified. Each
-// refusal is a 400 whose detail says precisely why.
+// most once per RefreshInterval), iss, aud (the calling app's client ids,
+// else the deployment's audience), exp, iat (not in the future, not older
+// than the provider's max_age) and email_verified. Each refusal is a 400
+// whose detail says precisely why.
 //
 // It is built on golang-jwt (already used for Sentinel's own tokens) and a
 // small JWKS cache rather than an OIDC client library, so that the refresh
@@ -16,7 +18,6 @@ import (
 	"crypto/rsa"
 	"errors"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -40,22 +41,24 @@ var (
 	ErrSignature        = refusal("IdP token signature is invalid")
 	ErrExpired          = refusal("IdP token has expired")
 	ErrNotYetValid      = refusal("IdP token is not valid yet")
+	ErrIssuedInFuture   = refusal("IdP token is issued in the future")
+	ErrTooOld           = refusal("IdP token is too old; sign in again")
 	ErrIssuer           = refusal("IdP token has the wrong issuer")
 	ErrAudience         = refusal("IdP token has the wrong audience")
-	ErrClaims           = refusal("IdP token lacks a required claim (exp, sub or email)")
+	ErrClaims           = refusal("IdP token lacks a required claim (exp, iat, sub or email)")
 	ErrEmailNotVerified = refusal("IdP token email is not verified")
 )
 
+// ClockSkew is how far in the future an ID token's iat may be: the
+// provider's clock and ours differ a little.
+const ClockSkew = 60 * time.Second
+
 func refusal(msg string) *apperr.Error { return apperr.New(apperr.BadRequest, "%s", msg) }
 
-// providerName is what an unknown provider's name must look like to be
-// echoed back in the refusal.
-var providerName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
-
 // ErrUnknownProvider reports a provider name this deployment does not
-// configure.
+// configure; only a well-formed name is echoed back.
 func ErrUnknownProvider(name string) *apperr.Error {
-	if !providerName.MatchString(name) {
+	if !config.ProviderName.MatchString(name) {
 		return refusal("Unknown identity provider")
 	}
 	return apperr.New(apperr.BadRequest, "Unknown identity provider '%s'", name)
@@ -67,6 +70,14 @@ type Identity struct {
 	Subject  string // the provider's sub
 	Email    string // verified by the provider
 	Name     string // "" when the token has no name claim
+	// Nonce is the token's nonce claim ("" when it has none).
+	Nonce string
+	// Audience and AuthorizedParty are the token's aud and azp ("" when
+	// absent): the client ids it was issued to.
+	Audience        []string
+	AuthorizedParty string
+	// ExpiresAt is the token's exp.
+	ExpiresAt time.Time
 }
 
 // Verifier validates ID tokens for the configured providers. One per
@@ -110,18 +121,22 @@ type idClaims struct {
 	Email string `json:"email"`
 	// EmailVerified is a boolean in the OIDC spec; some providers send the
 	// string "true".
-	EmailVerified any    `json:"email_verified"`
-	Name          string `json:"name"`
+	EmailVerified   any    `json:"email_verified"`
+	Name            string `json:"name"`
+	Nonce           string `json:"nonce"`
+	AuthorizedParty string `json:"azp"`
 }
 
-// Verify validates raw as an ID token of the named provider and returns
-// the identity it names. Refusals are 400s (the Err* values and
+// Verify validates raw as an ID token of the named provider, issued to one
+// of clientIDs (the OIDC client ids the calling app lists for the
+// provider; none: the provider's configured audience), and returns the
+// identity it names. Refusals are 400s (the Err* values and
 // ErrUnknownProvider); an unreachable JWKS endpoint is a 503.
 //
 // The signature is checked first, so no claim of an unverified token
-// decides anything; then exp, nbf, iss, aud, sub and email, and
+// decides anything; then exp, nbf, iat, iss, aud, sub and email, and
 // email_verified.
-func (v *Verifier) Verify(ctx context.Context, providerName, raw string) (Identity, error) {
+func (v *Verifier) Verify(ctx context.Context, providerName, raw string, clientIDs []string) (Identity, error) {
 	p, ok := v.providers[providerName]
 	if !ok {
 		return Identity{}, ErrUnknownProvider(providerName)
@@ -145,23 +160,50 @@ func (v *Verifier) Verify(ctx context.Context, providerName, raw string) (Identi
 		return Identity{}, parseFailure(err)
 	}
 	now := v.now()
+	maxAge := p.cfg.MaxAge
+	if maxAge <= 0 {
+		maxAge = config.DefaultMaxAge
+	}
 	switch {
-	case c.ExpiresAt == nil:
+	case c.ExpiresAt == nil || c.IssuedAt == nil:
 		return Identity{}, ErrClaims
 	case !now.Before(c.ExpiresAt.Time):
 		return Identity{}, ErrExpired
 	case c.NotBefore != nil && now.Before(c.NotBefore.Time):
 		return Identity{}, ErrNotYetValid
+	case c.IssuedAt.After(now.Add(ClockSkew)):
+		return Identity{}, ErrIssuedInFuture
+	case now.Sub(c.IssuedAt.Time) > maxAge:
+		return Identity{}, ErrTooOld
 	case !slices.Contains(p.cfg.Issuers, c.Issuer):
 		return Identity{}, ErrIssuer
-	case !slices.Contains(c.Audience, p.cfg.Audience):
+	case !issuedTo(c, clientIDs, p.cfg.Audience):
 		return Identity{}, ErrAudience
 	case c.Subject == "" || strings.TrimSpace(c.Email) == "":
 		return Identity{}, ErrClaims
 	case !verified(c.EmailVerified):
 		return Identity{}, ErrEmailNotVerified
 	}
-	return Identity{Provider: providerName, Subject: c.Subject, Email: strings.TrimSpace(c.Email), Name: strings.TrimSpace(c.Name)}, nil
+	return Identity{
+		Provider: providerName, Subject: c.Subject, Email: strings.TrimSpace(c.Email), Name: strings.TrimSpace(c.Name),
+		Nonce: c.Nonce, Audience: c.Audience, AuthorizedParty: c.AuthorizedParty, ExpiresAt: c.ExpiresAt.Time,
+	}, nil
+}
+
+// issuedTo reports whether the token was issued to one of clientIDs: its
+// aud holds one of them and, when aud has several values, its azp (the
+// party the token was issued to) is one of them too. Without client ids
+// the deployment's audience must be in aud, as before apps could list
+// their own.
+func issuedTo(c idClaims, clientIDs []string, deployment string) bool {
+	if len(clientIDs) == 0 {
+		return slices.Contains(c.Audience, deployment)
+	}
+	listed := func(id string) bool { return slices.Contains(clientIDs, id) }
+	if !slices.ContainsFunc(c.Audience, listed) {
+		return false
+	}
+	return len(c.Audience) == 1 || listed(c.AuthorizedParty)
 }
 
 // parseFailure maps a parse or signature error to its refusal; an

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -32,12 +33,15 @@ func setup(t *testing.T) (*idptest.Issuer, *idp.Verifier, *apitest.Clock) {
 
 func TestVerifyValidToken(t *testing.T) {
 	iss, v, c := setup(t)
-	id, err := v.Verify(t.Context(), "test", iss.Token(t, iss.Claims("Ada@Example.com", c.Now())))
+	claims := iss.Claims("Ada@Example.com", c.Now())
+	claims["nonce"] = "n-0S6_WzA2Mj"
+	id, err := v.Verify(t.Context(), "test", iss.Token(t, claims), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := idp.Identity{Provider: "test", Subject: iss.Claims("Ada@Example.com", c.Now())["sub"].(string), Email: "Ada@Example.com", Name: "Test User"}
-	if id != want {
+	want := idp.Identity{Provider: "test", Subject: claims["sub"].(string), Email: "Ada@Example.com", Name: "Test User",
+		Nonce: "n-0S6_WzA2Mj", Audience: []string{idptest.Audience}, ExpiresAt: c.Now().Add(time.Hour)}
+	if !reflect.DeepEqual(id, want) {
 		t.Errorf("identity = %+v, want %+v", id, want)
 	}
 	if got := v.Providers(); len(got) != 1 || got[0] != "test" {
@@ -87,6 +91,11 @@ func TestVerifyRefusals(t *testing.T) {
 		{"email_verified \"false\"", valid(func(c jwt.MapClaims) { c["email_verified"] = "false" }), idp.ErrEmailNotVerified},
 		{"email_verified 1", valid(func(c jwt.MapClaims) { c["email_verified"] = 1 }), idp.ErrEmailNotVerified},
 		{"no exp", valid(func(c jwt.MapClaims) { delete(c, "exp") }), idp.ErrClaims},
+		{"no iat", valid(func(c jwt.MapClaims) { delete(c, "iat") }), idp.ErrClaims},
+		{"issued in the future", valid(func(c jwt.MapClaims) { c["iat"] = now.Add(idp.ClockSkew + time.Second).Unix() }), idp.ErrIssuedInFuture},
+		{"older than max_age", valid(func(c jwt.MapClaims) {
+			c["iat"], c["exp"] = now.Add(-time.Hour-time.Second).Unix(), now.Add(time.Hour).Unix()
+		}), idp.ErrTooOld},
 		{"no sub", valid(func(c jwt.MapClaims) { delete(c, "sub") }), idp.ErrClaims},
 		{"no email", valid(func(c jwt.MapClaims) { c["email"] = " " }), idp.ErrClaims},
 		{"bad signature (another key, same kid)", signWith(jwt.SigningMethodRS256, other.Private, currentKid, iss.Claims("ada@example.com", now)), idp.ErrSignature},
@@ -100,7 +109,7 @@ func TestVerifyRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := v.Verify(t.Context(), "test", tt.token)
+			_, err := v.Verify(t.Context(), "test", tt.token, nil)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -109,14 +118,78 @@ func TestVerifyRefusals(t *testing.T) {
 			}
 		})
 	}
-	// Strings "true" and audience lists holding ours are accepted.
+	// Strings "true", audience lists holding ours, an iat within the clock
+	// skew and a token exactly max_age old are accepted.
 	for name, change := range map[string]func(jwt.MapClaims){
 		"email_verified \"true\"": func(c jwt.MapClaims) { c["email_verified"] = "true" },
 		"audience list":           func(c jwt.MapClaims) { c["aud"] = []string{"other", idptest.Audience} },
+		"iat within the skew":     func(c jwt.MapClaims) { c["iat"] = now.Add(idp.ClockSkew).Unix() },
+		"iat max_age ago":         func(c jwt.MapClaims) { c["iat"] = now.Add(-time.Hour).Unix() },
 	} {
-		if _, err := v.Verify(t.Context(), "test", valid(change)); err != nil {
+		if _, err := v.Verify(t.Context(), "test", valid(change), nil); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// A provider's max_age setting replaces the 1 hour default.
+func TestMaxAgeSetting(t *testing.T) {
+	iss := idptest.New(t)
+	c := apitest.NewClock(time.Now().Truncate(time.Second))
+	p := iss.Provider(idptest.Audience)
+	p.MaxAge = 5 * time.Minute
+	v := idp.New(map[string]config.OIDCProvider{"test": p}, nil, c.Now)
+	tok := iss.Token(t, iss.Claims("ada@example.com", c.Now()))
+	c.Advance(5 * time.Minute)
+	if _, err := v.Verify(t.Context(), "test", tok, nil); err != nil {
+		t.Fatalf("at max_age: %v", err)
+	}
+	c.Advance(time.Second)
+	if _, err := v.Verify(t.Context(), "test", tok, nil); !errors.Is(err, idp.ErrTooOld) {
+		t.Errorf("past max_age: %v, want ErrTooOld", err)
+	}
+}
+
+// With client ids (the calling app's), the token must be issued to one of
+// them, not to the deployment's audience: its aud holds one, and when aud
+// has several values its azp is one too.
+func TestClientIDs(t *testing.T) {
+	iss, v, c := setup(t)
+	mine := []string{"web-client", "mobile-client"}
+	tests := []struct {
+		name string
+		aud  any
+		azp  string
+		ok   bool
+	}{
+		{"one of them", "web-client", "", true},
+		{"the other", "mobile-client", "", true},
+		{"one of them, azp another party (Google hybrid apps)", "web-client", "android-client", true},
+		{"the deployment's audience", idptest.Audience, "", false},
+		{"another app's client", "other-client", "", false},
+		{"several, azp one of them", []string{"web-client", "api"}, "web-client", true},
+		{"several, azp another", []string{"web-client", "api"}, "api", false},
+		{"several, no azp", []string{"web-client", "api"}, "", false},
+		{"several, none of them", []string{"api", idptest.Audience}, "api", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			claims := iss.Claims("ada@example.com", c.Now())
+			claims["aud"] = tt.aud
+			if tt.azp != "" {
+				claims["azp"] = tt.azp
+			}
+			id, err := v.Verify(t.Context(), "test", iss.Token(t, claims), mine)
+			if tt.ok && err != nil {
+				t.Errorf("err = %v, want accepted", err)
+			}
+			if !tt.ok && !errors.Is(err, idp.ErrAudience) {
+				t.Errorf("err = %v, want ErrAudience", err)
+			}
+			if tt.ok && id.AuthorizedParty != tt.azp {
+				t.Errorf("azp = %q, want %q", id.AuthorizedParty, tt.azp)
+			}
+		})
 	}
 }
 
@@ -130,7 +203,7 @@ func TestUnknownProvider(t *testing.T) {
 		"Test":         "Unknown identity provider",
 		"entra_id-old": "Unknown identity provider 'entra_id-old'",
 	} {
-		_, err := v.Verify(t.Context(), name, tok)
+		_, err := v.Verify(t.Context(), name, tok, nil)
 		if e, ok := apperr.As(err); !ok || e.Code != apperr.BadRequest || e.Message != want {
 			t.Errorf("provider %q: err = %v, want 400 %q", name, err, want)
 		}
@@ -145,7 +218,7 @@ func TestUnknownProvider(t *testing.T) {
 func TestKeyRotation(t *testing.T) {
 	iss, v, c := setup(t)
 	verify := func(tok string) error {
-		_, err := v.Verify(t.Context(), "test", tok)
+		_, err := v.Verify(t.Context(), "test", tok, nil)
 		return err
 	}
 	// A token of the first key, valid for longer than MaxKeyAge.
@@ -212,17 +285,17 @@ func TestProviderOutage(t *testing.T) {
 	down := idptest.New(t)
 	down.Server.Close()
 	vDown := idp.New(map[string]config.OIDCProvider{"test": down.Provider(idptest.Audience)}, nil, c.Now)
-	_, err := vDown.Verify(t.Context(), "test", down.Token(t, down.Claims("ada@example.com", c.Now())))
+	_, err := vDown.Verify(t.Context(), "test", down.Token(t, down.Claims("ada@example.com", c.Now())), nil)
 	if !apperr.Is(err, apperr.Unavailable) {
 		t.Fatalf("unreachable JWKS: err = %v, want unavailable (503)", err)
 	}
 
-	if _, err := v.Verify(t.Context(), "test", tok); err != nil {
+	if _, err := v.Verify(t.Context(), "test", tok, nil); err != nil {
 		t.Fatal(err)
 	}
 	iss.Server.Close()
 	c.Advance(idp.MaxKeyAge) // due for a refresh, which fails
-	if _, err := v.Verify(t.Context(), "test", tok); err != nil {
+	if _, err := v.Verify(t.Context(), "test", tok, nil); err != nil {
 		t.Errorf("known kid during an outage: %v, want the cached key used", err)
 	}
 	// An unknown kid while the provider is down may be a rotation we
@@ -230,7 +303,7 @@ func TestProviderOutage(t *testing.T) {
 	c.Advance(idp.RefreshInterval)
 	stranger := idptest.NewKey(t)
 	forged := idptest.Sign(t, jwt.SigningMethodRS256, stranger.Private, stranger.ID, iss.Claims("ada@example.com", c.Now()))
-	if _, err := v.Verify(t.Context(), "test", forged); !apperr.Is(err, apperr.Unavailable) {
+	if _, err := v.Verify(t.Context(), "test", forged, nil); !apperr.Is(err, apperr.Unavailable) {
 		t.Errorf("unknown kid during an outage: %v, want unavailable", err)
 	}
 }
@@ -251,13 +324,13 @@ func TestECKeyWithoutKid(t *testing.T) {
 	defer srv.Close()
 	c := apitest.NewClock(time.Now())
 	v := idp.New(map[string]config.OIDCProvider{"ec": {Name: "ec", Issuers: []string{"https://ec.example.com"}, JWKSURI: srv.URL, Audience: "aud"}}, nil, c.Now)
-	claims := jwt.MapClaims{"iss": "https://ec.example.com", "aud": "aud", "sub": "s1", "exp": c.Now().Add(time.Hour).Unix(), "email": "e@example.com", "email_verified": true}
+	claims := jwt.MapClaims{"iss": "https://ec.example.com", "aud": "aud", "sub": "s1", "iat": c.Now().Unix(), "exp": c.Now().Add(time.Hour).Unix(), "email": "e@example.com", "email_verified": true}
 	tok := idptest.Sign(t, jwt.SigningMethodES256, key, "", claims)
-	if id, err := v.Verify(t.Context(), "ec", tok); err != nil || id.Subject != "s1" || id.Name != "" {
+	if id, err := v.Verify(t.Context(), "ec", tok, nil); err != nil || id.Subject != "s1" || id.Name != "" {
 		t.Errorf("ES256 without kid: %+v %v", id, err)
 	}
 	rs256 := idptest.Sign(t, jwt.SigningMethodRS256, idptest.NewKey(t).Private, "", claims)
-	if _, err := v.Verify(t.Context(), "ec", rs256); !errors.Is(err, idp.ErrAlgorithm) {
+	if _, err := v.Verify(t.Context(), "ec", rs256, nil); !errors.Is(err, idp.ErrAlgorithm) {
 		t.Errorf("RS256 token for an EC key: %v, want ErrAlgorithm", err)
 	}
 }

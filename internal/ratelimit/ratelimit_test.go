@@ -104,3 +104,51 @@ func TestAllowCountsConcurrentEvents(t *testing.T) {
 		t.Errorf("%d Scans", calls)
 	}
 }
+
+// A claim belongs to its first owner until it expires: the owner may claim
+// it again, another owner may not, and of many owners claiming at once
+// exactly one wins.
+func TestClaim(t *testing.T) {
+	l, clock, _ := newLimiter(t)
+	ctx := t.Context()
+	until := clock.Now().Add(time.Hour)
+	claim := func(key, owner string) bool {
+		t.Helper()
+		ok, err := l.Claim(ctx, key, owner, until)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !claim("tok", "a") || !claim("tok", "a") {
+		t.Fatal("the first owner cannot claim its key (again)")
+	}
+	if claim("tok", "b") {
+		t.Error("another owner took a held key")
+	}
+	clock.Advance(time.Hour) // expired, whether or not TTL has removed it yet
+	if !claim("tok", "b") {
+		t.Error("an expired hold still refuses another owner")
+	}
+
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var winners []string
+	for _, owner := range []string{"p", "q", "r", "s", "t", "u", "v", "w"} {
+		wg.Go(func() {
+			ok, err := l.Claim(ctx, "race", owner, clock.Now().Add(time.Hour))
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				winners = append(winners, owner)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(winners) != 1 {
+		t.Errorf("winners of a concurrent claim = %v, want exactly one", winners)
+	}
+}

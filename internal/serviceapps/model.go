@@ -9,29 +9,38 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/config"
 )
 
 // App is a service app as the admin API shows it.
 type App struct {
-	ID             string    `json:"id"`
-	Name           string    `json:"name"`
-	ServiceName    string    `json:"service_name"`
-	KeyPrefix      string    `json:"key_prefix"`
-	AllowedOrigins []string  `json:"allowed_origins"`
-	IsActive       bool      `json:"is_active"`
-	LastUsedAt     *string   `json:"last_used_at"`
-	CreatedBy      string    `json:"created_by"`
-	CreatedAt      string    `json:"created_at"`
-	UpdatedAt      string    `json:"updated_at"`
-	Keys           []KeyInfo `json:"keys"`
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	ServiceName    string   `json:"service_name"`
+	KeyPrefix      string   `json:"key_prefix"`
+	AllowedOrigins []string `json:"allowed_origins"`
+	// IdPClientIDs are, per identity provider, the OIDC client ids of the
+	// app's frontends: an ID token resolves for the app only if it was
+	// issued to one of them ({} when none are listed: the deployment's
+	// audience applies).
+	IdPClientIDs ClientIDs `json:"idp_client_ids"`
+	IsActive     bool      `json:"is_active"`
+	LastUsedAt   *string   `json:"last_used_at"`
+	CreatedBy    string    `json:"created_by"`
+	CreatedAt    string    `json:"created_at"`
+	UpdatedAt    string    `json:"updated_at"`
+	Keys         []KeyInfo `json:"keys"`
 }
 
 // KeyInfo describes one of an app's keys (never the key or its hash).
@@ -66,6 +75,12 @@ const (
 	MaxOriginLen   = 300 // scheme, a 253-character host and a port fit
 	MaxGracePeriod = 7 * 24 * 60 * 60
 	PrefixLen      = 12
+	// MaxClientIDs bounds an app's client ids over all providers (each is
+	// claimed in the app's write transaction).
+	MaxClientIDs = 20
+	// MaxClientIDLen fits every provider's client ids (Google's are ~75
+	// characters, Entra's 36).
+	MaxClientIDLen = 255
 )
 
 var (
@@ -166,6 +181,61 @@ func validateOrigin(o string) error {
 		if (u.Scheme == "http" && n == 80) || (u.Scheme == "https" && n == 443) {
 			return fmt.Errorf("must omit the default port (browsers do)")
 		}
+	}
+	return nil
+}
+
+// ClientIDs are OIDC client ids by identity provider name.
+type ClientIDs map[string][]string
+
+// Normalize drops providers without client ids and returns c (never nil).
+func (c ClientIDs) Normalize() ClientIDs {
+	out := ClientIDs{}
+	for p, ids := range c {
+		if len(ids) > 0 {
+			out[p] = ids
+		}
+	}
+	return out
+}
+
+// pairs lists c as "<provider>#<client id>", sorted: the claim keys.
+func (c ClientIDs) pairs() []string {
+	var out []string
+	for p, ids := range c {
+		for _, id := range ids {
+			out = append(out, p+"#"+id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ValidateClientIDs checks idp_client_ids: provider names as the
+// deployment's settings name them, and at most MaxClientIDs distinct
+// client ids of 1 to MaxClientIDLen printable characters without spaces.
+// Which providers the deployment configures is not checked here (only the
+// authz function knows): ids of an unconfigured provider bind nothing.
+func ValidateClientIDs(c ClientIDs) error {
+	n := 0
+	for _, p := range slices.Sorted(maps.Keys(c)) {
+		field := "idp_client_ids." + p
+		if !config.ProviderName.MatchString(p) {
+			return apperr.Field("idp_client_ids", "provider names must match "+config.ProviderName.String())
+		}
+		for i, id := range c[p] {
+			at := fmt.Sprintf("%s[%d]", field, i)
+			if id == "" || len(id) > MaxClientIDLen || strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f || !unicode.IsPrint(r) }) >= 0 {
+				return apperr.Field(at, fmt.Sprintf("must be 1 to %d printable characters without spaces", MaxClientIDLen))
+			}
+			if slices.Contains(c[p][:i], id) {
+				return apperr.Field(at, "is listed twice")
+			}
+		}
+		n += len(c[p])
+	}
+	if n > MaxClientIDs {
+		return apperr.Field("idp_client_ids", fmt.Sprintf("must list at most %d client ids in all", MaxClientIDs))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,6 +26,8 @@ import (
 //	                             carrying what the auth tier needs
 //	SVC#<name>      CLAIM        makes service_name unique
 //	ORIGIN#<origin> CLAIM        makes each origin belong to one app
+//	CLIENT#<provider>#<client id>
+//	                CLAIM        makes each OIDC client id belong to one app
 //
 // Key items share the app's created_sk prefix in the by-kind index, so one
 // Query lists every app followed by its keys.
@@ -36,20 +39,21 @@ const (
 )
 
 type appItem struct {
-	PK             string   `dynamodbav:"pk"`
-	SK             string   `dynamodbav:"sk"`
-	Kind           string   `dynamodbav:"kind"`
-	CreatedSK      string   `dynamodbav:"created_sk"`
-	ID             string   `dynamodbav:"id"`
-	Name           string   `dynamodbav:"name"`
-	ServiceName    string   `dynamodbav:"service_name"`
-	AllowedOrigins []string `dynamodbav:"allowed_origins"`
-	IsActive       bool     `dynamodbav:"is_active"`
-	CreatedBy      string   `dynamodbav:"created_by"`
-	CreatedAt      string   `dynamodbav:"created_at"`
-	UpdatedAt      string   `dynamodbav:"updated_at"`
-	CurrentKey     string   `dynamodbav:"current_key"`
-	Version        int      `dynamodbav:"version"`
+	PK             string              `dynamodbav:"pk"`
+	SK             string              `dynamodbav:"sk"`
+	Kind           string              `dynamodbav:"kind"`
+	CreatedSK      string              `dynamodbav:"created_sk"`
+	ID             string              `dynamodbav:"id"`
+	Name           string              `dynamodbav:"name"`
+	ServiceName    string              `dynamodbav:"service_name"`
+	AllowedOrigins []string            `dynamodbav:"allowed_origins"`
+	IdPClientIDs   map[string][]string `dynamodbav:"idp_client_ids,omitempty"`
+	IsActive       bool                `dynamodbav:"is_active"`
+	CreatedBy      string              `dynamodbav:"created_by"`
+	CreatedAt      string              `dynamodbav:"created_at"`
+	UpdatedAt      string              `dynamodbav:"updated_at"`
+	CurrentKey     string              `dynamodbav:"current_key"`
+	Version        int                 `dynamodbav:"version"`
 }
 
 type keyItem struct {
@@ -124,11 +128,31 @@ func (s *Store) claimOrigins(tx *dynamo.Tx, origins []string, appID string) {
 	}
 }
 
+// clientClaim is the claim key prefix of an OIDC client id.
+const clientClaim = "CLIENT#"
+
+// claimClientIDs adds the claims that make each client id (a
+// "<provider>#<client id>" pair) belong to one app.
+func (s *Store) claimClientIDs(tx *dynamo.Tx, pairs []string, appID string) {
+	for _, pair := range pairs {
+		provider, id, _ := strings.Cut(pair, "#")
+		tx.AddOr(s.put(claimItem{PK: clientClaim + pair, SK: skClaim, AppID: appID}, "attribute_not_exists(pk)"),
+			apperr.New(apperr.Conflict, "Client id '%s' of provider '%s' is already used by another service app", id, provider))
+	}
+}
+
+// release deletes the app's claim on key (an origin or a client id),
+// provided it is still the app's.
+func (s *Store) release(tx *dynamo.Tx, key, appID string) {
+	tx.Add(s.repo.Delete(dynamo.Key(key, skClaim), "app_id = :id", dynamo.Item{":id": dynamo.S(appID)}))
+}
+
 // CreateInput is what an admin supplies.
 type CreateInput struct {
-	Name           string   `json:"name"`
-	ServiceName    string   `json:"service_name"`
-	AllowedOrigins []string `json:"allowed_origins"`
+	Name           string    `json:"name"`
+	ServiceName    string    `json:"service_name"`
+	AllowedOrigins []string  `json:"allowed_origins"`
+	IdPClientIDs   ClientIDs `json:"idp_client_ids"`
 }
 
 // Validate checks every field.
@@ -142,7 +166,11 @@ func (in *CreateInput) Validate() error {
 	if in.AllowedOrigins == nil {
 		in.AllowedOrigins = []string{}
 	}
-	return ValidateOrigins(in.AllowedOrigins)
+	if err := ValidateOrigins(in.AllowedOrigins); err != nil {
+		return err
+	}
+	in.IdPClientIDs = in.IdPClientIDs.Normalize()
+	return ValidateClientIDs(in.IdPClientIDs)
 }
 
 // Create stores a new app with its first key, claiming the service name
@@ -156,7 +184,7 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 	id := uuid.NewString()
 	app := appItem{
 		PK: appPK(id), SK: skApp, Kind: kindApp, CreatedSK: at + "#" + id, ID: id, Name: in.Name,
-		ServiceName: in.ServiceName, AllowedOrigins: in.AllowedOrigins, IsActive: true,
+		ServiceName: in.ServiceName, AllowedOrigins: in.AllowedOrigins, IdPClientIDs: in.IdPClientIDs, IsActive: true,
 		CreatedBy: identity.ActorFrom(ctx), CreatedAt: at, UpdatedAt: at, Version: 1,
 	}
 	plain, key := s.newKey(app, now)
@@ -164,9 +192,14 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 	tx := dynamo.NewTx(s.put(app, "attribute_not_exists(pk)"), s.put(key, ""))
 	s.claimServiceName(tx, in.ServiceName, id)
 	s.claimOrigins(tx, in.AllowedOrigins, id)
+	pairs := in.IdPClientIDs.pairs()
+	s.claimClientIDs(tx, pairs, id)
+	detail := map[string]any{"service_name": in.ServiceName, "name": in.Name, "key_prefix": key.KeyPrefix}
+	if len(pairs) > 0 {
+		detail["idp_client_ids"] = in.IdPClientIDs
+	}
 	tx.Add(s.log.Put(activity.Entry{
-		Actor: app.CreatedBy, Action: "service_app.create", TargetType: "service_app", TargetID: id,
-		Detail: map[string]any{"service_name": in.ServiceName, "name": in.Name, "key_prefix": key.KeyPrefix},
+		Actor: app.CreatedBy, Action: "service_app.create", TargetType: "service_app", TargetID: id, Detail: detail,
 	}))
 	if err := tx.Write(ctx, s.repo.DB); err != nil {
 		return App{}, "", fmt.Errorf("create service app: %w", err)
@@ -224,7 +257,8 @@ func decode(items []map[string]types.AttributeValue) ([]appItem, map[string][]ke
 // grace-period keys (not yet removed by TTL) are left out.
 func view(a appItem, keys []keyItem, now time.Time) App {
 	out := App{
-		ID: a.ID, Name: a.Name, ServiceName: a.ServiceName, AllowedOrigins: a.AllowedOrigins, IsActive: a.IsActive,
+		ID: a.ID, Name: a.Name, ServiceName: a.ServiceName, AllowedOrigins: a.AllowedOrigins,
+		IdPClientIDs: ClientIDs(a.IdPClientIDs).Normalize(), IsActive: a.IsActive,
 		CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Keys: []KeyInfo{},
 	}
 	if out.AllowedOrigins == nil {
@@ -297,14 +331,15 @@ func (s *Store) List(ctx context.Context) ([]App, error) {
 
 // Patch is a partial update; nil fields are left alone.
 type Patch struct {
-	Name           *string   `json:"name"`
-	IsActive       *bool     `json:"is_active"`
-	AllowedOrigins *[]string `json:"allowed_origins"`
+	Name           *string    `json:"name"`
+	IsActive       *bool      `json:"is_active"`
+	AllowedOrigins *[]string  `json:"allowed_origins"`
+	IdPClientIDs   *ClientIDs `json:"idp_client_ids"`
 }
 
 // Update applies a patch. Name and activity are copied onto the key items
-// (the auth tier reads only those) in the same transaction; origins are
-// claimed and released there too.
+// (the auth tier reads only those) in the same transaction; origins and
+// client ids are claimed and released there too.
 func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 	if p.Name != nil {
 		if err := ValidateName(*p.Name); err != nil {
@@ -316,6 +351,12 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 			*p.AllowedOrigins = []string{}
 		}
 		if err := ValidateOrigins(*p.AllowedOrigins); err != nil {
+			return App{}, err
+		}
+	}
+	if p.IdPClientIDs != nil {
+		*p.IdPClientIDs = p.IdPClientIDs.Normalize()
+		if err := ValidateClientIDs(*p.IdPClientIDs); err != nil {
 			return App{}, err
 		}
 	}
@@ -344,9 +385,20 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 			detail["allowed_origins"] = next.AllowedOrigins
 		}
 		for _, o := range removed {
-			tx.Add(s.repo.Delete(dynamo.Key("ORIGIN#"+o, skClaim), "app_id = :id", dynamo.Item{":id": dynamo.S(id)}))
+			s.release(tx, "ORIGIN#"+o, id)
 		}
 		s.claimOrigins(tx, added, id)
+	}
+	if p.IdPClientIDs != nil {
+		added, removed := diff(ClientIDs(a.IdPClientIDs).pairs(), p.IdPClientIDs.pairs())
+		if len(added)+len(removed) > 0 {
+			next.IdPClientIDs = *p.IdPClientIDs
+			detail["idp_client_ids"] = *p.IdPClientIDs
+		}
+		for _, c := range removed {
+			s.release(tx, clientClaim+c, id)
+		}
+		s.claimClientIDs(tx, added, id)
 	}
 	if len(detail) == 0 {
 		return view(a, keys, now), nil
@@ -361,7 +413,7 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 		}
 	}
 	if tx.Len() >= dynamo.MaxTransactItems {
-		return App{}, apperr.Field("allowed_origins", "change at most 45 origins in one update")
+		return App{}, apperr.Field("allowed_origins", "change at most 45 origins (fewer when client ids change too) in one update")
 	}
 	tx.Add(s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "service_app", TargetID: id, Detail: detail}))
 	if err := tx.Write(ctx, s.repo.DB); err != nil {
@@ -491,6 +543,9 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	for _, o := range a.AllowedOrigins {
 		items = append(items, s.del("ORIGIN#"+o, skClaim))
 	}
+	for _, c := range ClientIDs(a.IdPClientIDs).pairs() {
+		items = append(items, s.del(clientClaim+c, skClaim))
+	}
 	items = append(items, s.log.Put(activity.Entry{
 		Actor: identity.ActorFrom(ctx), Action: "service_app.delete", TargetType: "service_app", TargetID: id,
 		Detail: map[string]any{"service_name": a.ServiceName},
@@ -573,4 +628,36 @@ func (s *Store) LookupOrigin(ctx context.Context, origin string) (OriginApp, boo
 		return OriginApp{}, false, err
 	}
 	return OriginApp{AppID: a.ID, ServiceName: a.ServiceName, Name: a.Name, IsActive: a.IsActive}, true, nil
+}
+
+// ClientIDs returns the OIDC client ids the app lists for provider (none:
+// the deployment's audience applies); found is false when the app does not
+// exist. One strongly consistent GetItem, so a change binds at once.
+func (s *Store) ClientIDs(ctx context.Context, appID, provider string) (ids []string, found bool, err error) {
+	a, found, err := dynamo.Get[appItem](ctx, s.repo, dynamo.Key(appPK(appID), skApp))
+	if err != nil || !found {
+		return nil, false, err
+	}
+	return a.IdPClientIDs[provider], true, nil
+}
+
+// ClientIDOwners returns, of the given client ids of provider, those an
+// app lists, with that app's id. One BatchGetItem round.
+func (s *Store) ClientIDOwners(ctx context.Context, provider string, ids []string) (map[string]string, error) {
+	var keys []dynamo.Item
+	for _, id := range ids {
+		keys = append(keys, dynamo.Key(clientClaim+provider+"#"+id, skClaim))
+	}
+	owners := map[string]string{}
+	if len(keys) == 0 {
+		return owners, nil
+	}
+	claims, err := dynamo.BatchGet[claimItem](ctx, s.repo, keys)
+	if err != nil {
+		return nil, fmt.Errorf("look up client id claims: %w", err)
+	}
+	for _, c := range claims {
+		owners[strings.TrimPrefix(c.PK, clientClaim+provider+"#")] = c.AppID
+	}
+	return owners, nil
 }
