@@ -221,6 +221,87 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     assert.equal(deleted, 204);
   });
 
+  test('detail: an app without client ids is flagged; client ids are validated, saved, and a taken one is reported in place', async () => {
+    const header = page.locator('.page-header');
+    const section = page.getByRole('region', { name: 'Identity provider client ids' });
+    await header.getByText('Not bound to a client id').waitFor();
+    await section.getByText('Not bound to a client id.').waitFor();
+
+    const add = section.getByRole('button', { name: 'Add client id' });
+    await section.getByLabel('Provider').fill('Google');
+    await section.getByLabel('Client id', { exact: true }).fill('has space');
+    await add.click();
+    await section.getByText('lowercase letters, digits, _ and -', { exact: false }).waitFor();
+    await section.getByText('A client id cannot contain spaces or control characters.').waitFor();
+
+    const web = `web-${suffix}.apps.googleusercontent.com`;
+    await section.getByLabel('Provider').fill('google');
+    await section.getByLabel('Client id', { exact: true }).fill(web);
+    await add.click();
+    await section.getByLabel('Client id', { exact: true }).fill(`mobile-${suffix}`);
+    await add.click();
+    await section.getByRole('button', { name: `Remove mobile-${suffix} (google)` }).click();
+    await section.getByRole('button', { name: 'Save client ids' }).click();
+    await section.getByText('Client ids saved.').waitFor();
+    await header.getByText('Not bound to a client id').waitFor({ state: 'detached' });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'client-ids.png'), fullPage: true });
+
+    // Stored as the API shows it, after a reload too.
+    await page.reload();
+    await section.getByRole('list', { name: 'Client ids' }).getByText(web).waitFor();
+    assert.equal(await header.getByText('Not bound to a client id').count(), 0);
+    const stored = await page.evaluate(async (/** @type {string} */ id) => {
+      const res = await fetch(`/admin/service-apps/${id}`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+      return (await res.json()).idp_client_ids;
+    }, app.id);
+    assert.deepEqual(stored, { google: [web] });
+
+    // A client id belongs to one app: another app lists this one.
+    const taken = `taken-${suffix}.apps.googleusercontent.com`;
+    const other = await page.evaluate(async (/** @type {string[]} */ [clientId, name]) => {
+      const res = await fetch('/admin/service-apps', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+        body: JSON.stringify({ name: 'Bound', service_name: name, idp_client_ids: { google: [clientId] } }),
+      });
+      const body = /** @type {{ id: string }} */ (await res.json());
+      return { status: res.status, id: body.id };
+    }, [taken, `bound-${suffix}`]);
+    assert.equal(other.status, 201);
+    await section.getByLabel('Provider').fill('google');
+    await section.getByLabel('Client id', { exact: true }).fill(taken);
+    await add.click();
+    await section.getByRole('button', { name: 'Save client ids' }).click();
+    await section.getByRole('alert').filter({ hasText: `Client id '${taken}' of provider 'google' is already used by another service app` }).waitFor();
+    await section.getByRole('button', { name: 'Discard changes' }).click();
+
+    // The list flags an unbound app and counts the client ids of bound ones.
+    const plain = await page.evaluate(async (/** @type {string} */ name) => {
+      const res = await fetch('/admin/service-apps', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+        body: JSON.stringify({ name: 'Plain', service_name: name }),
+      });
+      return /** @type {{ id: string }} */ (await res.json()).id;
+    }, `plain-${suffix}`);
+    await page.getByRole('link', { name: 'Service apps' }).first().click();
+    const row = page.getByRole('row').filter({ hasText: app.serviceName });
+    await row.waitFor();
+    assert.equal(await row.getByText('Not bound to a client id').count(), 0);
+    assert.equal((await row.getByRole('cell').nth(5).textContent())?.trim(), '1');
+    await page.getByRole('row').filter({ hasText: `plain-${suffix}` }).getByText('Not bound to a client id').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'service-apps-unbound.png'), fullPage: true });
+    for (const id of [other.id, plain]) {
+      const deleted = await page.evaluate(async (/** @type {string} */ id) => {
+        const res = await fetch(`/admin/service-apps/${id}`, { method: 'DELETE', headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+        return res.status;
+      }, id);
+      assert.equal(deleted, 204);
+    }
+    await page.getByRole('link', { name: app.name }).click();
+    await page.getByRole('heading', { name: app.name, level: 1 }).waitFor();
+  });
+
   test('regenerate with a 1 hour grace: both keys work until the grace is ended early', async () => {
     const [oldKey] = keys.slice(-1);
     assert.ok(oldKey);

@@ -10,6 +10,11 @@ export const SERVICE_NAME_MAX = 255;
 export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 export const MAX_ORIGINS = 50;
 export const GRACE_MAX_SECONDS = 604_800; // 7 days
+export const MAX_CLIENT_IDS = 20; // over all providers
+export const CLIENT_ID_MAX = 255;
+export const PROVIDER_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+/** The preset providers a deployment may configure (more are named in its settings). */
+export const PRESET_PROVIDERS = ['google', 'entra_id'] as const;
 
 const codePoints = (s: string) => [...s].length;
 
@@ -74,6 +79,56 @@ export const allowedOriginsSchema = z
       seen.add(o);
     }
   });
+
+/** providerProblem explains why name is not a provider name, or returns null. */
+export function providerProblem(name: string): string | null {
+  if (name === '') return 'Enter the provider, e.g. google.';
+  if (!PROVIDER_PATTERN.test(name)) {
+    return 'Use the provider’s name as the deployment configures it: lowercase letters, digits, _ and -, starting with a letter (e.g. google, entra_id).';
+  }
+  return null;
+}
+
+/** clientIdProblem explains why value is not an OIDC client id the API takes, or returns null. */
+export function clientIdProblem(value: string): string | null {
+  if (value === '') return 'Enter the client id, e.g. 1234-abc.apps.googleusercontent.com.';
+  // Control characters, spaces and other invisible ones.
+  if (/[\s\p{C}]/u.test(value)) return 'A client id cannot contain spaces or control characters.';
+  if (value.length > CLIENT_ID_MAX) return `Use at most ${CLIENT_ID_MAX} characters.`;
+  return null;
+}
+
+/** A client id of one identity provider. */
+export type ClientIdEntry = { provider: string; clientId: string };
+
+/** clientIdEntries flattens idp_client_ids into entries, providers in name order. */
+export function clientIdEntries(ids: Record<string, string[]>): ClientIdEntry[] {
+  return Object.keys(ids)
+    .sort()
+    .flatMap((provider) => (ids[provider] ?? []).map((clientId) => ({ provider, clientId })));
+}
+
+/** clientIdRecord groups entries back into idp_client_ids. */
+export function clientIdRecord(entries: ClientIdEntry[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const { provider, clientId } of entries) (out[provider] ??= []).push(clientId);
+  return out;
+}
+
+export const clientIdsSchema = z.record(z.string(), z.array(z.string())).superRefine((ids, ctx) => {
+  let total = 0;
+  for (const [provider, list] of Object.entries(ids)) {
+    const p = providerProblem(provider);
+    if (p) ctx.addIssue({ code: 'custom', message: `${provider}: ${p}` });
+    list.forEach((id, i) => {
+      const problem = clientIdProblem(id);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${id}: ${problem}` });
+      if (list.indexOf(id) !== i) ctx.addIssue({ code: 'custom', message: `${id} is listed twice for ${provider}.` });
+    });
+    total += list.length;
+  }
+  if (total > MAX_CLIENT_IDS) ctx.addIssue({ code: 'custom', message: `At most ${MAX_CLIENT_IDS} client ids are allowed.` });
+});
 
 export const gracePeriodSchema = z
   .number({ message: 'Enter a number.' })

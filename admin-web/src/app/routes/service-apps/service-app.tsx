@@ -10,9 +10,10 @@ import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { getServiceApp } from '@/features/service-apps/api/get-service-app';
 import { revokePreviousKey } from '@/features/service-apps/api/revoke-previous-key';
-import type { OneTimeKey, ServiceApp } from '@/features/service-apps/api/schemas';
+import { isBound, type OneTimeKey, type ServiceApp } from '@/features/service-apps/api/schemas';
 import { updateServiceApp } from '@/features/service-apps/api/update-service-app';
 import { AllowedOriginsEditor } from '@/features/service-apps/components/allowed-origins-editor';
+import { ClientIdsEditor } from '@/features/service-apps/components/client-ids-editor';
 import { DeleteServiceAppDialog } from '@/features/service-apps/components/delete-service-app-dialog';
 import { OneTimeKeyDialog } from '@/features/service-apps/components/one-time-key-dialog';
 import { RotateKeyDialog } from '@/features/service-apps/components/rotate-key-dialog';
@@ -80,6 +81,7 @@ export function ServiceAppRoute() {
           <div className="title-row">
             <h1 className="page-title">{a.name}</h1>
             {a.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}
+            {isBound(a) ? null : <Badge tone="warning">Not bound to a client id</Badge>}
           </div>
           <p className="page-subtitle mono">{a.service_name}</p>
         </div>
@@ -185,6 +187,19 @@ export function ServiceAppRoute() {
         description="Browser frontends on these origins may call /authz/resolve without a key. Each origin can belong to one app only."
       >
         <AllowedOriginsEditor key={a.id} app={a} onSaved={(u) => saved(u)} />
+      </Section>
+
+      <Section
+        title="Identity provider client ids"
+        description="The OIDC client ids this app’s frontends sign users in with. An ID token resolves for this app only if it was issued to one of them, so a token from another app’s sign-in cannot act here. Each client id belongs to one app."
+      >
+        {isBound(a) ? null : (
+          <Alert tone="warning" title="Not bound to a client id.">
+            Sentinel accepts any ID token issued to the deployment’s audience for this app (unless another app lists its client
+            id). Add the client ids of this app’s frontends to bind it.
+          </Alert>
+        )}
+        <ClientIdsEditor key={a.id} app={a} onSaved={(u) => saved(u)} />
       </Section>
 
       <Section title="Status">

@@ -8,7 +8,7 @@ import { RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { getServiceApps } from '@/features/service-apps/api/get-service-apps';
-import type { OneTimeKey } from '@/features/service-apps/api/schemas';
+import { isBound, type OneTimeKey } from '@/features/service-apps/api/schemas';
 import { CreateServiceAppDialog } from '@/features/service-apps/components/create-service-app-dialog';
 import { OneTimeKeyDialog } from '@/features/service-apps/components/one-time-key-dialog';
 import { formatDate } from '@/lib/format';
@@ -87,6 +87,7 @@ export function ServiceAppsRoute() {
                 <th scope="col" className="num">
                   Origins
                 </th>
+                <th scope="col">Client ids</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Created</th>
               </tr>
@@ -103,6 +104,13 @@ export function ServiceAppsRoute() {
                   <td className="mono muted">{app.key_prefix}…</td>
                   <td>{app.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
                   <td className="num">{app.allowed_origins.length}</td>
+                  <td>
+                    {isBound(app) ? (
+                      Object.values(app.idp_client_ids).flat().length
+                    ) : (
+                      <Badge tone="warning">Not bound to a client id</Badge>
+                    )}
+                  </td>
                   <td>
                     <RelativeTime value={app.last_used_at} />
                   </td>

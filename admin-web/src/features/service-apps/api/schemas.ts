@@ -17,6 +17,13 @@ export const ServiceAppSchema = z.object({
   service_name: z.string(),
   key_prefix: z.string(),
   allowed_origins: z.array(z.string()).nullable().optional().transform((v) => v ?? []),
+  // OIDC client ids of the app's frontends, by identity provider; {} when
+  // none: the app is not bound to a client id.
+  idp_client_ids: z
+    .record(z.string(), z.array(z.string()))
+    .nullable()
+    .optional()
+    .transform((v) => v ?? {}),
   is_active: z.boolean(),
   last_used_at: z.string().nullable().optional().default(null),
   created_by: z.string().nullable().optional().default(null),
@@ -27,6 +34,11 @@ export const ServiceAppSchema = z.object({
 
 export type ServiceKey = z.infer<typeof ServiceKeySchema>;
 export type ServiceApp = z.infer<typeof ServiceAppSchema>;
+
+/** isBound reports whether the app lists any client id: then only ID tokens issued to them resolve for it. */
+export function isBound(app: Pick<ServiceApp, 'idp_client_ids'>): boolean {
+  return Object.values(app.idp_client_ids).some((ids) => ids.length > 0);
+}
 
 /**
  * A one-time key: the plaintext api_key from a create or rotate answer, kept
