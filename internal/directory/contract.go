@@ -4,7 +4,11 @@
 // them that a workspace or a membership is gone.
 package directory
 
-import "context"
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
 
 // Roles a member can hold in a workspace.
 var Roles = []string{"owner", "admin", "editor", "viewer"}
@@ -41,18 +45,31 @@ type Reader interface {
 	Users(ctx context.Context, ids []string) (map[string]User, error)
 }
 
+// Guard gives the ConditionChecks (on the Directory table) that a grant
+// — a share to a user or group, a role assignment — writes in its own
+// transaction, so that it lands only while the member (or group) is in the
+// workspace and neither is being removed. Each item that fails means the
+// grantee is gone. Together with the removals' order (mark deleting, purge
+// Dependents, delete) no grant outlives the membership it was made for.
+type Guard interface {
+	MemberGuard(workspaceID, userID string) []types.TransactWriteItem
+	GroupGuard(workspaceID, groupID string) []types.TransactWriteItem
+}
+
 // Dependent is an area holding data that belongs to workspaces or to
-// members (RBAC roles and assignments, resource ACLs). The directory calls
-// it before removing a workspace or a membership, so a failure leaves the
-// directory unchanged and the admin can retry; purges are idempotent.
+// members (RBAC roles and assignments, resource ACLs). The directory marks
+// the workspace or membership deleting (from then on every Guard on it
+// fails), then calls the Dependent, then removes it; a failure leaves the
+// mark and the admin repeats the removal; purges are idempotent.
 type Dependent interface {
 	PurgeWorkspace(ctx context.Context, workspaceID string) error
 	PurgeMember(ctx context.Context, workspaceID, userID string) error
 }
 
 // GroupDependent is a Dependent that also holds data about groups (resource
-// ACL shares to a group). The directory calls PurgeGroup before deleting a
-// group; Dependents that do not implement it are not asked.
+// ACL shares to a group). The directory calls PurgeGroup after marking a
+// group deleting and before removing it; Dependents that do not implement
+// it are not asked.
 type GroupDependent interface {
 	PurgeGroup(ctx context.Context, workspaceID, groupID string) error
 }

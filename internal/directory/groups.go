@@ -153,24 +153,25 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (Group
 
 // DeleteGroup removes a group and its group memberships (each member's
 // membership forgets the group in the same step); the name is free again.
-// Dependents that hold data about groups purge it first. The group is
-// marked deleting so that nobody joins it meanwhile, and removed last: a
-// failure part-way is finished by repeating the delete.
+// The group is marked deleting first, so that nobody joins it and no grant
+// names it any more (see GroupGuard); then Dependents that hold data about
+// groups purge it, and the group goes last: a failure part-way is finished
+// by repeating the delete.
 func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 	g, err := s.loadGroup(ctx, id, true)
 	if err != nil {
 		return err
+	}
+	if !g.Deleting {
+		if err := s.markDeleting(ctx, dynamoKey{g.PK, g.SK}, errNoGroup); err != nil {
+			return err
+		}
 	}
 	for _, d := range s.Dependents {
 		if gd, ok := d.(GroupDependent); ok {
 			if err := gd.PurgeGroup(ctx, g.WorkspaceID, id); err != nil {
 				return fmt.Errorf("purge group %s: %w", id, err)
 			}
-		}
-	}
-	if !g.Deleting {
-		if err := s.markDeleting(ctx, dynamoKey{g.PK, g.SK}, errNoGroup); err != nil {
-			return err
 		}
 	}
 	_, err = dynamo.Reread(ctx, func() (struct{}, error) {
@@ -315,7 +316,7 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (Gro
 		t.AddOr(s.repo.Check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}.av(), writable, nil), errNoGroup)
 		t.AddOr(s.repo.Check(dynamoKey{g.PK, g.SK}.av(), writable, nil), errNoGroup)
 		t.AddOr(s.repo.Put(gm, "attribute_not_exists(pk)", nil), errAlreadyInGrp)
-		t.AddOr(s.repo.Update(memberKey(g.WorkspaceID, userID).av(), "ADD #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+		t.AddOr(s.repo.Update(memberKey(g.WorkspaceID, userID).av(), "ADD #groups :g SET #version = #version + :one", writable,
 			dynamo.Item{":g": dynamo.SS(groupID), ":one": dynamo.N(1)}), errNotMember)
 		t.Add(s.repo.Update(dynamoKey{u.PK, u.SK}.av(), "SET #version = :v1", "#version = :v",
 			dynamo.Item{":v": dynamo.N(u.Version), ":v1": dynamo.N(u.Version + 1)}))

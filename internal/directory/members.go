@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 )
@@ -83,7 +85,7 @@ func (s *Store) UpdateMember(ctx context.Context, workspaceID, userID, role stri
 			return m.member(), err
 		}
 		t := dynamo.NewTx()
-		t.Add(s.repo.Update(dynamoKey{m.PK, m.SK}.av(), "SET #role = :r, #version = :v1", "#version = :v",
+		t.Add(s.repo.Update(dynamoKey{m.PK, m.SK}.av(), "SET #role = :r, #version = :v1", "#version = :v AND attribute_not_exists(#deleting)",
 			dynamo.Item{":r": dynamo.S(role), ":v": dynamo.N(m.Version), ":v1": dynamo.N(m.Version + 1)}))
 		t.Add(s.entry(ctx, "member.update", "workspace", workspaceID, map[string]any{"user_id": userID, "role": role, "previous_role": m.Role}))
 		if err := s.write(ctx, t, "update member "+userID); err != nil {
@@ -95,17 +97,27 @@ func (s *Store) UpdateMember(ctx context.Context, workspaceID, userID, role stri
 }
 
 // RemoveMember ends a membership and the user's group memberships in the
-// workspace. Dependents purge their data about the member first.
+// workspace. The membership is first marked deleting, so a grant running
+// meanwhile fails its MemberGuard; then Dependents purge their data about
+// the member, and the membership goes last. A failure part-way leaves the
+// mark (the user is no member for Membership any more), and repeating the
+// removal finishes it.
 func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) error {
-	if _, err := s.loadMember(ctx, workspaceID, userID); err != nil {
+	m, err := s.loadMember(ctx, workspaceID, userID)
+	if err != nil {
 		return err
+	}
+	if !m.Deleting {
+		if err := s.markDeleting(ctx, dynamoKey{m.PK, m.SK}, errNoMember); err != nil {
+			return err
+		}
 	}
 	for _, d := range s.Dependents {
 		if err := d.PurgeMember(ctx, workspaceID, userID); err != nil {
 			return fmt.Errorf("purge member %s of %s: %w", userID, workspaceID, err)
 		}
 	}
-	_, err := dynamo.Reread(ctx, func() (struct{}, error) {
+	_, err = dynamo.Reread(ctx, func() (struct{}, error) {
 		m, err := s.loadMember(ctx, workspaceID, userID)
 		if err != nil {
 			return struct{}{}, err
@@ -167,7 +179,7 @@ func (s *Store) SearchMembers(ctx context.Context, workspaceID, q string, limit 
 // the user's groups there: one GetItem (contract: Reader).
 func (s *Store) Membership(ctx context.Context, workspaceID, userID string) (Membership, bool, error) {
 	m, err := s.loadMember(ctx, workspaceID, userID)
-	if apperr.Is(err, apperr.NotFound) {
+	if apperr.Is(err, apperr.NotFound) || err == nil && m.Deleting {
 		return Membership{}, false, nil
 	}
 	if err != nil {
@@ -178,4 +190,25 @@ func (s *Store) Membership(ctx context.Context, workspaceID, userID string) (Mem
 		groups = []string{}
 	}
 	return Membership{WorkspaceID: workspaceID, UserID: userID, Role: m.Role, Groups: groups, JoinedAt: m.JoinedAt}, true, nil
+}
+
+// MemberGuard is what a grant to a member (a share, a role assignment)
+// writes with, in the same transaction: ConditionChecks on the Directory
+// table that hold only while the workspace and the membership exist and
+// neither is being removed. Removals mark first and purge Dependents
+// after, so no grant lands after the purge (contract: Guard).
+func (s *Store) MemberGuard(workspaceID, userID string) []types.TransactWriteItem {
+	return []types.TransactWriteItem{
+		s.repo.Check(dynamoKey{workspacePK(workspaceID), skWorkspace}.av(), writable, nil),
+		s.repo.Check(memberKey(workspaceID, userID).av(), writable, nil),
+	}
+}
+
+// GroupGuard is MemberGuard for a grant to a group: the workspace and the
+// group, which must belong to it, exist and are not being removed.
+func (s *Store) GroupGuard(workspaceID, groupID string) []types.TransactWriteItem {
+	return []types.TransactWriteItem{
+		s.repo.Check(dynamoKey{workspacePK(workspaceID), skWorkspace}.av(), writable, nil),
+		s.repo.Check(dynamoKey{groupPK(groupID), skGroup}.av(), writable+" AND #workspace_id = :w", dynamo.Item{":w": dynamo.S(workspaceID)}),
+	}
 }

@@ -116,7 +116,10 @@ type memberItem struct {
 	Groups      []string `dynamodbav:"groups,stringset,omitempty"`
 	JoinedAt    string   `dynamodbav:"joined_at"`
 	profile
-	Version int `dynamodbav:"version"`
+	// Deleting is set while a removal purges what Dependents hold about
+	// the member: no grant may name the member any more (see MemberGuard).
+	Deleting bool `dynamodbav:"deleting,omitempty"`
+	Version  int  `dynamodbav:"version"`
 }
 
 // profile is the copy of a user's profile that member and group member
@@ -201,7 +204,10 @@ type Store struct {
 	Roles RoleSource
 }
 
-var _ Reader = (*Store)(nil)
+var (
+	_ Reader = (*Store)(nil)
+	_ Guard  = (*Store)(nil)
+)
 
 // NewStore returns a store over the Directory table that records changes
 // in log.

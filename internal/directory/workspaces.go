@@ -159,24 +159,24 @@ func (s *Store) UpdateWorkspace(ctx context.Context, id string, p WorkspacePatch
 
 // DeleteWorkspace removes a workspace and everything in it: its
 // memberships (and the users' references to them), groups, group
-// memberships and claims; the slug is free again. Dependents purge their
-// data first, so their failure leaves the directory unchanged. Then the
-// workspace is marked deleting (no write may add to it any more) and its
-// items are removed in steps, the workspace itself last: a failure
-// part-way leaves it marked, and repeating the delete finishes the job.
+// memberships and claims; the slug is free again. The workspace is first
+// marked deleting: no write may add to it and no grant may name it any
+// more (see MemberGuard). Then Dependents purge their data, and its items
+// are removed in steps, the workspace itself last: a failure part-way
+// leaves it marked, and repeating the delete finishes the job.
 func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 	w, err := s.loadWorkspace(ctx, id, true)
 	if err != nil {
 		return err
 	}
-	for _, d := range s.Dependents {
-		if err := d.PurgeWorkspace(ctx, id); err != nil {
-			return fmt.Errorf("purge workspace %s: %w", id, err)
-		}
-	}
 	if !w.Deleting {
 		if err := s.markDeleting(ctx, dynamoKey{w.PK, w.SK}, errNoWorkspace); err != nil {
 			return err
+		}
+	}
+	for _, d := range s.Dependents {
+		if err := d.PurgeWorkspace(ctx, id); err != nil {
+			return fmt.Errorf("purge workspace %s: %w", id, err)
 		}
 	}
 	_, err = dynamo.Reread(ctx, func() (struct{}, error) { return struct{}{}, s.removeWorkspace(ctx, w) })

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
@@ -59,6 +60,12 @@ func (f *fakeDir) Users(_ context.Context, ids []string) (map[string]directory.U
 	}
 	return out, nil
 }
+
+// MemberGuard and GroupGuard check nothing: the fake answers membership
+// reads only (grant_test.go runs grants against the real directory).
+func (f *fakeDir) MemberGuard(string, string) []types.TransactWriteItem { return nil }
+
+func (f *fakeDir) GroupGuard(string, string) []types.TransactWriteItem { return nil }
 
 // member adds a user (named after its label) to a workspace.
 func (f *fakeDir) member(ws, label string) string {

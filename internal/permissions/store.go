@@ -110,10 +110,16 @@ type Store struct {
 	repo dynamo.Repo
 	log  *activity.Log
 	now  func() time.Time
-	// Directory validates share grantees and names people in enriched
-	// views. Until it is set those calls fail closed (500); nothing else
-	// needs it.
-	Directory directory.Reader
+	// Directory validates share grantees, guards shares (see
+	// directory.Guard) and names people in enriched views. Until it is set
+	// those calls fail closed (500); nothing else needs it.
+	Directory Directory
+}
+
+// Directory is what permissions need of the directory.
+type Directory interface {
+	directory.Reader
+	directory.Guard
 }
 
 var (
@@ -270,7 +276,7 @@ func (s *Store) checkGrantee(ctx context.Context, workspaceID string, g Grantee)
 			return fmt.Errorf("validate grantee: %w", err)
 		}
 		if !member {
-			return apperr.New(apperr.BadRequest, "Grantee is not a member of this workspace")
+			return errNotMember
 		}
 		return nil
 	}
@@ -279,16 +285,35 @@ func (s *Store) checkGrantee(ctx context.Context, workspaceID string, g Grantee)
 		return fmt.Errorf("validate grantee: %w", err)
 	}
 	if !ok {
-		return apperr.New(apperr.BadRequest, "Group does not belong to this workspace")
+		return errNotGroup
 	}
 	return nil
+}
+
+var (
+	errNotMember = apperr.New(apperr.BadRequest, "Grantee is not a member of this workspace")
+	errNotGroup  = apperr.New(apperr.BadRequest, "Group does not belong to this workspace")
+)
+
+// guard adds to tx the directory's conditions that the grantee is still in
+// the workspace and not being removed (directory.Guard): a share written
+// while the member or group is removed fails instead of outliving it.
+func (s *Store) guard(tx *dynamo.Tx, workspaceID string, g Grantee) {
+	items, gone := s.Directory.GroupGuard(workspaceID, g.ID), errNotGroup
+	if g.Type == User {
+		items, gone = s.Directory.MemberGuard(workspaceID, g.ID), errNotMember
+	}
+	for _, it := range items {
+		tx.AddOr(it, gone)
+	}
 }
 
 // Share grants a validated share on the resource ref names, or changes the
 // level of the grantee's existing share (its key is the grantee, so a
 // grantee has one share per resource). The grantee must belong to the
-// resource's workspace. The record's version moves in the same
-// transaction, so a removal running meanwhile notices and reads again.
+// resource's workspace, checked again in the share's own transaction (see
+// guard). The record's version moves in the same transaction, so a
+// removal running meanwhile notices and reads again.
 func (s *Store) Share(ctx context.Context, ref Ref, in ShareInput, grantedBy string) error {
 	if err := s.checkGrantee(ctx, ref.WorkspaceID, in.Grantee); err != nil {
 		return err
@@ -306,6 +331,7 @@ func (s *Store) Share(ctx context.Context, ref Ref, in ShareInput, grantedBy str
 	tx := dynamo.NewTx().
 		AddOr(s.repo.Update(dynamo.Key(pk, skRecord), "SET version = version + :one", "id = :id", dynamo.Item{":one": dynamo.N(1), ":id": dynamo.S(ref.ID)}), errNoPermission).
 		Add(s.repo.Put(sh, "", nil))
+	s.guard(tx, ref.WorkspaceID, in.Grantee)
 	s.audited(ctx, tx, activity.Entry{
 		Action: "permission.share", TargetType: targetType, TargetID: ref.ID,
 		Detail: map[string]any{"grantee_type": in.Type, "grantee_id": in.ID, "permission": in.Permission},

@@ -65,6 +65,23 @@ func (s *Store) Check(ctx context.Context, in CheckInput) (Decision, error) {
 	return d, nil
 }
 
+// CheckMember is Check for a user a backend names (no token vouches for
+// the membership): a user who is not, or no longer, a member of the
+// workspace holds nothing there, whatever assignment may be left. It costs
+// one GetItem on the directory more than Check.
+func (s *Store) CheckMember(ctx context.Context, in CheckInput) (Decision, error) {
+	dir, err := s.dir()
+	if err != nil {
+		return Decision{}, err
+	}
+	if _, found, err := dir.Membership(ctx, in.WorkspaceID, in.UserID); err != nil {
+		return Decision{}, fmt.Errorf("membership of %s in %s: %w", in.UserID, in.WorkspaceID, err)
+	} else if !found {
+		return Decision{Roles: []string{}}, nil
+	}
+	return s.Check(ctx, in)
+}
+
 // UserActions lists, in order, the actions of a service that a user's
 // roles in a workspace hold; same cost as Check.
 func (s *Store) UserActions(ctx context.Context, in CheckInput) ([]string, error) {

@@ -82,7 +82,8 @@ func asTokenUser(ctx context.Context, in CheckInput, action bool, crossMsg strin
 }
 
 // Check serves POST /roles/check (service key): the seed's key-only role
-// check for a backend acting on its own behalf, about the user it names.
+// check for a backend acting on its own behalf, about the user it names
+// (who must still be a member of the workspace; see CheckMember).
 func (h Handlers) Check(r *http.Request) (int, any, error) {
 	var in CheckInput
 	if err := web.Decode(r, &in); err != nil {
@@ -95,7 +96,7 @@ func (h Handlers) Check(r *http.Request) (int, any, error) {
 	if err := authtier.RequireScope(r.Context(), in.ServiceName); err != nil {
 		return 0, nil, err
 	}
-	d, err := h.Store.Check(r.Context(), in)
+	d, err := h.Store.CheckMember(r.Context(), in)
 	return 200, d, err
 }
 

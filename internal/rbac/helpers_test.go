@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
@@ -53,6 +54,13 @@ func (f *fakeDirectory) join(wid, uid string) {
 	f.members[[2]string{wid, uid}] = true
 }
 
+// leave ends a membership without any purge: what RBAC holds stays stale.
+func (f *fakeDirectory) leave(wid, uid string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.members, [2]string{wid, uid})
+}
+
 func (f *fakeDirectory) Membership(_ context.Context, wid, uid string) (directory.Membership, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -77,6 +85,12 @@ func (f *fakeDirectory) Users(_ context.Context, ids []string) (map[string]direc
 	}
 	return out, nil
 }
+
+// MemberGuard and GroupGuard check nothing: the fake answers membership
+// reads only (grant tests in internal/permissions use the real directory).
+func (f *fakeDirectory) MemberGuard(string, string) []types.TransactWriteItem { return nil }
+
+func (f *fakeDirectory) GroupGuard(string, string) []types.TransactWriteItem { return nil }
 
 func (f *fakeDirectory) WorkspaceExists(_ context.Context, id string) (bool, error) {
 	f.mu.Lock()

@@ -19,10 +19,12 @@ import (
 )
 
 // Directory is what RBAC reads of the directory: memberships (only members
-// of a role's workspace may hold it), user names for member lists, and
+// of a role's workspace may hold it, checked again in the assignment's
+// transaction by the directory's Guard), user names for member lists, and
 // whether a workspace exists (roles are created in existing workspaces).
 type Directory interface {
 	directory.Reader
+	directory.Guard
 	WorkspaceExists(ctx context.Context, workspaceID string) (bool, error)
 }
 

@@ -360,7 +360,8 @@ func (s *Store) ListActions(ctx context.Context, roleID string, limit int, curso
 
 // AddMember assigns a role to a member of its workspace (400 for anyone
 // else). Both sides of the assignment and the role's member count change
-// in one transaction.
+// in one transaction, with the directory's check that the membership is
+// still there and not being removed (directory.Guard).
 func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
 	r, err := s.role(ctx, roleID)
 	if err != nil {
@@ -391,6 +392,9 @@ func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
 		AddOr(s.repo.Put(roleSide, "attribute_not_exists(pk)", nil), holds).
 		AddOr(s.repo.Update(roleKey(rid), "ADD member_count :one, version :one", "attribute_exists(pk)", attrs{":one": dynamo.N(1)}), errRoleGone).
 		Add(s.logRole(ctx, "role.add_member", rid, map[string]any{"user_id": uid}))
+	for _, it := range dir.MemberGuard(r.WorkspaceID, uid) {
+		tx.AddOr(it, notMember)
+	}
 	if err := s.write(ctx, tx); err != nil {
 		return fmt.Errorf("assign role %s to %s: %w", rid, uid, err)
 	}

@@ -237,6 +237,13 @@ func TestKeyOnlyRoleCheck(t *testing.T) {
 	_, billingKey := w.admin.CreateApp("billing")
 	want(t, w.api.Key("POST", "/roles/check", billingKey, body(w.alice, w.ws)), 403, "Service key is not authorized for service 'docu-store'")
 	want(t, w.api.Key("POST", "/roles/check", "", body(w.alice, w.ws)), 401, "Invalid or missing service API key")
+	// A user who is no member any more holds nothing there, even while a
+	// stale assignment is left (no token vouches for the named user).
+	w.dir.leave(w.ws, w.alice)
+	res := w.api.Key("POST", "/roles/check", w.key, body(w.alice, w.ws))
+	if got := strings.TrimSpace(string(res.Body)); res.Status != 200 || got != `{"allowed":false,"roles":[]}` {
+		t.Errorf("former member: got %d %s, want allowed false", res.Status, got)
+	}
 }
 
 // With the key cached, a check costs one Query (the user's assignments)

@@ -28,6 +28,13 @@ func Write(t dynamo.Table) Access {
 	return Access{Table: t, Actions: append(slices.Clone(readActions), writeActions...)}
 }
 
+// Guarded grants reads and ConditionCheckItem on t: what a function needs
+// whose transactions check items of t without writing them (a grant checks
+// the membership it is made for; see directory.Guard).
+func Guarded(t dynamo.Table) Access {
+	return Access{Table: t, Actions: append(slices.Clone(readActions), "dynamodb:ConditionCheckItem")}
+}
+
 // Touch grants reads and UpdateItem only (the auth tier's once-a-minute
 // last_used_at write).
 func Touch(t dynamo.Table) Access {

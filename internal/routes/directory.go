@@ -19,6 +19,9 @@ var (
 	adminGroups     = []Access{Write(dynamo.Directory), Write(dynamo.Activity), Write(dynamo.Permissions)}
 	adminUsers      = []Access{Write(dynamo.Directory), Write(dynamo.Activity)}
 	directoryReads  = []Access{Read(dynamo.Directory)}
+	// directoryGuard is for grants: they check the membership (or group)
+	// in their own transaction (directory.Guard).
+	directoryGuard = Guarded(dynamo.Directory)
 )
 
 // directoryRoutes: users, workspaces, memberships, groups (issue: directory).

@@ -17,7 +17,7 @@ var (
 	permWrite = []Access{Write(dynamo.Permissions)}
 	// The admin function also writes the activity log; it, sharing and the
 	// enriched view read the directory (grantees, names).
-	adminPerms = slices.Concat([]Access{Write(dynamo.Permissions), Write(dynamo.Activity)}, directoryReads)
+	adminPerms = []Access{Write(dynamo.Permissions), Write(dynamo.Activity), directoryGuard}
 )
 
 // permissionRoutes: resource ACLs (api.md sections 4 and 8). Addressed by
@@ -28,7 +28,7 @@ var permissionRoutes = []Route{
 	{Method: "POST", Path: "/permissions/register", Function: "permissions-register", Tier: authtier.ServiceKey, Access: permWrite, Handler: perms(permissions.Handlers.Register)},
 	{Method: "POST", Path: "/permissions/check", Function: "permissions-check", Tier: authtier.Dual, Access: permRead, Handler: perms(permissions.Handlers.Check)},
 	{Method: "POST", Path: "/permissions/accessible", Function: "permissions-accessible", Tier: authtier.Dual, Access: permRead, Handler: perms(permissions.Handlers.Accessible)},
-	{Method: "POST", Path: "/permissions/{id}/share", Function: "permissions-share", Tier: authtier.Dual, Access: slices.Concat(permWrite, directoryReads), Handler: perms(permissions.Handlers.Share)},
+	{Method: "POST", Path: "/permissions/{id}/share", Function: "permissions-share", Tier: authtier.Dual, Access: append(slices.Clone(permWrite), directoryGuard), Handler: perms(permissions.Handlers.Share)},
 	{Method: "DELETE", Path: "/permissions/{id}/share", Function: "permissions-unshare", Tier: authtier.ServiceKey, Access: permWrite, Handler: perms(permissions.Handlers.Unshare)},
 	{Method: "PATCH", Path: "/permissions/{id}/visibility", Function: "permissions-visibility", Tier: authtier.ServiceKey, Access: permWrite, Handler: perms(permissions.Handlers.Visibility)},
 	{Method: "GET", Path: "/permissions/resource/{service}/{type}/{resource_id}", Function: "permissions-resource-get", Tier: authtier.ServiceKey, Access: permRead, Handler: perms(permissions.Handlers.Resource)},
