@@ -33,6 +33,7 @@ Runs the local stack until Ctrl-C. Settings come from the environment:
                            with a random password printed once on the first start)
   SENTINEL_LOCAL_DIR       state directory (default .local at the repository root)
   SENTINEL_AUTHZ_RATE_LIMIT      /authz/resolve requests per minute per client IP (default 10)
+  SENTINEL_AUTH_FAILURE_LIMIT    failed service-key/token authentications per minute per client IP (default 20)
   SENTINEL_AUTHZ_TOKEN_TTL       authz token lifetime (default 5m)
   SENTINEL_OIDC_PROVIDERS        more OIDC providers, JSON {"<name>": {"issuer", "jwks_uri", "audience"}}
   SENTINEL_OIDC_GOOGLE_CLIENT_ID the google provider's client id

@@ -55,6 +55,9 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.Directory = directory.NewStore(db, tables[dynamo.Directory.ID], d.Activity, now)
 	limits := ratelimit.New(db, tables[dynamo.Limits.ID], now)
 	d.Auth = authtier.New(d.Apps, keys, d.Directory, limits, now)
+	if cfg.AuthFailureLimit > 0 {
+		d.Auth.SetFailureLimit(cfg.AuthFailureLimit)
+	}
 	d.Admins = adminauth.New(adminauth.Options{
 		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
 		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),

@@ -46,11 +46,12 @@ const touchEvery = time.Minute
 
 // Authenticator holds the lookups and caches of one function instance.
 type Authenticator struct {
-	apps   Apps
-	keys   *token.Ring
-	users  Users
-	limits *ratelimit.Limiter
-	now    func() time.Time
+	apps        Apps
+	keys        *token.Ring
+	users       Users
+	limits      *ratelimit.Limiter
+	failureRule ratelimit.Rule
+	now         func() time.Time
 
 	blocked     blockList // IPs over the failure limit, per instance
 	keyCache    cache[serviceapps.Key]
@@ -64,7 +65,9 @@ type Authenticator struct {
 // dual tier; users may be nil; limits counts the key and dual tiers'
 // failures per client IP (nil: no limit).
 func New(apps Apps, keys *token.Ring, users Users, limits *ratelimit.Limiter, now func() time.Time) *Authenticator {
-	return &Authenticator{apps: apps, keys: keys, users: users, limits: limits, now: now, touched: map[string]time.Time{}}
+	a := &Authenticator{apps: apps, keys: keys, users: users, limits: limits, now: now, touched: map[string]time.Time{}}
+	a.SetFailureLimit(FailureLimit)
+	return a
 }
 
 func unauthorized(msg string) error { return apperr.New(apperr.Unauthorized, "%s", msg) }

@@ -13,15 +13,19 @@ import (
 )
 
 // The per-IP limit on authentication failures of the service routes (the
-// key and dual tiers): FailureLimit failures a FailureWindow per client IP,
-// counted in the Limits table so every function instance shares the count.
-// Successful calls are never counted.
+// key and dual tiers): FailureLimit failures a FailureWindow per client IP
+// unless SetFailureLimit says otherwise, counted in the Limits table so
+// every function instance shares the count. Successful calls are never
+// counted.
 const (
 	FailureLimit  = 20
 	FailureWindow = time.Minute
 )
 
-var failureRule = ratelimit.Rule{Max: FailureLimit, Window: FailureWindow}
+// SetFailureLimit sets how many failures a FailureWindow one IP may make.
+func (a *Authenticator) SetFailureLimit(n int) {
+	a.failureRule = ratelimit.Rule{Max: n, Window: FailureWindow}
+}
 
 func failureKey(ip string) string { return "SVCAUTH#IP#" + ip }
 
@@ -47,7 +51,7 @@ func (a *Authenticator) limited(next http.Handler, authenticate func(*http.Reque
 			return
 		}
 		if e, ok := apperr.As(err); ok && e.Code == apperr.Unauthorized && a.limits != nil {
-			wait, lerr := a.limits.Allow(r.Context(), failureKey(ip), failureRule)
+			wait, lerr := a.limits.Allow(r.Context(), failureKey(ip), a.failureRule)
 			switch {
 			case lerr != nil:
 				// The request is refused either way; the limit is a second line.

@@ -35,13 +35,25 @@ type Config struct {
 	// OIDCProviders are the identity providers /authz/resolve accepts, by
 	// name (see oidc.go for the variables that configure them).
 	OIDCProviders map[string]OIDCProvider
+	// AuthFailureLimit is how many failed authentications of the key and
+	// dual tiers one client IP may make a minute
+	// ($SENTINEL_AUTH_FAILURE_LIMIT, default 20).
+	AuthFailureLimit int
 }
 
 // Defaults of the authz settings.
 const (
 	DefaultAuthzTokenTTL  = 5 * time.Minute
 	DefaultAuthzRateLimit = 10
+	// DefaultAuthFailureLimit is the per-IP limit of failed
+	// authentications a minute on the service routes.
+	DefaultAuthFailureLimit = 20
 )
+
+// EnvAuthFailureLimit is failed authentications of the service routes per
+// minute per client IP. Deployed stages keep the default; the local stack
+// reads it so that tests refusing many keys on purpose can raise it.
+const EnvAuthFailureLimit = "SENTINEL_AUTH_FAILURE_LIMIT"
 
 // Local reports whether this is the local stage.
 func (c Config) Local() bool { return c.Stage == "local" }
@@ -84,6 +96,7 @@ func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 		Version:          version,
 		AuthzTokenTTL:    DefaultAuthzTokenTTL,
 		AuthzRateLimit:   DefaultAuthzRateLimit,
+		AuthFailureLimit: DefaultAuthFailureLimit,
 	}
 	if c.Stage == "" {
 		c.Stage = "local"
@@ -107,6 +120,13 @@ func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 			problems = append(problems, "SENTINEL_SIGNING_KEY_FILE is for the local stage only")
 		}
 	}
+	if v := getenv(EnvAuthFailureLimit); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxRateLimit {
+			problems = append(problems, fmt.Sprintf("%s must be a whole number of failures per minute from 1 to %d", EnvAuthFailureLimit, maxRateLimit))
+		}
+		c.AuthFailureLimit = n
+	}
 	problems = append(problems, c.readAuthz(getenv)...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("configuration: missing or invalid %s", strings.Join(problems, ", "))
@@ -116,9 +136,9 @@ func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 
 // Bounds of the authz settings.
 const (
-	minAuthzTokenTTL  = time.Minute
-	maxAuthzTokenTTL  = time.Hour
-	maxAuthzRateLimit = 10000
+	minAuthzTokenTTL = time.Minute
+	maxAuthzTokenTTL = time.Hour
+	maxRateLimit     = 10000
 )
 
 // readAuthz reads the settings of /authz/resolve and returns what is wrong
@@ -134,8 +154,8 @@ func (c *Config) readAuthz(getenv func(string) string) []string {
 	}
 	if v := getenv(EnvAuthzRateLimit); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxAuthzRateLimit {
-			problems = append(problems, fmt.Sprintf("%s must be a whole number of requests per minute from 1 to %d", EnvAuthzRateLimit, maxAuthzRateLimit))
+		if err != nil || n < 1 || n > maxRateLimit {
+			problems = append(problems, fmt.Sprintf("%s must be a whole number of requests per minute from 1 to %d", EnvAuthzRateLimit, maxRateLimit))
 		}
 		c.AuthzRateLimit = n
 	}

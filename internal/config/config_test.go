@@ -16,8 +16,8 @@ func TestAuthzDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.AuthzTokenTTL != 5*time.Minute || c.AuthzRateLimit != 10 || len(c.OIDCProviders) != 0 {
-		t.Errorf("got ttl %v, limit %d, providers %v; want 5m, 10, none", c.AuthzTokenTTL, c.AuthzRateLimit, c.OIDCProviders)
+	if c.AuthzTokenTTL != 5*time.Minute || c.AuthzRateLimit != 10 || len(c.OIDCProviders) != 0 || c.AuthFailureLimit != 20 {
+		t.Errorf("got ttl %v, limit %d, providers %v, failure limit %d; want 5m, 10, none, 20", c.AuthzTokenTTL, c.AuthzRateLimit, c.OIDCProviders, c.AuthFailureLimit)
 	}
 }
 
@@ -66,6 +66,7 @@ func TestAuthzProblemsInOneMessage(t *testing.T) {
 		{"ttl too long", map[string]string{EnvAuthzTokenTTL: "2h"}, []string{"SENTINEL_AUTHZ_TOKEN_TTL"}},
 		{"rate", map[string]string{EnvAuthzRateLimit: "0"}, []string{"SENTINEL_AUTHZ_RATE_LIMIT must be a whole number"}},
 		{"rate not a number", map[string]string{EnvAuthzRateLimit: "10/min"}, []string{"SENTINEL_AUTHZ_RATE_LIMIT"}},
+		{"failure limit", map[string]string{EnvAuthFailureLimit: "0"}, []string{"SENTINEL_AUTH_FAILURE_LIMIT must be a whole number"}},
 		{"entra half", map[string]string{EnvEntraTenantID: "contoso.onmicrosoft.com"}, []string{"set both SENTINEL_OIDC_ENTRA_TENANT_ID and SENTINEL_OIDC_ENTRA_CLIENT_ID"}},
 		{"entra multi-tenant", map[string]string{EnvEntraTenantID: "common", EnvEntraClientID: "x"}, []string{`"common" has no single issuer`}},
 		{"entra bad tenant", map[string]string{EnvEntraTenantID: "a/b", EnvEntraClientID: "x"}, []string{"tenant id (GUID) or domain"}},
