@@ -139,3 +139,29 @@ func (c *Conflicts) TransactWriteItems(ctx context.Context, in *dynamodb.Transac
 		CancellationReasons: reasons,
 	}
 }
+
+// Step is one call a conflict test makes.
+type Step struct {
+	Name string
+	Run  func() error
+}
+
+// RetriesEach arms one conflict before each step and fails the test unless
+// the step succeeds anyway and the conflict was injected: the transaction
+// met a conflict and was retried rather than answered 409. Steps run in
+// order, so later ones may use what earlier ones created.
+func (c *Conflicts) RetriesEach(t testing.TB, steps ...Step) {
+	t.Helper()
+	for _, s := range steps {
+		before := c.Injected()
+		c.Arm(1)
+		err := s.Run()
+		c.Arm(0)
+		if err != nil {
+			t.Fatalf("%s after a transaction conflict: %v (want it retried and done)", s.Name, err)
+		}
+		if c.Injected() != before+1 {
+			t.Fatalf("%s: no transaction met the injected conflict", s.Name)
+		}
+	}
+}

@@ -31,9 +31,9 @@ type accessibleFixture struct {
 func newAccessibleFixture(t *testing.T) *accessibleFixture {
 	f := newFixture(t)
 	a := &accessibleFixture{fixture: f, ids: map[string]string{}}
-	owner := f.dir.member(f.ws, "owner")
-	a.user, a.editor = f.dir.member(f.ws, "user"), f.dir.member(f.ws, "editor")
-	a.g1, a.g2 = f.dir.group(f.ws), f.dir.group(f.ws)
+	owner := f.dir.AddMember(f.ws, "owner")
+	a.user, a.editor = f.dir.AddMember(f.ws, "user"), f.dir.AddMember(f.ws, "editor")
+	a.g1, a.g2 = f.dir.AddGroup(f.ws), f.dir.AddGroup(f.ws)
 	ownerTok, userTok := f.UserToken(owner, f.ws, "viewer"), f.UserToken(a.user, f.ws, "viewer")
 	reg := func(label, owner, visibility string) string {
 		id, rid := f.register(f.ws, owner, visibility)
@@ -176,7 +176,7 @@ func TestCallBudgets(t *testing.T) {
 
 	// 100 private documents another user owns, each shared to one of the
 	// user's groups: every answer depends on the shares.
-	owner := a.dir.member(a.ws, "owner2")
+	owner := a.dir.AddMember(a.ws, "owner2")
 	ownerTok := a.UserToken(owner, a.ws, "viewer")
 	var checks []map[string]string
 	var want []bool
@@ -273,9 +273,9 @@ func (w *waves) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput
 // per request) and through the store alone.
 func BenchmarkCheck(b *testing.B) {
 	f := newFixture(b)
-	owner := f.dir.member(f.ws, "owner")
-	member := f.dir.member(f.ws, "member")
-	group := f.dir.group(f.ws)
+	owner := f.dir.AddMember(f.ws, "owner")
+	member := f.dir.AddMember(f.ws, "member")
+	group := f.dir.AddGroup(f.ws)
 	var checks []permissions.Check
 	for range 100 {
 		id, rid := f.register(f.ws, owner, "private")

@@ -4,85 +4,20 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
-	"sentinel/internal/directory"
+	"sentinel/internal/directorytest"
 	"sentinel/internal/permissions"
 )
 
 func shareInput(typ, id, level string) permissions.ShareInput {
 	return permissions.ShareInput{Grantee: permissions.Grantee{Type: typ, ID: id}, Permission: level}
-}
-
-// fakeDir is a hand-written directory: memberships, groups and users.
-type fakeDir struct {
-	mu      sync.Mutex
-	members map[[2]string]bool // {workspace, user}
-	groups  map[string]string  // group → workspace
-	users   map[string]directory.User
-}
-
-func newFakeDir() *fakeDir {
-	return &fakeDir{members: map[[2]string]bool{}, groups: map[string]string{}, users: map[string]directory.User{}}
-}
-
-func (f *fakeDir) Membership(_ context.Context, ws, user string) (directory.Membership, bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.members[[2]string{ws, user}] {
-		return directory.Membership{}, false, nil
-	}
-	return directory.Membership{WorkspaceID: ws, UserID: user}, true, nil
-}
-
-func (f *fakeDir) GroupInWorkspace(_ context.Context, ws, group string) (bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.groups[group] == ws, nil
-}
-
-func (f *fakeDir) Users(_ context.Context, ids []string) (map[string]directory.User, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := map[string]directory.User{}
-	for _, id := range ids {
-		if u, ok := f.users[id]; ok {
-			out[id] = u
-		}
-	}
-	return out, nil
-}
-
-// MemberGuard and GroupGuard check nothing: the fake answers membership
-// reads only (grant_test.go runs grants against the real directory).
-func (f *fakeDir) MemberGuard(string, string) []types.TransactWriteItem { return nil }
-
-func (f *fakeDir) GroupGuard(string, string) []types.TransactWriteItem { return nil }
-
-// member adds a user (named after its label) to a workspace.
-func (f *fakeDir) member(ws, label string) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	id := uuid.NewString()
-	f.members[[2]string{ws, id}] = true
-	f.users[id] = directory.User{ID: id, Name: label, Email: label + "@example.com", IsActive: true}
-	return id
-}
-
-func (f *fakeDir) group(ws string) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	id := uuid.NewString()
-	f.groups[id] = ws
-	return id
 }
 
 // fixture is the API over DynamoDB Local with two service apps (docu-store
@@ -91,7 +26,7 @@ type fixture struct {
 	*apitest.API
 	t          testing.TB
 	admin      *apitest.Admin
-	dir        *fakeDir
+	dir        *directorytest.Fake
 	key, other string // docu-store's and billing's keys
 	ws, ws2    string
 }
@@ -102,7 +37,7 @@ func newFixture(t testing.TB) *fixture {
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
 	_, other := admin.CreateApp("billing")
-	dir := newFakeDir()
+	dir := directorytest.New()
 	api.Deps.Permissions.Directory = dir
 	return &fixture{API: api, t: t, admin: admin, dir: dir, key: key, other: other, ws: uuid.NewString(), ws2: uuid.NewString()}
 }

@@ -14,7 +14,7 @@ import (
 
 func TestRoleLifecycle(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
+	ws := f.dir.AddWorkspace()
 	res := f.admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Editors", "description": "Can edit"})
 	want(t, res, 201)
 	role := res.Map(t)
@@ -37,7 +37,7 @@ func TestRoleLifecycle(t *testing.T) {
 	f.createRole(ws, "Editors")
 	want(t, f.admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Writers"}), 409, "A role named 'Writers' already exists in this workspace")
 	// Names are unique per workspace only.
-	f.createRole(f.dir.addWorkspace(), "Writers")
+	f.createRole(f.dir.AddWorkspace(), "Writers")
 
 	var page struct {
 		Items      []map[string]any
@@ -59,7 +59,7 @@ func TestRoleLifecycle(t *testing.T) {
 
 func TestRoleValidationAndErrors(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
+	ws := f.dir.AddWorkspace()
 	rid := f.createRole(ws, "Taken")
 	f.createRole(ws, "Other")
 	cases := []struct {
@@ -89,13 +89,13 @@ func TestRoleValidationAndErrors(t *testing.T) {
 			NextCursor string `json:"next_cursor"`
 		}
 		f.admin.Do("GET", "/admin/workspaces/"+ws+"/roles?limit=1", nil).JSON(t, &page)
-		want(t, f.admin.Do("GET", "/admin/workspaces/"+f.dir.addWorkspace()+"/roles?cursor="+page.NextCursor, nil), 400, "Invalid cursor")
+		want(t, f.admin.Do("GET", "/admin/workspaces/"+f.dir.AddWorkspace()+"/roles?cursor="+page.NextCursor, nil), 400, "Invalid cursor")
 	})
 }
 
 func TestRolePagination(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
+	ws := f.dir.AddWorkspace()
 	for i := range 5 {
 		f.createRole(ws, fmt.Sprint("Role ", i))
 	}
@@ -124,7 +124,7 @@ func TestRolePagination(t *testing.T) {
 
 func TestConcurrentCreatesOfOneRoleName(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
+	ws := f.dir.AddWorkspace()
 	var wg sync.WaitGroup
 	statuses := make(chan int, 10)
 	for range 10 {
@@ -145,7 +145,7 @@ func TestConcurrentCreatesOfOneRoleName(t *testing.T) {
 
 func TestRoleActions(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
+	ws := f.dir.AddWorkspace()
 	ids := f.register("a:one", "a:two", "a:three")
 	rid := f.createRole(ws, "R")
 	cases := []struct {
@@ -198,9 +198,9 @@ func TestRoleActions(t *testing.T) {
 
 func TestRoleMembers(t *testing.T) {
 	f := setup(t)
-	ws, other := f.dir.addWorkspace(), f.dir.addWorkspace()
-	alice, bob := f.dir.addMember(ws, "Alice"), f.dir.addMember(ws, "Bob")
-	outsider := f.dir.addMember(other, "Olga")
+	ws, other := f.dir.AddWorkspace(), f.dir.AddWorkspace()
+	alice, bob := f.dir.AddMember(ws, "Alice"), f.dir.AddMember(ws, "Bob")
+	outsider := f.dir.AddMember(other, "Olga")
 	rid := f.createRole(ws, "R")
 	cases := []struct {
 		name, user string
@@ -247,7 +247,7 @@ func TestRoleMembers(t *testing.T) {
 // Until the directory is wired the calls that need it fail closed.
 func TestWithoutDirectory(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
+	ws := f.dir.AddWorkspace()
 	rid := f.createRole(ws, "R")
 	f.api.Deps.RBAC.Directory = nil
 	for _, call := range []struct{ method, path string }{
@@ -306,8 +306,8 @@ func TestServiceActionsAdmin(t *testing.T) {
 // brings it back unassigned.
 func TestDeleteServiceActionRemovesItFromRoles(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
-	alice := f.dir.addMember(ws, "Alice")
+	ws := f.dir.AddWorkspace()
+	alice := f.dir.AddMember(ws, "Alice")
 	ids := f.register("reports:export", "reports:view")
 	r1, r2 := f.createRole(ws, "One"), f.createRole(ws, "Two")
 	f.addActions(r1, ids["reports:export"], ids["reports:view"])
@@ -344,7 +344,7 @@ func TestDeleteServiceActionRemovesItFromRoles(t *testing.T) {
 // roles.
 func TestLargeRemovalsLeaveNothing(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
+	ws := f.dir.AddWorkspace()
 	var names []string
 	for i := range 30 {
 		names = append(names, fmt.Sprint("act:", i))
@@ -358,7 +358,7 @@ func TestLargeRemovalsLeaveNothing(t *testing.T) {
 	f.addActions(big, all...)
 	var users []string
 	for i := range 260 {
-		u := f.dir.addMember(ws, fmt.Sprint("User", i))
+		u := f.dir.AddMember(ws, fmt.Sprint("User", i))
 		users = append(users, u)
 		f.assign(big, u)
 	}
@@ -394,9 +394,9 @@ func TestLargeRemovalsLeaveNothing(t *testing.T) {
 // hanging off them.
 func TestPurges(t *testing.T) {
 	f := setup(t)
-	ws, other := f.dir.addWorkspace(), f.dir.addWorkspace()
-	alice, bob := f.dir.addMember(ws, "Alice"), f.dir.addMember(ws, "Bob")
-	f.dir.join(other, alice)
+	ws, other := f.dir.AddWorkspace(), f.dir.AddWorkspace()
+	alice, bob := f.dir.AddMember(ws, "Alice"), f.dir.AddMember(ws, "Bob")
+	f.dir.Join(other, alice)
 	ids := f.register("reports:view")
 	r1, r2, elsewhere := f.createRole(ws, "One"), f.createRole(ws, "Two"), f.createRole(other, "One")
 	for _, rid := range []string{r1, r2, elsewhere} {

@@ -1,102 +1,18 @@
 package rbac_test
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
-	"sentinel/internal/directory"
+	"sentinel/internal/directorytest"
 )
-
-// fakeDirectory is the directory as RBAC reads it, in memory.
-type fakeDirectory struct {
-	mu         sync.Mutex
-	workspaces map[string]bool
-	members    map[[2]string]bool
-	users      map[string]directory.User
-}
-
-func newFakeDirectory() *fakeDirectory {
-	return &fakeDirectory{workspaces: map[string]bool{}, members: map[[2]string]bool{}, users: map[string]directory.User{}}
-}
-
-func (f *fakeDirectory) addWorkspace() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	id := uuid.NewString()
-	f.workspaces[id] = true
-	return id
-}
-
-// addMember creates a user named name and makes them a member of wid.
-func (f *fakeDirectory) addMember(wid, name string) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	id := uuid.NewString()
-	f.users[id] = directory.User{ID: id, Name: name, Email: strings.ToLower(name) + "@example.com", IsActive: true}
-	f.members[[2]string{wid, id}] = true
-	return id
-}
-
-func (f *fakeDirectory) join(wid, uid string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.members[[2]string{wid, uid}] = true
-}
-
-// leave ends a membership without any purge: what RBAC holds stays stale.
-func (f *fakeDirectory) leave(wid, uid string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.members, [2]string{wid, uid})
-}
-
-func (f *fakeDirectory) Membership(_ context.Context, wid, uid string) (directory.Membership, bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.members[[2]string{wid, uid}] {
-		return directory.Membership{}, false, nil
-	}
-	return directory.Membership{WorkspaceID: wid, UserID: uid, Role: "viewer"}, true, nil
-}
-
-func (f *fakeDirectory) GroupInWorkspace(context.Context, string, string) (bool, error) {
-	return false, nil
-}
-
-func (f *fakeDirectory) Users(_ context.Context, ids []string) (map[string]directory.User, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := map[string]directory.User{}
-	for _, id := range ids {
-		if u, ok := f.users[id]; ok {
-			out[id] = u
-		}
-	}
-	return out, nil
-}
-
-// MemberGuard and GroupGuard check nothing: the fake answers membership
-// reads only (grant tests in internal/permissions use the real directory).
-func (f *fakeDirectory) MemberGuard(string, string) []types.TransactWriteItem { return nil }
-
-func (f *fakeDirectory) GroupGuard(string, string) []types.TransactWriteItem { return nil }
-
-func (f *fakeDirectory) WorkspaceExists(_ context.Context, id string) (bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.workspaces[id], nil
-}
 
 // fixture is the API with a fake directory, a signed-in admin and the
 // service app "docu-store".
@@ -104,14 +20,14 @@ type fixture struct {
 	t     *testing.T
 	api   *apitest.API
 	admin *apitest.Admin
-	dir   *fakeDirectory
+	dir   *directorytest.Fake
 	key   string
 }
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	api := apitest.New(t)
-	dir := newFakeDirectory()
+	dir := directorytest.New()
 	api.Deps.RBAC.Directory = dir
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")

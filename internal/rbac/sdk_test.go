@@ -27,8 +27,8 @@ import (
 // json= a compact body with Content-Type: application/json.
 func TestSDKRoleClientWire(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.addWorkspace()
-	alice := f.dir.addMember(ws, "Alice")
+	ws := f.dir.AddWorkspace()
+	alice := f.dir.AddMember(ws, "Alice")
 	token := f.api.UserToken(alice, ws, "editor")
 	httpx := func(method, path, body string, bearer bool) *apitest.Response {
 		t.Helper()

@@ -104,10 +104,10 @@ type checkWorld struct {
 
 func newCheckWorld(t *testing.T) *checkWorld {
 	f := setup(t)
-	w := &checkWorld{fixture: f, ws: f.dir.addWorkspace(), other: f.dir.addWorkspace()}
+	w := &checkWorld{fixture: f, ws: f.dir.AddWorkspace(), other: f.dir.AddWorkspace()}
 	ids := f.register("reports:view", "reports:export", "dashboards:create")
-	w.alice, w.bob = f.dir.addMember(w.ws, "Alice"), f.dir.addMember(w.ws, "Bob")
-	w.carol = f.dir.addMember(w.other, "Carol")
+	w.alice, w.bob = f.dir.AddMember(w.ws, "Alice"), f.dir.AddMember(w.ws, "Bob")
+	w.carol = f.dir.AddMember(w.other, "Carol")
 	editors, auditors := f.createRole(w.ws, "Editors"), f.createRole(w.ws, "Auditors")
 	f.addActions(editors, ids["reports:view"], ids["reports:export"])
 	f.addActions(auditors, ids["reports:view"])
@@ -239,7 +239,7 @@ func TestKeyOnlyRoleCheck(t *testing.T) {
 	want(t, w.api.Key("POST", "/roles/check", "", body(w.alice, w.ws)), 401, "Invalid or missing service API key")
 	// A user who is no member any more holds nothing there, even while a
 	// stale assignment is left (no token vouches for the named user).
-	w.dir.leave(w.ws, w.alice)
+	w.dir.Leave(w.ws, w.alice)
 	res := w.api.Key("POST", "/roles/check", w.key, body(w.alice, w.ws))
 	if got := strings.TrimSpace(string(res.Body)); res.Status != 200 || got != `{"allowed":false,"roles":[]}` {
 		t.Errorf("former member: got %d %s, want allowed false", res.Status, got)
