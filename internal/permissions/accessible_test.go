@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 	"sentinel/internal/routes"
 )
@@ -204,8 +205,13 @@ func TestCallBudgets(t *testing.T) {
 		for _, c := range checks {
 			cs = append(cs, permissions.Check{ServiceName: c["service_name"], ResourceType: c["resource_type"], ResourceID: c["resource_id"], Action: c["action"]})
 		}
-		p := permissions.Principal{UserID: a.user, WorkspaceID: a.ws, Role: "viewer", Groups: []string{a.g1, a.g2}}
-		allowed, err := store.Check(t.Context(), p, cs)
+		ctx := identity.WithService(t.Context(), &identity.Service{ServiceName: "docu-store"})
+		ctx = identity.WithUser(ctx, &identity.User{ID: a.user, WorkspaceID: a.ws, Role: "viewer", Groups: []string{a.g1, a.g2}})
+		results, err := store.Check(ctx, cs)
+		var allowed []bool
+		for _, r := range results {
+			allowed = append(allowed, r.Allowed)
+		}
 		if err != nil || !slices.Equal(allowed, want) {
 			t.Fatalf("store check: %v %v", err, allowed)
 		}
@@ -282,7 +288,8 @@ func BenchmarkCheck(b *testing.B) {
 		f.share(f.UserToken(owner, f.ws, "viewer"), id, "group", group, "view")
 		checks = append(checks, permissions.Check{ServiceName: "docu-store", ResourceType: "doc", ResourceID: rid, Action: "view"})
 	}
-	p := permissions.Principal{UserID: member, WorkspaceID: f.ws, Role: "viewer", Groups: []string{group}}
+	ctx := identity.WithService(context.Background(), &identity.Service{ServiceName: "docu-store"})
+	ctx = identity.WithUser(ctx, &identity.User{ID: member, WorkspaceID: f.ws, Role: "viewer", Groups: []string{group}})
 	fn, _ := routes.FunctionNamed("permissions-check")
 	h := routes.Handler(fn, f.Deps)
 	tok := f.UserToken(member, f.ws, "viewer", group)
@@ -316,7 +323,7 @@ func BenchmarkCheck(b *testing.B) {
 		b.Run(fmt.Sprintf("store/%d-checks", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := f.Deps.Permissions.Check(context.Background(), p, checks[:n]); err != nil {
+				if _, err := f.Deps.Permissions.Check(ctx, checks[:n]); err != nil {
 					b.Fatal(err)
 				}
 			}

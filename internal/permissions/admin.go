@@ -9,28 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
-	"sentinel/internal/identity"
 )
-
-// PurgeService removes every resource of a service, found through the
-// by-service index, and returns how many it removed. An admin's purge is
-// recorded once it is done.
-func (s *Store) PurgeService(ctx context.Context, serviceName string) (int, error) {
-	n, err := s.purge(ctx, query{index: byService, pk: serviceName})
-	if err != nil {
-		return n, err
-	}
-	if actor := identity.ActorFrom(ctx); actor != "" {
-		err = s.log.Record(ctx, activity.Entry{
-			Actor: actor, Action: "permission.purge_service", TargetType: "service", TargetID: serviceName,
-			Detail: map[string]any{"deleted_count": n},
-		})
-	}
-	return n, err
-}
 
 // PurgeWorkspace removes the workspace's resources with their shares
 // (directory.Dependent: called before a workspace is deleted).
@@ -120,18 +101,12 @@ type Filter struct {
 // Page is one page of resources.
 type Page = dynamo.Page[Resource]
 
-// List answers one page of resources (validated filter) with one Query.
-func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
-	var q query
-	switch {
-	case f.ResourceType != "" && f.ServiceName == "":
-		return Page{}, apperr.New(apperr.BadRequest, "resource_type needs service_name")
-	case f.WorkspaceID != "":
+// list answers one page of resources (validated filter: a workspace or a
+// service) with one Query.
+func (s *Store) list(ctx context.Context, f Filter) (Page, error) {
+	q := query{byService, f.ServiceName, prefix(f.ResourceType)}
+	if f.WorkspaceID != "" {
 		q = query{byWorkspace, f.WorkspaceID, prefix(f.ServiceName, f.ResourceType)}
-	case f.ServiceName != "":
-		q = query{byService, f.ServiceName, prefix(f.ResourceType)}
-	default:
-		return Page{}, apperr.New(apperr.BadRequest, "Filter by workspace_id or service_name")
 	}
 	in := s.queryInput(q)
 	in.Limit = aws.Int32(int32(f.Limit))

@@ -351,13 +351,9 @@ func TestDeregisterManyShares(t *testing.T) {
 	f := newFixture(t)
 	owner := f.dir.AddMember(f.ws, "owner")
 	id, rid := f.register(f.ws, owner, "private")
-	ref, err := f.Deps.Permissions.Ref(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for i := range 230 {
 		in := shareInput("user", f.dir.AddMember(f.ws, fmt.Sprint("m", i)), "view")
-		if err := f.Deps.Permissions.Share(t.Context(), ref, in, owner); err != nil {
+		if err := f.Deps.Permissions.Share(f.asUser(owner), id, in); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"sentinel/internal/directorytest"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
+	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 )
 
@@ -23,9 +24,11 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 	dir := directorytest.New()
 	s := permissions.NewStore(c, env.Names.Name(dynamo.Permissions), activity.New(c, env.Names.Name(dynamo.Activity), time.Now), time.Now)
 	s.Directory = dir
-	ctx := t.Context()
+	// The calls of a backend, docu-store, for the resource's owner.
 	ws := dir.AddWorkspace()
 	owner, member := dir.AddMember(ws, "owner"), dir.AddMember(ws, "member")
+	ctx := identity.WithService(t.Context(), &identity.Service{ServiceName: "docu-store"})
+	ctx = identity.WithUser(ctx, &identity.User{ID: owner, WorkspaceID: ws, Role: "viewer"})
 	visibility := permissions.Private
 	in := permissions.RegisterInput{ServiceName: "docu-store", ResourceType: "doc", ResourceID: uuid.NewString(), WorkspaceID: ws, OwnerID: owner, Visibility: &visibility}
 	coords := permissions.Coords{Service: in.ServiceName, Type: in.ResourceType, ResourceID: in.ResourceID}
@@ -34,10 +37,10 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 	c.RetriesEach(t,
 		dynamotest.Step{Name: "register", Run: func() (err error) { rp, err = s.Register(ctx, in); return err }},
 		dynamotest.Step{Name: "share", Run: func() error {
-			return s.Share(ctx, rp.Ref, permissions.ShareInput{Grantee: grantee, Permission: permissions.Edit}, owner)
+			return s.Share(ctx, rp.ID, permissions.ShareInput{Grantee: grantee, Permission: permissions.Edit})
 		}},
 		dynamotest.Step{Name: "set visibility", Run: func() (err error) {
-			_, err = s.SetVisibility(ctx, rp.Ref, permissions.Workspace)
+			_, err = s.SetVisibility(ctx, rp.ID, permissions.VisibilityInput{Visibility: permissions.Workspace})
 			return err
 		}},
 	)
@@ -46,7 +49,7 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 		t.Fatalf("after the retried writes: %+v, %v", got, err)
 	}
 	c.RetriesEach(t,
-		dynamotest.Step{Name: "unshare", Run: func() error { return s.Unshare(ctx, rp.Ref, grantee) }},
+		dynamotest.Step{Name: "unshare", Run: func() error { return s.Unshare(ctx, rp.ID, permissions.ShareInput{Grantee: grantee}) }},
 		dynamotest.Step{Name: "deregister", Run: func() error { return s.Deregister(ctx, coords) }},
 	)
 	if _, err := s.Get(ctx, coords); !apperr.Is(err, apperr.NotFound) {

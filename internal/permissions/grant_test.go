@@ -11,6 +11,7 @@ import (
 	"sentinel/internal/apitest"
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
+	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 	"sentinel/internal/rbac"
 )
@@ -42,7 +43,7 @@ func newGrantWorld(t *testing.T) *grantWorld {
 	if err := in.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	rp, err := api.Deps.Permissions.Register(ctx, in)
+	rp, err := api.Deps.Permissions.Register(identity.WithService(ctx, &identity.Service{ServiceName: "docu-store"}), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,8 @@ func (w *grantWorld) group() string {
 }
 
 func (w *grantWorld) share(g permissions.Grantee) error {
-	return w.api.Deps.Permissions.Share(w.ctx, w.ref, permissions.ShareInput{Grantee: g, Permission: permissions.Edit}, uuid.NewString())
+	admin := identity.WithAdmin(w.ctx, &identity.Admin{ID: uuid.NewString(), Email: "root@example.com"})
+	return w.api.Deps.Permissions.Share(admin, w.ref.ID, permissions.ShareInput{Grantee: g, Permission: permissions.Edit})
 }
 
 func (w *grantWorld) assign(uid string) error { return w.api.Deps.RBAC.AddMember(w.ctx, w.role, uid) }

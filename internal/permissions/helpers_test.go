@@ -13,6 +13,7 @@ import (
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/directorytest"
+	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 )
 
@@ -40,6 +41,13 @@ func newFixture(t testing.TB) *fixture {
 	dir := directorytest.New()
 	api.Deps.Permissions.Directory = dir
 	return &fixture{API: api, t: t, admin: admin, dir: dir, key: key, other: other, ws: uuid.NewString(), ws2: uuid.NewString()}
+}
+
+// asUser is the context of docu-store's calls for user (a viewer of the
+// fixture's workspace), for calling the service directly.
+func (f *fixture) asUser(user string) context.Context {
+	ctx := identity.WithService(f.t.Context(), &identity.Service{ServiceName: "docu-store"})
+	return identity.WithUser(ctx, &identity.User{ID: user, WorkspaceID: f.ws, Role: "viewer"})
 }
 
 // dual calls a dual-tier route as docu-store for a user token.

@@ -33,14 +33,14 @@ type acl struct {
 	shares []Share
 }
 
-// Check answers validated checks for p, in order. It reads by key only:
+// check answers validated checks for p, in order. It reads by key only:
 // the records of the checked resources and the shares that could apply
 // (to the user, to each of the user's groups), strongly consistent so a
 // revocation holds at once. When all those keys fit one BatchGetItem call
 // they are read in one; otherwise the records first, then the shares of
 // only the resources whose record leaves a check open, each round in
 // parallel calls of at most 100 keys.
-func (s *Store) Check(ctx context.Context, p Principal, checks []Check) ([]bool, error) {
+func (s *Store) check(ctx context.Context, p Principal, checks []Check) ([]bool, error) {
 	grantees := p.grantees()
 	acls := map[string]*acl{}
 	var pks []string
@@ -158,13 +158,13 @@ func (s *Store) queryAll(ctx context.Context, q query, limit int, attrs ...strin
 	return items, nil
 }
 
-// Accessible lists the resources of one service and type in p's workspace
+// accessible lists the resources of one service and type in p's workspace
 // that p may act on (validated input; api.md section 4). The owner and
 // admin roles have full access: ids are listed only with a limit (one
 // Query). Anyone else gets the union of the paths that can allow — owned,
 // workspace-visible, shared to the user, shared to each group — one index
 // Query per path, in parallel, each paged only past 1 MB.
-func (s *Store) Accessible(ctx context.Context, p Principal, in AccessibleInput) (ids []string, fullAccess bool, err error) {
+func (s *Store) accessible(ctx context.Context, p Principal, in AccessibleInput) (ids []string, fullAccess bool, err error) {
 	limit := 0
 	if in.Limit != nil {
 		limit = *in.Limit

@@ -259,6 +259,11 @@ type VisibilityInput struct {
 	Visibility string `json:"visibility"`
 }
 
+// Validate checks the visibility.
+func (in *VisibilityInput) Validate() error {
+	return oneOf("visibility", in.Visibility, Private, Workspace)
+}
+
 func first(errs ...error) error {
 	for _, err := range errs {
 		if err != nil {

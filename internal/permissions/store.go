@@ -16,7 +16,6 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
-	"sentinel/internal/identity"
 )
 
 // Item layout in the Permissions table (see dynamo.Permissions):
@@ -133,17 +132,6 @@ func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Tim
 	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now}
 }
 
-// audited adds the activity entry of a change an admin makes to its
-// transaction, so that both commit together. Backends' calls are not
-// logged: they come at request rates, and the log holds admin mutations
-// (api.md section 8) in one partition sized for those.
-func (s *Store) audited(ctx context.Context, tx *dynamo.Tx, e activity.Entry) {
-	if actor := identity.ActorFrom(ctx); actor != "" {
-		e.Actor = actor
-		tx.Add(s.log.Put(e))
-	}
-}
-
 var (
 	errNoPermission = apperr.New(apperr.NotFound, "Permission not found")
 	errNoResource   = apperr.New(apperr.NotFound, "Resource not found")
@@ -159,10 +147,10 @@ func (s *Store) transact(ctx context.Context, what string, tx *dynamo.Tx) error 
 // errExists marks the record a registration found in place.
 var errExists = errors.New("resource already registered")
 
-// Register stores a validated resource and its alias in one transaction,
+// register stores a validated resource and its alias in one transaction,
 // each only if new: registering an existing resource returns the stored
 // record unchanged (api.md: idempotent), whoever registered it first.
-func (s *Store) Register(ctx context.Context, in RegisterInput) (ResourcePermission, error) {
+func (s *Store) register(ctx context.Context, in RegisterInput) (ResourcePermission, error) {
 	c := Coords{Service: in.ServiceName, Type: in.ResourceType, ResourceID: in.ResourceID}
 	res := Resource{
 		Ref: Ref{
@@ -308,13 +296,13 @@ func (s *Store) guard(tx *dynamo.Tx, workspaceID string, g Grantee) {
 	}
 }
 
-// Share grants a validated share on the resource ref names, or changes the
+// share grants a validated share on the resource ref names, or changes the
 // level of the grantee's existing share (its key is the grantee, so a
-// grantee has one share per resource). The grantee must belong to the
-// resource's workspace, checked again in the share's own transaction (see
-// guard). The record's version moves in the same transaction, so a
-// removal running meanwhile notices and reads again.
-func (s *Store) Share(ctx context.Context, ref Ref, in ShareInput, grantedBy string) error {
+// grantee has one share per resource), with the audit items. The grantee
+// must belong to the resource's workspace, checked again in the share's
+// own transaction (see guard). The record's version moves in the same
+// transaction, so a removal running meanwhile notices and reads again.
+func (s *Store) share(ctx context.Context, ref Ref, in ShareInput, grantedBy string, audit []types.TransactWriteItem) error {
 	if err := s.checkGrantee(ctx, ref.WorkspaceID, in.Grantee); err != nil {
 		return err
 	}
@@ -330,41 +318,31 @@ func (s *Store) Share(ctx context.Context, ref Ref, in ShareInput, grantedBy str
 	}
 	tx := dynamo.NewTx().
 		AddOr(s.repo.Update(dynamo.Key(pk, skRecord), "SET version = version + :one", "id = :id", dynamo.Item{":one": dynamo.N(1), ":id": dynamo.S(ref.ID)}), errNoPermission).
-		Add(s.repo.Put(sh, "", nil))
+		Add(s.repo.Put(sh, "", nil)).Add(audit...)
 	s.guard(tx, ref.WorkspaceID, in.Grantee)
-	s.audited(ctx, tx, activity.Entry{
-		Action: "permission.share", TargetType: targetType, TargetID: ref.ID,
-		Detail: map[string]any{"grantee_type": in.Type, "grantee_id": in.ID, "permission": in.Permission},
-	})
 	return s.transact(ctx, "share "+ref.ID, tx)
 }
 
-// Unshare revokes the grantee's share (404 when there is none).
-func (s *Store) Unshare(ctx context.Context, ref Ref, g Grantee) error {
-	tx := dynamo.NewTx().AddOr(s.repo.Delete(dynamo.Key(recordPK(ref.Coords()), shareSK(g)), "attribute_exists(pk)", nil), apperr.New(apperr.NotFound, "Share not found"))
-	s.audited(ctx, tx, activity.Entry{
-		Action: "permission.unshare", TargetType: targetType, TargetID: ref.ID, Detail: map[string]any{"grantee_type": g.Type, "grantee_id": g.ID},
-	})
+// unshare revokes the grantee's share (404 when there is none), with the
+// audit items.
+func (s *Store) unshare(ctx context.Context, ref Ref, g Grantee, audit []types.TransactWriteItem) error {
+	tx := dynamo.NewTx().AddOr(s.repo.Delete(dynamo.Key(recordPK(ref.Coords()), shareSK(g)), "attribute_exists(pk)", nil), apperr.New(apperr.NotFound, "Share not found")).
+		Add(audit...)
 	return s.transact(ctx, "unshare "+ref.ID, tx)
 }
 
-// SetVisibility changes the visibility (validated) of the resource ref
-// names and returns the record.
-func (s *Store) SetVisibility(ctx context.Context, ref Ref, visibility string) (ResourcePermission, error) {
+// setVisibility changes the visibility (validated) of the resource ref
+// names, with the audit items, and returns the record.
+func (s *Store) setVisibility(ctx context.Context, ref Ref, visibility string, audit []types.TransactWriteItem) (ResourcePermission, error) {
 	wsk := workspaceSK(Resource{Ref: ref, Visibility: visibility})
 	tx := dynamo.NewTx().AddOr(s.repo.Update(dynamo.Key(recordPK(ref.Coords()), skRecord), "SET visibility = :v, workspace_sk = :wsk", "id = :id",
-		dynamo.Item{":v": dynamo.S(visibility), ":wsk": dynamo.S(wsk), ":id": dynamo.S(ref.ID)}), errNoPermission)
-	s.audited(ctx, tx, activity.Entry{
-		Action: "permission.update_visibility", TargetType: targetType, TargetID: ref.ID, Detail: map[string]any{"visibility": visibility},
-	})
+		dynamo.Item{":v": dynamo.S(visibility), ":wsk": dynamo.S(wsk), ":id": dynamo.S(ref.ID)}), errNoPermission).
+		Add(audit...)
 	if err := s.transact(ctx, "set visibility of "+ref.ID, tx); err != nil {
 		return ResourcePermission{}, err
 	}
 	return s.Get(ctx, ref.Coords())
 }
-
-// Deregister removes a resource with its shares and alias.
-func (s *Store) Deregister(ctx context.Context, c Coords) error { return s.remove(ctx, recordPK(c)) }
 
 // remove deletes a record with its shares and alias. Shares beyond what
 // one transaction holds go first; the record goes last, with the alias and
