@@ -14,6 +14,7 @@ import (
 
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
+	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 )
@@ -62,9 +63,15 @@ const registerConcurrency = 10
 // updates the descriptions of those that do (an absent description leaves
 // the stored one alone). Each action is one UpdateItem keyed by its
 // derived id, so concurrent registrations of one action converge on one
-// item; the answer lists the actions in request order. in must have
-// passed Validate (and the caller its scope check).
+// item; the answer lists the actions in request order. A backend registers
+// for its own service only.
 func (s *Store) Register(ctx context.Context, in RegisterInput) ([]ServiceAction, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if err := authtier.RequireScope(ctx, in.ServiceName); err != nil {
+		return nil, err
+	}
 	now := dynamo.FormatTime(s.now())
 	out := make([]ServiceAction, len(in.Actions))
 	errs := make([]error, len(in.Actions))

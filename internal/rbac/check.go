@@ -2,12 +2,16 @@ package rbac
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
+	"sentinel/internal/apperr"
+	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/identity"
 )
 
 // CheckInput is the body of POST /roles/check-action and, with user_id,
@@ -43,12 +47,77 @@ func (in CheckInput) validate(action, user bool) (CheckInput, error) {
 	return in, nil
 }
 
-// Check decides whether a user may perform a service's action in a
+// CheckAction decides for the user of the request's token, in the token's
+// workspace only (403), about the calling backend's own service.
+func (s *Store) CheckAction(ctx context.Context, in CheckInput) (Decision, error) {
+	in, err := asTokenUser(ctx, in, true, "Cross-workspace check not allowed")
+	if err != nil {
+		return Decision{}, err
+	}
+	return s.decide(ctx, in)
+}
+
+// TokenUserActions lists the calling backend's actions that the token's
+// user holds in the token's workspace (403 for another workspace).
+func (s *Store) TokenUserActions(ctx context.Context, in CheckInput) ([]string, error) {
+	in, err := asTokenUser(ctx, in, false, "Cross-workspace lookup not allowed")
+	if err != nil {
+		return nil, err
+	}
+	return s.UserActions(ctx, in)
+}
+
+// CheckUser decides about the user in names, for the calling backend's own
+// service (the seed's key-only role check). No token vouches for the
+// membership: a user who is not, or no longer, a member of the workspace
+// holds nothing there, whatever assignment may be left. It costs one
+// GetItem on the directory more than a token user's check.
+func (s *Store) CheckUser(ctx context.Context, in CheckInput) (Decision, error) {
+	in, err := in.validate(true, true)
+	if err != nil {
+		return Decision{}, err
+	}
+	if err := authtier.RequireScope(ctx, in.ServiceName); err != nil {
+		return Decision{}, err
+	}
+	dir, err := s.dir()
+	if err != nil {
+		return Decision{}, err
+	}
+	if _, found, err := dir.Membership(ctx, in.WorkspaceID, in.UserID); err != nil {
+		return Decision{}, fmt.Errorf("membership of %s in %s: %w", in.UserID, in.WorkspaceID, err)
+	} else if !found {
+		return Decision{Roles: []string{}}, nil
+	}
+	return s.decide(ctx, in)
+}
+
+// asTokenUser validates a dual-tier check and makes it about the token's
+// user, in the token's workspace only (403 with crossMsg otherwise).
+func asTokenUser(ctx context.Context, in CheckInput, action bool, crossMsg string) (CheckInput, error) {
+	in, err := in.validate(action, false)
+	if err != nil {
+		return in, err
+	}
+	if err := authtier.RequireScope(ctx, in.ServiceName); err != nil {
+		return in, err
+	}
+	u, ok := identity.UserFrom(ctx)
+	if !ok {
+		return in, errors.New("rbac: dual-tier check without a user")
+	}
+	if !strings.EqualFold(u.WorkspaceID, in.WorkspaceID) {
+		return in, apperr.New(apperr.Forbidden, "%s", crossMsg)
+	}
+	in.UserID = u.ID
+	return in, nil
+}
+
+// decide decides whether a user may perform a service's action in a
 // workspace: allowed when any of the user's roles there holds it. It
 // costs one Query and one BatchGetItem (per 100 roles the user holds),
-// whatever the number of roles in the workspace. in must have passed
-// validation (the handlers do it).
-func (s *Store) Check(ctx context.Context, in CheckInput) (Decision, error) {
+// whatever the number of roles in the workspace. in is validated.
+func (s *Store) decide(ctx context.Context, in CheckInput) (Decision, error) {
 	roles, err := s.userRoles(ctx, in.WorkspaceID, in.UserID)
 	if err != nil {
 		return Decision{}, err
@@ -65,25 +134,9 @@ func (s *Store) Check(ctx context.Context, in CheckInput) (Decision, error) {
 	return d, nil
 }
 
-// CheckMember is Check for a user a backend names (no token vouches for
-// the membership): a user who is not, or no longer, a member of the
-// workspace holds nothing there, whatever assignment may be left. It costs
-// one GetItem on the directory more than Check.
-func (s *Store) CheckMember(ctx context.Context, in CheckInput) (Decision, error) {
-	dir, err := s.dir()
-	if err != nil {
-		return Decision{}, err
-	}
-	if _, found, err := dir.Membership(ctx, in.WorkspaceID, in.UserID); err != nil {
-		return Decision{}, fmt.Errorf("membership of %s in %s: %w", in.UserID, in.WorkspaceID, err)
-	} else if !found {
-		return Decision{Roles: []string{}}, nil
-	}
-	return s.Check(ctx, in)
-}
-
 // UserActions lists, in order, the actions of a service that a user's
-// roles in a workspace hold; same cost as Check.
+// roles in a workspace hold; same cost as a check. Its input is trusted:
+// authz calls it with the ids it resolved.
 func (s *Store) UserActions(ctx context.Context, in CheckInput) ([]string, error) {
 	roles, err := s.userRoles(ctx, in.WorkspaceID, in.UserID)
 	if err != nil {

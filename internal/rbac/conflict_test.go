@@ -9,6 +9,7 @@ import (
 	"sentinel/internal/directorytest"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
+	"sentinel/internal/identity"
 	"sentinel/internal/rbac"
 )
 
@@ -21,7 +22,7 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 	dir := directorytest.New()
 	s := rbac.NewStore(c, env.Names.Name(dynamo.RBAC), activity.New(c, env.Names.Name(dynamo.Activity), time.Now), time.Now)
 	s.Directory = dir
-	ctx := t.Context()
+	ctx := identity.WithService(t.Context(), &identity.Service{ServiceName: "docu-store"})
 	ws := dir.AddWorkspace()
 	alice, bob := dir.AddMember(ws, "Alice"), dir.AddMember(ws, "Bob")
 	actions, err := s.Register(ctx, rbac.RegisterInput{ServiceName: "docu-store", Actions: []rbac.ActionInput{{Action: "doc:read"}, {Action: "doc:write"}}})
@@ -48,7 +49,7 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 		dynamotest.Step{Name: "unassign", Run: func() error { return s.RemoveMember(ctx, role.ID, bob) }},
 		dynamotest.Step{Name: "purge a member", Run: func() error { return s.PurgeMember(ctx, ws, alice) }},
 	)
-	d, err := s.Check(ctx, rbac.CheckInput{ServiceName: "docu-store", Action: "doc:write", WorkspaceID: ws, UserID: alice})
+	d, err := s.CheckUser(ctx, rbac.CheckInput{ServiceName: "docu-store", Action: "doc:write", WorkspaceID: ws, UserID: alice})
 	if err != nil || d.Allowed {
 		t.Fatalf("check after the purge: %+v, %v; want refused", d, err)
 	}

@@ -2,31 +2,21 @@ package rbac
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"strings"
 
-	"sentinel/internal/apperr"
-	"sentinel/internal/authtier"
-	"sentinel/internal/identity"
 	"sentinel/internal/web"
 )
 
 // Handlers serves the RBAC API: registration and role checks for backends
 // (api.md section 5) and the admin API for roles and service actions
-// (section 8).
+// (section 8). Handlers only decode and answer: validation, scope and
+// rules are the store's exported operations' (the service layer).
 type Handlers struct{ Store *Store }
 
 // Register serves POST /roles/actions/register (service key).
 func (h Handlers) Register(r *http.Request) (int, any, error) {
 	var in RegisterInput
 	if err := web.Decode(r, &in); err != nil {
-		return 0, nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return 0, nil, err
-	}
-	if err := authtier.RequireScope(r.Context(), in.ServiceName); err != nil {
 		return 0, nil, err
 	}
 	out, err := h.Store.Register(r.Context(), in)
@@ -40,11 +30,7 @@ func (h Handlers) CheckAction(r *http.Request) (int, any, error) {
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in, err := asTokenUser(r.Context(), in, true, "Cross-workspace check not allowed")
-	if err != nil {
-		return 0, nil, err
-	}
-	d, err := h.Store.Check(r.Context(), in)
+	d, err := h.Store.CheckAction(r.Context(), in)
 	return 200, d, err
 }
 
@@ -52,51 +38,19 @@ func (h Handlers) CheckAction(r *http.Request) (int, any, error) {
 // (dual): the service's actions the token's user holds in the workspace.
 func (h Handlers) UserActions(r *http.Request) (int, any, error) {
 	q := r.URL.Query()
-	in, err := asTokenUser(r.Context(), CheckInput{ServiceName: q.Get("service_name"), WorkspaceID: q.Get("workspace_id")}, false, "Cross-workspace lookup not allowed")
-	if err != nil {
-		return 0, nil, err
-	}
-	actions, err := h.Store.UserActions(r.Context(), in)
+	actions, err := h.Store.TokenUserActions(r.Context(), CheckInput{ServiceName: q.Get("service_name"), WorkspaceID: q.Get("workspace_id")})
 	return 200, map[string][]string{"actions": actions}, err
-}
-
-// asTokenUser validates a dual-tier check and makes it about the token's
-// user, in the token's workspace only (403 with crossMsg otherwise).
-func asTokenUser(ctx context.Context, in CheckInput, action bool, crossMsg string) (CheckInput, error) {
-	in, err := in.validate(action, false)
-	if err != nil {
-		return in, err
-	}
-	if err := authtier.RequireScope(ctx, in.ServiceName); err != nil {
-		return in, err
-	}
-	u, ok := identity.UserFrom(ctx)
-	if !ok {
-		return in, errors.New("rbac: dual-tier handler without a user")
-	}
-	if !strings.EqualFold(u.WorkspaceID, in.WorkspaceID) {
-		return in, apperr.New(apperr.Forbidden, "%s", crossMsg)
-	}
-	in.UserID = u.ID
-	return in, nil
 }
 
 // Check serves POST /roles/check (service key): the seed's key-only role
 // check for a backend acting on its own behalf, about the user it names
-// (who must still be a member of the workspace; see CheckMember).
+// (who must still be a member of the workspace).
 func (h Handlers) Check(r *http.Request) (int, any, error) {
 	var in CheckInput
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in, err := in.validate(true, true)
-	if err != nil {
-		return 0, nil, err
-	}
-	if err := authtier.RequireScope(r.Context(), in.ServiceName); err != nil {
-		return 0, nil, err
-	}
-	d, err := h.Store.CheckMember(r.Context(), in)
+	d, err := h.Store.CheckUser(r.Context(), in)
 	return 200, d, err
 }
 
