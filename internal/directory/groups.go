@@ -103,6 +103,9 @@ func (s *Store) ListGroups(ctx context.Context, workspaceID string, l List) (Pag
 // Groups returns every group of a workspace (backend read): one Query per
 // MB of groups, that is one Query for any workspace of a few thousand.
 func (s *Store) Groups(ctx context.Context, workspaceID string) ([]Group, error) {
+	if err := ownWorkspace(ctx, workspaceID); err != nil {
+		return nil, err
+	}
 	items, err := s.collect(ctx, collectionQuery(workspaceID, groupSK, 0), 0)
 	if err != nil {
 		return nil, err
@@ -220,6 +223,9 @@ func groupQuery(id string, limit int) *dynamodb.QueryInput {
 // a GetItem of the group on the first page and a search by user id, email
 // or name (see searchKeys).
 func (s *Store) GroupMembers(ctx context.Context, id string, l List) (Page[GroupMember], error) {
+	if err := l.validate(); err != nil {
+		return Page[GroupMember]{}, err
+	}
 	if !validID(id) {
 		return Page[GroupMember]{}, errNoGroup
 	}
@@ -260,6 +266,9 @@ func (s *Store) GroupMembers(ctx context.Context, id string, l List) (Page[Group
 // (backend read): one Query per MB of its partition, which also answers
 // whether the group is in that workspace (404 otherwise).
 func (s *Store) WorkspaceGroupMembers(ctx context.Context, workspaceID, groupID string) ([]GroupMember, error) {
+	if err := ownWorkspace(ctx, workspaceID); err != nil {
+		return nil, err
+	}
 	if !validID(groupID) {
 		return nil, errNoGroup
 	}

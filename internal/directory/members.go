@@ -162,6 +162,12 @@ func (s *Store) ListMembers(ctx context.Context, workspaceID string, l List) (Pa
 // searchReads index Queries of at most searchChunk entries, however
 // many members the workspace has.
 func (s *Store) SearchMembers(ctx context.Context, workspaceID, q string, limit int) ([]Member, error) {
+	if err := ownWorkspace(ctx, workspaceID); err != nil {
+		return nil, err
+	}
+	if err := ValidateQuery(q); err != nil {
+		return nil, err
+	}
 	var items []dynamo.Item
 	var err error
 	if searchTerm(q) != "" {

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"context"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/identity"
 )
 
 // Workspace is a tenant (api.md section 8).
@@ -130,6 +132,17 @@ func ValidateRole(role string) error {
 
 // ValidateQuery checks a q search parameter.
 func ValidateQuery(q string) error { return maxLen("q", q, MaxQueryLen) }
+
+func (l List) validate() error { return ValidateQuery(l.Q) }
+
+// ownWorkspace answers 403 unless workspaceID is the workspace of the
+// request's user token (a backend reads only its user's workspace).
+func ownWorkspace(ctx context.Context, workspaceID string) error {
+	if u, ok := identity.UserFrom(ctx); !ok || u.WorkspaceID != workspaceID {
+		return apperr.New(apperr.Forbidden, "The user token is not for this workspace")
+	}
+	return nil
+}
 
 // validID reports whether id is a lowercase canonical UUID, as every id in
 // the directory is; any other id names nothing (404 without a read).

@@ -323,6 +323,9 @@ func collectionQuery(workspaceID, prefix string, limit int) *dynamodb.QueryInput
 // implies its workspace, so only an empty first page costs a GetItem, to
 // tell an unknown workspace (404) from an empty one.
 func workspacePage[I, T any](ctx context.Context, s *Store, workspaceID, prefix string, l List, f finder, view func(I) T) (Page[T], error) {
+	if err := l.validate(); err != nil {
+		return Page[T]{}, err
+	}
 	if !validID(workspaceID) {
 		return Page[T]{}, errNoWorkspace
 	}

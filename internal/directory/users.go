@@ -35,12 +35,19 @@ type NewUser struct {
 	// Provider and Subject, when set, link an IdP identity (see LinkIdentity).
 	Provider string `json:"-"`
 	Subject  string `json:"-"`
+	// NameRequired refuses an empty name (an admin creating a user).
+	NameRequired bool `json:"-"`
 }
 
 func (in *NewUser) validate() error {
 	in.Email = NormalizeEmail(in.Email)
 	if err := ValidateEmail(in.Email); err != nil {
 		return err
+	}
+	if in.NameRequired {
+		if err := ValidateName(in.Name); err != nil {
+			return err
+		}
 	}
 	if err := maxLen("name", in.Name, MaxNameLen); err != nil {
 		return err
@@ -185,6 +192,9 @@ func (s *Store) ListUsers(ctx context.Context, l List) (Page[User], error) {
 // listKind is one page of the by-kind index for one kind of record, or
 // with q a search of the kind's list (f).
 func listKind[I, T any](ctx context.Context, s *Store, kind, sk string, l List, f finder, view func(I) T) (Page[T], error) {
+	if err := l.validate(); err != nil {
+		return Page[T]{}, err
+	}
 	if searchTerm(l.Q) != "" {
 		return searchPage(ctx, s, f, l, view)
 	}
