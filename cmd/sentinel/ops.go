@@ -24,7 +24,6 @@ func init() {
 	register(command{name: "admin", usage: "admin create --email E [--password P]: create an admin (or reset its password) in the local or deployed tables", run: adminCmd})
 	register(command{name: "dev-token", usage: "dev-token --user ID|EMAIL --workspace ID|SLUG [--ttl D]: print a member's access token (role and groups from the local directory) signed with the local dev key", run: devTokenCmd})
 	register(command{name: "dev-idp-token", usage: "dev-idp-token --email E [--name N] [--audience CLIENT_ID] [--nonce N]: print an ID token of the local dev IdP (provider \"dev\") for POST /authz/resolve", run: devIdPTokenCmd})
-	register(command{name: "signing-key", usage: "signing-key rotate [--secret-id ARN]: add a new signing key, keeping the current one as previous", run: signingKeyCmd})
 }
 
 // target is where an operator command writes: the deployed tables named by
@@ -203,54 +202,5 @@ func devIdPTokenCmd(_ context.Context, args []string) error {
 		return err
 	}
 	fmt.Println(tok)
-	return nil
-}
-
-func signingKeyCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "rotate" {
-		return errors.New("usage: sentinel signing-key rotate [--secret-id ARN]")
-	}
-	fs := flag.NewFlagSet("signing-key rotate", flag.ContinueOnError)
-	secretID := fs.String("secret-id", "", "Secrets Manager secret of a deployed stack (omit for the local stack)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	next, err := token.GenerateKey()
-	if err != nil {
-		return err
-	}
-	if *secretID == "" {
-		local, err := devstack.FromEnv()
-		if err != nil {
-			return err
-		}
-		path := local.SigningKeyFile()
-		ring, err := token.LoadFile(path, "")
-		if err != nil {
-			return err
-		}
-		if err := token.SaveFile(path, ring.Rotated(next)); err != nil {
-			return err
-		}
-		fmt.Printf("New signing key %s in %s (restart `make dev` to use it)\n", next.ID, path)
-		return nil
-	}
-	sm, err := token.NewSecretsClient(ctx)
-	if err != nil {
-		return err
-	}
-	ring, err := token.LoadSecret(ctx, sm, *secretID, "")
-	switch {
-	case errors.Is(err, token.ErrNoKeys):
-		ring = &token.Ring{Current: next} // a new stack's secret: the first key
-	case err != nil:
-		return err
-	default:
-		ring = ring.Rotated(next)
-	}
-	if err := token.SaveSecret(ctx, sm, *secretID, ring); err != nil {
-		return err
-	}
-	fmt.Printf("New signing key %s stored; functions pick it up on their next cold start\n", next.ID)
 	return nil
 }

@@ -42,7 +42,7 @@ func Ring(t testing.TB) *token.Ring {
 		}
 		ringKey = k
 	})
-	return &token.Ring{Current: ringKey, Issuer: Issuer}
+	return token.NewRing(Issuer, ringKey)
 }
 
 // Clock is a settable clock.

@@ -76,14 +76,16 @@ func (i *Issuer) Provider(audience string) config.OIDCProvider {
 func (i *Issuer) Rotate(next token.Key) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	i.keys = i.keys.Rotated(next)
+	next.SignsFrom = time.Now() // the dev IdP's keys sign at once
+	i.keys = token.NewRing(i.keys.Issuer, append(i.keys.Keys, next)...)
 }
 
 // Retire stops publishing the previous key.
 func (i *Issuer) Retire() {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	i.keys = &token.Ring{Current: i.keys.Current, Issuer: i.keys.Issuer}
+	cur, _ := i.keys.Current(time.Now())
+	i.keys = token.NewRing(i.keys.Issuer, cur)
 }
 
 func (i *Issuer) ring() *token.Ring {
@@ -113,7 +115,10 @@ func (i *Issuer) Handler() http.Handler {
 
 // Sign signs claims as they are with the current key (RS256, with kid).
 func (i *Issuer) Sign(claims jwt.MapClaims) (string, error) {
-	k := i.ring().Current
+	k, ok := i.ring().Current(time.Now())
+	if !ok {
+		return "", token.ErrCannotSign
+	}
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	t.Header["kid"] = k.ID
 	return t.SignedString(k.Private)

@@ -48,7 +48,7 @@ func New(t testing.TB) *Issuer {
 		}
 		i.Handler().ServeHTTP(w, r)
 	}))
-	i.Issuer = devidp.New("http://"+srv.Listener.Addr().String(), &token.Ring{Current: NewKey(t)})
+	i.Issuer = devidp.New("http://"+srv.Listener.Addr().String(), token.NewRing("", NewKey(t)))
 	i.Server = srv
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -1,6 +1,7 @@
 package token
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -13,9 +14,10 @@ type Publisher struct {
 	Now  func() time.Time
 }
 
-// JWKS serves GET /.well-known/jwks.json: the current and previous public
-// keys, cacheable by clients for five minutes.
+// JWKS serves GET /.well-known/jwks.json: the published keys (current,
+// next, previous), cacheable by clients for JWKSMaxAge — which the rotation
+// protocol's PublishLead allows for.
 func (p Publisher) JWKS(r *http.Request) (int, any, error) {
-	web.Header(r).Set("Cache-Control", "public, max-age=300")
+	web.Header(r).Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(JWKSMaxAge/time.Second)))
 	return 200, p.Keys.JWKS(p.Now()), nil
 }

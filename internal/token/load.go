@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -17,22 +18,16 @@ import (
 // LoadFile reads the ring from a PEM file, creating the file with a new key
 // when it does not exist (the local stack's dev key, in git-ignored .local/).
 func LoadFile(path, issuer string) (*Ring, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		k, err := GenerateKey()
-		if err != nil {
-			return nil, err
-		}
-		r := &Ring{Current: k, Issuer: issuer}
-		if err := SaveFile(path, r); err != nil {
-			return nil, err
-		}
-		return r, nil
+	r, err := FileStore{Path: path}.Load(context.Background())
+	if errors.Is(err, ErrNoKeys) {
+		// A first key, signing at once (nothing can hold a token of it yet).
+		r, _, err = Rotate(context.Background(), FileStore{Path: path}, time.Now())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read signing keys: %w", err)
+		return nil, err
 	}
-	return ParsePEM(data, issuer)
+	r.Issuer = issuer
+	return r, nil
 }
 
 // SaveFile writes the ring to a file only its owner can read.
@@ -85,4 +80,38 @@ func SaveSecret(ctx context.Context, sm SecretsAPI, secretID string, r *Ring) er
 		return fmt.Errorf("write signing key secret: %w", err)
 	}
 	return nil
+}
+
+// FileStore keeps a ring in a local PEM file (the local stack's).
+type FileStore struct{ Path string }
+
+// Load reads the file; a missing file holds no keys.
+func (f FileStore) Load(context.Context) (*Ring, error) {
+	data, err := os.ReadFile(f.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoKeys
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read signing keys: %w", err)
+	}
+	return ParsePEM(data, "")
+}
+
+// Save writes the file.
+func (f FileStore) Save(_ context.Context, r *Ring) error { return SaveFile(f.Path, r) }
+
+// SecretStore keeps a ring in a Secrets Manager secret.
+type SecretStore struct {
+	SM       SecretsAPI
+	SecretID string
+}
+
+// Load reads the secret; one without a value holds no keys.
+func (s SecretStore) Load(ctx context.Context) (*Ring, error) {
+	return LoadSecret(ctx, s.SM, s.SecretID, "")
+}
+
+// Save writes the secret's new current version.
+func (s SecretStore) Save(ctx context.Context, r *Ring) error {
+	return SaveSecret(ctx, s.SM, s.SecretID, r)
 }

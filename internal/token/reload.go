@@ -7,14 +7,14 @@ import (
 	"time"
 )
 
-// How a reloading ring follows the keys it was loaded from: it re-reads
-// them when they are older than reloadAfter (so a rotation reaches warm
-// function instances, which then sign with the new key and publish it), and
-// at once when a token names a kid it does not know (a token signed by an
-// instance that already has the new key) — at most once per retryAfter, so
-// made-up kids cannot hammer Secrets Manager.
+// How a reloading ring follows the keys it was loaded from: before answering
+// with keys older than ReloadAfter it re-reads them (so every answer uses a
+// ring at most ReloadAfter old, which the rotation protocol's PublishLead
+// counts on), and at once when a token names a kid it does not know — at
+// most once per retryAfter, so made-up kids cannot hammer Secrets Manager.
 const (
-	reloadAfter = 5 * time.Minute
+	// ReloadAfter is the oldest a reloading ring's keys get before it re-reads them.
+	ReloadAfter = 5 * time.Minute
 	retryAfter  = 30 * time.Second
 )
 
@@ -28,12 +28,12 @@ type reloader struct {
 }
 
 // Reloading returns a ring that starts as initial and re-reads itself with
-// load (see reloadAfter). Use it through its methods: its Current and
-// Previous fields keep the initial keys.
+// load (see ReloadAfter). Use it through its methods: its Keys field keeps
+// the initial keys.
 func Reloading(initial *Ring, load func() (*Ring, error), now time.Time) *Ring {
 	rl := &reloader{load: load, loadedAt: now}
 	rl.snapshot.Store(initial)
-	return &Ring{Current: initial.Current, Previous: initial.Previous, Issuer: initial.Issuer, live: rl}
+	return &Ring{Keys: initial.Keys, Issuer: initial.Issuer, live: rl}
 }
 
 // active returns the keys to use at now, reloading first when they are
@@ -44,7 +44,7 @@ func (r *Ring) active(now time.Time, unknownKid bool) *Ring {
 	}
 	rl := r.live
 	rl.mu.Lock()
-	due := (unknownKid || now.Sub(rl.loadedAt) >= reloadAfter) && now.Sub(rl.triedAt) >= retryAfter
+	due := (unknownKid || now.Sub(rl.loadedAt) >= ReloadAfter) && now.Sub(rl.triedAt) >= retryAfter
 	if due {
 		rl.triedAt = now
 	}

@@ -1,5 +1,7 @@
 // Package token signs and verifies Sentinel's RS256 JWTs with a key ring
-// (current + previous signing key) and publishes the ring as a JWKS.
+// and publishes the ring's public keys as a JWKS. A ring follows the
+// rotation protocol of rotate.go: a new key is published before it signs,
+// and an old one stays published until every token it signed has expired.
 package token
 
 import (
@@ -13,6 +15,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -32,17 +35,30 @@ const (
 	AudAdmin  = "sentinel:admin"
 )
 
-// Key is one RSA signing key and its id.
+// Key is one RSA signing key: its id, its private part (nil where only the
+// public key is held), its public part, and from when it signs.
 type Key struct {
 	ID      string
 	Private *rsa.PrivateKey
+	Public  *rsa.PublicKey
+	// SignsFrom is when the key becomes the one new tokens are signed with;
+	// zero means "from the start" (a first key, or a bundle written before
+	// the rotation protocol, where file order decides).
+	SignsFrom time.Time
 }
 
 // NewKey wraps a private key, deriving its kid from the public key.
 func NewKey(k *rsa.PrivateKey) Key {
-	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	pub := PublicKey(&k.PublicKey)
+	pub.Private = k
+	return pub
+}
+
+// PublicKey wraps a public key alone: it verifies and is published, never signs.
+func PublicKey(k *rsa.PublicKey) Key {
+	der, _ := x509.MarshalPKIXPublicKey(k)
 	sum := sha256.Sum256(der)
-	return Key{ID: base64.RawURLEncoding.EncodeToString(sum[:12]), Private: k}
+	return Key{ID: base64.RawURLEncoding.EncodeToString(sum[:12]), Public: k}
 }
 
 // GenerateKey makes a new 3072-bit key.
@@ -54,18 +70,31 @@ func GenerateKey() (Key, error) {
 	return NewKey(k), nil
 }
 
-// Ring is the current signing key and, after a rotation, the previous one;
-// tokens signed by either verify, new tokens use the current one.
+// Ring is a set of keys, oldest first. At any moment the newest key whose
+// SignsFrom has come signs (the current key); newer ones are published but
+// sign nothing yet (next); older ones stay published, and keep verifying,
+// until their successor has signed for Retention (previous). See rotate.go.
 type Ring struct {
-	Current  Key
-	Previous *Key
-	Issuer   string
+	Keys   []Key
+	Issuer string
 
 	live *reloader // set by Reloading; nil for a fixed ring
 }
 
-// ParsePEM reads a ring from PEM: the current key first, optionally the
-// previous one after it.
+// NewRing returns a ring of keys, given oldest first (stably sorted by SignsFrom).
+func NewRing(issuer string, keys ...Key) *Ring {
+	keys = slices.Clone(keys)
+	sort.SliceStable(keys, func(i, j int) bool { return keys[i].SignsFrom.Before(keys[j].SignsFrom) })
+	return &Ring{Keys: keys, Issuer: issuer}
+}
+
+// signsFromHeader is the PEM header holding a key's SignsFrom (RFC 3339).
+const signsFromHeader = "Signs-From"
+
+// ParsePEM reads a ring from PEM: PRIVATE KEY (PKCS #8) or PUBLIC KEY
+// (PKIX) blocks, newest first, each with its Signs-From header. A bundle
+// written before the rotation protocol has no headers: its first key is
+// the current one and a second one the previous.
 func ParsePEM(data []byte, issuer string) (*Ring, error) {
 	var keys []Key
 	for {
@@ -74,63 +103,97 @@ func ParsePEM(data []byte, issuer string) (*Ring, error) {
 		if block == nil {
 			break
 		}
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		k, err := parseBlock(block)
 		if err != nil {
-			return nil, fmt.Errorf("parse signing key: %w", err)
+			return nil, err
 		}
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, errors.New("signing key is not RSA")
+		if k.Public.N.BitLen() < KeyBits {
+			return nil, fmt.Errorf("signing key has %d bits, want %d", k.Public.N.BitLen(), KeyBits)
 		}
-		if rk.N.BitLen() < KeyBits {
-			return nil, fmt.Errorf("signing key has %d bits, want %d", rk.N.BitLen(), KeyBits)
+		if v, ok := block.Headers[signsFromHeader]; ok {
+			if k.SignsFrom, err = time.Parse(time.RFC3339, v); err != nil {
+				return nil, fmt.Errorf("signing key %s: bad %s header %q", k.ID, signsFromHeader, v)
+			}
 		}
-		keys = append(keys, NewKey(rk))
+		keys = append(keys, k)
 	}
 	if len(keys) == 0 {
 		return nil, ErrNoKeys
 	}
-	if len(keys) > 2 {
-		return nil, fmt.Errorf("signing key bundle holds %d keys, want 1 or 2", len(keys))
-	}
-	r := &Ring{Current: keys[0], Issuer: issuer}
-	if len(keys) == 2 {
-		r.Previous = &keys[1]
-	}
-	return r, nil
+	slices.Reverse(keys) // oldest first; NewRing's stable sort keeps file order among equal times
+	return NewRing(issuer, keys...), nil
 }
 
-// PEM encodes the ring (current first) for storage.
-func (r *Ring) PEM() []byte {
+func parseBlock(block *pem.Block) (Key, error) {
+	switch block.Type {
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil {
+			return Key{}, fmt.Errorf("parse signing key: %w", err)
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return Key{}, errors.New("signing key is not RSA")
+		}
+		return NewKey(rk), nil
+	case "PUBLIC KEY":
+		k, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return Key{}, fmt.Errorf("parse public key: %w", err)
+		}
+		rk, ok := k.(*rsa.PublicKey)
+		if !ok {
+			return Key{}, errors.New("public key is not RSA")
+		}
+		return PublicKey(rk), nil
+	}
+	return Key{}, fmt.Errorf("unexpected PEM block %q in the key bundle", block.Type)
+}
+
+// PEM encodes the ring for storage, newest key first, private keys where
+// the ring holds them.
+func (r *Ring) PEM() []byte { return r.encode(false) }
+
+// PublicPEM encodes the ring's public keys only, newest first: what a
+// function that only verifies may read.
+func (r *Ring) PublicPEM() []byte { return r.encode(true) }
+
+func (r *Ring) encode(public bool) []byte {
 	var out []byte
-	for _, k := range r.keys() {
-		der, _ := x509.MarshalPKCS8PrivateKey(k.Private)
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...)
+	for _, k := range slices.Backward(r.Keys) {
+		b := &pem.Block{Type: "PUBLIC KEY"}
+		if !k.SignsFrom.IsZero() {
+			b.Headers = map[string]string{signsFromHeader: k.SignsFrom.UTC().Format(time.RFC3339)}
+		}
+		if k.Private != nil && !public {
+			b.Type = "PRIVATE KEY"
+			b.Bytes, _ = x509.MarshalPKCS8PrivateKey(k.Private)
+		} else {
+			b.Bytes, _ = x509.MarshalPKIXPublicKey(k.Public)
+		}
+		out = append(out, pem.EncodeToMemory(b)...)
 	}
 	return out
 }
 
-// Rotated returns a ring whose current key is next and previous key is r's current.
-func (r *Ring) Rotated(next Key) *Ring {
-	prev := r.Current
-	return &Ring{Current: next, Previous: &prev, Issuer: r.Issuer}
+// Public returns the ring with the private keys left out.
+func (r *Ring) Public() *Ring {
+	keys := make([]Key, len(r.Keys))
+	for i, k := range r.Keys {
+		keys[i] = k
+		keys[i].Private = nil
+	}
+	return &Ring{Keys: keys, Issuer: r.Issuer}
 }
 
-// key returns the public key with the given kid.
-func (r *Ring) key(kid string) (*rsa.PublicKey, bool) {
-	for _, k := range r.keys() {
+// key returns the public key with the given kid among the published ones.
+func (r *Ring) key(kid string, now time.Time) (*rsa.PublicKey, bool) {
+	for _, k := range r.published(now) {
 		if k.ID == kid {
-			return &k.Private.PublicKey, true
+			return k.Public, true
 		}
 	}
 	return nil, false
-}
-
-func (r *Ring) keys() []Key {
-	if r.Previous == nil {
-		return []Key{r.Current}
-	}
-	return []Key{r.Current, *r.Previous}
 }
 
 // Claims are the claims of Sentinel's user tokens (access and authz) and
@@ -148,21 +211,37 @@ type Claims struct {
 	Email   string   `json:"email,omitempty"`
 }
 
-// Sign fills iss, jti, iat and exp (now + ttl) and signs with the current key.
+// MaxTTL is the longest lifetime of any token a ring signs: a key stays
+// published for this long (and a margin) after it stopped signing.
+const MaxTTL = time.Hour
+
+// Sign fills iss, jti, iat and exp (now + ttl, at most MaxTTL) and signs
+// with the current key.
 func (r *Ring) Sign(c Claims, now time.Time, ttl time.Duration) (string, error) {
+	if ttl <= 0 || ttl > MaxTTL {
+		return "", fmt.Errorf("token lifetime %v is not within (0, %v]", ttl, MaxTTL)
+	}
 	r = r.active(now, false)
+	k, ok := r.Current(now)
+	if !ok || k.Private == nil {
+		return "", ErrCannotSign
+	}
 	c.Issuer = r.Issuer
 	c.ID = uuid.NewString()
 	c.IssuedAt = jwt.NewNumericDate(now)
 	c.ExpiresAt = jwt.NewNumericDate(now.Add(ttl))
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-	t.Header["kid"] = r.Current.ID
-	return t.SignedString(r.Current.Private)
+	t.Header["kid"] = k.ID
+	return t.SignedString(k.Private)
 }
 
 // ErrNoKeys is returned for a key bundle holding no key (a new stack's
 // secret before the first `sentinel signing-key rotate`).
 var ErrNoKeys = errors.New("signing key bundle holds no key")
+
+// ErrCannotSign is returned by Sign on a ring without a current private key
+// (a function that only verifies).
+var ErrCannotSign = errors.New("this key ring holds no current private key")
 
 // Verification failures, each a short reason for a 401.
 var (
@@ -194,11 +273,11 @@ func (r *Ring) Verify(raw string, now time.Time, audiences ...string) (*Claims, 
 			return nil, ErrAlg
 		}
 		kid, _ := t.Header["kid"].(string)
-		if k, ok := keys.key(kid); ok {
+		if k, ok := keys.key(kid, now); ok {
 			return k, nil
 		}
-		// Perhaps signed by an instance that already has a rotated key.
-		if k, ok := r.active(now, true).key(kid); ok {
+		// Perhaps a key rotated in since this instance last read the ring.
+		if k, ok := r.active(now, true).key(kid, now); ok {
 			return k, nil
 		}
 		return nil, ErrKid
@@ -258,12 +337,14 @@ type JWKS struct {
 	Keys []JWK `json:"keys"`
 }
 
-// JWKS publishes the current and previous public keys at now.
+// JWKS publishes the keys published at now: the current key first, then
+// the next one (published before it signs), then the previous ones (until
+// their last tokens have expired).
 func (r *Ring) JWKS(now time.Time) JWKS {
 	r = r.active(now, false)
-	var set JWKS
-	for _, k := range r.keys() {
-		pub := k.Private.PublicKey
+	set := JWKS{Keys: []JWK{}}
+	for _, k := range r.published(now) {
+		pub := k.Public
 		set.Keys = append(set.Keys, JWK{
 			Kty: "RSA", Kid: k.ID, Use: "sig", Alg: "RS256",
 			N: base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),

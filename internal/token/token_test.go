@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +30,8 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, claims jw
 
 func TestVerify(t *testing.T) {
 	ring := apitest.Ring(t)
-	kid := ring.Current.ID
+	key := ring.Keys[0]
+	kid := key.ID
 	good := func() jwt.MapClaims {
 		return jwt.MapClaims{"iss": apitest.Issuer, "sub": "u1", "aud": token.AudAccess, "type": "access", "wid": "w1", "wrole": "editor", "exp": now.Add(time.Minute).Unix()}
 	}
@@ -52,23 +55,23 @@ func TestVerify(t *testing.T) {
 		raw  string
 		want error
 	}{
-		{"valid", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, good()), nil},
-		{"authz type", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("aud", token.AudAuthz)), token.ErrAudience},
+		{"valid", sign(t, jwt.SigningMethodRS256, key.Private, kid, good()), nil},
+		{"authz type", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("aud", token.AudAuthz)), token.ErrAudience},
 		{"HS256", hsToken, token.ErrAlg},
 		{"none", noneToken, token.ErrAlg},
-		{"RS512", sign(t, jwt.SigningMethodRS512, ring.Current.Private, kid, good()), token.ErrAlg},
-		{"unknown kid", sign(t, jwt.SigningMethodRS256, ring.Current.Private, "nope", good()), token.ErrKid},
+		{"RS512", sign(t, jwt.SigningMethodRS512, key.Private, kid, good()), token.ErrAlg},
+		{"unknown kid", sign(t, jwt.SigningMethodRS256, key.Private, "nope", good()), token.ErrKid},
 		{"forged signature", sign(t, jwt.SigningMethodRS256, other, kid, good()), token.ErrSignature},
-		{"wrong issuer", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("iss", "https://evil")), token.ErrIssuer},
-		{"wrong audience", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("aud", "other")), token.ErrAudience},
-		{"admin audience", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("aud", token.AudAdmin)), token.ErrAudience},
-		{"type mismatch", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("type", "authz")), token.ErrAudience},
-		{"expired", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("exp", now.Add(-time.Second).Unix())), token.ErrExpired},
-		{"no exp", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("exp", nil)), token.ErrClaims},
-		{"no sub", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("sub", nil)), token.ErrClaims},
-		{"no wid", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("wid", nil)), token.ErrClaims},
-		{"no wrole", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("wrole", nil)), token.ErrClaims},
-		{"too long", sign(t, jwt.SigningMethodRS256, ring.Current.Private, kid, with("pad", strings.Repeat("x", 8000))), token.ErrTooLong},
+		{"wrong issuer", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("iss", "https://evil")), token.ErrIssuer},
+		{"wrong audience", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("aud", "other")), token.ErrAudience},
+		{"admin audience", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("aud", token.AudAdmin)), token.ErrAudience},
+		{"type mismatch", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("type", "authz")), token.ErrAudience},
+		{"expired", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("exp", now.Add(-time.Second).Unix())), token.ErrExpired},
+		{"no exp", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("exp", nil)), token.ErrClaims},
+		{"no sub", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("sub", nil)), token.ErrClaims},
+		{"no wid", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("wid", nil)), token.ErrClaims},
+		{"no wrole", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("wrole", nil)), token.ErrClaims},
+		{"too long", sign(t, jwt.SigningMethodRS256, key.Private, kid, with("pad", strings.Repeat("x", 8000))), token.ErrTooLong},
 		{"garbage", "not.a.token", token.ErrMalformed},
 	}
 	for _, tc := range cases {
@@ -81,46 +84,87 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-// Tokens signed by the previous key keep verifying after a rotation, and
-// the JWKS publishes both keys.
-func TestRotationKeepsPreviousKey(t *testing.T) {
+// A ring's PEM bundle round-trips its keys and their stages; the public
+// bundle holds no private key, verifies the same tokens and cannot sign.
+func TestPEMBundles(t *testing.T) {
 	old := apitest.Ring(t)
-	tok, err := old.Sign(token.Access("u1", "w1", "acme", "viewer", nil), now, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
 	next, err := token.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ring := old.Rotated(next)
-	if _, err := ring.Verify(tok, now, token.AudAccess); err != nil {
-		t.Errorf("token of the previous key: %v", err)
+	ring, err := old.WithNext(next, now)
+	if err != nil {
+		t.Fatal(err)
 	}
-	set := ring.JWKS(now)
-	if len(set.Keys) != 2 || set.Keys[0].Kid != next.ID || set.Keys[1].Kid != old.Current.ID {
-		t.Errorf("JWKS = %+v", set)
+	later := now.Add(token.PublishLead)
+	tok, err := ring.Sign(token.Access("u1", "w1", "acme", "viewer", nil), later, time.Minute)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, k := range set.Keys {
+	back, err := token.ParsePEM(ring.PEM(), ring.Issuer)
+	if err != nil || fmt.Sprint(back.Status(now)) != fmt.Sprint(ring.Status(now)) {
+		t.Fatalf("ParsePEM = %v, %v; want %v", back.Status(now), err, ring.Status(now))
+	}
+	pub, err := token.ParsePEM(ring.PublicPEM(), ring.Issuer)
+	if err != nil || fmt.Sprint(pub.Status(now)) != fmt.Sprint(ring.Status(now)) {
+		t.Fatalf("public ParsePEM = %v, %v", pub, err)
+	}
+	if strings.Contains(string(ring.PublicPEM()), "PRIVATE") {
+		t.Error("the public bundle holds a private key")
+	}
+	if _, err := pub.Verify(tok, later, token.AudAccess); err != nil {
+		t.Errorf("public ring verify: %v", err)
+	}
+	if _, err := pub.Sign(token.Access("u1", "w1", "acme", "viewer", nil), later, time.Minute); !errors.Is(err, token.ErrCannotSign) {
+		t.Errorf("public ring sign: %v, want ErrCannotSign", err)
+	}
+	for _, k := range ring.JWKS(now).Keys {
 		if k.Kty != "RSA" || k.Alg != "RS256" || k.Use != "sig" || k.E != "AQAB" || len(k.N) < 500 {
 			t.Errorf("JWK = %+v (a 3072-bit modulus is 512 base64url characters)", k)
 		}
 	}
-	// The PEM bundle round-trips both keys, current first.
-	back, err := token.ParsePEM(ring.PEM(), ring.Issuer)
-	if err != nil || back.Current.ID != next.ID || back.Previous == nil || back.Previous.ID != old.Current.ID {
-		t.Errorf("ParsePEM = %+v, %v", back, err)
+}
+
+// A bundle written before the rotation protocol (no Signs-From headers,
+// current first) keeps both keys: the first signs, the second verifies
+// until the next rotation drops it.
+func TestLegacyBundle(t *testing.T) {
+	a, b := apitest.Ring(t).Keys[0], mustRing(t).Keys[0]
+	legacy := token.NewRing("iss", b, a).PEM() // a written first: current
+	if strings.Contains(string(legacy), "Signs-From") {
+		t.Fatal("keys without SignsFrom got a header")
 	}
-	if _, err := ring.Rotated(next).Verify(tok, now, token.AudAccess); err == nil {
-		t.Error("a token of a key rotated out twice still verifies")
+	ring, err := token.ParsePEM(legacy, "iss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := ring.Current(now); cur.ID != a.ID || len(ring.Published(now.Add(1000*time.Hour))) != 2 {
+		t.Errorf("legacy ring: current %s, status %v", cur.ID, ring.Status(now))
+	}
+	next, _ := token.GenerateKey()
+	rotated, err := ring.WithNext(next, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kids(rotated.Published(now)); got != a.ID+","+next.ID {
+		t.Errorf("after a rotation: %s, want the legacy current and the next key", got)
 	}
 }
 
 func TestSmallKeysRefused(t *testing.T) {
 	small, _ := rsa.GenerateKey(rand.Reader, 2048)
-	r := &token.Ring{Current: token.NewKey(small)}
+	r := token.NewRing("x", token.NewKey(small))
 	if _, err := token.ParsePEM(r.PEM(), "x"); err == nil {
 		t.Error("a 2048-bit key was accepted")
+	}
+}
+
+func TestTokenLifetimeBound(t *testing.T) {
+	ring := apitest.Ring(t)
+	for _, ttl := range []time.Duration{0, -time.Second, token.MaxTTL + time.Second} {
+		if _, err := ring.Sign(token.Access("u1", "w1", "", "viewer", nil), now, ttl); err == nil {
+			t.Errorf("signed a token living %v", ttl)
+		}
 	}
 }
 
@@ -139,9 +183,10 @@ func TestLoadSecretWithoutValue(t *testing.T) {
 	}
 }
 
-// A reloading ring follows its source: a token signed with a key rotated in
+// A reloading ring follows its source: a token naming a key rotated in
 // elsewhere verifies at once (an unknown kid reloads, at most every 30 s),
-// and after 5 minutes the ring signs and publishes with the new key.
+// and after ReloadAfter the ring publishes the next key; it signs with it
+// from its SignsFrom.
 func TestReloadingRingFollowsRotation(t *testing.T) {
 	old := apitest.Ring(t)
 	next, err := token.GenerateKey()
@@ -151,8 +196,11 @@ func TestReloadingRingFollowsRotation(t *testing.T) {
 	source, loads := old, 0
 	ring := token.Reloading(old, func() (*token.Ring, error) { loads++; return source, nil }, now)
 
-	source = old.Rotated(next) // `sentinel signing-key rotate` elsewhere
-	fresh, err := source.Sign(token.Access("u1", "w1", "", "viewer", nil), now, time.Minute)
+	if source, err = old.WithNext(next, now); err != nil { // `sentinel signing-key rotate` elsewhere
+		t.Fatal(err)
+	}
+	signsFrom := now.Add(token.PublishLead)
+	fresh, err := source.Sign(token.Access("u1", "w1", "", "viewer", nil), signsFrom, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,8 +208,7 @@ func TestReloadingRingFollowsRotation(t *testing.T) {
 		t.Fatalf("token of the rotated key: %v after %d loads, want valid after 1", err, loads)
 	}
 	// Unknown kids reload at most once per 30 s.
-	bogus := token.Ring{Current: token.NewKey(mustKey(t)), Issuer: old.Issuer}
-	stranger, _ := bogus.Sign(token.Access("u1", "w1", "", "viewer", nil), now, time.Minute)
+	stranger, _ := mustRing(t).Sign(token.Access("u1", "w1", "", "viewer", nil), now, time.Minute)
 	for range 5 {
 		if _, err := ring.Verify(stranger, now.Add(2*time.Second), token.AudAccess); !errors.Is(err, token.ErrKid) {
 			t.Fatalf("unknown kid: %v", err)
@@ -170,26 +217,46 @@ func TestReloadingRingFollowsRotation(t *testing.T) {
 	if loads != 1 {
 		t.Errorf("%d loads after 5 unknown kids within 30 s, want still 1", loads)
 	}
-	// Signing and the JWKS use the new key.
-	if set := ring.JWKS(now.Add(time.Minute)); set.Keys[0].Kid != next.ID {
-		t.Errorf("JWKS current kid = %s, want %s", set.Keys[0].Kid, next.ID)
+	// The JWKS publishes the next key; signing waits for its SignsFrom.
+	if got := kids(ring.Published(now.Add(time.Minute))); got != old.Keys[0].ID+","+next.ID {
+		t.Errorf("published %s, want current then next", got)
 	}
-	tok, _ := ring.Sign(token.Access("u1", "w1", "", "viewer", nil), now.Add(time.Minute), time.Hour)
-	if _, err := source.Verify(tok, now.Add(time.Minute), token.AudAccess); err != nil {
-		t.Errorf("a token the reloaded ring signed: %v", err)
+	for at, want := range map[time.Time]string{signsFrom.Add(-time.Second): old.Keys[0].ID, signsFrom: next.ID} {
+		tok, _ := ring.Sign(token.Access("u1", "w1", "", "viewer", nil), at, time.Hour)
+		if kid := kidOfRaw(tok); kid != want {
+			t.Errorf("signed at %v with %s, want %s", at, kid, want)
+		}
 	}
 	// A failing source keeps the keys it has.
+	tok, _ := ring.Sign(token.Access("u1", "w1", "", "viewer", nil), signsFrom, time.Hour)
 	ring = token.Reloading(source, func() (*token.Ring, error) { return nil, errors.New("secrets manager down") }, now)
-	if _, err := ring.Verify(tok, now.Add(10*time.Minute), token.AudAccess); err != nil {
+	if _, err := ring.Verify(tok, signsFrom.Add(10*time.Minute), token.AudAccess); err != nil {
 		t.Errorf("verify while the source fails: %v", err)
 	}
 }
 
-func mustKey(t *testing.T) *rsa.PrivateKey {
+var (
+	otherOnce sync.Once
+	otherKey  token.Key
+)
+
+// mustRing is a second 3072-bit ring, shared by the tests.
+func mustRing(t *testing.T) *token.Ring {
 	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
+	otherOnce.Do(func() {
+		k, err := token.GenerateKey()
+		if err != nil {
+			panic(err)
+		}
+		otherKey = k
+	})
+	return token.NewRing(apitest.Issuer, otherKey)
+}
+
+func kids(keys []token.Key) string {
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, k.ID)
 	}
-	return k
+	return strings.Join(ids, ",")
 }
