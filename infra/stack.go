@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -59,8 +58,6 @@ const (
 	defaultAssetDir = "../build/functions"
 )
 
-var stageName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
-
 // NewSentinelStack defines the whole deployment: one DynamoDB table per
 // dynamo.All entry, the signing-key secret, one Lambda function per
 // props.Functions entry with an IAM role derived from its declared table
@@ -72,8 +69,8 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 	if props == nil {
 		panic("infra: SentinelStackProps is required")
 	}
-	if !stageName.MatchString(props.Stage) || props.Stage == "local" {
-		panic(fmt.Sprintf("infra: stage %q: want a deployed stage name matching %s other than \"local\"", props.Stage, stageName))
+	if !config.StageName.MatchString(props.Stage) || props.Stage == config.LocalStage {
+		panic(fmt.Sprintf("infra: stage %q: want a deployed stage name matching %s other than \"local\"", props.Stage, config.StageName))
 	}
 	if len(props.Functions) == 0 {
 		panic("infra: no functions to deploy")

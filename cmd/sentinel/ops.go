@@ -42,7 +42,7 @@ func target(ctx context.Context, tables ...dynamo.Table) (*app.Deps, error) {
 	if _, err := client.ListTables(ctx, nil); err != nil {
 		return nil, fmt.Errorf("the local stack's DynamoDB Local does not answer on %s: start `make dev` first (or set %s to write to deployed tables)", endpoint, tables[0].EnvVar())
 	}
-	cfg, err := config.FromEnv(false)
+	cfg, err := config.LocalFromEnv(false)
 	if err != nil {
 		return nil, err
 	}

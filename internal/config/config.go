@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,9 @@ import (
 // Config is the deployment's settings.
 type Config struct {
 	// Stage is "local" for the local stack and the tests, else the deployed
-	// stage name. It decides the key prefix and the cookie's Secure flag.
+	// stage name. It decides the key prefix, the cookie's Secure flag and
+	// whether http issuers and a signing key file are allowed, so it is
+	// never guessed: see checkStage.
 	Stage string
 	// Issuer is the iss of every token this deployment signs.
 	Issuer string
@@ -55,8 +58,15 @@ const (
 // reads it so that tests refusing many keys on purpose can raise it.
 const EnvAuthFailureLimit = "SENTINEL_AUTH_FAILURE_LIMIT"
 
+// LocalStage is the local stack's stage.
+const LocalStage = "local"
+
+// StageName is what a deployed stage's name looks like (the CDK stack
+// refuses others, and "local").
+var StageName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+
 // Local reports whether this is the local stage.
-func (c Config) Local() bool { return c.Stage == "local" }
+func (c Config) Local() bool { return c.Stage == LocalStage }
 
 // KeyPrefix is the service key prefix of the stage (api.md section 3).
 func (c Config) KeyPrefix() string {
@@ -70,14 +80,46 @@ func (c Config) KeyPrefix() string {
 var version = "dev"
 
 // FromEnv reads the configuration and reports every missing or bad
-// variable in one error.
+// variable in one error. SENTINEL_STAGE must be set: the stack sets its
+// stage on every function, and a function that cannot tell which stage it
+// serves stops rather than take the local stage's looser rules. Inside
+// Lambda the local stage is refused too.
 func FromEnv(needKeys bool) (Config, error) { return fromLookup(os.Getenv, needKeys) }
+
+// LocalFromEnv is FromEnv for the local stack and the commands that write
+// to it: the one place where a missing SENTINEL_STAGE means local.
+func LocalFromEnv(needKeys bool) (Config, error) {
+	return fromLookup(func(k string) string {
+		if v := os.Getenv(k); v != "" || k != envStage {
+			return v
+		}
+		return LocalStage
+	}, needKeys)
+}
+
+const envStage = "SENTINEL_STAGE"
+
+// envLambda is set by the Lambda runtime in every function.
+const envLambda = "AWS_LAMBDA_FUNCTION_NAME"
+
+// checkStage says what is wrong with the stage ("" when nothing).
+func checkStage(stage string, inLambda bool) string {
+	switch {
+	case stage == "":
+		return envStage + " (local for the local stack, else the deployed stage's name; the CDK stack sets it)"
+	case stage == LocalStage && inLambda:
+		return envStage + " local is the local stack's: a Lambda function must name its deployed stage"
+	case stage != LocalStage && !StageName.MatchString(stage):
+		return fmt.Sprintf("%s %q: want local or a deployed stage name matching %s", envStage, stage, StageName)
+	}
+	return ""
+}
 
 // CheckSettings reports what FromEnv would refuse at a cold start in stage
 // with these settings (the CDK app checks its settings at synth time).
 func CheckSettings(stage string, settings map[string]string) error {
 	_, err := fromLookup(func(k string) string {
-		if k == "SENTINEL_STAGE" {
+		if k == envStage {
 			return stage
 		}
 		return settings[k]
@@ -88,7 +130,7 @@ func CheckSettings(stage string, settings map[string]string) error {
 // fromLookup is FromEnv over any variable lookup.
 func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 	c := Config{
-		Stage:            getenv("SENTINEL_STAGE"),
+		Stage:            getenv(envStage),
 		Issuer:           getenv("SENTINEL_ISSUER"),
 		SigningKeySecret: getenv("SENTINEL_SIGNING_KEY_SECRET"),
 		SigningKeyFile:   getenv("SENTINEL_SIGNING_KEY_FILE"),
@@ -98,10 +140,10 @@ func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 		AuthzRateLimit:   DefaultAuthzRateLimit,
 		AuthFailureLimit: DefaultAuthFailureLimit,
 	}
-	if c.Stage == "" {
-		c.Stage = "local"
-	}
 	var problems []string
+	if p := checkStage(c.Stage, getenv(envLambda) != ""); p != "" {
+		problems = append(problems, p)
+	}
 	if v := getenv("SENTINEL_PASSWORD_COST"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 4 || n > 31 {

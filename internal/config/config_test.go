@@ -12,7 +12,7 @@ func lookup(env map[string]string) func(string) string {
 }
 
 func TestAuthzDefaults(t *testing.T) {
-	c, err := fromLookup(lookup(nil), false)
+	c, err := fromLookup(lookup(map[string]string{"SENTINEL_STAGE": "local"}), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,12 +105,58 @@ func TestAuthzProblemsInOneMessage(t *testing.T) {
 
 // The local stage accepts http issuers (its dev IdP); deployed stages do not.
 func TestHTTPIssuerOnlyLocally(t *testing.T) {
-	env := map[string]string{EnvOIDCProviders: `{"dev": {"issuer": "http://localhost:9005", "jwks_uri": "http://localhost:9005/jwks.json", "audience": "sentinel-dev"}}`}
+	env := map[string]string{"SENTINEL_STAGE": "local", EnvOIDCProviders: `{"dev": {"issuer": "http://localhost:9005", "jwks_uri": "http://localhost:9005/jwks.json", "audience": "sentinel-dev"}}`}
 	if c, err := fromLookup(lookup(env), false); err != nil || c.OIDCProviders["dev"].Issuers[0] != "http://localhost:9005" {
 		t.Errorf("local: %v %v", c.OIDCProviders, err)
 	}
 	env["SENTINEL_STAGE"] = "prod"
 	if _, err := fromLookup(lookup(env), false); err == nil || !strings.Contains(err.Error(), "https") {
 		t.Errorf("prod: err = %v, want https required", err)
+	}
+}
+
+// Issue 17 item 7: a function never guesses its stage. No stage, a stage
+// that is no stage name, or the local stage inside Lambda stop the cold
+// start with a message naming SENTINEL_STAGE; only LocalFromEnv (the local
+// stack and its commands) takes a missing stage as local.
+func TestStageIsNeverGuessed(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // "" when accepted
+	}{
+		{"missing", map[string]string{}, "SENTINEL_STAGE (local for the local stack"},
+		{"missing in Lambda", map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "f"}, "SENTINEL_STAGE (local for the local stack"},
+		{"not a stage name", map[string]string{"SENTINEL_STAGE": "Prod!"}, `SENTINEL_STAGE "Prod!": want local or a deployed stage name`},
+		{"too long", map[string]string{"SENTINEL_STAGE": "a-very-long-stage-name"}, "want local or a deployed stage name"},
+		{"local in Lambda", map[string]string{"SENTINEL_STAGE": "local", "AWS_LAMBDA_FUNCTION_NAME": "f"}, "SENTINEL_STAGE local is the local stack's"},
+		{"local, locally", map[string]string{"SENTINEL_STAGE": "local"}, ""},
+		{"deployed, in Lambda", map[string]string{"SENTINEL_STAGE": "prod", "AWS_LAMBDA_FUNCTION_NAME": "f"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := fromLookup(lookup(tt.env), false)
+			if tt.want == "" {
+				if err != nil || c.Stage != tt.env["SENTINEL_STAGE"] {
+					t.Errorf("stage %q, err %v; want accepted", c.Stage, err)
+				}
+				return
+			}
+			if err == nil || !strings.HasPrefix(err.Error(), "configuration: missing or invalid ") || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+
+	t.Setenv("SENTINEL_STAGE", "")
+	if _, err := FromEnv(false); err == nil {
+		t.Error("FromEnv without SENTINEL_STAGE: no error")
+	}
+	if c, err := LocalFromEnv(false); err != nil || !c.Local() {
+		t.Errorf("LocalFromEnv without SENTINEL_STAGE: stage %q, err %v; want local", c.Stage, err)
+	}
+	t.Setenv("SENTINEL_STAGE", "prod")
+	if c, err := LocalFromEnv(false); err != nil || c.Stage != "prod" {
+		t.Errorf("LocalFromEnv with SENTINEL_STAGE prod: stage %q, err %v; want prod", c.Stage, err)
 	}
 }

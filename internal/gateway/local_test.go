@@ -462,3 +462,30 @@ func TestLocalRealHealthFunction(t *testing.T) {
 		t.Errorf("Content-Type = %q", got)
 	}
 }
+
+// A function's cold start stops, naming SENTINEL_STAGE, when the stage is
+// missing or unknown, or local inside Lambda (issue 17 item 7): it never
+// falls back to the local stage's looser rules.
+func TestColdStartNeedsAKnownStage(t *testing.T) {
+	t.Setenv("SENTINEL_DYNAMODB_ENDPOINT", "http://127.0.0.1:1")
+	for name, env := range map[string]map[string]string{
+		"no stage":        {"SENTINEL_STAGE": ""},
+		"unknown stage":   {"SENTINEL_STAGE": "PROD"},
+		"local in Lambda": {"SENTINEL_STAGE": "local", "AWS_LAMBDA_FUNCTION_NAME": "sentinel-health"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			_, err := Build(t.Context(), "health")
+			if err == nil || !strings.Contains(err.Error(), "SENTINEL_STAGE") {
+				t.Errorf("Build = %v, want a cold-start error naming SENTINEL_STAGE", err)
+			}
+		})
+	}
+	t.Setenv("SENTINEL_STAGE", "prod")
+	t.Setenv("AWS_LAMBDA_FUNCTION_NAME", "sentinel-health")
+	if _, err := Build(t.Context(), "health"); err != nil {
+		t.Errorf("Build in a deployed stage = %v", err)
+	}
+}
