@@ -381,6 +381,7 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     const dialog = page.getByRole('alertdialog', { name: /^Delete/ });
     const confirm = dialog.getByRole('button', { name: 'Delete service app' });
     assert.equal(await confirm.isDisabled(), true);
+    await dialog.getByText('is purged with it', { exact: false }).waitFor();
     await dialog.getByLabel(`Type ${app.serviceName} to confirm`).fill(app.serviceName);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'delete-dialog.png') });
     await confirm.click();

@@ -69,6 +69,8 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.RBAC.Directory = d.Directory
 	d.Permissions.Directory = d.Directory
 	d.Directory.Dependents = append(d.Directory.Dependents, d.RBAC, d.Permissions)
+	// Deleting a service app purges what it registered under its name.
+	d.Apps.ServiceData = append(d.Apps.ServiceData, d.RBAC, servicePermissions{d.Permissions})
 	d.Authz = authz.New(authz.Options{
 		Verifier: idp.New(cfg.OIDCProviders, nil, now), Apps: d.Apps, Keys: keys, Origins: d.Auth,
 		Limits:   limits,
@@ -129,4 +131,13 @@ func LoadKeys(ctx context.Context, cfg config.Config) (*token.Ring, error) {
 		defer cancel()
 		return load(ctx)
 	}, time.Now()), nil
+}
+
+// servicePermissions purges a deleted service app's resources and their
+// ACLs (serviceapps.ServiceData).
+type servicePermissions struct{ *permissions.Store }
+
+func (p servicePermissions) PurgeService(ctx context.Context, serviceName string) error {
+	_, err := p.Store.PurgeService(ctx, serviceName)
+	return err
 }

@@ -140,7 +140,9 @@ func (a *Authenticator) User(ctx context.Context, svc *identity.Service, authori
 	if err != nil {
 		return nil, unauthorized("Invalid user token: " + err.Error())
 	}
-	if c.Type == "authz" && c.Svc != svc.ServiceName {
+	// An authz token names the app it was issued for, not only its service
+	// name: a deleted app's tokens do not work for a new app of that name.
+	if c.Type == "authz" && (c.Svc != svc.ServiceName || c.App != svc.AppID) {
 		return nil, unauthorized("Invalid user token: issued for another service")
 	}
 	active, err := a.active(ctx, c.Subject)

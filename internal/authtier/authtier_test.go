@@ -50,19 +50,19 @@ func call(h http.Handler, path string, header map[string]string) *apitest.Respon
 func TestDualTier(t *testing.T) {
 	api := apitest.New(t)
 	admin := api.SignIn()
-	_, key := admin.CreateApp("docu-store")
+	docs, key := admin.CreateApp("docu-store")
 	_, otherKey := admin.CreateApp("billing")
 	h := testRoutes(api)
 	user := api.UserToken("u1", "w1", "editor", "g1")
-	authz := func(svc string) string {
-		c := token.Access("u1", "w1", "acme", "viewer", nil)
-		c.Audience, c.Type, c.Svc = []string{token.AudAuthz}, "authz", svc
+	authzFor := func(appID, svc string) string {
+		c := token.Authz("u1", "idp-u1", appID, svc, "w1", "acme", "viewer", nil, nil)
 		tok, err := api.Deps.Keys.Sign(c, api.Clock.Now(), 5*time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return tok
 	}
+	authz := func(svc string) string { return authzFor(docs, svc) }
 	cases := []struct {
 		name       string
 		header     map[string]string
@@ -72,6 +72,10 @@ func TestDualTier(t *testing.T) {
 		{"key and access token", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + user}, 200, ""},
 		{"authz token for this service", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + authz("docu-store")}, 200, ""},
 		{"authz token replayed by another service", map[string]string{"X-Service-Key": otherKey, "Authorization": "Bearer " + authz("docu-store")}, 401, "Invalid user token: issued for another service"},
+		// The service name alone does not do: a deleted app's tokens (or
+		// tokens naming no app) are not the new app's (issue 17 item 7).
+		{"authz token of another app with this service name", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + authzFor("8f8c6d5e-0000-4000-8000-000000000001", "docu-store")}, 401, "Invalid user token: issued for another service"},
+		{"authz token naming no app", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + authzFor("", "docu-store")}, 401, "Invalid user token: issued for another service"},
 		{"no token", map[string]string{"X-Service-Key": key}, 401, "Missing bearer token"},
 		{"token without key", map[string]string{"Authorization": "Bearer " + user}, 401, "Invalid or missing service API key"},
 		{"origin instead of key", map[string]string{"Origin": "http://localhost:3000", "Authorization": "Bearer " + user}, 401, "Invalid or missing service API key"},

@@ -369,7 +369,7 @@ func (s *Service) grant(ctx context.Context, svc *identity.Service, id idp.Ident
 	if err != nil {
 		return Grant{}, fmt.Errorf("actions of user %s in workspace %s for %s: %w", user.ID, wid, svc.ServiceName, err)
 	}
-	tok, err := s.keys.Sign(token.Authz(user.ID, id.Subject, svc.ServiceName, wid, slug, m.Role, m.Groups, actions), s.now(), s.ttl)
+	tok, err := s.keys.Sign(token.Authz(user.ID, id.Subject, svc.AppID, svc.ServiceName, wid, slug, m.Role, m.Groups, actions), s.now(), s.ttl)
 	if err != nil {
 		return Grant{}, fmt.Errorf("sign authz token: %w", err)
 	}

@@ -116,22 +116,34 @@ func (s *Store) upsertAction(ctx context.Context, service string, a ActionInput,
 	return it.view(), nil
 }
 
+// actionsOf selects the actions of one service ("": of every service),
+// ordered by service and action, in the by-kind index.
+func actionsOf(service string) *dynamodb.QueryInput {
+	in := &dynamodb.QueryInput{
+		IndexName:                 aws.String("by-kind"),
+		KeyConditionExpression:    aws.String("kind = :k"),
+		ExpressionAttributeValues: attrs{":k": dynamo.S(kindAction)},
+	}
+	if service != "" {
+		in.KeyConditionExpression = aws.String("kind = :k AND begins_with(kind_sk, :svc)")
+		in.ExpressionAttributeValues[":svc"] = dynamo.S(service + "#")
+	}
+	return in
+}
+
 // ListServiceActions answers one page of actions ordered by service and
 // action, of one service when service is not empty: one Query of the
 // by-kind index.
 func (s *Store) ListServiceActions(ctx context.Context, service string, limit int, cursor string) (Page[ServiceAction], error) {
-	in := &dynamodb.QueryInput{
-		IndexName: aws.String("by-kind"), Limit: aws.Int32(int32(limit)),
-		KeyConditionExpression:    aws.String("kind = :k"),
-		ExpressionAttributeValues: attrs{":k": dynamo.S(kindAction)},
-	}
-	scope := dynamo.Scope{Exact: map[string]string{"kind": kindAction}, Prefix: map[string]string{"kind_sk": "", "pk": "ACTION#", "sk": skAction}}
 	if service != "" {
 		if err := validateServiceName(service); err != nil {
 			return Page[ServiceAction]{}, err
 		}
-		in.KeyConditionExpression = aws.String("kind = :k AND begins_with(kind_sk, :svc)")
-		in.ExpressionAttributeValues[":svc"] = dynamo.S(service + "#")
+	}
+	in := actionsOf(service)
+	in.Limit = aws.Int32(int32(limit))
+	scope := dynamo.Scope{Exact: map[string]string{"kind": kindAction}, Prefix: map[string]string{"kind_sk": service, "pk": "ACTION#", "sk": skAction}}
+	if service != "" {
 		scope.Prefix["kind_sk"] = service + "#"
 	}
 	items, err := dynamo.QueryPage[actionItem](ctx, s.repo, in, cursor, scope)

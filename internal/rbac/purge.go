@@ -52,3 +52,21 @@ func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) err
 		return done, err
 	})
 }
+
+// PurgeService deletes every action a service registered, each taken out
+// of the roles that hold it (as DeleteServiceAction does), so a new app
+// with the service's name inherits none (serviceapps.ServiceData: called
+// when a service app is deleted). It is idempotent; the actions are found
+// through the by-kind index, which trails writes by a moment.
+func (s *Store) PurgeService(ctx context.Context, serviceName string) error {
+	actions, err := dynamo.QueryAll[actionItem](ctx, s.repo, actionsOf(serviceName))
+	if err != nil {
+		return fmt.Errorf("actions of service %s: %w", serviceName, err)
+	}
+	for _, a := range actions {
+		if err := s.DeleteServiceAction(ctx, a.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
+			return fmt.Errorf("purge service %s: %w", serviceName, err)
+		}
+	}
+	return nil
+}

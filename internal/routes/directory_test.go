@@ -18,6 +18,8 @@ func TestDirectoryDeletesMayWriteDependentTables(t *testing.T) {
 	}{
 		{"admin-workspaces", []dynamo.Table{dynamo.RBAC, dynamo.Permissions}},
 		{"admin-groups", []dynamo.Table{dynamo.Permissions}},
+		// Deleting a service app purges its service's data (issue 17 item 7).
+		{"admin-service-apps", []dynamo.Table{dynamo.RBAC, dynamo.Permissions}},
 	}
 	for _, tc := range cases {
 		f, ok := FunctionNamed(tc.function)

@@ -47,7 +47,10 @@ var (
 // Admin resources share a function each (see architecture.md: a function
 // per admin route would pass CloudFormation's resource limit).
 var (
-	adminApps = []Access{Write(dynamo.ServiceApps), Write(dynamo.Activity)}
+	// Deleting a service app purges what it registered under its service
+	// name, and so does creating an app that reuses a deleted app's name
+	// (serviceapps.ServiceData: permissions and RBAC).
+	adminApps = []Access{Write(dynamo.ServiceApps), Write(dynamo.Activity), Write(dynamo.Permissions), Write(dynamo.RBAC)}
 	adminAuth = []Access{Write(dynamo.Admins), Write(dynamo.Limits), Write(dynamo.Activity)}
 )
 

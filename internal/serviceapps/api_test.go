@@ -10,6 +10,7 @@ import (
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/authtier"
+	"sentinel/internal/serviceapps"
 )
 
 var keyShape = regexp.MustCompile(`^sk_test_[A-Za-z0-9_-]{43}$`)
@@ -146,7 +147,7 @@ func TestValidationAndConflicts(t *testing.T) {
 }
 
 // Origins released by a patch or a delete can be claimed again, and so can
-// a deleted app's service name.
+// a deleted app's service name once ReuseDelay has passed.
 func TestClaimsAreReleased(t *testing.T) {
 	api := apitest.New(t)
 	admin := api.SignIn()
@@ -158,6 +159,7 @@ func TestClaimsAreReleased(t *testing.T) {
 	if res := admin.Do("DELETE", "/admin/service-apps/"+id, nil); res.Status != 204 {
 		t.Fatalf("delete: %d %s", res.Status, res.Body)
 	}
+	api.Clock.Advance(serviceapps.ReuseDelay)
 	admin.CreateApp("first")
 }
 
@@ -368,5 +370,14 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	if res.Header.Get("X-Request-Id") == "" {
 		t.Error("no X-Request-Id")
+	}
+}
+
+// A deleted app's name is kept longer than any function caches its key,
+// so the purge before the name's reuse comes after the last write the key
+// could make.
+func TestReuseDelayOutlastsTheKeyCache(t *testing.T) {
+	if serviceapps.ReuseDelay <= authtier.CacheTTL {
+		t.Errorf("ReuseDelay %v, want more than the key cache's %v", serviceapps.ReuseDelay, authtier.CacheTTL)
 	}
 }

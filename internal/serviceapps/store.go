@@ -2,6 +2,7 @@ package serviceapps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,15 +78,38 @@ type claimItem struct {
 	PK    string `dynamodbav:"pk"`
 	SK    string `dynamodbav:"sk"`
 	AppID string `dynamodbav:"app_id"`
+	// DeletedAt marks a service name claim as the tombstone of a deleted
+	// app (AppID): the name is free again once what the app registered
+	// under it is purged (see Delete).
+	DeletedAt string `dynamodbav:"deleted_at,omitempty"`
 }
 
 // Store keeps service apps in DynamoDB.
 type Store struct {
+	// ServiceData are the areas holding data under service names
+	// (permissions, RBAC; app.New sets them): deleting an app purges it.
+	ServiceData []ServiceData
+
 	repo     dynamo.Repo
 	log      *activity.Log
 	now      func() time.Time
 	keyStage string // "sk_test_" or "sk_live_"
 }
+
+// ServiceData is an area that holds what backends register under their
+// service name (resources and their ACLs, service actions and the roles'
+// links to them).
+type ServiceData interface {
+	// PurgeService removes everything held under serviceName. It is
+	// idempotent.
+	PurgeService(ctx context.Context, serviceName string) error
+}
+
+// ReuseDelay is how long a deleted app's service name stays taken: longer
+// than the auth tier's key cache (5 s: the deleted app's key may still
+// register things that long) plus the moment indexes trail writes, so the
+// purge before the name's reuse finds all of it.
+const ReuseDelay = 10 * time.Second
 
 // NewStore returns a store over the ServiceApps table that records changes
 // in log and issues keys with keyStage as prefix.
@@ -115,10 +139,15 @@ func (s *Store) newKey(app appItem, now time.Time) (string, keyItem) {
 }
 
 // claimServiceName and claimOrigins add the claims that make a service
-// name and origins unique, each failing with the 409 that names it.
-func (s *Store) claimServiceName(tx *dynamo.Tx, name, appID string) {
-	tx.AddOr(s.put(claimItem{PK: "SVC#" + name, SK: skClaim, AppID: appID}, "attribute_not_exists(pk)"),
-		apperr.New(apperr.Conflict, "service_name '%s' is already taken", name))
+// name and origins unique, each failing with the 409 that names it. A
+// service name is claimed when free, or over the tombstone (its deleted_at)
+// of a deleted app whose data has been purged; it fails with taken.
+func (s *Store) claimServiceName(tx *dynamo.Tx, name, appID, tombstone string, taken error) {
+	if tombstone == "" {
+		tx.AddOr(s.put(claimItem{PK: "SVC#" + name, SK: skClaim, AppID: appID}, "attribute_not_exists(pk)"), taken)
+		return
+	}
+	tx.AddOr(s.repo.Put(claimItem{PK: "SVC#" + name, SK: skClaim, AppID: appID}, "deleted_at = :d", dynamo.Item{":d": dynamo.S(tombstone)}), taken)
 }
 
 func (s *Store) claimOrigins(tx *dynamo.Tx, origins []string, appID string) {
@@ -189,22 +218,74 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 	}
 	plain, key := s.newKey(app, now)
 	app.CurrentKey = key.KeyHash
-	tx := dynamo.NewTx(s.put(app, "attribute_not_exists(pk)"), s.put(key, ""))
-	s.claimServiceName(tx, in.ServiceName, id)
-	s.claimOrigins(tx, in.AllowedOrigins, id)
 	pairs := in.IdPClientIDs.pairs()
-	s.claimClientIDs(tx, pairs, id)
 	detail := map[string]any{"service_name": in.ServiceName, "name": in.Name, "key_prefix": key.KeyPrefix}
 	if len(pairs) > 0 {
 		detail["idp_client_ids"] = in.IdPClientIDs
 	}
-	tx.Add(s.log.Put(activity.Entry{
-		Actor: app.CreatedBy, Action: "service_app.create", TargetType: "service_app", TargetID: id, Detail: detail,
-	}))
-	if err := tx.Write(ctx, s.repo.DB); err != nil {
+	taken := apperr.New(apperr.Conflict, "service_name '%s' is already taken", in.ServiceName)
+	write := func(tombstone string) error {
+		tx := dynamo.NewTx(s.put(app, "attribute_not_exists(pk)"), s.put(key, ""))
+		s.claimServiceName(tx, in.ServiceName, id, tombstone, taken)
+		s.claimOrigins(tx, in.AllowedOrigins, id)
+		s.claimClientIDs(tx, pairs, id)
+		tx.Add(s.log.Put(activity.Entry{
+			Actor: app.CreatedBy, Action: "service_app.create", TargetType: "service_app", TargetID: id, Detail: detail,
+		}))
+		return tx.Write(ctx, s.repo.DB)
+	}
+	err := write("")
+	if errors.Is(err, taken) {
+		// Taken, or the tombstone of a deleted app: purge what that app
+		// registered, then take the name over.
+		var tombstone string
+		if tombstone, err = s.reclaim(ctx, in.ServiceName, now); err == nil {
+			err = write(tombstone)
+		}
+	}
+	if err != nil {
 		return App{}, "", fmt.Errorf("create service app: %w", err)
 	}
 	return view(app, []keyItem{key}, now), plain, nil
+}
+
+// reclaim prepares a service name for a new app when its claim is the
+// tombstone of a deleted app: after ReuseDelay it purges the deleted app's
+// data (again: the delete did, but its key may have registered more while
+// functions still cached it, and a purge may have failed half way) and
+// answers the tombstone to claim over. A live app's name is the 409.
+func (s *Store) reclaim(ctx context.Context, name string, now time.Time) (string, error) {
+	c, found, err := dynamo.Get[claimItem](ctx, s.repo, dynamo.Key("SVC#"+name, skClaim))
+	if err != nil {
+		return "", fmt.Errorf("read service name claim %s: %w", name, err)
+	}
+	if !found {
+		return "", dynamo.ErrChanged // freed meanwhile: the admin retries
+	}
+	if c.DeletedAt == "" {
+		return "", apperr.New(apperr.Conflict, "service_name '%s' is already taken", name)
+	}
+	deleted, err := time.Parse(time.RFC3339, c.DeletedAt)
+	if err != nil {
+		return "", fmt.Errorf("decode tombstone of %s: %w", name, err)
+	}
+	if now.Before(deleted.Add(ReuseDelay)) {
+		return "", apperr.New(apperr.Conflict, "service_name '%s' belonged to a service app deleted moments ago; try again in a few seconds", name)
+	}
+	if err := s.purge(ctx, name); err != nil {
+		return "", err
+	}
+	return c.DeletedAt, nil
+}
+
+// purge removes what every area holds under the service name.
+func (s *Store) purge(ctx context.Context, name string) error {
+	for _, d := range s.ServiceData {
+		if err := d.PurgeService(ctx, name); err != nil {
+			return fmt.Errorf("purge service %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // load reads an app and its keys with one strongly consistent Query.
@@ -527,15 +608,22 @@ func (s *Store) RevokePrevious(ctx context.Context, id string) (App, error) {
 	return view(next, kept, now), nil
 }
 
-// Delete removes the app, its keys and its claims in one transaction.
+// Delete removes the app, its keys and its claims in one transaction,
+// leaving a tombstone on its service name, then purges what the app
+// registered under the name (resources and their ACLs, service actions,
+// their links to roles), so a new app with the same service name starts
+// empty. The name is taken until ReuseDelay has passed and a second purge
+// has run (reclaim). A failed purge answers an error after the app is
+// gone; the purge before the name's reuse completes it.
 func (s *Store) Delete(ctx context.Context, id string) error {
 	a, keys, err := s.load(ctx, id)
 	if err != nil {
 		return err
 	}
+	tombstone := claimItem{PK: "SVC#" + a.ServiceName, SK: skClaim, AppID: id, DeletedAt: dynamo.FormatTime(s.now())}
 	items := []types.TransactWriteItem{
 		s.repo.Delete(dynamo.Key(a.PK, a.SK), "version = :v", dynamo.Item{":v": dynamo.N(a.Version)}),
-		s.del("SVC#"+a.ServiceName, skClaim),
+		s.repo.Put(tombstone, "app_id = :id", dynamo.Item{":id": dynamo.S(id)}),
 	}
 	for _, k := range keys {
 		items = append(items, s.del(k.PK, k.SK))
@@ -553,7 +641,9 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err := dynamo.TransactWrite(ctx, s.repo.DB, items); err != nil {
 		return fmt.Errorf("delete service app %s: %w", id, err)
 	}
-	return nil
+	// The keys are gone; what the app registered goes now, and once more
+	// before a new app takes the name (reclaim).
+	return s.purge(ctx, a.ServiceName)
 }
 
 // LookupKey finds a key by its hash with one GSI Query. found is false for

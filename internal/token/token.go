@@ -200,13 +200,16 @@ func (r *Ring) key(kid string, now time.Time) (*rsa.PublicKey, bool) {
 // admin tokens. Fields that a kind of token does not carry stay empty.
 type Claims struct {
 	jwt.RegisteredClaims
-	Type    string   `json:"type"`
-	WID     string   `json:"wid,omitempty"`
-	WSlug   string   `json:"wslug,omitempty"`
-	WRole   string   `json:"wrole,omitempty"`
-	Groups  []string `json:"groups,omitempty"`
-	IdPSub  string   `json:"idp_sub,omitempty"`
-	Svc     string   `json:"svc,omitempty"`
+	Type   string   `json:"type"`
+	WID    string   `json:"wid,omitempty"`
+	WSlug  string   `json:"wslug,omitempty"`
+	WRole  string   `json:"wrole,omitempty"`
+	Groups []string `json:"groups,omitempty"`
+	IdPSub string   `json:"idp_sub,omitempty"`
+	Svc    string   `json:"svc,omitempty"`
+	// App is the id of the service app an authz token was issued for: a
+	// new app with the same service name is another app.
+	App     string   `json:"app,omitempty"`
 	Actions []string `json:"actions,omitempty"`
 	Email   string   `json:"email,omitempty"`
 }
@@ -368,8 +371,9 @@ func Access(userID, workspaceID, workspaceSlug, role string, groups []string) Cl
 
 // Authz returns the claims of an authz token (aud sentinel:authz, type
 // authz): a user's membership in a workspace as seen by one calling
-// service, with the user's IdP subject and RBAC actions for that service.
-func Authz(userID, idpSub, service, workspaceID, workspaceSlug, role string, groups, actions []string) Claims {
+// service app (its id and service name), with the user's IdP subject and
+// RBAC actions for that service.
+func Authz(userID, idpSub, appID, service, workspaceID, workspaceSlug, role string, groups, actions []string) Claims {
 	if groups == nil {
 		groups = []string{}
 	}
@@ -378,7 +382,7 @@ func Authz(userID, idpSub, service, workspaceID, workspaceSlug, role string, gro
 	}
 	return Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: userID, Audience: jwt.ClaimStrings{AudAuthz}},
-		Type:             "authz", IdPSub: idpSub, Svc: service,
+		Type:             "authz", IdPSub: idpSub, App: appID, Svc: service,
 		WID: workspaceID, WSlug: workspaceSlug, WRole: role, Groups: groups, Actions: actions,
 	}
 }

@@ -217,7 +217,10 @@ export function ServiceAppRoute() {
 
       <Section title="Delete service app" tone="danger">
         <div className="row-between">
-          <p>Deleting removes the app and its keys for good. Backends using its keys get 401 within seconds.</p>
+          <p>
+            Deleting removes the app and its keys for good, and purges the resource permissions and service actions
+            registered under its service name. Backends using its keys get 401 within seconds.
+          </p>
           <Button variant="danger" onClick={() => setModal('delete')}>
             Delete…
           </Button>

@@ -14,8 +14,10 @@ export function DeleteServiceAppDialog({ app, onClose, onDeleted }: { app: Servi
         onDeleted();
       }}
     >
-      Its API keys stop working within seconds and backends using them get 401. This cannot be undone: to use the
-      service again you create a new app and deploy its new key.
+      Its API keys stop working within seconds and backends using them get 401. Everything registered under{' '}
+      <span className="mono">{app.service_name}</span> is purged with it: resource permissions and their shares, service
+      actions, and those actions in roles. This cannot be undone: to use the service again you create a new app (the name
+      is free again after a few seconds) and deploy its new key.
     </TypeToConfirmDialog>
   );
 }
