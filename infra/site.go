@@ -11,7 +11,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
+
+	"sentinel/internal/web"
 )
 
 // adminSiteCSP allows the SPA to load only its own scripts, styles and
@@ -32,10 +35,41 @@ const spaRewrite = `function handler(event) {
   return request;
 }`
 
+// originVerifyHeader is web.OriginVerifyHeader: the header by which the
+// distribution proves to the API that a request came through it.
+const originVerifyHeader = web.OriginVerifyHeader
+
+// adminOriginHeaders are the viewer headers the admin API reads (cookies
+// and query strings are forwarded whole), plus the viewer's address, which
+// CloudFront adds. Host is not forwarded: API Gateway answers only to its
+// own domain.
+var adminOriginHeaders = []string{"Accept", "Content-Type", "X-Requested-With", web.ViewerAddressHeader}
+
+// newOriginSecret creates the random secret the admin site's distribution
+// adds to every request it forwards to the API (originVerifyHeader), so the
+// sign-in function can tell CloudFront's requests from direct calls and
+// trust CloudFront-Viewer-Address in those only. CloudFormation generates
+// it; it is in no template, variable or log (the distribution's header
+// resolves it at deploy time, the function reads it at cold start).
+func newOriginSecret(stack awscdk.Stack, stage string) awssecretsmanager.Secret {
+	secret := awssecretsmanager.NewSecret(stack, jsii.String("AdminOriginSecret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("Sentinel " + stage + " admin site origin secret: proves a request came through its CloudFront distribution"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:     jsii.Number(48),
+			ExcludePunctuation: jsii.Bool(true),
+		},
+	})
+	suppress(secret, "AwsSolutions-SMG4", "The distribution's origin header takes the secret's value when the stack "+
+		"deploys; rotating it without a deploy would only make the sign-in limit count CloudFront's address until "+
+		"the next one, so it is replaced by redeploying with a new secret instead.")
+	return secret
+}
+
 // newAdminSite hosts the built admin site from a private bucket behind
 // CloudFront and routes /admin/* on the same origin to the HTTP API, so the
-// admin_token cookie stays first-party.
-func newAdminSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, dir string) {
+// admin_token cookie stays first-party. Requests to the API carry the
+// viewer's address and the origin secret.
+func newAdminSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, dir string, originSecret awssecretsmanager.Secret) {
 	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
 		panic(fmt.Sprintf("infra: admin site: %v (build admin-web first)", err))
 	}
@@ -79,6 +113,14 @@ func newAdminSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, dir string) {
 	apiOrigin := awscloudfrontorigins.NewHttpOrigin(apiDomain, &awscloudfrontorigins.HttpOriginProps{
 		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
 		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
+		// A dynamic reference, resolved by CloudFormation at deploy time.
+		CustomHeaders: &map[string]*string{originVerifyHeader: originSecret.SecretValue().UnsafeUnwrap()},
+	})
+	adminRequests := awscloudfront.NewOriginRequestPolicy(stack, jsii.String("AdminApiRequests"), &awscloudfront.OriginRequestPolicyProps{
+		Comment:             jsii.String("Sentinel admin API: the headers it reads and the viewer's address"),
+		HeaderBehavior:      awscloudfront.OriginRequestHeaderBehavior_AllowList(*jsii.Strings(adminOriginHeaders...)...),
+		CookieBehavior:      awscloudfront.OriginRequestCookieBehavior_All(),
+		QueryStringBehavior: awscloudfront.OriginRequestQueryStringBehavior_All(),
 	})
 	site := awscloudfront.NewDistribution(stack, jsii.String("AdminSite"), &awscloudfront.DistributionProps{
 		Comment:           jsii.String("Sentinel admin site"),
@@ -101,7 +143,7 @@ func newAdminSite(stack awscdk.Stack, api awsapigatewayv2.HttpApi, dir string) {
 				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
 				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
 				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
-				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+				OriginRequestPolicy:   adminRequests,
 				ResponseHeadersPolicy: headers,
 			},
 		},

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,10 +16,7 @@ import (
 )
 
 // Managed CloudFront policy ids.
-const (
-	cachingDisabled           = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-	allViewerExceptHostHeader = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-)
+const cachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 func TestNoSiteWithoutAdminSiteDir(t *testing.T) {
 	// GIVEN no admin site directory
@@ -28,6 +26,8 @@ func TestNoSiteWithoutAdminSiteDir(t *testing.T) {
 	for _, typ := range []string{"AWS::CloudFront::Distribution", "AWS::S3::Bucket"} {
 		countIs(t, tmpl, typ, 0)
 	}
+	// AND there is no origin secret: no function trusts a viewer address
+	countIs(t, tmpl, "AWS::SecretsManager::Secret", 1)
 }
 
 func TestAdminSiteIsPrivateBehindCloudFront(t *testing.T) {
@@ -73,8 +73,8 @@ func TestAdminPathsReachTheAPIUncached(t *testing.T) {
 	tmpl := siteTemplate(t)
 	config := distributionConfig(t, tmpl)
 
-	// THEN /admin/* goes to the HTTP API with every method, no caching and
-	// every viewer header but Host (cookies included)
+	// THEN /admin/* goes to the HTTP API with every method, no caching, the
+	// cookies, query strings and the headers the admin API reads (never Host)
 	behaviors, _ := config["CacheBehaviors"].([]any)
 	if len(behaviors) != 1 {
 		t.Fatalf("cache behaviours: %s, want only /admin/*", jsonString(behaviors))
@@ -83,7 +83,23 @@ func TestAdminPathsReachTheAPIUncached(t *testing.T) {
 	check(t, "PathPattern", admin["PathPattern"], "/admin/*")
 	check(t, "AllowedMethods", admin["AllowedMethods"], []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"})
 	check(t, "CachePolicyId", admin["CachePolicyId"], cachingDisabled)
-	check(t, "OriginRequestPolicyId", admin["OriginRequestPolicyId"], allViewerExceptHostHeader)
+	policyID, policy := tmpl.only(t, "AWS::CloudFront::OriginRequestPolicy")
+	if id, _, _ := refersTo(admin["OriginRequestPolicyId"]); id != policyID {
+		t.Errorf("OriginRequestPolicyId = %v, want the stack's policy %s", admin["OriginRequestPolicyId"], policyID)
+	}
+	requests := dig(policy.Properties, "OriginRequestPolicyConfig")
+	check(t, "cookies", dig(requests, "CookiesConfig", "CookieBehavior"), "all")
+	check(t, "query strings", dig(requests, "QueryStringsConfig", "QueryStringBehavior"), "all")
+	check(t, "header behaviour", dig(requests, "HeadersConfig", "HeaderBehavior"), "whitelist")
+	headers := list(dig(requests, "HeadersConfig", "Headers"))
+	for _, h := range []string{"Content-Type", "X-Requested-With", "CloudFront-Viewer-Address"} {
+		if !slices.Contains(headers, any(h)) {
+			t.Errorf("the admin API's origin requests lack %s: %v", h, headers)
+		}
+	}
+	if slices.ContainsFunc(headers, func(h any) bool { return strings.EqualFold(h.(string), "Host") }) {
+		t.Errorf("Host is forwarded to API Gateway: %v", headers)
+	}
 	check(t, "ViewerProtocolPolicy", admin["ViewerProtocolPolicy"], "https-only")
 	apiID, _ := tmpl.only(t, "AWS::ApiGatewayV2::Api")
 	origin := originByID(t, config, admin["TargetOriginId"])
@@ -96,6 +112,54 @@ func TestAdminPathsReachTheAPIUncached(t *testing.T) {
 	// index.html
 	if config["CustomErrorResponses"] != nil {
 		t.Errorf("CustomErrorResponses = %s, want none", jsonString(config["CustomErrorResponses"]))
+	}
+}
+
+func TestSignInSeesTheViewerOnlyThroughTheOriginSecret(t *testing.T) {
+	// GIVEN a built admin site
+	// WHEN the stack is synthesized with it
+	tmpl := siteTemplate(t)
+	config := distributionConfig(t, tmpl)
+
+	// THEN a generated secret, not the signing-key secret, proves the origin
+	var secretID string
+	for id, r := range tmpl.resourcesOfType("AWS::SecretsManager::Secret") {
+		if id != tmpl.secretID(t) {
+			secretID = id
+			if dig(r.Properties, "GenerateSecretString") == nil || r.Properties["SecretString"] != nil {
+				t.Errorf("origin secret %s: want a value CloudFormation generates, none in the template", id)
+			}
+		}
+	}
+	if secretID == "" {
+		t.Fatal("no origin secret")
+	}
+	// AND the API origin sends it as a dynamic reference, never a literal
+	admin, _ := list(config["CacheBehaviors"])[0].(map[string]any)
+	origin := originByID(t, config, admin["TargetOriginId"])
+	var value any
+	for _, h := range list(origin["OriginCustomHeaders"]) {
+		if dig(h, "HeaderName") == "X-Sentinel-Origin-Verify" {
+			value = dig(h, "HeaderValue")
+		}
+	}
+	if v := jsonString(value); !strings.Contains(v, "{{resolve:secretsmanager:") || !strings.Contains(v, secretID) {
+		t.Errorf("X-Sentinel-Origin-Verify = %s, want a dynamic reference to %s", v, secretID)
+	}
+	// AND only the sign-in function learns where the secret is and may read it
+	for _, fn := range routes.Functions() {
+		env, _ := dig(tmpl.resource(t, tmpl.functionID(t, fn.Name)).Properties, "Environment", "Variables").(map[string]any)
+		_, reads := tmpl.grants(t, fn.Name)[secretID]
+		want := fn.Name == "admin-auth"
+		if fn.ViewerIP != want {
+			t.Errorf("%s: ViewerIP %v, want %v (the sign-in route's function)", fn.Name, fn.ViewerIP, want)
+		}
+		if reads != want || (env["SENTINEL_ORIGIN_SECRET_ID"] != nil) != want {
+			t.Errorf("%s: reads the origin secret %v, names it %v; want %v", fn.Name, reads, env["SENTINEL_ORIGIN_SECRET_ID"], want)
+		}
+		if want {
+			check(t, fn.Name+" SENTINEL_ORIGIN_SECRET_ID", env["SENTINEL_ORIGIN_SECRET_ID"], map[string]any{"Ref": secretID})
+		}
 	}
 }
 

@@ -92,15 +92,25 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 	if issuer == "" {
 		issuer = *api.ApiEndpoint()
 	}
+	// Behind the admin site the sign-in function trusts the viewer address
+	// CloudFront adds only with the secret the distribution sends.
+	var originSecret awssecretsmanager.Secret
+	if props.AdminSiteDir != "" {
+		originSecret = newOriginSecret(stack, props.Stage)
+	}
 	for _, fn := range props.Functions {
-		handler := newFunction(stack, fn, functionEnv{
+		env := functionEnv{
 			stage:     props.Stage,
 			issuer:    issuer,
 			assetDir:  assetDir,
 			tables:    tables,
 			secretArn: secret.Ref(),
 			settings:  props.Settings,
-		})
+		}
+		if originSecret != nil && fn.ViewerIP {
+			env.originSecretArn = originSecret.SecretArn()
+		}
+		handler := newFunction(stack, fn, env)
 		// One integration per function, shared by its routes; each route
 		// gets its own invoke permission scoped to its path.
 		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(constructID(fn.Name)+"Integration"), handler,
@@ -135,7 +145,7 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 		})
 	}
 	if props.AdminSiteDir != "" {
-		newAdminSite(stack, api, props.AdminSiteDir)
+		newAdminSite(stack, api, props.AdminSiteDir, originSecret)
 	}
 	return stack
 }
@@ -226,6 +236,9 @@ type functionEnv struct {
 	tables                  map[string]awsdynamodb.Table
 	secretArn               *string
 	settings                map[string]string
+	// originSecretArn is the admin site's origin secret, for a function
+	// counting per viewer IP (routes.Function.ViewerIP); nil without a site.
+	originSecretArn *string
 }
 
 // checkSettings refuses settings no function reads (a typo) and values a
@@ -290,6 +303,13 @@ func newFunction(stack awscdk.Stack, fn routes.Function, env functionEnv) awslam
 			Resources: &[]*string{env.secretArn},
 		}))
 		vars["SENTINEL_SIGNING_KEY_SECRET"] = env.secretArn
+	}
+	if env.originSecretArn != nil {
+		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
+			Resources: &[]*string{env.originSecretArn},
+		}))
+		vars[config.EnvOriginSecretID] = env.originSecretArn
 	}
 
 	// An explicit role with one inline policy instead of the default role

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sentinel/internal/apitest"
+	"sentinel/internal/config"
 )
 
 func login(api *apitest.API, email, password string, header map[string]string) *apitest.Response {
@@ -123,6 +124,45 @@ func TestIPLimitIgnoresForwardedFor(t *testing.T) {
 	api.Clock.Advance(time.Minute)
 	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 200 {
 		t.Errorf("a minute later: %d", res.Status)
+	}
+}
+
+// Behind the admin site's CloudFront distribution every admin shares the
+// edge's source IP; the per-IP limit counts the viewer instead, but only
+// for requests carrying the origin secret the stack gives the distribution
+// (issue 17 item 7). A direct call naming a viewer counts against its own
+// source IP.
+func TestIPLimitCountsTheViewerBehindCloudFront(t *testing.T) {
+	const secret = "origin-secret-of-the-stack-0123"
+	api := apitest.New(t, func(c *config.Config) { c.OriginSecret = secret })
+	api.SignIn()
+	api.RemoteAddr = "130.176.0.1:443" // a CloudFront edge
+	viaCloudFront := func(viewer string) map[string]string {
+		return map[string]string{"X-Sentinel-Origin-Verify": secret, "CloudFront-Viewer-Address": viewer + ":50123"}
+	}
+	for i := range 20 {
+		if res := login(api, fmt.Sprintf("u%d@example.com", i), "x", viaCloudFront("203.0.113.5")); res.Status != 401 {
+			t.Fatalf("failure %d: %d", i+1, res.Status)
+		}
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, viaCloudFront("203.0.113.5")); res.Status != 429 {
+		t.Errorf("21st attempt of the same viewer: %d, want 429", res.Status)
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, viaCloudFront("198.51.100.20")); res.Status != 200 {
+		t.Errorf("another admin behind the same edge: %d %s, want 200", res.Status, res.Body)
+	}
+	// Without the secret the header names nobody: the edge's own address
+	// counts, and it has not failed yet.
+	forged := map[string]string{"CloudFront-Viewer-Address": "203.0.113.5:1"}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, forged); res.Status != 200 {
+		t.Errorf("a direct call naming the limited viewer: %d, want 200 (its own source IP counts)", res.Status)
+	}
+	api.RemoteAddr = "203.0.113.77:999"
+	for i := range 20 {
+		login(api, fmt.Sprintf("v%d@example.com", i), "x", map[string]string{"X-Sentinel-Origin-Verify": "guess", "CloudFront-Viewer-Address": fmt.Sprintf("198.51.100.%d:1", i)})
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 429 {
+		t.Errorf("after 20 failures with a wrong secret and changing viewers: %d, want 429 for the source IP", res.Status)
 	}
 }
 

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
 	"sentinel/internal/activity"
 	"sentinel/internal/adminauth"
 	"sentinel/internal/authtier"
@@ -96,6 +99,11 @@ func Load(ctx context.Context, tables []dynamo.Table, needKeys bool) (*Deps, err
 	if err != nil {
 		return nil, err
 	}
+	if cfg.OriginSecretID != "" {
+		if cfg.OriginSecret, err = loadOriginSecret(ctx, cfg.OriginSecretID); err != nil {
+			return nil, err
+		}
+	}
 	var keys *token.Ring
 	if needKeys {
 		if keys, err = LoadKeys(ctx, cfg); err != nil {
@@ -103,6 +111,24 @@ func Load(ctx context.Context, tables []dynamo.Table, needKeys bool) (*Deps, err
 		}
 	}
 	return New(cfg, db, names, keys), nil
+}
+
+// loadOriginSecret reads the admin site's origin secret (see
+// config.Config.OriginSecret). An empty secret would prove nothing: it is
+// refused.
+func loadOriginSecret(ctx context.Context, id string) (string, error) {
+	sm, err := token.NewSecretsClient(ctx)
+	if err != nil {
+		return "", err
+	}
+	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
+	if err != nil {
+		return "", fmt.Errorf("read the admin site's origin secret %s: %w", id, err)
+	}
+	if len(aws.ToString(out.SecretString)) < 16 {
+		return "", fmt.Errorf("the admin site's origin secret %s is shorter than 16 characters", id)
+	}
+	return aws.ToString(out.SecretString), nil
 }
 
 // LoadKeys reads the signing key ring the configuration names.

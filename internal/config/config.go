@@ -42,7 +42,17 @@ type Config struct {
 	// dual tiers one client IP may make a minute
 	// ($SENTINEL_AUTH_FAILURE_LIMIT, default 20).
 	AuthFailureLimit int
+	// OriginSecretID names the Secrets Manager secret the admin site's
+	// CloudFront distribution sends to the API as proof of origin
+	// ($SENTINEL_ORIGIN_SECRET_ID; set only on the sign-in function, and
+	// only when the stack hosts the admin site). OriginSecret is its value,
+	// which app.Load reads at cold start; "" trusts no viewer address.
+	OriginSecretID string
+	OriginSecret   string
 }
+
+// EnvOriginSecretID is the variable of Config.OriginSecretID.
+const EnvOriginSecretID = "SENTINEL_ORIGIN_SECRET_ID"
 
 // Defaults of the authz settings.
 const (
@@ -134,6 +144,7 @@ func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 		Issuer:           getenv("SENTINEL_ISSUER"),
 		SigningKeySecret: getenv("SENTINEL_SIGNING_KEY_SECRET"),
 		SigningKeyFile:   getenv("SENTINEL_SIGNING_KEY_FILE"),
+		OriginSecretID:   getenv(EnvOriginSecretID),
 		PasswordCost:     12,
 		Version:          version,
 		AuthzTokenTTL:    DefaultAuthzTokenTTL,

@@ -40,6 +40,10 @@ type Function struct {
 	Keys bool
 	// Settings merges the routes' settings, sorted.
 	Settings []string
+	// ViewerIP reports whether the function counts per client IP behind the
+	// admin site (the sign-in route): the stack gives it the origin secret
+	// that proves CloudFront-Viewer-Address (web.BehindCloudFront).
+	ViewerIP bool
 }
 
 // Tables lists the tables the function uses.
@@ -62,6 +66,7 @@ func Functions() []Function {
 		}
 		f.Routes = append(f.Routes, r)
 		f.Keys = f.Keys || r.Keys || r.Tier.NeedsKeys()
+		f.ViewerIP = f.ViewerIP || r.Tier == authtier.AdminLogin
 		for _, s := range r.Settings {
 			if !slices.Contains(f.Settings, s) {
 				f.Settings = append(f.Settings, s)

@@ -6,6 +6,7 @@ import (
 	"sentinel/internal/adminauth"
 	"sentinel/internal/app"
 	"sentinel/internal/authtier"
+	"sentinel/internal/web"
 )
 
 // wrap puts a handler behind its tier's authentication.
@@ -22,7 +23,8 @@ func wrap(t authtier.Tier, d *app.Deps, h http.Handler) http.Handler {
 	case authtier.Admin:
 		return d.Admins.Require(h)
 	case authtier.AdminLogin:
-		return adminauth.RequireXRW(h)
+		// The per-IP sign-in limit sees the viewer behind the admin site.
+		return adminauth.RequireXRW(web.BehindCloudFront(d.Config.OriginSecret, h))
 	}
 	panic("routes: unknown tier " + string(t))
 }
