@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -21,9 +22,17 @@ import (
 // EventHandler is a Lambda handler for HTTP API payload format 2.0.
 type EventHandler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
-// Adapt wraps a net/http handler with aws-lambda-go-api-proxy.
+// Adapt wraps a net/http handler with aws-lambda-go-api-proxy. HTTP APIs
+// deliver rawPath URL-decoded, while the adapter parses it as part of a
+// URL: a decoded '%', '?', '#' or control character would make it fail
+// the invocation (a bare 502 from API Gateway) or split the path. So the
+// path is escaped first, and the handler sees exactly the decoded path.
 func Adapt(h http.Handler) EventHandler {
-	return httpadapter.NewV2(h).ProxyWithContext
+	proxy := httpadapter.NewV2(h).ProxyWithContext
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		ev.RawPath = (&url.URL{Path: ev.RawPath}).EscapedPath()
+		return proxy(ctx, ev)
+	}
 }
 
 // Build returns the event handler of one function from its environment.

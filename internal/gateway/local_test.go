@@ -489,3 +489,27 @@ func TestColdStartNeedsAKnownStage(t *testing.T) {
 		t.Errorf("Build in a deployed stage = %v", err)
 	}
 }
+
+// HTTP APIs deliver rawPath URL-decoded: a decoded '%', '?', '#' or control
+// character reaches the handler as the exact path, neither failing the
+// invocation (API Gateway would answer a bare 502) nor splitting the path
+// into a query (issue 17 item 7).
+func TestAdaptTakesDecodedRawPaths(t *testing.T) {
+	var got string
+	h := Adapt(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.Path + "|" + r.URL.RawQuery
+		w.WriteHeader(204)
+	}))
+	for _, path := range []string{"/admin/service-apps/100%", "/admin/service-apps/a?b=c", "/admin/service-apps/a#b", "/admin/service-apps/\x00\r\n", "/admin/service-apps/%zz", "/admin/service-apps/\xff\xfe", "/admin/service-apps/a b"} {
+		ev := events.APIGatewayV2HTTPRequest{Version: "2.0", RawPath: path, RawQueryString: "limit=5",
+			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: path}}}
+		resp, err := h(context.Background(), ev)
+		if err != nil || resp.StatusCode != 204 {
+			t.Errorf("rawPath %q: %d, %v; want the handler's 204", path, resp.StatusCode, err)
+			continue
+		}
+		if got != path+"|limit=5" {
+			t.Errorf("rawPath %q: handler saw %q", path, got)
+		}
+	}
+}
