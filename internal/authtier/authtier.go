@@ -33,6 +33,10 @@ type Apps interface {
 // refused): the directory. Nil means every user is active.
 type Users interface {
 	Active(ctx context.Context, userID string) (bool, error)
+	// MemberGroups returns the ids of all the user's groups in a
+	// workspace, for a token that carries only the first of them (false:
+	// not a member).
+	MemberGroups(ctx context.Context, workspaceID, userID string) ([]string, bool, error)
 }
 
 // Messages of the 401s (one per tier, so an answer is no oracle).
@@ -56,7 +60,8 @@ type Authenticator struct {
 	blocked     blockList // IPs over the failure limit, per instance
 	keyCache    cache[serviceapps.Key]
 	originCache cache[serviceapps.OriginApp]
-	userCache   cache[bool] // user id → active
+	userCache   cache[bool]     // user id → active
+	groupCache  cache[[]string] // workspace#user → the user's groups there
 	touchedMu   sync.Mutex
 	touched     map[string]time.Time
 }
@@ -152,10 +157,34 @@ func (a *Authenticator) User(ctx context.Context, svc *identity.Service, authori
 	if !active {
 		return nil, unauthorized("Invalid user token: user is deactivated")
 	}
+	groups, err := a.groups(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	return &identity.User{
 		ID: c.Subject, WorkspaceID: c.WID, WorkspaceSlug: c.WSlug, Role: c.WRole,
-		Groups: slices.Clone(c.Groups), Actions: slices.Clone(c.Actions), TokenType: c.Type,
+		Groups: groups, Actions: slices.Clone(c.Actions), TokenType: c.Type,
 	}, nil
+}
+
+// groups are the user's groups: the token's, or, when the token carries
+// only the first token.MaxGroups of them, all of them from the directory
+// (one GetItem, cached for CacheTTL per user and workspace like the user's
+// status).
+func (a *Authenticator) groups(ctx context.Context, c *token.Claims) ([]string, error) {
+	if !c.GroupsTruncated || a.users == nil {
+		return slices.Clone(c.Groups), nil
+	}
+	groups, member, err := a.groupCache.lookup(ctx, c.WID+"#"+c.Subject, a.now(), func(ctx context.Context, _ string) ([]string, bool, error) {
+		return a.users.MemberGroups(ctx, c.WID, c.Subject)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !member {
+		return nil, unauthorized("Invalid user token: user is no longer a member of the workspace")
+	}
+	return slices.Clone(groups), nil
 }
 
 // active asks the directory whether a user may act, once per CacheTTL per

@@ -2,14 +2,17 @@ package authtier_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/authtier"
+	"sentinel/internal/directory"
 	"sentinel/internal/identity"
 	"sentinel/internal/token"
 	"sentinel/internal/web"
@@ -156,6 +159,10 @@ type inactiveUsers map[string]bool
 
 func (u inactiveUsers) Active(_ context.Context, id string) (bool, error) { return !u[id], nil }
 
+func (u inactiveUsers) MemberGroups(context.Context, string, string) ([]string, bool, error) {
+	return nil, true, nil
+}
+
 // A deactivated user's tokens are refused (the directory supplies Users).
 func TestDeactivatedUserRefused(t *testing.T) {
 	api := apitest.New(t)
@@ -200,5 +207,54 @@ func BenchmarkDualTier(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+}
+
+// A user in more groups than a token carries: the token holds the first
+// token.MaxGroups and says so; the dual tier reads all of them from the
+// directory, and refuses the token once the user has left the workspace.
+func TestTruncatedGroupsReadFromDirectory(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	_, key := admin.CreateApp("docu-store")
+	h := testRoutes(api)
+	dir, ctx := api.Deps.Directory, t.Context()
+	ws, err := dir.CreateWorkspace(ctx, directory.NewWorkspace{Name: "Acme", Slug: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := dir.AddMember(ctx, ws.ID, "ada@example.com", "viewer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []string
+	for i := range token.MaxGroups + 5 {
+		g, err := dir.CreateGroup(ctx, ws.ID, directory.NewGroup{Name: fmt.Sprintf("Group %02d", i)})
+		if err == nil {
+			_, err = dir.AddGroupMember(ctx, g.ID, m.UserID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, g.ID)
+	}
+	tok := api.UserToken(m.UserID, ws.ID, "viewer", groups...)
+	c, err := api.Deps.Keys.Verify(tok, api.Clock.Now(), token.AudAccess)
+	if err != nil || len(c.Groups) != token.MaxGroups || !c.GroupsTruncated {
+		t.Fatalf("token: %v, %d groups, truncated %v", err, len(c.Groups), c.GroupsTruncated)
+	}
+	header := map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + tok}
+	res := call(h, "/dual", header)
+	var got struct{ Groups []string }
+	res.JSON(t, &got)
+	if res.Status != 200 || !slices.Equal(slices.Sorted(slices.Values(got.Groups)), slices.Sorted(slices.Values(groups))) {
+		t.Errorf("dual tier: %d, %d groups, want all %d", res.Status, len(got.Groups), len(groups))
+	}
+	if err := dir.RemoveMember(ctx, ws.ID, m.UserID); err != nil {
+		t.Fatal(err)
+	}
+	api.Clock.Advance(authtier.CacheTTL)
+	if res := call(h, "/dual", header); res.Status != 401 || res.Detail(t) != "Invalid user token: user is no longer a member of the workspace" {
+		t.Errorf("after leaving: %d %s", res.Status, res.Body)
 	}
 }

@@ -23,6 +23,11 @@ func TestBackendReads(t *testing.T) {
 	d.join(eng, ada)
 	ops := d.group(globex, "Ops")
 	b := d.backend("docu-store")
+	d.join(eng, bob)
+	otherCursor := b.get("/workspaces/"+acme+"/groups/"+eng+"/members?limit=1", bob, acme).Header.Get("X-Next-Cursor")
+	if otherCursor == "" {
+		t.Fatal("no cursor after the first of two group members")
+	}
 
 	var members []map[string]any
 	b.get("/workspaces/"+acme+"/members", bob, acme).JSON(t, &members)
@@ -44,7 +49,7 @@ func TestBackendReads(t *testing.T) {
 	}
 	var groupMembers []map[string]any
 	b.get("/workspaces/"+acme+"/groups/"+eng+"/members", bob, acme).JSON(t, &groupMembers)
-	if len(groupMembers) != 1 || fmt.Sprint(groupMembers[0]) != fmt.Sprint(map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "added_at": "2030-01-15T12:00:01.000Z"}) {
+	if len(groupMembers) != 2 || fmt.Sprint(groupMembers[slices.IndexFunc(groupMembers, func(m map[string]any) bool { return m["user_id"] == ada })]) != fmt.Sprint(map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "added_at": "2030-01-15T12:00:01.000Z"}) {
 		t.Errorf("group members = %v", groupMembers)
 	}
 
@@ -56,9 +61,11 @@ func TestBackendReads(t *testing.T) {
 		wantDetail string
 	}{
 		{"search by name", "/workspaces/" + acme + "/members?q=ADA%20L", acme, 200, ""},
-		{"limit 0", "/workspaces/" + acme + "/members?limit=0", acme, 422, "limit: must be an integer from 1 to 50"},
-		{"limit 51", "/workspaces/" + acme + "/members?limit=51", acme, 422, "limit: must be an integer from 1 to 50"},
-		{"limit not a number", "/workspaces/" + acme + "/members?limit=ten", acme, 422, "limit: must be an integer from 1 to 50"},
+		{"limit 0", "/workspaces/" + acme + "/members?limit=0", acme, 422, "limit: must be an integer from 1 to 1000"},
+		{"limit 1001", "/workspaces/" + acme + "/groups?limit=1001", acme, 422, "limit: must be an integer from 1 to 1000"},
+		{"limit not a number", "/workspaces/" + acme + "/groups/" + eng + "/members?limit=ten", acme, 422, "limit: must be an integer from 1 to 1000"},
+		{"bad cursor", "/workspaces/" + acme + "/members?cursor=x", acme, 400, "Invalid cursor"},
+		{"another list's cursor", "/workspaces/" + acme + "/groups?cursor=" + otherCursor, acme, 400, "Invalid cursor"},
 		{"q too long", "/workspaces/" + acme + "/members?q=" + strings.Repeat("a", 101), acme, 422, "q: must be at most 100 characters"},
 		{"members of another workspace", "/workspaces/" + globex + "/members", acme, 403, "The user token is not for this workspace"},
 		{"groups of another workspace", "/workspaces/" + globex + "/groups", acme, 403, "The user token is not for this workspace"},
@@ -92,6 +99,67 @@ func TestBackendReads(t *testing.T) {
 		res := d.api.Do(apitest.Request{Method: "GET", Path: "/workspaces/" + acme + "/members", Header: header})
 		if res.Status != 401 {
 			t.Errorf("%s: %d", name, res.Status)
+		}
+	}
+}
+
+// Each backend list answers pages: a bare array (as the original SDKs read
+// it) and, while more follow, the next page's cursor in X-Next-Cursor;
+// following the cursors yields every item once.
+func TestBackendReadsPage(t *testing.T) {
+	d := newDir(t)
+	s := d.api.Deps.Directory
+	w := d.workspace("acme")
+	var users, groups []string
+	for i := range 23 {
+		m, err := s.AddMember(t.Context(), w, fmt.Sprintf("user%02d@example.com", i), "viewer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		users = append(users, m.UserID)
+		groups = append(groups, d.group(w, fmt.Sprintf("Group %02d", i)))
+	}
+	for _, u := range users {
+		d.join(groups[0], u)
+	}
+	b := d.backend("docu-store")
+	for path, want := range map[string][]string{
+		"/workspaces/" + w + "/members":                          users,
+		"/workspaces/" + w + "/groups":                           groups,
+		"/workspaces/" + w + "/groups/" + groups[0] + "/members": users,
+	} {
+		idField := "user_id"
+		if strings.HasSuffix(path, "/groups") {
+			idField = "id"
+		}
+		// Without a limit, one page holds them all.
+		res := b.get(path, users[0], w)
+		var all []map[string]any
+		res.JSON(t, &all)
+		if !slices.Equal(sorted(field(all, idField)), sorted(want)) || res.Header.Get("X-Next-Cursor") != "" {
+			t.Errorf("%s: %d items, cursor %q", path, len(all), res.Header.Get("X-Next-Cursor"))
+		}
+		var got []string
+		cursor := ""
+		for pages := 1; ; pages++ {
+			res := b.get(path+"?limit=5"+cursor, users[0], w)
+			var page []map[string]any
+			res.JSON(t, &page)
+			if res.Status != 200 || len(page) > 5 {
+				t.Fatalf("%s page %d: %d, %d items", path, pages, res.Status, len(page))
+			}
+			got = append(got, field(page, idField)...)
+			next := res.Header.Get("X-Next-Cursor")
+			if next == "" {
+				break
+			}
+			if pages > 10 {
+				t.Fatalf("%s: more than 10 pages of 5 for %d items", path, len(want))
+			}
+			cursor = "&cursor=" + next
+		}
+		if !slices.Equal(sorted(got), sorted(want)) {
+			t.Errorf("%s: pages gave %d items, want %d", path, len(got), len(want))
 		}
 	}
 }
@@ -147,7 +215,7 @@ func TestBackendReadCost(t *testing.T) {
 		{"/workspaces/" + w + "/members?q=ada@example.com", "map[GetItem:2 Query:2]"}, // the email claim, the membership
 		{"/workspaces/" + w + "/members?q=" + ada, "map[GetItem:1 Query:2]"},          // the membership
 		{"/workspaces/" + w + "/groups", "map[Query:1]"},
-		{"/workspaces/" + w + "/groups/" + g + "/members", "map[Query:1]"},
+		{"/workspaces/" + w + "/groups/" + g + "/members", "map[GetItem:1 Query:1]"}, // the group, on every page
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			d.api.Clock.Advance(authtier.CacheTTL)

@@ -100,17 +100,13 @@ func (s *Store) ListGroups(ctx context.Context, workspaceID string, l List) (Pag
 	return workspacePage(ctx, s, workspaceID, groupSK, l, groupFinder(workspaceID), groupItem.group)
 }
 
-// Groups returns every group of a workspace (backend read): one Query per
-// MB of groups, that is one Query for any workspace of a few thousand.
-func (s *Store) Groups(ctx context.Context, workspaceID string) ([]Group, error) {
+// WorkspaceGroups returns a page of the groups of the token's workspace
+// (backend read): ListGroups, held to the token's workspace.
+func (s *Store) WorkspaceGroups(ctx context.Context, workspaceID string, l List) (Page[Group], error) {
 	if err := ownWorkspace(ctx, workspaceID); err != nil {
-		return nil, err
+		return Page[Group]{}, err
 	}
-	items, err := s.collect(ctx, collectionQuery(workspaceID, groupSK, 0), 0)
-	if err != nil {
-		return nil, err
-	}
-	return decodeAll(items, groupItem.group)
+	return s.ListGroups(ctx, workspaceID, l)
 }
 
 // GroupPatch is a partial update of a group; nil fields are left alone.
@@ -262,32 +258,21 @@ func (s *Store) GroupMembers(ctx context.Context, id string, l List) (Page[Group
 	return Page[GroupMember]{Items: items, NextCursor: next}, nil
 }
 
-// WorkspaceGroupMembers returns every member of a workspace's group
-// (backend read): one Query per MB of its partition, which also answers
-// whether the group is in that workspace (404 otherwise).
-func (s *Store) WorkspaceGroupMembers(ctx context.Context, workspaceID, groupID string) ([]GroupMember, error) {
+// WorkspaceGroupMembers returns a page of the members of a group of the
+// token's workspace (backend read): GroupMembers, after a GetItem of the
+// group on every page, so that no cursor reaches another workspace's group.
+func (s *Store) WorkspaceGroupMembers(ctx context.Context, workspaceID, groupID string, l List) (Page[GroupMember], error) {
 	if err := ownWorkspace(ctx, workspaceID); err != nil {
-		return nil, err
+		return Page[GroupMember]{}, err
 	}
-	if !validID(groupID) {
-		return nil, errNoGroup
-	}
-	items, err := s.collect(ctx, groupQuery(groupID, 0), 0)
+	g, err := s.loadGroup(ctx, groupID, false)
 	if err != nil {
-		return nil, err
+		return Page[GroupMember]{}, err
 	}
-	groups, members, err := decodeMixed[groupItem, groupMemberItem](items, skGroup, memberSK)
-	if err != nil {
-		return nil, err
+	if g.WorkspaceID != workspaceID {
+		return Page[GroupMember]{}, errNoGroup
 	}
-	if len(groups) == 0 || groups[0].Deleting || groups[0].WorkspaceID != workspaceID {
-		return nil, errNoGroup
-	}
-	out := make([]GroupMember, 0, len(members))
-	for _, m := range members {
-		out = append(out, m.member())
-	}
-	return out, nil
+	return s.GroupMembers(ctx, groupID, l)
 }
 
 // AddGroupMember adds a member of the group's workspace to the group: 400

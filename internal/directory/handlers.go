@@ -191,25 +191,40 @@ func (h Handlers) RemoveGroupMember(r *http.Request) (int, any, error) {
 	return 204, nil, h.Store.RemoveGroupMember(r.Context(), r.PathValue("gid"), r.PathValue("user_id"))
 }
 
-// WorkspaceMembers serves GET /workspaces/{id}/members?q=&limit= (dual tier).
-func (h Handlers) WorkspaceMembers(r *http.Request) (int, any, error) {
-	limit, err := web.ParseLimit(r, MaxMembersLimit, MaxMembersLimit)
+// backendPage answers a backend read (dual tier) with the page of f the
+// request asks for (?q=&limit=&cursor=, limit default def, at most
+// MaxBackendLimit): a bare JSON array, as the original SDKs read it, and
+// the cursor of the next page, if any, in the X-Next-Cursor header.
+func backendPage[T any](r *http.Request, def int, f func(context.Context, string, List) (Page[T], error)) (int, any, error) {
+	limit, err := web.ParseLimit(r, def, MaxBackendLimit)
 	if err != nil {
 		return 0, nil, err
 	}
-	ms, err := h.Store.SearchMembers(r.Context(), r.PathValue("id"), r.URL.Query().Get("q"), limit)
-	return 200, ms, err
+	q := r.URL.Query()
+	p, err := f(r.Context(), r.PathValue("id"), List{Q: q.Get("q"), Limit: limit, Cursor: q.Get("cursor")})
+	if err != nil {
+		return 0, nil, err
+	}
+	if p.NextCursor != nil {
+		web.Header(r).Set(NextCursorHeader, *p.NextCursor)
+	}
+	return 200, p.Items, nil
+}
+
+// WorkspaceMembers serves GET /workspaces/{id}/members (dual tier).
+func (h Handlers) WorkspaceMembers(r *http.Request) (int, any, error) {
+	return backendPage(r, DefaultMembersLimit, h.Store.WorkspaceMembers)
 }
 
 // WorkspaceGroups serves GET /workspaces/{id}/groups (dual tier).
 func (h Handlers) WorkspaceGroups(r *http.Request) (int, any, error) {
-	gs, err := h.Store.Groups(r.Context(), r.PathValue("id"))
-	return 200, gs, err
+	return backendPage(r, MaxBackendLimit, h.Store.WorkspaceGroups)
 }
 
 // WorkspaceGroupMembers serves GET /workspaces/{id}/groups/{gid}/members
 // (dual tier).
 func (h Handlers) WorkspaceGroupMembers(r *http.Request) (int, any, error) {
-	ms, err := h.Store.WorkspaceGroupMembers(r.Context(), r.PathValue("id"), r.PathValue("gid"))
-	return 200, ms, err
+	return backendPage(r, MaxBackendLimit, func(ctx context.Context, id string, l List) (Page[GroupMember], error) {
+		return h.Store.WorkspaceGroupMembers(ctx, id, r.PathValue("gid"), l)
+	})
 }

@@ -156,29 +156,20 @@ func (s *Store) ListMembers(ctx context.Context, workspaceID string, l List) (Pa
 	return workspacePage(ctx, s, workspaceID, memberSK, l, s.memberFinder(workspaceID), memberItem.member)
 }
 
-// SearchMembers returns up to limit members of a workspace (backend read).
-// Without q that is one Query of limit items. With q it is the first page
-// of a search (see searchKeys): the exact match by key, then at most
-// searchReads index Queries of at most searchChunk entries, however
-// many members the workspace has.
-func (s *Store) SearchMembers(ctx context.Context, workspaceID, q string, limit int) ([]Member, error) {
+// WorkspaceMembers returns a page of the members of the token's
+// workspace (backend read): ListMembers, held to the token's workspace.
+func (s *Store) WorkspaceMembers(ctx context.Context, workspaceID string, l List) (Page[Member], error) {
 	if err := ownWorkspace(ctx, workspaceID); err != nil {
-		return nil, err
+		return Page[Member]{}, err
 	}
-	if err := ValidateQuery(q); err != nil {
-		return nil, err
-	}
-	var items []dynamo.Item
-	var err error
-	if searchTerm(q) != "" {
-		items, _, err = s.search(ctx, s.memberFinder(workspaceID), List{Q: q, Limit: limit})
-	} else {
-		items, err = s.collect(ctx, collectionQuery(workspaceID, memberSK, limit), limit)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return decodeAll(items, memberItem.member)
+	return s.ListMembers(ctx, workspaceID, l)
+}
+
+// MemberGroups returns the ids of a user's groups in a workspace, and
+// whether the user is a member there (authtier.Users): one GetItem.
+func (s *Store) MemberGroups(ctx context.Context, workspaceID, userID string) ([]string, bool, error) {
+	m, found, err := s.Membership(ctx, workspaceID, userID)
+	return m.Groups, found, err
 }
 
 // Membership returns a user's membership in a workspace with the ids of

@@ -56,7 +56,16 @@ const (
 	MaxNameLen        = 255
 	MaxDescriptionLen = 1000
 	MaxQueryLen       = 100
-	MaxMembersLimit   = 50
+)
+
+// The backend reads (dual tier) answer pages of at most MaxBackendLimit
+// items: by default that many, but the member list 50 (api.md).
+const (
+	MaxBackendLimit     = 1000
+	DefaultMembersLimit = 50
+	// NextCursorHeader carries the cursor of a backend read's next page;
+	// absent on the last page.
+	NextCursorHeader = "X-Next-Cursor"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$`)

@@ -348,15 +348,6 @@ func workspacePage[I, T any](ctx context.Context, s *Store, workspaceID, prefix 
 	return p, nil
 }
 
-// collect reads in page after page until it has limit items (0: all).
-func (s *Store) collect(ctx context.Context, in *dynamodb.QueryInput, limit int) ([]dynamo.Item, error) {
-	items, err := dynamo.QueryItems(ctx, s.repo, in, limit)
-	if err != nil {
-		return nil, fmt.Errorf("query directory: %w", err)
-	}
-	return items, nil
-}
-
 // decodeAll unmarshals items into T's and maps them with view.
 func decodeAll[I, T any](items []dynamo.Item, view func(I) T) ([]T, error) {
 	decoded, err := dynamo.Decode[I](items)

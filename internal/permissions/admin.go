@@ -70,7 +70,7 @@ func (s *Store) PurgeGroup(ctx context.Context, workspaceID, groupID string) err
 // record's version is left alone: it lets a removal notice shares granted
 // meanwhile, and a purge only takes shares away.
 func (s *Store) purgeShares(ctx context.Context, workspaceID string, g Grantee) error {
-	items, err := s.queryAll(ctx, query{byPrincipal, principalKey(g), workspaceID + "#"}, 0, "pk", "sk")
+	items, err := s.queryAll(ctx, query{index: byPrincipal, pk: principalKey(g), prefix: workspaceID + "#"}, 0, "pk", "sk")
 	if err != nil {
 		return err
 	}
@@ -104,9 +104,9 @@ type Page = dynamo.Page[Resource]
 // list answers one page of resources (validated filter: a workspace or a
 // service) with one Query.
 func (s *Store) list(ctx context.Context, f Filter) (Page, error) {
-	q := query{byService, f.ServiceName, prefix(f.ResourceType)}
+	q := query{index: byService, pk: f.ServiceName, prefix: prefix(f.ResourceType)}
 	if f.WorkspaceID != "" {
-		q = query{byWorkspace, f.WorkspaceID, prefix(f.ServiceName, f.ResourceType)}
+		q = query{index: byWorkspace, pk: f.WorkspaceID, prefix: prefix(f.ServiceName, f.ResourceType)}
 	}
 	in := s.queryInput(q)
 	in.Limit = aws.Int32(int32(f.Limit))

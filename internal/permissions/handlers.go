@@ -48,8 +48,8 @@ func (h Handlers) Accessible(r *http.Request) (int, any, error) {
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	ids, full, err := h.Store.Accessible(r.Context(), in)
-	return 200, map[string]any{"resource_ids": ids, "has_full_access": full}, err
+	page, err := h.Store.Accessible(r.Context(), in)
+	return 200, page, err
 }
 
 // Share serves POST /permissions/{id}/share (dual tier) and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 )
 
@@ -116,9 +118,9 @@ func (s *Store) fetch(ctx context.Context, acls map[string]*acl, keys []dynamo.I
 }
 
 // query selects index entries: partition pk, sort keys starting with prefix
-// ("" for all).
+// ("" for all) and, when after is set, greater than prefix+after.
 type query struct {
-	index, pk, prefix string
+	index, pk, prefix, after string
 }
 
 func (s *Store) queryInput(q query) *dynamodb.QueryInput {
@@ -129,7 +131,15 @@ func (s *Store) queryInput(q query) *dynamodb.QueryInput {
 		ExpressionAttributeNames:  map[string]string{"#pk": attrs[0]},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(q.pk)},
 	}
-	if q.prefix != "" {
+	switch {
+	case q.after != "":
+		// From the entry after (inclusive: it is skipped) to the end of the
+		// prefix; ids are ASCII, so U+FFFF sorts after every one of them.
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :from AND :to")
+		in.ExpressionAttributeNames["#sk"] = attrs[1]
+		in.ExpressionAttributeValues[":from"] = dynamo.S(q.prefix + q.after)
+		in.ExpressionAttributeValues[":to"] = dynamo.S(q.prefix + "\uffff")
+	case q.prefix != "":
 		in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :prefix)")
 		in.ExpressionAttributeNames["#sk"] = attrs[1]
 		in.ExpressionAttributeValues[":prefix"] = dynamo.S(q.prefix)
@@ -158,54 +168,100 @@ func (s *Store) queryAll(ctx context.Context, q query, limit int, attrs ...strin
 	return items, nil
 }
 
-// accessible lists the resources of one service and type in p's workspace
-// that p may act on (validated input; api.md section 4). The owner and
-// admin roles have full access: ids are listed only with a limit (one
-// Query). Anyone else gets the union of the paths that can allow — owned,
-// workspace-visible, shared to the user, shared to each group — one index
-// Query per path, in parallel, each paged only past 1 MB.
-func (s *Store) accessible(ctx context.Context, p Principal, in AccessibleInput) (ids []string, fullAccess bool, err error) {
-	limit := 0
-	if in.Limit != nil {
-		limit = *in.Limit
-	}
-	inType := in.ServiceName + "#" + in.ResourceType + "#"
-	if p.fullAccess() {
-		if limit == 0 {
-			return []string{}, true, nil
-		}
-		ids, err := s.accessibleIDs(ctx, []query{{byWorkspace, p.WorkspaceID, inType}}, limit)
-		return ids, true, err
-	}
-	scope := scopeSK(p.WorkspaceID, in.ServiceName, in.ResourceType)
-	paths := []query{{byPrincipal, principalKey(Grantee{Type: User, ID: p.UserID}), scope + "owner#"}}
-	if in.Action == View || p.Role == roleEditor {
-		paths = append(paths, query{byWorkspace, p.WorkspaceID, inType + Workspace + "#"})
-	}
-	level := "share#"
-	if in.Action == Edit {
-		level += Edit + "#"
-	}
-	for _, g := range p.grantees() {
-		paths = append(paths, query{byPrincipal, principalKey(g), scope + level})
-	}
-	ids, err = s.accessibleIDs(ctx, paths, limit)
-	return ids, false, err
+// AccessiblePage is one answer of POST /permissions/accessible: at most
+// MaxAccessible ids (or the request's limit) in id order, and a cursor to
+// continue from while the answer is not complete.
+type AccessiblePage struct {
+	ResourceIDs   []string `json:"resource_ids"`
+	HasFullAccess bool     `json:"has_full_access"`
+	NextCursor    *string  `json:"next_cursor"`
+	Complete      bool     `json:"complete"`
 }
 
-// accessibleIDs runs the paths in parallel and returns the distinct
-// resource ids they find, in path order, up to limit (0: all).
-func (s *Store) accessibleIDs(ctx context.Context, paths []query, limit int) ([]string, error) {
+// accessible lists the resources of one service and type in p's workspace
+// that p may act on (validated input; api.md section 4), one page at a
+// time. The owner and admin roles have full access: ids are listed only
+// with a limit. Anyone else gets the union of the paths that can allow —
+// owned, workspace-visible, shared to the user, shared to each group. Each
+// path is an index range whose sort keys end in the resource id, so each
+// lists ids in order: one Query per path, in parallel, reads up to a page
+// of ids after the cursor, and the page is the first ids of their union.
+func (s *Store) accessible(ctx context.Context, p Principal, in AccessibleInput) (AccessiblePage, error) {
+	after, err := decodeAfter(in.Cursor)
+	if err != nil {
+		return AccessiblePage{}, err
+	}
+	size := MaxAccessible
+	if in.Limit != nil {
+		size = *in.Limit
+	}
+	inType := in.ServiceName + "#" + in.ResourceType + "#"
+	var paths []query
+	full := p.fullAccess()
+	switch {
+	case full && in.Limit == nil:
+		return AccessiblePage{ResourceIDs: []string{}, HasFullAccess: true, Complete: true}, nil
+	case full:
+		paths = []query{{byWorkspace, p.WorkspaceID, inType + Private + "#", after}, {byWorkspace, p.WorkspaceID, inType + Workspace + "#", after}}
+	default:
+		scope := scopeSK(p.WorkspaceID, in.ServiceName, in.ResourceType)
+		paths = []query{{byPrincipal, principalKey(Grantee{Type: User, ID: p.UserID}), scope + "owner#", after}}
+		if in.Action == View || p.Role == roleEditor {
+			paths = append(paths, query{byWorkspace, p.WorkspaceID, inType + Workspace + "#", after})
+		}
+		levels := []string{Edit}
+		if in.Action == View {
+			levels = append(levels, View)
+		}
+		for _, g := range p.grantees() {
+			for _, l := range levels {
+				paths = append(paths, query{byPrincipal, principalKey(g), scope + "share#" + l + "#", after})
+			}
+		}
+	}
+	ids, more, err := s.accessibleIDs(ctx, paths, size)
+	if err != nil {
+		return AccessiblePage{}, err
+	}
+	page := AccessiblePage{ResourceIDs: ids, HasFullAccess: full, Complete: !more}
+	if more {
+		page.NextCursor = dynamo.NextCursor(dynamo.Item{"after": dynamo.S(ids[len(ids)-1])})
+	}
+	return page, nil
+}
+
+// decodeAfter is the resource id a cursor of accessible continues after.
+func decodeAfter(cursor string) (string, error) {
+	start, err := dynamo.DecodeCursor(cursor, "after")
+	if err != nil || start == nil {
+		return "", err
+	}
+	after := start["after"].(*types.AttributeValueMemberS).Value
+	if canonicalUUID("cursor", &after) != nil {
+		return "", apperr.New(apperr.BadRequest, "Invalid cursor")
+	}
+	return after, nil
+}
+
+// accessibleIDs reads up to size+1 entries of each path after its cursor,
+// in parallel, and returns the first size distinct resource ids of their
+// union, in order, and whether more follow. Each path's unread entries
+// sort after those it read, and when a path had more than size entries the
+// union does too: a cursor at the page's last id then misses nothing.
+func (s *Store) accessibleIDs(ctx context.Context, paths []query, size int) ([]string, bool, error) {
 	found := make([][]dynamo.Item, len(paths))
 	err := inParallel(len(paths), len(paths), func(i int) error {
+		n := size + 1
+		if paths[i].after != "" {
+			n++ // BETWEEN includes the cursor's own entry
+		}
 		var err error
-		found[i], err = s.queryAll(ctx, paths[i], limit, indexKeys[paths[i].index][1])
+		found[i], err = s.queryAll(ctx, paths[i], n, indexKeys[paths[i].index][1])
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("accessible resources: %w", err)
+		return nil, false, fmt.Errorf("accessible resources: %w", err)
 	}
-	ids := []string{}
 	seen := map[string]bool{}
 	for i, items := range found {
 		for _, it := range items {
@@ -213,18 +269,16 @@ func (s *Store) accessibleIDs(ctx context.Context, paths []query, limit int) ([]
 			if sk == nil {
 				continue
 			}
-			id := sk.Value[strings.LastIndexByte(sk.Value, '#')+1:]
-			if seen[id] {
-				continue
+			if id := strings.TrimPrefix(sk.Value, paths[i].prefix); id != paths[i].after {
+				seen[id] = true
 			}
-			if limit > 0 && len(ids) == limit {
-				return ids, nil
-			}
-			seen[id] = true
-			ids = append(ids, id)
 		}
 	}
-	return ids, nil
+	ids := slices.Sorted(maps.Keys(seen))
+	if len(ids) > size {
+		return ids[:size], true, nil
+	}
+	return ids, false, nil
 }
 
 // inParallel runs f for each i in [0, n), at most width at a time, and

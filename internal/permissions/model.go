@@ -211,6 +211,8 @@ type AccessibleInput struct {
 	Action       string `json:"action"`
 	WorkspaceID  string `json:"workspace_id"`
 	Limit        *int   `json:"limit"`
+	// Cursor continues an answer that was not complete.
+	Cursor string `json:"cursor"`
 }
 
 // Validate checks every field.

@@ -71,19 +71,19 @@ func (s *Store) Check(ctx context.Context, checks []Check) ([]CheckResult, error
 
 // Accessible lists what the token's user may act on, in the token's own
 // workspace only (403).
-func (s *Store) Accessible(ctx context.Context, in AccessibleInput) (ids []string, fullAccess bool, err error) {
+func (s *Store) Accessible(ctx context.Context, in AccessibleInput) (AccessiblePage, error) {
 	if err := in.Validate(); err != nil {
-		return nil, false, err
+		return AccessiblePage{}, err
 	}
 	if err := authtier.RequireScope(ctx, in.ServiceName); err != nil {
-		return nil, false, err
+		return AccessiblePage{}, err
 	}
 	p, err := principal(ctx)
 	if err != nil {
-		return nil, false, err
+		return AccessiblePage{}, err
 	}
 	if in.WorkspaceID != p.WorkspaceID {
-		return nil, false, apperr.New(apperr.Forbidden, "Cross-workspace lookup not allowed")
+		return AccessiblePage{}, apperr.New(apperr.Forbidden, "Cross-workspace lookup not allowed")
 	}
 	return s.accessible(ctx, p, in)
 }

@@ -212,6 +212,35 @@ type Claims struct {
 	App     string   `json:"app,omitempty"`
 	Actions []string `json:"actions,omitempty"`
 	Email   string   `json:"email,omitempty"`
+	// GroupsTruncated and ActionsTruncated say that the token carries only
+	// the first of the user's groups or actions (see MaxGroups,
+	// MaxActionBytes): the API reads the rest itself, a backend asks it.
+	GroupsTruncated  bool `json:"groups_truncated,omitempty"`
+	ActionsTruncated bool `json:"actions_truncated,omitempty"`
+}
+
+// What a user token carries is bounded, so that a user in many groups or
+// with many actions still gets a token every verifier accepts: at most
+// MaxGroups group ids and MaxActionBytes of action names (in JSON), which
+// with the other claims and a 3072-bit signature keeps a token under
+// 6 KiB, below MaxTokenBytes and API Gateway's header limits.
+const (
+	MaxGroups      = 40
+	MaxActionBytes = 2048
+)
+
+// bounded returns the first items of list whose JSON encoding (each a
+// quoted string and a comma) fits within maxBytes, at most maxItems of
+// them, and whether any was left out; never nil.
+func bounded(list []string, maxItems, maxBytes int) ([]string, bool) {
+	n, size := 0, 0
+	for n < len(list) && n < maxItems {
+		if size += len(list[n]) + 3; size > maxBytes {
+			break
+		}
+		n++
+	}
+	return append([]string{}, list[:n]...), n < len(list)
 }
 
 // MaxTTL is the longest lifetime of any token a ring signs: a key stays
@@ -360,13 +389,12 @@ func (r *Ring) JWKS(now time.Time) JWKS {
 // Access returns the claims of a user access token (aud sentinel:access,
 // type access) for a membership.
 func Access(userID, workspaceID, workspaceSlug, role string, groups []string) Claims {
-	if groups == nil {
-		groups = []string{}
-	}
-	return Claims{
+	c := Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: userID, Audience: jwt.ClaimStrings{AudAccess}},
-		Type:             "access", WID: workspaceID, WSlug: workspaceSlug, WRole: role, Groups: groups,
+		Type:             "access", WID: workspaceID, WSlug: workspaceSlug, WRole: role,
 	}
+	c.Groups, c.GroupsTruncated = bounded(groups, MaxGroups, MaxTokenBytes)
+	return c
 }
 
 // Authz returns the claims of an authz token (aud sentinel:authz, type
@@ -374,15 +402,12 @@ func Access(userID, workspaceID, workspaceSlug, role string, groups []string) Cl
 // service app (its id and service name), with the user's IdP subject and
 // RBAC actions for that service.
 func Authz(userID, idpSub, appID, service, workspaceID, workspaceSlug, role string, groups, actions []string) Claims {
-	if groups == nil {
-		groups = []string{}
-	}
-	if actions == nil {
-		actions = []string{}
-	}
-	return Claims{
+	c := Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: userID, Audience: jwt.ClaimStrings{AudAuthz}},
 		Type:             "authz", IdPSub: idpSub, App: appID, Svc: service,
-		WID: workspaceID, WSlug: workspaceSlug, WRole: role, Groups: groups, Actions: actions,
+		WID: workspaceID, WSlug: workspaceSlug, WRole: role,
 	}
+	c.Groups, c.GroupsTruncated = bounded(groups, MaxGroups, MaxTokenBytes)
+	c.Actions, c.ActionsTruncated = bounded(actions, len(actions), MaxActionBytes)
+	return c
 }

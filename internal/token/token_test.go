@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/idptest"
@@ -259,4 +261,43 @@ func kids(keys []token.Key) string {
 		ids = append(ids, k.ID)
 	}
 	return strings.Join(ids, ",")
+}
+
+// A user in many groups with many actions still gets a token the verifier
+// accepts: it carries the first token.MaxGroups groups and token.MaxActionBytes of
+// actions, in order, and says what it left out; small lists are whole.
+func TestTokenContentBounded(t *testing.T) {
+	ring := apitest.Ring(t)
+	now := time.Now()
+	var groups, actions []string
+	for i := range 300 {
+		groups = append(groups, uuid.NewString())
+		actions = append(actions, fmt.Sprintf("documents.%s.%03d", strings.Repeat("x", 40), i))
+	}
+	raw, err := ring.Sign(token.Authz(uuid.NewString(), "idp-sub", uuid.NewString(), "docu-store", uuid.NewString(), "acme", "viewer", groups, actions), now, 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) > 6*1024 {
+		t.Errorf("token of %d bytes, want at most 6 KiB", len(raw))
+	}
+	c, err := ring.Verify(raw, now, token.AudAuthz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := 0
+	for _, a := range c.Actions {
+		size += len(a) + 3
+	}
+	if !slices.Equal(c.Groups, groups[:token.MaxGroups]) || !c.GroupsTruncated || !c.ActionsTruncated ||
+		size > token.MaxActionBytes || len(c.Actions) == 0 || !slices.Equal(c.Actions, actions[:len(c.Actions)]) {
+		t.Errorf("%d groups (truncated %v), %d actions of %d bytes (truncated %v)", len(c.Groups), c.GroupsTruncated, len(c.Actions), size, c.ActionsTruncated)
+	}
+	small := token.Authz("u", "s", "app", "docu-store", "w", "acme", "viewer", groups[:3], actions[:3])
+	if !slices.Equal(small.Groups, groups[:3]) || !slices.Equal(small.Actions, actions[:3]) || small.GroupsTruncated || small.ActionsTruncated {
+		t.Errorf("small lists: %+v", small)
+	}
+	if none := token.Authz("u", "s", "app", "docu-store", "w", "acme", "viewer", nil, nil); none.Groups == nil || none.Actions == nil {
+		t.Errorf("nil lists must encode as [], got %#v %#v", none.Groups, none.Actions)
+	}
 }
