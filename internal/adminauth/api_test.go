@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,6 +99,77 @@ func TestEmailLockout(t *testing.T) {
 	}
 	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 200 {
 		t.Errorf("after the window: %d %s", res.Status, res.Body)
+	}
+}
+
+// The limits count an attempt before its password is compared, atomically:
+// 50 wrong passwords at once for one email get at most 5 comparisons (the
+// others a 429 without one), and 50 at once from one IP for as many emails
+// at most 20 (issue 17 item 2).
+func TestLimitsHoldUnderParallelAttempts(t *testing.T) {
+	cases := []struct {
+		name  string
+		email func(i int) string
+		max   int
+	}{
+		{"one email", func(int) string { return apitest.AdminEmail }, 5},
+		{"one IP, many emails", func(i int) string { return fmt.Sprintf("p%d@example.com", i) }, 20},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			api := apitest.New(t)
+			api.SignIn()
+			before := api.Deps.Admins.PasswordsCompared()
+			var wg sync.WaitGroup
+			statuses := make([]int, 50)
+			for i := range statuses {
+				wg.Go(func() { statuses[i] = login(api, tc.email(i), "wrong password", nil).Status })
+			}
+			wg.Wait()
+			compared := int(api.Deps.Admins.PasswordsCompared() - before)
+			count := map[int]int{}
+			for _, s := range statuses {
+				count[s]++
+			}
+			if compared > tc.max {
+				t.Errorf("%d passwords compared, want at most %d", compared, tc.max)
+			}
+			if count[401] != compared || count[429] != 50-compared {
+				t.Errorf("answers %v for %d comparisons: want a 401 for each comparison and 429 for every other attempt", count, compared)
+			}
+			if compared != tc.max {
+				t.Errorf("%d passwords compared, want the limit's %d (no attempt lost)", compared, tc.max)
+			}
+			// The right password is refused too until the window ends.
+			if res := login(api, tc.email(0), apitest.AdminPassword, nil); res.Status != 429 {
+				t.Errorf("the right password after the burst: %d, want 429", res.Status)
+			}
+		})
+	}
+}
+
+// A successful sign-in gives its counts back: the windows count failures.
+func TestSuccessfulSignInsAreNotCounted(t *testing.T) {
+	api := apitest.New(t)
+	api.SignIn()
+	for i := range 30 {
+		if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 200 {
+			t.Fatalf("sign-in %d: %d %s", i+1, res.Status, res.Body)
+		}
+	}
+	for i := range 4 {
+		if res := login(api, apitest.AdminEmail, "wrong password", nil); res.Status != 401 {
+			t.Fatalf("failure %d: %d", i+1, res.Status)
+		}
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 200 {
+		t.Fatalf("after 4 failures: %d", res.Status)
+	}
+	if res := login(api, apitest.AdminEmail, "wrong password", nil); res.Status != 401 {
+		t.Fatalf("fifth failure: %d", res.Status)
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 429 {
+		t.Errorf("after five failures in the window (a success between them): %d, want 429", res.Status)
 	}
 }
 

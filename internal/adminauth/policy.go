@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -40,7 +41,8 @@ const msgBadLogin = "Invalid email or password"
 
 var errNoSession = apperr.New(apperr.Unauthorized, "Not signed in or session expired")
 
-// The failure limits, counted in the Limits table.
+// The sign-in limits, counted in the Limits table before a password is
+// compared.
 var (
 	emailRule = ratelimit.Rule{Max: EmailFailures, Window: EmailWindow}
 	ipRule    = ratelimit.Rule{Max: IPFailures, Window: IPWindow}
@@ -56,6 +58,7 @@ type Service struct {
 	cost     int
 	secure   bool // Secure cookies (everywhere but the local stage)
 	fakeHash []byte
+	compared atomic.Int64 // passwords compared, see PasswordsCompared
 }
 
 // Options configure a Service.
@@ -131,6 +134,13 @@ func emailLimitKey(email string) string { return "LOGIN#EMAIL#" + normalize(emai
 func ipLimitKey(ip string) string       { return "LOGIN#IP#" + ip }
 
 // Login checks a password and returns a signed admin token.
+//
+// The attempt is counted before its password is compared, against the
+// client IP's limit and then the email's, each a conditional increment
+// that refuses a full window: however many attempts run at once, at most
+// EmailFailures passwords of one email (and IPFailures of one IP) are
+// compared in a window. A successful attempt gives its counts back, so the
+// windows count failures (and attempts still running).
 func (s *Service) Login(ctx context.Context, email, password, ip string) (string, account, error) {
 	now := s.now()
 	email = normalize(email)
@@ -138,17 +148,18 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 		// Shape only: it says nothing about which accounts exist.
 		return "", account{}, apperr.Field("email", "must be an email address")
 	}
-	for _, l := range []struct {
-		key  string
-		rule ratelimit.Rule
-	}{{ipLimitKey(ip), ipRule}, {emailLimitKey(email), emailRule}} {
-		wait, err := s.limits.Blocked(ctx, l.key, l.rule)
-		if err != nil {
-			return "", account{}, err
+	ipSlot, err := s.take(ctx, ipLimitKey(ip), ipRule)
+	if err != nil {
+		return "", account{}, err
+	}
+	emailSlot, err := s.take(ctx, emailLimitKey(email), emailRule)
+	if err != nil {
+		// Refused by the email's limit: no password compared, so the IP's
+		// count is given back.
+		if rerr := s.limits.Refund(ctx, ipSlot); rerr != nil {
+			return "", account{}, rerr
 		}
-		if wait > 0 {
-			return "", account{}, &apperr.Error{Code: apperr.RateLimited, Message: "Too many failed sign-in attempts; try again later", RetryAfter: wait}
-		}
+		return "", account{}, err
 	}
 	a, found, err := s.accounts.get(ctx, email)
 	if err != nil {
@@ -158,21 +169,18 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 	if found {
 		hash = []byte(a.PasswordHash)
 	}
+	s.compared.Add(1)
 	ok := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && found && a.IsActive
 	if !ok {
-		if err := s.limits.Add(ctx, emailLimitKey(email), EmailWindow); err != nil {
-			return "", account{}, err
-		}
-		if err := s.limits.Add(ctx, ipLimitKey(ip), IPWindow); err != nil {
-			return "", account{}, err
-		}
 		if err := s.log.Record(ctx, activity.Entry{Actor: email, Action: "admin.login_failed", TargetType: "admin", TargetID: email, Detail: map[string]any{"ip": ip}}); err != nil {
 			return "", account{}, err
 		}
 		return "", account{}, apperr.New(apperr.Unauthorized, msgBadLogin)
 	}
-	if err := s.limits.Reset(ctx, emailLimitKey(email)); err != nil {
-		return "", account{}, err
+	for _, slot := range []ratelimit.Slot{emailSlot, ipSlot} {
+		if err := s.limits.Refund(ctx, slot); err != nil {
+			return "", account{}, err
+		}
 	}
 	tok, err := s.keys.Sign(token.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: a.ID, Audience: jwt.ClaimStrings{token.AudAdmin}},
@@ -186,6 +194,23 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 	}
 	return tok, a, nil
 }
+
+// take counts a sign-in attempt under rule, or refuses it with a 429 when
+// key's window is full.
+func (s *Service) take(ctx context.Context, key string, rule ratelimit.Rule) (ratelimit.Slot, error) {
+	slot, wait, err := s.limits.Take(ctx, key, rule)
+	if err != nil {
+		return slot, err
+	}
+	if wait > 0 {
+		return slot, &apperr.Error{Code: apperr.RateLimited, Message: "Too many failed sign-in attempts; try again later", RetryAfter: wait}
+	}
+	return slot, nil
+}
+
+// PasswordsCompared is how many passwords this Service has compared with a
+// hash since it was made (the bound the sign-in limits hold is on these).
+func (s *Service) PasswordsCompared() int64 { return s.compared.Load() }
 
 // Authenticate checks an admin token: signature, audience, expiry, not
 // revoked by logout, account still active.

@@ -4,7 +4,9 @@
 //
 // Counting is a conditional UpdateItem (ADD) while the key's window is open
 // and a conditional PutItem that opens a new window otherwise: never
-// read-then-write, so concurrent requests never lose a count.
+// read-then-write, so concurrent requests never lose a count. Allow counts
+// every event and refuses those over the limit; Take counts an event only
+// while the window has room, so a limit on attempts holds before they run.
 package ratelimit
 
 import (
@@ -54,22 +56,80 @@ func (c counter) retryAfter(max int, window time.Duration, now time.Time) int {
 	return int(end.Sub(now).Seconds()) + 1
 }
 
-// Blocked reports the seconds until key's window ends when the window
-// already holds rule.Max events (0: not blocked). It counts nothing: for
-// limits on failures, checked before an attempt and counted by Add only
-// when it fails. One consistent GetItem.
-func (l *Limiter) Blocked(ctx context.Context, key string, rule Rule) (int, error) {
-	c, found, err := dynamo.Get[counter](ctx, l.repo, pk(key))
-	if err != nil || !found {
-		return 0, err
-	}
-	return c.retryAfter(rule.Max, rule.Window, l.now()), nil
+// Slot is an event Take counted: the window it was counted in, so Refund
+// can give it back while that window lasts.
+type Slot struct {
+	key    string
+	window int64
 }
 
-// Add counts one event for key in its open window, or opens a new one.
-func (l *Limiter) Add(ctx context.Context, key string, window time.Duration) error {
-	_, err := l.add(ctx, key, window, l.now())
-	return err
+// Take counts one event for key only while its window holds fewer than
+// rule.Max: it answers the slot taken, or the seconds to wait (> 0) when
+// the window is full, counting nothing then. For limits on attempts that
+// must be counted before they are tried (a password check): of any number
+// of concurrent callers at most rule.Max take a slot in a window. One
+// conditional UpdateItem; when it is refused, a consistent GetItem tells a
+// full window from an ended one, and a conditional PutItem opens the next.
+func (l *Limiter) Take(ctx context.Context, key string, rule Rule) (Slot, int, error) {
+	var slot Slot
+	wait := 0
+	err := dynamo.Retry(ctx, func(err error) bool { return err == errMoved }, func() error {
+		now := l.now()
+		open := dynamo.N(now.Add(-rule.Window).Unix())
+		attrs, err := dynamo.UpdateItem(ctx, l.repo.DB,
+			l.repo.Update(pk(key), "ADD #count :one", "window_start > :open AND #count < :max",
+				dynamo.Item{":one": dynamo.N(1), ":open": open, ":max": dynamo.N(rule.Max)}),
+			types.ReturnValueAllNew)
+		if err == nil {
+			var c counter
+			if err := attributevalue.UnmarshalMap(attrs, &c); err != nil {
+				return fmt.Errorf("decode rate limit %s: %w", key, err)
+			}
+			slot, wait = Slot{key: key, window: c.Window}, 0
+			return nil
+		}
+		if !dynamo.IsConditionFailed(err) {
+			return fmt.Errorf("count rate limit %s: %w", key, err)
+		}
+		c, found, err := dynamo.Get[counter](ctx, l.repo, pk(key))
+		if err != nil {
+			return err
+		}
+		if found && now.Before(time.Unix(c.Window, 0).Add(rule.Window)) {
+			if wait = c.retryAfter(rule.Max, rule.Window, now); wait > 0 {
+				return nil
+			}
+			return errMoved // a slot was given back meanwhile: take it
+		}
+		c = counter{PK: key, Count: 1, Window: now.Unix(), TTL: now.Add(rule.Window).Unix() + 60}
+		err = dynamo.PutItem(ctx, l.repo.DB, l.repo.Put(c, "attribute_not_exists(pk) OR window_start <= :open", dynamo.Item{":open": open}))
+		if dynamo.IsConditionFailed(err) {
+			return errMoved // another event opened the window first: take from it
+		}
+		if err != nil {
+			return fmt.Errorf("open rate limit window %s: %w", key, err)
+		}
+		slot, wait = Slot{key: key, window: c.Window}, 0
+		return nil
+	})
+	if err == errMoved {
+		return Slot{}, 0, fmt.Errorf("count rate limit %s: %w after %d attempts", key, err, dynamo.Attempts)
+	}
+	return slot, wait, err
+}
+
+// Refund gives back a slot Take counted (an attempt that succeeded, or
+// that another limit refused), unless its window has ended since. One
+// conditional UpdateItem.
+func (l *Limiter) Refund(ctx context.Context, s Slot) error {
+	_, err := dynamo.UpdateItem(ctx, l.repo.DB,
+		l.repo.Update(pk(s.key), "ADD #count :minus", "window_start = :w AND #count > :zero",
+			dynamo.Item{":minus": dynamo.N(-1), ":w": dynamo.N(s.window), ":zero": dynamo.N(0)}),
+		types.ReturnValueNone)
+	if err != nil && !dynamo.IsConditionFailed(err) {
+		return fmt.Errorf("refund rate limit %s: %w", s.key, err)
+	}
+	return nil
 }
 
 // Allow counts one event for key and reports the seconds to wait when it
@@ -86,14 +146,6 @@ func (l *Limiter) Allow(ctx context.Context, key string, rule Rule) (int, error)
 		return 0, nil
 	}
 	return c.retryAfter(rule.Max, rule.Window, now), nil
-}
-
-// Reset forgets key's window (after a successful sign-in, say).
-func (l *Limiter) Reset(ctx context.Context, key string) error {
-	if err := dynamo.DeleteItem(ctx, l.repo.DB, l.repo.Delete(pk(key), "", nil)); err != nil {
-		return fmt.Errorf("reset rate limit %s: %w", key, err)
-	}
-	return nil
 }
 
 // errMoved is a lost race between adding to a window that just ended and

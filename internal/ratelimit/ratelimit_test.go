@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,27 +51,90 @@ func TestAllowFixedWindow(t *testing.T) {
 	}
 }
 
-func TestBlockedAddReset(t *testing.T) {
+// Take counts an event only while the window has room; a refused event
+// counts nothing and says how long to wait; a refund frees a slot of its
+// own window only.
+func TestTakeRefund(t *testing.T) {
 	l, clock, _ := newLimiter(t)
 	rule := ratelimit.Rule{Max: 2, Window: 15 * time.Minute}
 	ctx := t.Context()
-	if wait, err := l.Blocked(ctx, "k", rule); err != nil || wait != 0 {
-		t.Fatalf("no counter: wait %d, err %v", wait, err)
-	}
-	for range 2 {
-		if err := l.Add(ctx, "k", rule.Window); err != nil {
-			t.Fatal(err)
+	take := func(what string) (ratelimit.Slot, int) {
+		t.Helper()
+		slot, wait, err := l.Take(ctx, "k", rule)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
 		}
+		return slot, wait
+	}
+	first, wait := take("first")
+	if wait != 0 {
+		t.Fatalf("first: wait %d, want a slot", wait)
+	}
+	if _, wait := take("second"); wait != 0 {
+		t.Fatalf("second: wait %d, want a slot", wait)
 	}
 	clock.Advance(5 * time.Minute)
-	if wait, _ := l.Blocked(ctx, "k", rule); wait != 601 {
-		t.Errorf("after 2 of 2: wait %d, want 601", wait)
+	for i := range 3 {
+		if _, wait := take("over the limit"); wait != 601 {
+			t.Fatalf("refused take %d: wait %d, want 601 (10 minutes of the window left)", i+1, wait)
+		}
 	}
-	if err := l.Reset(ctx, "k"); err != nil {
+	// Refused takes counted nothing: one refund makes exactly one slot.
+	if err := l.Refund(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	if wait, _ := l.Blocked(ctx, "k", rule); wait != 0 {
-		t.Errorf("after reset: wait %d, want 0", wait)
+	if _, wait := take("after a refund"); wait != 0 {
+		t.Errorf("after a refund: wait %d, want a slot", wait)
+	}
+	if _, wait := take("again"); wait == 0 {
+		t.Error("a refund made more than one slot")
+	}
+	// The window ends 15 minutes after it opened: the next one is empty,
+	// and a slot of the old window refunds nothing in it.
+	clock.Advance(10 * time.Minute)
+	if _, wait := take("next window"); wait != 0 {
+		t.Fatalf("next window: wait %d", wait)
+	}
+	if err := l.Refund(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, wait := take("second of the next window"); wait != 0 {
+		t.Fatalf("second of the next window: wait %d", wait)
+	}
+	if _, wait := take("third of the next window"); wait == 0 {
+		t.Error("an old window's slot was refunded into the next one")
+	}
+}
+
+// Of many concurrent takes exactly Max get a slot, whether the window is
+// new (every caller races to open it) or already open.
+func TestTakeConcurrent(t *testing.T) {
+	l, clock, env := newLimiter(t)
+	rule := ratelimit.Rule{Max: 5, Window: time.Minute}
+	for _, round := range []string{"new window", "next window"} {
+		var wg sync.WaitGroup
+		var taken, refused atomic.Int64
+		for range 40 {
+			wg.Go(func() {
+				_, wait, err := l.Take(t.Context(), "k", rule)
+				switch {
+				case err != nil:
+					t.Error(err)
+				case wait == 0:
+					taken.Add(1)
+				default:
+					refused.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if taken.Load() != int64(rule.Max) || refused.Load() != 40-int64(rule.Max) {
+			t.Errorf("%s: %d taken, %d refused of 40 concurrent takes; want %d taken", round, taken.Load(), refused.Load(), rule.Max)
+		}
+		clock.Advance(time.Minute)
+	}
+	if calls := env.Counter.Counts()["Scan"]; calls != 0 {
+		t.Errorf("%d Scans", calls)
 	}
 }
 
