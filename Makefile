@@ -72,11 +72,11 @@ dev: tools admin-web/dist/index.html
 	go build -o .local/bin/sentinel ./cmd/sentinel
 	exec .local/bin/sentinel dev
 
-## dev-reset: forget local data (tables, the admin account), the dev signing key and the dev IdP key;
+## dev-reset: forget local data (tables, the admin account), the dev signing keys and the dev IdP key;
 ## keeps .local/cache (the DynamoDB Local install). Refused while make dev runs.
 dev-reset:
 	@d="$${SENTINEL_LOCAL_DIR:-.local}"; \
 	  if [ -d "$$d" ] && command -v pgrep >/dev/null && pgrep -f -- "-dbPath $$(cd "$$d" && pwd)/data/dynamodb" >/dev/null; then \
 	    echo "make dev is running on $$d: stop it (Ctrl-C) first"; exit 1; fi; \
-	  rm -rf "$$d/data" "$$d/signing-keys.pem" "$$d/signing-keys.pem.tmp" "$$d/dev-idp-keys.pem" "$$d/dev-idp-keys.pem.tmp"; \
-	  echo "Removed $$d/data, $$d/signing-keys.pem and $$d/dev-idp-keys.pem; the next make dev starts fresh."
+	  rm -rf "$$d/data" "$$d/signing-keys" "$$d/signing-keys.pem" "$$d/signing-keys.pem.tmp" "$$d/dev-idp-keys.pem" "$$d/dev-idp-keys.pem.tmp"; \
+	  echo "Removed $$d/data, $$d/signing-keys/ and $$d/dev-idp-keys.pem; the next make dev starts fresh."

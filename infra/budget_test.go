@@ -12,6 +12,7 @@ import (
 	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
+	"sentinel/internal/token"
 )
 
 // resourceBudget leaves headroom under CloudFormation's 500 resources per
@@ -20,102 +21,102 @@ import (
 const resourceBudget = 450
 
 // specRoute is one route of the API contract with its auth tier; keys
-// marks the routes that sign tokens or publish the JWKS.
+// is what the routes that sign tokens or publish the JWKS do with the keys.
 type specRoute struct {
 	key  string
 	tier authtier.Tier
-	keys bool
+	keys token.Use
 }
 
 // specRoutes is every route of the contract, transcribed from
 // /work/shared/spec/api.md sections 2–9.
 var specRoutes = []specRoute{
 	// 2. Authentication tiers: the service identity check.
-	{"GET /service/whoami", authtier.ServiceKey, false},
+	{"GET /service/whoami", authtier.ServiceKey, 0},
 
 	// 3. Service apps.
-	{"GET /admin/service-apps", authtier.Admin, false},
-	{"POST /admin/service-apps", authtier.Admin, false},
-	{"GET /admin/service-apps/{id}", authtier.Admin, false},
-	{"PATCH /admin/service-apps/{id}", authtier.Admin, false},
-	{"POST /admin/service-apps/{id}/rotate-key", authtier.Admin, false},
-	{"POST /admin/service-apps/{id}/revoke-previous-key", authtier.Admin, false},
-	{"DELETE /admin/service-apps/{id}", authtier.Admin, false},
+	{"GET /admin/service-apps", authtier.Admin, 0},
+	{"POST /admin/service-apps", authtier.Admin, 0},
+	{"GET /admin/service-apps/{id}", authtier.Admin, 0},
+	{"PATCH /admin/service-apps/{id}", authtier.Admin, 0},
+	{"POST /admin/service-apps/{id}/rotate-key", authtier.Admin, 0},
+	{"POST /admin/service-apps/{id}/revoke-previous-key", authtier.Admin, 0},
+	{"DELETE /admin/service-apps/{id}", authtier.Admin, 0},
 
 	// 4. Permissions.
-	{"POST /permissions/register", authtier.ServiceKey, false},
-	{"POST /permissions/check", authtier.Dual, false},
-	{"POST /permissions/accessible", authtier.Dual, false},
-	{"POST /permissions/{id}/share", authtier.Dual, false},
-	{"DELETE /permissions/{id}/share", authtier.ServiceKey, false},
-	{"PATCH /permissions/{id}/visibility", authtier.ServiceKey, false},
-	{"GET /permissions/resource/{service}/{type}/{resource_id}", authtier.ServiceKey, false},
-	{"GET /permissions/resource/{service}/{type}/{resource_id}/enriched", authtier.ServiceKey, false},
-	{"DELETE /permissions/resource/{service}/{type}/{resource_id}", authtier.ServiceKey, false},
+	{"POST /permissions/register", authtier.ServiceKey, 0},
+	{"POST /permissions/check", authtier.Dual, 0},
+	{"POST /permissions/accessible", authtier.Dual, 0},
+	{"POST /permissions/{id}/share", authtier.Dual, 0},
+	{"DELETE /permissions/{id}/share", authtier.ServiceKey, 0},
+	{"PATCH /permissions/{id}/visibility", authtier.ServiceKey, 0},
+	{"GET /permissions/resource/{service}/{type}/{resource_id}", authtier.ServiceKey, 0},
+	{"GET /permissions/resource/{service}/{type}/{resource_id}/enriched", authtier.ServiceKey, 0},
+	{"DELETE /permissions/resource/{service}/{type}/{resource_id}", authtier.ServiceKey, 0},
 
 	// 5. RBAC.
-	{"POST /roles/actions/register", authtier.ServiceKey, false},
-	{"POST /roles/check-action", authtier.Dual, false},
-	{"GET /roles/user-actions", authtier.Dual, false},
-	{"POST /roles/check", authtier.ServiceKey, false},
+	{"POST /roles/actions/register", authtier.ServiceKey, 0},
+	{"POST /roles/check-action", authtier.Dual, 0},
+	{"GET /roles/user-actions", authtier.Dual, 0},
+	{"POST /roles/check", authtier.ServiceKey, 0},
 
 	// 6. Directory reads for backends.
-	{"GET /workspaces/{id}/members", authtier.Dual, false},
-	{"GET /workspaces/{id}/groups", authtier.Dual, false},
-	{"GET /workspaces/{id}/groups/{gid}/members", authtier.Dual, false},
+	{"GET /workspaces/{id}/members", authtier.Dual, 0},
+	{"GET /workspaces/{id}/groups", authtier.Dual, 0},
+	{"GET /workspaces/{id}/groups/{gid}/members", authtier.Dual, 0},
 
 	// 7. AuthZ mode and tokens.
-	{"POST /authz/resolve", authtier.KeyOrOrig, true},
-	{"OPTIONS /authz/resolve", authtier.KeyOrOrig, false},
-	{"GET /.well-known/jwks.json", authtier.Public, true},
+	{"POST /authz/resolve", authtier.KeyOrOrig, token.SignUser},
+	{"OPTIONS /authz/resolve", authtier.KeyOrOrig, 0},
+	{"GET /.well-known/jwks.json", authtier.Public, token.VerifyUser},
 
 	// 8. Admin API.
-	{"POST /admin/auth/login", authtier.AdminLogin, true},
-	{"POST /admin/auth/logout", authtier.Admin, false},
-	{"GET /admin/auth/me", authtier.Admin, false},
-	{"GET /admin/workspaces", authtier.Admin, false},
-	{"POST /admin/workspaces", authtier.Admin, false},
-	{"GET /admin/workspaces/{id}", authtier.Admin, false},
-	{"PATCH /admin/workspaces/{id}", authtier.Admin, false},
-	{"DELETE /admin/workspaces/{id}", authtier.Admin, false},
-	{"GET /admin/workspaces/{id}/members", authtier.Admin, false},
-	{"POST /admin/workspaces/{id}/members", authtier.Admin, false},
-	{"PATCH /admin/workspaces/{id}/members/{user_id}", authtier.Admin, false},
-	{"DELETE /admin/workspaces/{id}/members/{user_id}", authtier.Admin, false},
-	{"GET /admin/users", authtier.Admin, false},
-	{"POST /admin/users", authtier.Admin, false},
-	{"GET /admin/users/{id}", authtier.Admin, false},
-	{"PATCH /admin/users/{id}", authtier.Admin, false},
-	{"GET /admin/workspaces/{id}/groups", authtier.Admin, false},
-	{"POST /admin/workspaces/{id}/groups", authtier.Admin, false},
-	{"PATCH /admin/groups/{gid}", authtier.Admin, false},
-	{"DELETE /admin/groups/{gid}", authtier.Admin, false},
-	{"GET /admin/groups/{gid}/members", authtier.Admin, false},
-	{"POST /admin/groups/{gid}/members/{user_id}", authtier.Admin, false},
-	{"DELETE /admin/groups/{gid}/members/{user_id}", authtier.Admin, false},
-	{"GET /admin/workspaces/{id}/roles", authtier.Admin, false},
-	{"POST /admin/workspaces/{id}/roles", authtier.Admin, false},
-	{"PATCH /admin/roles/{rid}", authtier.Admin, false},
-	{"DELETE /admin/roles/{rid}", authtier.Admin, false},
-	{"GET /admin/roles/{rid}/actions", authtier.Admin, false},
-	{"POST /admin/roles/{rid}/actions", authtier.Admin, false},
-	{"DELETE /admin/roles/{rid}/actions/{action_id}", authtier.Admin, false},
-	{"GET /admin/roles/{rid}/members", authtier.Admin, false},
-	{"POST /admin/roles/{rid}/members/{user_id}", authtier.Admin, false},
-	{"DELETE /admin/roles/{rid}/members/{user_id}", authtier.Admin, false},
-	{"GET /admin/service-actions", authtier.Admin, false},
-	{"DELETE /admin/service-actions/{id}", authtier.Admin, false},
-	{"GET /admin/permissions", authtier.Admin, false},
-	{"GET /admin/permissions/{id}", authtier.Admin, false},
-	{"PATCH /admin/permissions/{id}/visibility", authtier.Admin, false},
-	{"POST /admin/permissions/{id}/share", authtier.Admin, false},
-	{"DELETE /admin/permissions/{id}/share", authtier.Admin, false},
-	{"DELETE /admin/permissions/service/{service_name}", authtier.Admin, false},
-	{"GET /admin/activity", authtier.Admin, false},
-	{"GET /admin/stats", authtier.Admin, false},
+	{"POST /admin/auth/login", authtier.AdminLogin, token.SignAdmin},
+	{"POST /admin/auth/logout", authtier.Admin, 0},
+	{"GET /admin/auth/me", authtier.Admin, 0},
+	{"GET /admin/workspaces", authtier.Admin, 0},
+	{"POST /admin/workspaces", authtier.Admin, 0},
+	{"GET /admin/workspaces/{id}", authtier.Admin, 0},
+	{"PATCH /admin/workspaces/{id}", authtier.Admin, 0},
+	{"DELETE /admin/workspaces/{id}", authtier.Admin, 0},
+	{"GET /admin/workspaces/{id}/members", authtier.Admin, 0},
+	{"POST /admin/workspaces/{id}/members", authtier.Admin, 0},
+	{"PATCH /admin/workspaces/{id}/members/{user_id}", authtier.Admin, 0},
+	{"DELETE /admin/workspaces/{id}/members/{user_id}", authtier.Admin, 0},
+	{"GET /admin/users", authtier.Admin, 0},
+	{"POST /admin/users", authtier.Admin, 0},
+	{"GET /admin/users/{id}", authtier.Admin, 0},
+	{"PATCH /admin/users/{id}", authtier.Admin, 0},
+	{"GET /admin/workspaces/{id}/groups", authtier.Admin, 0},
+	{"POST /admin/workspaces/{id}/groups", authtier.Admin, 0},
+	{"PATCH /admin/groups/{gid}", authtier.Admin, 0},
+	{"DELETE /admin/groups/{gid}", authtier.Admin, 0},
+	{"GET /admin/groups/{gid}/members", authtier.Admin, 0},
+	{"POST /admin/groups/{gid}/members/{user_id}", authtier.Admin, 0},
+	{"DELETE /admin/groups/{gid}/members/{user_id}", authtier.Admin, 0},
+	{"GET /admin/workspaces/{id}/roles", authtier.Admin, 0},
+	{"POST /admin/workspaces/{id}/roles", authtier.Admin, 0},
+	{"PATCH /admin/roles/{rid}", authtier.Admin, 0},
+	{"DELETE /admin/roles/{rid}", authtier.Admin, 0},
+	{"GET /admin/roles/{rid}/actions", authtier.Admin, 0},
+	{"POST /admin/roles/{rid}/actions", authtier.Admin, 0},
+	{"DELETE /admin/roles/{rid}/actions/{action_id}", authtier.Admin, 0},
+	{"GET /admin/roles/{rid}/members", authtier.Admin, 0},
+	{"POST /admin/roles/{rid}/members/{user_id}", authtier.Admin, 0},
+	{"DELETE /admin/roles/{rid}/members/{user_id}", authtier.Admin, 0},
+	{"GET /admin/service-actions", authtier.Admin, 0},
+	{"DELETE /admin/service-actions/{id}", authtier.Admin, 0},
+	{"GET /admin/permissions", authtier.Admin, 0},
+	{"GET /admin/permissions/{id}", authtier.Admin, 0},
+	{"PATCH /admin/permissions/{id}/visibility", authtier.Admin, 0},
+	{"POST /admin/permissions/{id}/share", authtier.Admin, 0},
+	{"DELETE /admin/permissions/{id}/share", authtier.Admin, 0},
+	{"DELETE /admin/permissions/service/{service_name}", authtier.Admin, 0},
+	{"GET /admin/activity", authtier.Admin, 0},
+	{"GET /admin/stats", authtier.Admin, 0},
 
 	// 9. Health.
-	{"GET /health", authtier.Public, false},
+	{"GET /health", authtier.Public, 0},
 }
 
 // specFunctions groups specRoutes by the project rule: every route outside
@@ -140,7 +141,7 @@ func specFunctions() []routes.Function {
 			names = append(names, name)
 		}
 		fn.Routes = append(fn.Routes, routes.Route{Method: method, Path: path, Function: name, Tier: s.tier, Keys: s.keys})
-		fn.Keys = fn.Keys || s.keys || s.tier.NeedsKeys()
+		fn.Keys |= s.keys | s.tier.Keys()
 		if writes := method != "GET" && method != "OPTIONS"; writes || fn.Access == nil {
 			fn.Access = everyTable(writes)
 		}

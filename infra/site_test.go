@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"sentinel/internal/routes"
+	"sentinel/internal/token"
 )
 
 // Managed CloudFront policy ids.
@@ -26,8 +27,9 @@ func TestNoSiteWithoutAdminSiteDir(t *testing.T) {
 	for _, typ := range []string{"AWS::CloudFront::Distribution", "AWS::S3::Bucket"} {
 		countIs(t, tmpl, typ, 0)
 	}
-	// AND there is no origin secret: no function trusts a viewer address
-	countIs(t, tmpl, "AWS::SecretsManager::Secret", 1)
+	// AND there is no origin secret, only the signing keys' (user ring,
+	// admin ring, public bundle): no function trusts a viewer address
+	countIs(t, tmpl, "AWS::SecretsManager::Secret", len(token.Sources))
 }
 
 func TestAdminSiteIsPrivateBehindCloudFront(t *testing.T) {
@@ -121,10 +123,14 @@ func TestSignInSeesTheViewerOnlyThroughTheOriginSecret(t *testing.T) {
 	tmpl := siteTemplate(t)
 	config := distributionConfig(t, tmpl)
 
-	// THEN a generated secret, not the signing-key secret, proves the origin
+	// THEN a generated secret, not a signing-key secret, proves the origin
+	signing := map[string]bool{}
+	for _, src := range token.Sources {
+		signing[tmpl.secretID(t, src)] = true
+	}
 	var secretID string
 	for id, r := range tmpl.resourcesOfType("AWS::SecretsManager::Secret") {
-		if id != tmpl.secretID(t) {
+		if !signing[id] {
 			secretID = id
 			if dig(r.Properties, "GenerateSecretString") == nil || r.Properties["SecretString"] != nil {
 				t.Errorf("origin secret %s: want a value CloudFormation generates, none in the template", id)

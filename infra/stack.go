@@ -22,6 +22,7 @@ import (
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
+	"sentinel/internal/token"
 )
 
 // SentinelStackProps configures NewSentinelStack.
@@ -59,9 +60,9 @@ const (
 )
 
 // NewSentinelStack defines the whole deployment: one DynamoDB table per
-// dynamo.All entry, the signing-key secret, one Lambda function per
-// props.Functions entry with an IAM role derived from its declared table
-// access, the HTTP API with one route per route-table entry, and, when
+// dynamo.All entry, the signing-key secrets (one per ring, and the public
+// key bundle), one Lambda function per props.Functions entry with an IAM
+// role derived from its declared table access and key use, the HTTP API with one route per route-table entry, and, when
 // props.AdminSiteDir is set, the admin site behind CloudFront.
 //
 // Invalid props panic, as CDK constructs do.
@@ -85,7 +86,7 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 	awscdk.Tags_Of(stack).Add(jsii.String("sentinel:stage"), jsii.String(props.Stage), nil)
 
 	tables := newTables(stack)
-	secret := newSigningKeySecret(stack, props.Stage)
+	secrets := newSigningKeySecrets(stack, props.Stage)
 	api, stage := newHTTPAPI(stack, props.Stage)
 
 	issuer := props.Issuer
@@ -100,12 +101,12 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 	}
 	for _, fn := range props.Functions {
 		env := functionEnv{
-			stage:     props.Stage,
-			issuer:    issuer,
-			assetDir:  assetDir,
-			tables:    tables,
-			secretArn: secret.Ref(),
-			settings:  props.Settings,
+			stage:    props.Stage,
+			issuer:   issuer,
+			assetDir: assetDir,
+			tables:   tables,
+			secrets:  secrets,
+			settings: props.Settings,
 		}
 		if originSecret != nil && fn.ViewerIP {
 			env.originSecretArn = originSecret.SecretArn()
@@ -134,9 +135,13 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 		Value:       stage.Url(),
 		Description: jsii.String("Base URL of the Sentinel API (the base_url of Sentinel clients)"),
 	})
-	awscdk.NewCfnOutput(stack, jsii.String("SigningKeySecretArn"), &awscdk.CfnOutputProps{
-		Value:       secret.Ref(),
-		Description: jsii.String("Signing-key secret: run `sentinel signing-key rotate --secret-id <this>` after the first deploy"),
+	ids := map[token.Source]string{}
+	for src, secret := range secrets {
+		ids[src] = *secret.Ref()
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("SigningKeySecrets"), &awscdk.CfnOutputProps{
+		Value:       jsii.String(token.SecretsFlag(ids)),
+		Description: jsii.String("Signing-key secrets (user ring, admin ring, public bundle): run `sentinel signing-key rotate --secrets <this>` after the first deploy"),
 	})
 	for _, t := range dynamo.All {
 		awscdk.NewCfnOutput(stack, jsii.String(t.ID+"TableName"), &awscdk.CfnOutputProps{
@@ -181,19 +186,37 @@ func newTables(stack awscdk.Stack) map[string]awsdynamodb.Table {
 	return tables
 }
 
-// newSigningKeySecret creates the secret that holds the token signing keys.
-// It is created empty on purpose: the operator command
-// `sentinel signing-key rotate` writes its value, and CloudFormation, which
-// never saw a value, can never overwrite or reveal one.
-func newSigningKeySecret(stack awscdk.Stack, stage string) awssecretsmanager.CfnSecret {
-	secret := awssecretsmanager.NewCfnSecret(stack, jsii.String("SigningKeys"), &awssecretsmanager.CfnSecretProps{
-		Description: jsii.String("Sentinel " + stage + " token signing keys (PEM), written by `sentinel signing-key rotate`"),
-	})
-	secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
-	suppress(secret, "AwsSolutions-SMG4", "The keys are rotated by the operator command `sentinel signing-key rotate`, "+
-		"which keeps the previous key in the ring so tokens it signed still verify; a rotation schedule would need a "+
-		"rotation function that repeats that ring logic.")
-	return secret
+// secretSpecs are the signing-key secrets by source: construct id and
+// what each holds. The user ring keeps the construct id of the single
+// secret that held every key before the rings were split, so a stack
+// deployed before keeps its user-token keys.
+var secretSpecs = map[token.Source]struct{ id, holds string }{
+	token.UserKeys:   {"SigningKeys", "user-token signing keys (PEM, private)"},
+	token.AdminKeys:  {"AdminSigningKeys", "admin-session signing keys (PEM, private)"},
+	token.PublicKeys: {"PublicSigningKeys", "public keys of both signing rings with their stages (JSON of PEM)"},
+}
+
+// newSigningKeySecrets creates the secrets of the signing keys: each ring's
+// private keys, read only by the functions that sign with that ring, and
+// the public bundle every function that only verifies reads. They are
+// created empty on purpose: the operator command `sentinel signing-key
+// rotate` writes their values, and CloudFormation, which never saw a value,
+// can never overwrite or reveal one.
+func newSigningKeySecrets(stack awscdk.Stack, stage string) map[token.Source]awssecretsmanager.CfnSecret {
+	secrets := map[token.Source]awssecretsmanager.CfnSecret{}
+	for _, src := range token.Sources {
+		spec := secretSpecs[src]
+		secret := awssecretsmanager.NewCfnSecret(stack, jsii.String(spec.id), &awssecretsmanager.CfnSecretProps{
+			Description: jsii.String("Sentinel " + stage + " " + spec.holds + ", written by `sentinel signing-key rotate`"),
+		})
+		secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+		suppress(secret, "AwsSolutions-SMG4", "The keys are rotated by the operator command `sentinel signing-key rotate`, "+
+			"which stages each new key (published before it signs, the old one kept until its tokens expire) and keeps "+
+			"the rings and the public bundle in step; a rotation schedule would need a rotation function that repeats "+
+			"that logic across the three secrets.")
+		secrets[src] = secret
+	}
+	return secrets
 }
 
 // newHTTPAPI creates the HTTP API and its throttled, access-logged
@@ -234,7 +257,7 @@ const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identi
 type functionEnv struct {
 	stage, issuer, assetDir string
 	tables                  map[string]awsdynamodb.Table
-	secretArn               *string
+	secrets                 map[token.Source]awssecretsmanager.CfnSecret
 	settings                map[string]string
 	// originSecretArn is the admin site's origin secret, for a function
 	// counting per viewer IP (routes.Function.ViewerIP); nil without a site.
@@ -256,8 +279,10 @@ func checkSettings(props *SentinelStackProps) {
 
 // newFunction creates one Lambda function with its own log group and a role
 // that allows exactly what fn declares: its DynamoDB actions on its tables
-// (and each of their indexes), GetSecretValue on the signing-key secret when it
-// uses the keys, and writing to its log group.
+// (and each of their indexes), GetSecretValue on exactly the signing-key
+// secrets its key use may read (fn.Keys.Sources(): a ring's private keys
+// only where it signs with that ring, else the public bundle), and writing
+// to its log group.
 func newFunction(stack awscdk.Stack, fn routes.Function, env functionEnv) awslambda.Function {
 	code := filepath.Join(env.assetDir, fn.Name)
 	if _, err := os.Stat(filepath.Join(code, "bootstrap")); err != nil {
@@ -297,12 +322,13 @@ func newFunction(stack awscdk.Stack, fn routes.Function, env functionEnv) awslam
 			vars[name] = jsii.String(v)
 		}
 	}
-	if fn.Keys {
+	for _, src := range fn.Keys.Sources() {
+		secret := env.secrets[src].Ref()
 		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
-			Resources: &[]*string{env.secretArn},
+			Resources: &[]*string{secret},
 		}))
-		vars["SENTINEL_SIGNING_KEY_SECRET"] = env.secretArn
+		vars[src.SecretEnv()] = secret
 	}
 	if env.originSecretArn != nil {
 		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -15,9 +15,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
+	"sentinel/internal/authtier"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
+	"sentinel/internal/token"
 )
 
 // TestMain closes the jsii runtime (the node child process) once all
@@ -102,7 +104,7 @@ func TestFunctionEnvironmentNamesTheirTables(t *testing.T) {
 			tmpl := c.template(t)
 
 			// THEN each function's environment names exactly its tables,
-			// the stage and issuer, and the secret only when it uses the keys
+			// the stage and issuer, and the key secrets its key use may read
 			for _, fn := range c.fns {
 				env, _ := dig(tmpl.resource(t, tmpl.functionID(t, fn.Name)).Properties, "Environment", "Variables").(map[string]any)
 				want := map[string]bool{"SENTINEL_STAGE": true, "SENTINEL_ISSUER": true}
@@ -111,9 +113,9 @@ func TestFunctionEnvironmentNamesTheirTables(t *testing.T) {
 					// Ref of a table is its name; GetAtt Arn would not do.
 					check(t, fn.Name+" "+a.Table.EnvVar(), env[a.Table.EnvVar()], map[string]any{"Ref": tmpl.tableID(t, a.Table)})
 				}
-				if fn.Keys {
-					want["SENTINEL_SIGNING_KEY_SECRET"] = true
-					check(t, fn.Name+" SENTINEL_SIGNING_KEY_SECRET", env["SENTINEL_SIGNING_KEY_SECRET"], map[string]any{"Ref": tmpl.secretID(t)})
+				for _, src := range fn.Keys.Sources() {
+					want[src.SecretEnv()] = true
+					check(t, fn.Name+" "+src.SecretEnv(), env[src.SecretEnv()], map[string]any{"Ref": tmpl.secretID(t, src)})
 				}
 				check(t, fn.Name+" environment", sortedKeys(env), sortedKeys(want))
 				check(t, fn.Name+" SENTINEL_STAGE", env["SENTINEL_STAGE"], testStage)
@@ -194,8 +196,8 @@ func TestFunctionPoliciesGrantExactlyTheDeclaredAccess(t *testing.T) {
 						want[id+"/index/"+g.Name] = want[id]
 					}
 				}
-				if fn.Keys {
-					want[tmpl.secretID(t)] = []string{"secretsmanager:GetSecretValue"}
+				for _, src := range fn.Keys.Sources() {
+					want[tmpl.secretID(t, src)] = []string{"secretsmanager:GetSecretValue"}
 				}
 				check(t, fn.Name+" grants", got, want)
 			}
@@ -231,27 +233,58 @@ func TestReadOnlyFunctionsCannotWrite(t *testing.T) {
 	}
 }
 
-func TestOnlyKeyFunctionsReadTheSecret(t *testing.T) {
+func TestEachKeySecretIsReadOnlyWhereNeeded(t *testing.T) {
 	for name, c := range stackCases() {
 		t.Run(name, func(t *testing.T) {
 			// GIVEN a function list
 			// WHEN the stack is synthesized
 			tmpl := c.template(t)
 
-			// THEN the secret holds no value from the template and is retained
-			secret := tmpl.resource(t, tmpl.secretID(t))
-			check(t, "secret type", secret.Type, "AWS::SecretsManager::Secret")
-			for _, k := range []string{"SecretString", "GenerateSecretString"} {
-				if secret.Properties[k] != nil {
-					t.Errorf("secret has %s: key material must come from `sentinel signing-key rotate` only", k)
+			// THEN there are three secrets — the user ring's, the admin
+			// ring's, the public bundle — each holding no value from the
+			// template and retained
+			countIs(t, tmpl, "AWS::SecretsManager::Secret", len(token.Sources))
+			readers := map[token.Source][]string{}
+			for _, src := range token.Sources {
+				secret := tmpl.resource(t, tmpl.secretID(t, src))
+				check(t, string(src)+" secret type", secret.Type, "AWS::SecretsManager::Secret")
+				for _, k := range []string{"SecretString", "GenerateSecretString"} {
+					if secret.Properties[k] != nil {
+						t.Errorf("%s secret has %s: key material must come from `sentinel signing-key rotate` only", src, k)
+					}
+				}
+				check(t, string(src)+" secret DeletionPolicy", secret.DeletionPolicy, "Retain")
+				for _, fn := range c.fns {
+					if _, reads := tmpl.grants(t, fn.Name)[tmpl.secretID(t, src)]; reads {
+						readers[src] = append(readers[src], fn.Name)
+					}
 				}
 			}
-			check(t, "secret DeletionPolicy", secret.DeletionPolicy, "Retain")
-			// AND only the functions that use the keys may read it
+			// AND only the function of POST /authz/resolve may read the user
+			// ring's private keys, only the admin sign-in's the admin ring's;
+			// every other function that verifies tokens (the JWKS, the dual
+			// tier, the admin tier) reads the public bundle alone
+			serving := func(keys ...string) []string {
+				var names []string
+				for _, fn := range c.fns {
+					if slices.ContainsFunc(fn.Routes, func(r routes.Route) bool { return slices.Contains(keys, r.Key()) }) {
+						names = append(names, fn.Name)
+					}
+				}
+				return names
+			}
+			check(t, "readers of the user ring's private keys", readers[token.UserKeys], serving("POST /authz/resolve"))
+			check(t, "readers of the admin ring's private keys", readers[token.AdminKeys], serving("POST /admin/auth/login"))
+			if len(serving("POST /authz/resolve", "POST /admin/auth/login")) != 2 {
+				t.Fatal("resolve and admin sign-in share a function")
+			}
+			signers := append(serving("POST /authz/resolve"), serving("POST /admin/auth/login")...)
 			for _, fn := range c.fns {
-				_, reads := tmpl.grants(t, fn.Name)[tmpl.secretID(t)]
-				if reads != fn.Keys {
-					t.Errorf("%s reads the secret: %v, want %v (Keys)", fn.Name, reads, fn.Keys)
+				verifies := slices.Contains(serving("GET /.well-known/jwks.json"), fn.Name) ||
+					slices.ContainsFunc(fn.Routes, func(r routes.Route) bool { return r.Tier == authtier.Dual || r.Tier == authtier.Admin })
+				want := verifies && !slices.Contains(signers, fn.Name)
+				if got := slices.Contains(readers[token.PublicKeys], fn.Name); got != want {
+					t.Errorf("%s reads the public bundle: %v, want %v", fn.Name, got, want)
 				}
 			}
 		})
@@ -550,10 +583,29 @@ func (c *cfnTemplate) tableID(t *testing.T, def dynamo.Table) string {
 	return c.outputRef(t, def.ID+"TableName")
 }
 
-// secretID is the logical id of the signing-key secret.
-func (c *cfnTemplate) secretID(t *testing.T) string {
+// secretID is the logical id of the signing-key secret of src, found
+// through the SigningKeySecrets output, "user=<ref>,admin=<ref>,public=<ref>"
+// (the value of `sentinel signing-key rotate --secrets`).
+func (c *cfnTemplate) secretID(t *testing.T, src token.Source) string {
 	t.Helper()
-	return c.outputRef(t, "SigningKeySecretArn")
+	join, _ := dig(c.Outputs["SigningKeySecrets"].Value, "Fn::Join").([]any)
+	if len(join) != 2 || join[0] != "" {
+		t.Fatalf("SigningKeySecrets = %v, want a Fn::Join", c.Outputs["SigningKeySecrets"].Value)
+	}
+	parts, _ := join[1].([]any)
+	var ids []string
+	for i := 0; i+1 < len(parts); i++ {
+		prefix, _ := parts[i].(string)
+		if strings.HasSuffix(prefix, string(src)+"=") && (prefix == string(src)+"=" || strings.HasSuffix(prefix, ","+string(src)+"=")) {
+			if id, _, ok := refersTo(parts[i+1]); ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("SigningKeySecrets = %v: %d references for %s, want one", parts, len(ids), src)
+	}
+	return ids[0]
 }
 
 // functionID is the logical id of the Lambda function tagged with name.

@@ -31,7 +31,7 @@ func init() {
 // local stack's DynamoDB Local.
 func target(ctx context.Context, tables ...dynamo.Table) (*app.Deps, error) {
 	if os.Getenv(tables[0].EnvVar()) != "" {
-		return app.Load(ctx, tables, false)
+		return app.Load(ctx, tables, 0)
 	}
 	local, err := devstack.FromEnv()
 	if err != nil {
@@ -42,11 +42,11 @@ func target(ctx context.Context, tables ...dynamo.Table) (*app.Deps, error) {
 	if _, err := client.ListTables(ctx, nil); err != nil {
 		return nil, fmt.Errorf("the local stack's DynamoDB Local does not answer on %s: start `make dev` first (or set %s to write to deployed tables)", endpoint, tables[0].EnvVar())
 	}
-	cfg, err := config.LocalFromEnv(false)
+	cfg, err := config.LocalFromEnv(0)
 	if err != nil {
 		return nil, err
 	}
-	return app.New(cfg, client, dynamo.LocalNames(devstack.TablePrefix), nil), nil
+	return app.New(cfg, client, dynamo.LocalNames(devstack.TablePrefix), app.Keys{}), nil
 }
 
 func adminCmd(ctx context.Context, args []string) error {
@@ -86,13 +86,13 @@ func adminCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// localRing is the local stack's key ring and issuer.
-func localRing() (*token.Ring, error) {
+// localRing is the local stack's user-token ring and issuer.
+func localRing(ctx context.Context) (*token.Ring, error) {
 	local, err := devstack.FromEnv()
 	if err != nil {
 		return nil, err
 	}
-	return token.LoadFile(local.SigningKeyFile(), local.APIURL())
+	return token.LocalKeystore(local.SigningKeyDir()).Private(ctx, token.UserRing, local.APIURL())
 }
 
 func devTokenCmd(ctx context.Context, args []string) error {
@@ -114,7 +114,7 @@ func devTokenCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ring, err := localRing()
+	ring, err := localRing(ctx)
 	if err != nil {
 		return err
 	}

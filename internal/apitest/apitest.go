@@ -27,22 +27,33 @@ import (
 const Issuer = "http://sentinel.test"
 
 var (
-	ringOnce sync.Once
-	ringKey  token.Key
+	ringOnce          sync.Once
+	ringKey, adminKey token.Key
 )
 
-// Ring returns a signing key ring shared by the test binary (3072-bit keys
-// take a while to generate).
-func Ring(t testing.TB) *token.Ring {
-	t.Helper()
-	ringOnce.Do(func() {
-		k, err := token.GenerateKey()
-		if err != nil {
+func generateKeys() {
+	for _, k := range []*token.Key{&ringKey, &adminKey} {
+		var err error
+		if *k, err = token.GenerateKey(); err != nil {
 			panic(err)
 		}
-		ringKey = k
-	})
+	}
+}
+
+// Ring returns the user-token signing key ring shared by the test binary
+// (3072-bit keys take a while to generate).
+func Ring(t testing.TB) *token.Ring {
+	t.Helper()
+	ringOnce.Do(generateKeys)
 	return token.NewRing(Issuer, ringKey)
+}
+
+// AdminRing returns the admin-session signing key ring shared by the test
+// binary: a key of its own, as deployed.
+func AdminRing(t testing.TB) *token.Ring {
+	t.Helper()
+	ringOnce.Do(generateKeys)
+	return token.NewRing(Issuer, adminKey)
 }
 
 // Clock is a settable clock.
@@ -94,7 +105,7 @@ func New(t testing.TB, opts ...Option) *API {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	deps := app.New(cfg, env.Client, env.Names, Ring(t))
+	deps := app.New(cfg, env.Client, env.Names, app.Keys{User: Ring(t), Admin: AdminRing(t)})
 	deps.Now = clock.Now
 	a := &API{t: t, Env: env, Deps: deps, Clock: clock, handlers: map[string]http.Handler{}, RemoteAddr: "192.0.2.10:4242"}
 	for _, f := range routes.Functions() {
@@ -245,7 +256,7 @@ func (a *API) Key(method, path, key string, body any) *Response {
 // UserToken signs an access token for a user in a workspace.
 func (a *API) UserToken(userID, workspaceID, role string, groups ...string) string {
 	a.t.Helper()
-	tok, err := a.Deps.Keys.Sign(token.Access(userID, workspaceID, "", role, groups), a.Clock.Now(), 15*time.Minute)
+	tok, err := a.Deps.Keys.User.Sign(token.Access(userID, workspaceID, "", role, groups), a.Clock.Now(), 15*time.Minute)
 	if err != nil {
 		a.t.Fatal(err)
 	}

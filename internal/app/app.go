@@ -31,7 +31,7 @@ type Deps struct {
 	Config config.Config
 	DB     dynamo.DB
 	Tables dynamo.Names
-	Keys   *token.Ring // nil for functions that neither sign nor verify
+	Keys   Keys
 	Now    func() time.Time
 
 	Activity  *activity.Log
@@ -45,9 +45,17 @@ type Deps struct {
 	Authz       *authz.Service
 }
 
+// Keys are a function's key rings: each holds private keys only in the
+// function that signs with it, public keys in one that only verifies, and
+// is nil in one that does neither (config.Config.Keys says which).
+type Keys struct {
+	User  *token.Ring // user tokens (access, authz) and the JWKS
+	Admin *token.Ring // admin sessions
+}
+
 // New assembles the services from already-built parts (tests and the local
 // stack call it directly).
-func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring) *Deps {
+func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys Keys) *Deps {
 	d := &Deps{Config: cfg, DB: db, Tables: tables, Keys: keys, Now: time.Now}
 	// A function only has the tables its routes declare; services over
 	// tables it lacks get an empty name and are never called (the route
@@ -57,13 +65,13 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	d.Apps = serviceapps.NewStore(db, tables[dynamo.ServiceApps.ID], d.Activity, now, cfg.KeyPrefix())
 	d.Directory = directory.NewStore(db, tables[dynamo.Directory.ID], d.Activity, now)
 	limits := ratelimit.New(db, tables[dynamo.Limits.ID], now)
-	d.Auth = authtier.New(d.Apps, keys, d.Directory, limits, now)
+	d.Auth = authtier.New(d.Apps, keys.User, d.Directory, limits, now)
 	if cfg.AuthFailureLimit > 0 {
 		d.Auth.SetFailureLimit(cfg.AuthFailureLimit)
 	}
 	d.Admins = adminauth.New(adminauth.Options{
 		DB: db, AdminsTable: tables[dynamo.Admins.ID], LimitsTable: tables[dynamo.Limits.ID], Log: d.Activity,
-		Keys: keys, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
+		Keys: keys.Admin, Now: now, PasswordCost: cfg.PasswordCost, SecureCookies: !cfg.Local(),
 	})
 	d.RBAC = rbac.NewStore(db, tables[dynamo.RBAC.ID], d.Activity, now)
 	d.Permissions = permissions.NewStore(db, tables[dynamo.Permissions.ID], d.Activity, now)
@@ -75,7 +83,7 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 	// Deleting a service app purges what it registered under its name.
 	d.Apps.ServiceData = append(d.Apps.ServiceData, d.RBAC, servicePermissions{d.Permissions})
 	d.Authz = authz.New(authz.Options{
-		Verifier: idp.New(cfg.OIDCProviders, nil, now), Apps: d.Apps, Keys: keys, Origins: d.Auth,
+		Verifier: idp.New(cfg.OIDCProviders, nil, now), Apps: d.Apps, Keys: keys.User, Origins: d.Auth,
 		Limits:   limits,
 		TokenTTL: cfg.AuthzTokenTTL, RateLimit: cfg.AuthzRateLimit, Now: now,
 		Directory: authzDirectory{d.Directory}, RBAC: authzRBAC{d.RBAC},
@@ -84,10 +92,10 @@ func New(cfg config.Config, db dynamo.DB, tables dynamo.Names, keys *token.Ring)
 }
 
 // Load reads the environment a function runs in and builds its Deps: the
-// named tables and, when needKeys, the signing keys from Secrets Manager
-// (or the local key file).
-func Load(ctx context.Context, tables []dynamo.Table, needKeys bool) (*Deps, error) {
-	cfg, err := config.FromEnv(needKeys)
+// named tables and the key rings of its key use, from Secrets Manager (or
+// the local key directory).
+func Load(ctx context.Context, tables []dynamo.Table, keys token.Use) (*Deps, error) {
+	cfg, err := config.FromEnv(keys)
 	if err != nil {
 		return nil, err
 	}
@@ -104,13 +112,11 @@ func Load(ctx context.Context, tables []dynamo.Table, needKeys bool) (*Deps, err
 			return nil, err
 		}
 	}
-	var keys *token.Ring
-	if needKeys {
-		if keys, err = LoadKeys(ctx, cfg); err != nil {
-			return nil, err
-		}
+	rings, err := LoadKeys(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
-	return New(cfg, db, names, keys), nil
+	return New(cfg, db, names, rings), nil
 }
 
 // loadOriginSecret reads the admin site's origin secret (see
@@ -131,26 +137,56 @@ func loadOriginSecret(ctx context.Context, id string) (string, error) {
 	return aws.ToString(out.SecretString), nil
 }
 
-// LoadKeys reads the signing key ring the configuration names.
-func LoadKeys(ctx context.Context, cfg config.Config) (*token.Ring, error) {
-	// The ring follows its source (the local key file, or the secret), so
-	// `sentinel signing-key rotate` reaches running functions without a
-	// cold start.
-	var load func(context.Context) (*token.Ring, error)
-	if cfg.SigningKeyFile != "" {
-		load = func(context.Context) (*token.Ring, error) { return token.LoadFile(cfg.SigningKeyFile, cfg.Issuer) }
-	} else {
-		sm, err := token.NewSecretsClient(ctx)
-		if err != nil {
-			return nil, err
+// Keystore is where the configuration says the function's key sources
+// are, holding only those its key use may read.
+func Keystore(ctx context.Context, cfg config.Config) (token.Keystore, error) {
+	if cfg.SigningKeyDir != "" {
+		return token.LocalKeystore(cfg.SigningKeyDir).Only(cfg.Keys), nil
+	}
+	sm, err := token.NewSecretsClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return token.SecretKeystore(sm, cfg.KeySecrets).Only(cfg.Keys), nil
+}
+
+// LoadKeys reads the rings the function's key use names: each ring it
+// signs with from that ring's private keys, each it only verifies from the
+// public bundle.
+func LoadKeys(ctx context.Context, cfg config.Config) (Keys, error) {
+	if cfg.Keys == 0 {
+		return Keys{}, nil
+	}
+	ks, err := Keystore(ctx, cfg)
+	if err != nil {
+		return Keys{}, err
+	}
+	var keys Keys
+	for _, r := range token.Rings {
+		if !cfg.Keys.Uses(r) {
+			continue
 		}
-		load = func(ctx context.Context) (*token.Ring, error) {
-			return token.LoadSecret(ctx, sm, cfg.SigningKeySecret, cfg.Issuer)
+		ring, err := loadRing(ctx, ks, cfg, r)
+		if err != nil {
+			return Keys{}, err
+		}
+		if r == token.UserRing {
+			keys.User = ring
+		} else {
+			keys.Admin = ring
 		}
 	}
+	return keys, nil
+}
+
+// loadRing reads one ring, and keeps following its source (the local key
+// files, or the secrets), so that `sentinel signing-key rotate` reaches
+// running functions without a cold start.
+func loadRing(ctx context.Context, ks token.Keystore, cfg config.Config, r token.RingName) (*token.Ring, error) {
+	load := func(ctx context.Context) (*token.Ring, error) { return ks.For(ctx, cfg.Keys, r, cfg.Issuer) }
 	ring, err := load(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w (run `sentinel signing-key rotate --secret-id ...` once after the first deploy)", err)
+		return nil, fmt.Errorf("%s keys: %w (run `sentinel signing-key rotate --secrets ...` once after the first deploy)", r, err)
 	}
 	return token.Reloading(ring, func() (*token.Ring, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

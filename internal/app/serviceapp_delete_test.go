@@ -42,7 +42,7 @@ func TestDeletingAServiceAppLeavesNothingToItsSuccessor(t *testing.T) {
 	must(api.Key("POST", "/roles/actions/register", oldKey, map[string]any{"service_name": "docu-store", "actions": []map[string]string{{"action": "docs:export"}}}), 201).JSON(t, &actions)
 	role := must(admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Exporters"}), 201).Map(t)["id"].(string)
 	must(admin.Do("POST", "/admin/roles/"+role+"/actions", map[string]any{"service_action_ids": []string{actions[0].ID}}), 201)
-	oldAuthz, err := api.Deps.Keys.Sign(token.Authz(alice, "idp-alice", oldID, "docu-store", ws, "acme", "editor", nil, []string{"docs:export"}), api.Clock.Now(), 5*time.Minute)
+	oldAuthz, err := api.Deps.Keys.User.Sign(token.Authz(alice, "idp-alice", oldID, "docu-store", ws, "acme", "editor", nil, []string{"docs:export"}), api.Clock.Now(), 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func TestAuthzModeOnTheRealDirectoryAndRBAC(t *testing.T) {
 		t.Fatalf("resolve for the workspace: %d %s", res.Status, res.Body)
 	}
 	authzTok := res.Map(t)["authz_token"].(string)
-	claims, err := api.Deps.Keys.Verify(authzTok, api.Clock.Now(), token.AudAuthz)
+	claims, err := api.Deps.Keys.User.Verify(authzTok, api.Clock.Now(), token.AudAuthz)
 	if err != nil {
 		t.Fatal(err)
 	}

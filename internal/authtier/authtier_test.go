@@ -59,7 +59,7 @@ func TestDualTier(t *testing.T) {
 	user := api.UserToken("u1", "w1", "editor", "g1")
 	authzFor := func(appID, svc string) string {
 		c := token.Authz("u1", "idp-u1", appID, svc, "w1", "acme", "viewer", nil, nil)
-		tok, err := api.Deps.Keys.Sign(c, api.Clock.Now(), 5*time.Minute)
+		tok, err := api.Deps.Keys.User.Sign(c, api.Clock.Now(), 5*time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +168,7 @@ func TestDeactivatedUserRefused(t *testing.T) {
 	api := apitest.New(t)
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
-	api.Deps.Auth = authtier.New(api.Deps.Apps, api.Deps.Keys, inactiveUsers{"gone": true}, nil, api.Clock.Now)
+	api.Deps.Auth = authtier.New(api.Deps.Apps, api.Deps.Keys.User, inactiveUsers{"gone": true}, nil, api.Clock.Now)
 	h := testRoutes(api)
 	res := call(h, "/dual", map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + api.UserToken("gone", "w1", "owner")})
 	if res.Status != 401 || res.Detail(t) != "Invalid user token: user is deactivated" {
@@ -239,7 +239,7 @@ func TestTruncatedGroupsReadFromDirectory(t *testing.T) {
 		groups = append(groups, g.ID)
 	}
 	tok := api.UserToken(m.UserID, ws.ID, "viewer", groups...)
-	c, err := api.Deps.Keys.Verify(tok, api.Clock.Now(), token.AudAccess)
+	c, err := api.Deps.Keys.User.Verify(tok, api.Clock.Now(), token.AudAccess)
 	if err != nil || len(c.Groups) != token.MaxGroups || !c.GroupsTruncated {
 		t.Fatalf("token: %v, %d groups, truncated %v", err, len(c.Groups), c.GroupsTruncated)
 	}

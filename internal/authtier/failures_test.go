@@ -122,7 +122,7 @@ func TestFailureLimitSharedByInstances(t *testing.T) {
 	_, key := admin.CreateApp("docu-store")
 	instance := func() http.Handler {
 		limits := ratelimit.New(api.Env.Client, api.Env.Names[dynamo.Limits.ID], api.Clock.Now)
-		a := authtier.New(api.Deps.Apps, api.Deps.Keys, api.Deps.Directory, limits, api.Clock.Now)
+		a := authtier.New(api.Deps.Apps, api.Deps.Keys.User, api.Deps.Directory, limits, api.Clock.Now)
 		return a.KeyOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	}
 	a, b := instance(), instance()

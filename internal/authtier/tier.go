@@ -1,5 +1,7 @@
 package authtier
 
+import "sentinel/internal/token"
+
 // Tier is the authentication tier a route runs behind (api.md section 2).
 // The route table names one per route; the middleware of the key tiers is
 // the Authenticator's, the admin tiers' is adminauth's.
@@ -17,5 +19,14 @@ const (
 	AdminLogin Tier = "admin_login"
 )
 
-// NeedsKeys reports whether the tier verifies tokens with the signing keys.
-func (t Tier) NeedsKeys() bool { return t == Dual || t == Admin }
+// Keys is what the tier does with the signing keys: the dual tier
+// verifies user tokens, the admin tier admin sessions.
+func (t Tier) Keys() token.Use {
+	switch t {
+	case Dual:
+		return token.VerifyUser
+	case Admin:
+		return token.VerifyAdmin
+	}
+	return 0
+}

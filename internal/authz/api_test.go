@@ -131,7 +131,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	if grant.User["id"] != created.ID || !reflect.DeepEqual(grant.Workspace, map[string]string{"id": acme, "slug": "acme", "role": "editor"}) || grant.ExpiresIn != 300 {
 		t.Errorf("grant = %s", res.Body)
 	}
-	c, err := e.api.Deps.Keys.Verify(grant.AuthzToken, e.api.Clock.Now(), token.AudAuthz)
+	c, err := e.api.Deps.Keys.User.Verify(grant.AuthzToken, e.api.Clock.Now(), token.AudAuthz)
 	if err != nil {
 		t.Fatalf("authz token does not verify: %v", err)
 	}
@@ -536,8 +536,8 @@ func TestAuthzTokenReplayAcrossServicesRefused(t *testing.T) {
 func TestAuthzRoutesDeclareTheirNeeds(t *testing.T) {
 	resolve, _ := routes.FunctionNamed("authz-resolve")
 	preflight, _ := routes.FunctionNamed("authz-resolve-preflight")
-	if !resolve.Keys || preflight.Keys {
-		t.Errorf("keys: resolve %v, preflight %v; want true, false", resolve.Keys, preflight.Keys)
+	if resolve.Keys != token.SignUser || preflight.Keys != 0 {
+		t.Errorf("keys: resolve %v, preflight %v; want sign-user, none", resolve.Keys, preflight.Keys)
 	}
 	if got := fmt.Sprint(resolve.Tables()); !strings.Contains(got, dynamo.Limits.ID) {
 		t.Errorf("resolve tables %s, want Limits", got)

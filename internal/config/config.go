@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sentinel/internal/token"
 )
 
 // Config is the deployment's settings.
@@ -20,11 +22,16 @@ type Config struct {
 	Stage string
 	// Issuer is the iss of every token this deployment signs.
 	Issuer string
-	// SigningKeySecret is the Secrets Manager secret holding the signing
-	// keys (deployed stages).
-	SigningKeySecret string
-	// SigningKeyFile is the PEM file holding them (local stage).
-	SigningKeyFile string
+	// Keys is what the function does with the signing keys (its routes'
+	// token.Use); it may read only Keys.Sources().
+	Keys token.Use
+	// KeySecrets are the Secrets Manager secrets of the sources it may
+	// read (deployed stages): $SENTINEL_USER_KEYS_SECRET,
+	// $SENTINEL_ADMIN_KEYS_SECRET, $SENTINEL_PUBLIC_KEYS_SECRET.
+	KeySecrets map[token.Source]string
+	// SigningKeyDir holds the local stack's key files instead
+	// ($SENTINEL_SIGNING_KEY_DIR, local stage only).
+	SigningKeyDir string
 	// PasswordCost is the bcrypt cost of admin passwords.
 	PasswordCost int
 	// Version is reported by /health.
@@ -89,22 +96,26 @@ func (c Config) KeyPrefix() string {
 // Version is set at build time with -ldflags "-X sentinel/internal/config.version=...".
 var version = "dev"
 
-// FromEnv reads the configuration and reports every missing or bad
+// EnvSigningKeyDir names the local stack's key directory.
+const EnvSigningKeyDir = "SENTINEL_SIGNING_KEY_DIR"
+
+// FromEnv reads the configuration of a function that uses the signing
+// keys for keys (its routes' token.Use), and reports every missing or bad
 // variable in one error. SENTINEL_STAGE must be set: the stack sets its
 // stage on every function, and a function that cannot tell which stage it
 // serves stops rather than take the local stage's looser rules. Inside
 // Lambda the local stage is refused too.
-func FromEnv(needKeys bool) (Config, error) { return fromLookup(os.Getenv, needKeys) }
+func FromEnv(keys token.Use) (Config, error) { return fromLookup(os.Getenv, keys) }
 
 // LocalFromEnv is FromEnv for the local stack and the commands that write
 // to it: the one place where a missing SENTINEL_STAGE means local.
-func LocalFromEnv(needKeys bool) (Config, error) {
+func LocalFromEnv(keys token.Use) (Config, error) {
 	return fromLookup(func(k string) string {
 		if v := os.Getenv(k); v != "" || k != envStage {
 			return v
 		}
 		return LocalStage
-	}, needKeys)
+	}, keys)
 }
 
 const envStage = "SENTINEL_STAGE"
@@ -133,17 +144,17 @@ func CheckSettings(stage string, settings map[string]string) error {
 			return stage
 		}
 		return settings[k]
-	}, false)
+	}, 0)
 	return err
 }
 
 // fromLookup is FromEnv over any variable lookup.
-func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
+func fromLookup(getenv func(string) string, keys token.Use) (Config, error) {
 	c := Config{
 		Stage:            getenv(envStage),
 		Issuer:           getenv("SENTINEL_ISSUER"),
-		SigningKeySecret: getenv("SENTINEL_SIGNING_KEY_SECRET"),
-		SigningKeyFile:   getenv("SENTINEL_SIGNING_KEY_FILE"),
+		Keys:             keys,
+		SigningKeyDir:    getenv(EnvSigningKeyDir),
 		OriginSecretID:   getenv(EnvOriginSecretID),
 		PasswordCost:     12,
 		Version:          version,
@@ -162,16 +173,8 @@ func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 		}
 		c.PasswordCost = n
 	}
-	if needKeys {
-		if c.Issuer == "" {
-			problems = append(problems, "SENTINEL_ISSUER")
-		}
-		if c.SigningKeySecret == "" && c.SigningKeyFile == "" {
-			problems = append(problems, "SENTINEL_SIGNING_KEY_SECRET (or SENTINEL_SIGNING_KEY_FILE locally)")
-		}
-		if c.SigningKeyFile != "" && !c.Local() {
-			problems = append(problems, "SENTINEL_SIGNING_KEY_FILE is for the local stage only")
-		}
+	if keys != 0 {
+		problems = append(problems, c.readKeys(getenv)...)
 	}
 	if v := getenv(EnvAuthFailureLimit); v != "" {
 		n, err := strconv.Atoi(v)
@@ -185,6 +188,29 @@ func fromLookup(getenv func(string) string, needKeys bool) (Config, error) {
 		return c, fmt.Errorf("configuration: missing or invalid %s", strings.Join(problems, ", "))
 	}
 	return c, nil
+}
+
+// readKeys reads where the function's key sources are and returns what is
+// missing: a secret for each source its use may read, or locally the key
+// directory.
+func (c *Config) readKeys(getenv func(string) string) []string {
+	var problems []string
+	if c.Issuer == "" {
+		problems = append(problems, "SENTINEL_ISSUER")
+	}
+	if c.SigningKeyDir != "" {
+		if !c.Local() {
+			problems = append(problems, EnvSigningKeyDir+" is for the local stage only")
+		}
+		return problems
+	}
+	c.KeySecrets = map[token.Source]string{}
+	for _, s := range c.Keys.Sources() {
+		if c.KeySecrets[s] = getenv(s.SecretEnv()); c.KeySecrets[s] == "" {
+			problems = append(problems, s.SecretEnv()+" (or "+EnvSigningKeyDir+" locally)")
+		}
+	}
+	return problems
 }
 
 // Bounds of the authz settings.

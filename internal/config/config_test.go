@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sentinel/internal/token"
 )
 
 func lookup(env map[string]string) func(string) string {
@@ -12,7 +14,7 @@ func lookup(env map[string]string) func(string) string {
 }
 
 func TestAuthzDefaults(t *testing.T) {
-	c, err := fromLookup(lookup(map[string]string{"SENTINEL_STAGE": "local"}), false)
+	c, err := fromLookup(lookup(map[string]string{"SENTINEL_STAGE": "local"}), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,11 +32,11 @@ func TestProviders(t *testing.T) {
 		EnvEntraMaxAge:    "600",
 		EnvOIDCProviders: `{"corp": {"issuer": "https://id.example.com", "jwks_uri": "https://id.example.com/keys", "audience": "sentinel"},
 			"short": {"issuer": "https://short.example.com", "jwks_uri": "https://short.example.com/keys", "audience": "s", "max_age": 120}}`,
-		EnvAuthzTokenTTL:              "2m",
-		EnvAuthzRateLimit:             "30",
-		"SENTINEL_SIGNING_KEY_SECRET": "arn",
-		"SENTINEL_ISSUER":             "https://api.example.com",
-	}), true)
+		EnvAuthzTokenTTL:            "2m",
+		EnvAuthzRateLimit:           "30",
+		"SENTINEL_USER_KEYS_SECRET": "arn",
+		"SENTINEL_ISSUER":           "https://api.example.com",
+	}), token.SignUser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +89,7 @@ func TestAuthzProblemsInOneMessage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.env["SENTINEL_STAGE"] = "prod"
-			_, err := fromLookup(lookup(tt.env), false)
+			_, err := fromLookup(lookup(tt.env), 0)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -106,11 +108,11 @@ func TestAuthzProblemsInOneMessage(t *testing.T) {
 // The local stage accepts http issuers (its dev IdP); deployed stages do not.
 func TestHTTPIssuerOnlyLocally(t *testing.T) {
 	env := map[string]string{"SENTINEL_STAGE": "local", EnvOIDCProviders: `{"dev": {"issuer": "http://localhost:9005", "jwks_uri": "http://localhost:9005/jwks.json", "audience": "sentinel-dev"}}`}
-	if c, err := fromLookup(lookup(env), false); err != nil || c.OIDCProviders["dev"].Issuers[0] != "http://localhost:9005" {
+	if c, err := fromLookup(lookup(env), 0); err != nil || c.OIDCProviders["dev"].Issuers[0] != "http://localhost:9005" {
 		t.Errorf("local: %v %v", c.OIDCProviders, err)
 	}
 	env["SENTINEL_STAGE"] = "prod"
-	if _, err := fromLookup(lookup(env), false); err == nil || !strings.Contains(err.Error(), "https") {
+	if _, err := fromLookup(lookup(env), 0); err == nil || !strings.Contains(err.Error(), "https") {
 		t.Errorf("prod: err = %v, want https required", err)
 	}
 }
@@ -135,7 +137,7 @@ func TestStageIsNeverGuessed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := fromLookup(lookup(tt.env), false)
+			c, err := fromLookup(lookup(tt.env), 0)
 			if tt.want == "" {
 				if err != nil || c.Stage != tt.env["SENTINEL_STAGE"] {
 					t.Errorf("stage %q, err %v; want accepted", c.Stage, err)
@@ -149,14 +151,44 @@ func TestStageIsNeverGuessed(t *testing.T) {
 	}
 
 	t.Setenv("SENTINEL_STAGE", "")
-	if _, err := FromEnv(false); err == nil {
+	if _, err := FromEnv(0); err == nil {
 		t.Error("FromEnv without SENTINEL_STAGE: no error")
 	}
-	if c, err := LocalFromEnv(false); err != nil || !c.Local() {
+	if c, err := LocalFromEnv(0); err != nil || !c.Local() {
 		t.Errorf("LocalFromEnv without SENTINEL_STAGE: stage %q, err %v; want local", c.Stage, err)
 	}
 	t.Setenv("SENTINEL_STAGE", "prod")
-	if c, err := LocalFromEnv(false); err != nil || c.Stage != "prod" {
+	if c, err := LocalFromEnv(0); err != nil || c.Stage != "prod" {
 		t.Errorf("LocalFromEnv with SENTINEL_STAGE prod: stage %q, err %v; want prod", c.Stage, err)
+	}
+}
+
+// A function is told only the secrets of the key sources its use may read,
+// and refuses to start without each of them; the key directory is local
+// only.
+func TestKeySources(t *testing.T) {
+	deployed := map[string]string{"SENTINEL_STAGE": "prod", "SENTINEL_ISSUER": "https://api.example.com",
+		"SENTINEL_USER_KEYS_SECRET": "arn:user", "SENTINEL_PUBLIC_KEYS_SECRET": "arn:public"}
+	for use, want := range map[token.Use]map[token.Source]string{
+		token.SignUser:                     {token.UserKeys: "arn:user"},
+		token.VerifyUser:                   {token.PublicKeys: "arn:public"},
+		token.SignUser | token.VerifyAdmin: {token.UserKeys: "arn:user", token.PublicKeys: "arn:public"},
+	} {
+		c, err := fromLookup(lookup(deployed), use)
+		if err != nil || !reflect.DeepEqual(c.KeySecrets, want) {
+			t.Errorf("%v: secrets %v, %v; want %v", use, c.KeySecrets, err, want)
+		}
+	}
+	_, err := fromLookup(lookup(deployed), token.SignAdmin)
+	if err == nil || !strings.Contains(err.Error(), "SENTINEL_ADMIN_KEYS_SECRET") {
+		t.Errorf("sign-admin without its secret: %v", err)
+	}
+	local := map[string]string{"SENTINEL_STAGE": "local", "SENTINEL_ISSUER": "http://localhost:9003", EnvSigningKeyDir: "/tmp/keys"}
+	if c, err := fromLookup(lookup(local), token.SignAdmin); err != nil || c.SigningKeyDir != "/tmp/keys" {
+		t.Errorf("local key directory: %+v, %v", c, err)
+	}
+	local["SENTINEL_STAGE"] = "prod"
+	if _, err := fromLookup(lookup(local), token.SignAdmin); err == nil || !strings.Contains(err.Error(), EnvSigningKeyDir+" is for the local stage only") {
+		t.Errorf("key directory deployed: %v", err)
 	}
 }

@@ -25,7 +25,7 @@ var _ Admins = (*adminauth.Service)(nil)
 // appAdmins is the admin service the functions use, built from the
 // environment setEnv prepared (the same tables, activity log and cost).
 func appAdmins(ctx context.Context) (Admins, error) {
-	d, err := app.Load(ctx, dynamo.All, false)
+	d, err := app.Load(ctx, dynamo.All, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -127,9 +127,14 @@ func findRoot() (string, error) {
 // Paths under the state directory.
 func (c Config) dataDir() string { return filepath.Join(c.StateDir, "data", "dynamodb") }
 
-// SigningKeyFile is the dev signing key ring.
-func (c Config) SigningKeyFile() string { return filepath.Join(c.StateDir, "signing-keys.pem") }
-func (c Config) distDir() string        { return filepath.Join(c.Root, "admin-web", "dist") }
+// SigningKeyDir holds the dev signing keys: each ring's private keys
+// (user.pem, admin.pem) and the public bundle (public.json).
+func (c Config) SigningKeyDir() string { return filepath.Join(c.StateDir, "signing-keys") }
+
+// legacyKeyFile is where the dev signing key was kept before the user and
+// admin rings were split: it becomes the user ring.
+func (c Config) legacyKeyFile() string { return filepath.Join(c.StateDir, "signing-keys.pem") }
+func (c Config) distDir() string       { return filepath.Join(c.Root, "admin-web", "dist") }
 
 // APIURL is the local API's address, also the local tokens' issuer.
 func (c Config) APIURL() string { return fmt.Sprintf("http://localhost:%d", c.APIPort) }
@@ -150,8 +155,8 @@ type Stack struct {
 	Endpoint string
 	// Admin is what the first-admin step did, for the banner.
 	Admin AdminResult
-	// NewKey reports that the dev signing key was created by this start.
-	NewKey bool
+	// NewKeys are the rings whose first dev key this start created.
+	NewKeys []token.RingName
 }
 
 // portError names the variable that moves a busy port.
@@ -229,18 +234,16 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		closeLns()
 		return nil, err
 	}
-	setEnv(s.Endpoint, names, s.APIURL, cfg.SigningKeyFile(), providers)
+	setEnv(s.Endpoint, names, s.APIURL, cfg.SigningKeyDir(), providers)
 	// The functions read these settings at their cold start; a mistake in
 	// them fails the start here, with the same message.
-	if _, err := config.FromEnv(true); err != nil {
+	if _, err := config.FromEnv(token.SignUser | token.SignAdmin | token.VerifyUser | token.VerifyAdmin); err != nil {
 		closeLns()
 		return nil, err
 	}
-	_, statErr := os.Stat(cfg.SigningKeyFile())
-	s.NewKey = errors.Is(statErr, os.ErrNotExist)
-	if _, err := token.LoadFile(cfg.SigningKeyFile(), s.APIURL); err != nil {
+	if s.NewKeys, err = ensureKeys(ctx, cfg); err != nil {
 		closeLns()
-		return nil, fmt.Errorf("dev signing key %s: %w", cfg.SigningKeyFile(), err)
+		return nil, fmt.Errorf("dev signing keys %s: %w", cfg.SigningKeyDir(), err)
 	}
 
 	gw := gateway.NewLocal()
@@ -283,17 +286,38 @@ func checkDistinct(cfg Config) error {
 // local tables, issuer, key file and OIDC providers (the dev IdP's
 // included). SENTINEL_PASSWORD_COST is removed so admin passwords get the
 // production bcrypt cost here too.
-func setEnv(endpoint string, names dynamo.Names, issuer, keyFile, providers string) {
+func setEnv(endpoint string, names dynamo.Names, issuer, keyDir, providers string) {
 	os.Setenv("SENTINEL_STAGE", "local")
 	os.Setenv(dynamo.EndpointEnv, endpoint)
 	for _, t := range dynamo.All {
 		os.Setenv(t.EnvVar(), names.Name(t))
 	}
 	os.Setenv("SENTINEL_ISSUER", issuer)
-	os.Setenv("SENTINEL_SIGNING_KEY_FILE", keyFile)
-	os.Unsetenv("SENTINEL_SIGNING_KEY_SECRET")
+	os.Setenv(config.EnvSigningKeyDir, keyDir)
+	for _, src := range token.Sources {
+		os.Unsetenv(src.SecretEnv())
+	}
 	os.Unsetenv("SENTINEL_PASSWORD_COST")
 	os.Setenv(config.EnvOIDCProviders, providers)
+}
+
+// ensureKeys gives each ring without a dev key its first one, and keeps the
+// public bundle in step with them (a key file from before the rings were
+// split becomes the user ring).
+func ensureKeys(ctx context.Context, cfg Config) ([]token.RingName, error) {
+	ks := token.LocalKeystore(cfg.SigningKeyDir())
+	user := string(ks[token.UserKeys].(token.File))
+	if _, err := os.Stat(user); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(cfg.legacyKeyFile()); err == nil {
+			if err := os.MkdirAll(cfg.SigningKeyDir(), 0o700); err != nil {
+				return nil, err
+			}
+			if err := os.Rename(cfg.legacyKeyFile(), user); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ks.Ensure(ctx, time.Now())
 }
 
 func newServer(h http.Handler) *http.Server {
@@ -384,9 +408,9 @@ func (s *Stack) Banner(w io.Writer) {
 	}
 	b.WriteString("\n")
 	line("Data", cfg.dataDir()+"  (kept across restarts)")
-	key := cfg.SigningKeyFile()
-	if s.NewKey {
-		key += "  (new dev key)"
+	key := cfg.SigningKeyDir()
+	if len(s.NewKeys) > 0 {
+		key += fmt.Sprintf("  (new dev keys: %v)", s.NewKeys)
 	}
 	line("Signing key", key)
 	line("Reset", "make dev-reset  (wipes the data, the signing key and the dev IdP key; keeps .local/cache)")

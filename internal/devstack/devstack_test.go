@@ -22,6 +22,7 @@ import (
 	"sentinel/internal/ddblocal"
 	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/token"
 )
 
 // testConfig is a stack on free ports with its state in a temp dir and no
@@ -33,9 +34,12 @@ func testConfig(t *testing.T) Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"SENTINEL_STAGE", dynamo.EndpointEnv, "SENTINEL_ISSUER", "SENTINEL_SIGNING_KEY_FILE",
-		"SENTINEL_SIGNING_KEY_SECRET", "SENTINEL_PASSWORD_COST", config.EnvOIDCProviders} {
+	for _, k := range []string{"SENTINEL_STAGE", dynamo.EndpointEnv, "SENTINEL_ISSUER", config.EnvSigningKeyDir,
+		"SENTINEL_PASSWORD_COST", config.EnvOIDCProviders} {
 		t.Setenv(k, os.Getenv(k))
+	}
+	for _, src := range token.Sources {
+		t.Setenv(src.SecretEnv(), os.Getenv(src.SecretEnv()))
 	}
 	for _, tb := range dynamo.All {
 		t.Setenv(tb.EnvVar(), os.Getenv(tb.EnvVar()))
@@ -218,9 +222,9 @@ func TestStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyBefore, err := os.ReadFile(cfg.SigningKeyFile())
-	if err != nil || !s.NewKey {
-		t.Fatalf("signing key %s: %v (new %v)", cfg.SigningKeyFile(), err, s.NewKey)
+	keysBefore := readKeys(t, cfg)
+	if len(s.NewKeys) != 2 {
+		t.Fatalf("new signing keys %v, want the user and admin rings'", s.NewKeys)
 	}
 	s.Stop(context.Background())
 	stopped = true
@@ -253,9 +257,8 @@ func TestStack(t *testing.T) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
 	}
-	keyAfter, _ := os.ReadFile(cfg.SigningKeyFile())
-	if !bytes.Equal(keyBefore, keyAfter) {
-		t.Error("the signing key changed across restarts")
+	if keysAfter := readKeys(t, cfg); keysAfter != keysBefore {
+		t.Error("the signing keys changed across restarts")
 	}
 	if idpKeyAfter, _ := os.ReadFile(filepath.Join(cfg.StateDir, devidp.KeyFile)); !bytes.Equal(idpKeyBefore, idpKeyAfter) {
 		t.Error("the dev IdP key changed across restarts")
@@ -341,4 +344,18 @@ func assertStoppedExcept(t *testing.T, cfg Config, busy int) {
 		}
 		ln.Close()
 	}
+}
+
+// readKeys reads the dev key files: each ring's and the public bundle.
+func readKeys(t *testing.T, cfg Config) string {
+	t.Helper()
+	var all string
+	for _, name := range []string{"user.pem", "admin.pem", "public.json"} {
+		b, err := os.ReadFile(filepath.Join(cfg.SigningKeyDir(), name))
+		if err != nil {
+			t.Fatalf("dev signing keys: %v", err)
+		}
+		all += string(b)
+	}
+	return all
 }

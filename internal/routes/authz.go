@@ -6,6 +6,7 @@ import (
 	"sentinel/internal/authz"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/token"
 )
 
 var (
@@ -23,7 +24,7 @@ var authzResolve = []Access{Write(dynamo.Limits), Write(dynamo.Directory), Write
 // of its own so that API Gateway passes it to a function that answers CORS
 // for each app's allowed origins.
 var authzRoutes = []Route{
-	{Method: "POST", Path: "/authz/resolve", Function: "authz-resolve", Tier: authtier.KeyOrOrig, Access: authzResolve, Keys: true, Settings: config.AuthzSettings,
+	{Method: "POST", Path: "/authz/resolve", Function: "authz-resolve", Tier: authtier.KeyOrOrig, Access: authzResolve, Keys: token.SignUser, Settings: config.AuthzSettings,
 		Handler: resolve((*authz.Service).ResolveHandler)},
 	{Method: "OPTIONS", Path: "/authz/resolve", Function: "authz-resolve-preflight", Tier: authtier.KeyOrOrig, Handler: preflight(authz.CORS.Preflight)},
 }

@@ -10,6 +10,7 @@ import (
 
 	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/token"
 )
 
 // Route is one endpoint.
@@ -19,7 +20,11 @@ type Route struct {
 	Function string // the directory under functions/ that serves it
 	Tier     authtier.Tier
 	Access   []Access
-	Keys     bool // signs tokens or serves the JWKS (needs the signing keys)
+	// Keys is what the handler does with the signing keys beyond what its
+	// tier does (Tier.Keys): sign user tokens, sign admin sessions, publish
+	// the user ring's public keys. It decides which key secrets the
+	// function may read (token.Use.Sources).
+	Keys token.Use
 	// Settings are the environment variables the handler reads beyond the
 	// shared ones (stage, issuer, tables, keys); the stack sets those the
 	// deployment configures on this route's function only.
@@ -36,8 +41,8 @@ type Function struct {
 	Routes []Route
 	// Access merges the routes' declared and tier-implied table access.
 	Access []Access
-	// Keys reports whether the function reads the signing keys.
-	Keys bool
+	// Keys merges the routes' and their tiers' key use.
+	Keys token.Use
 	// Settings merges the routes' settings, sorted.
 	Settings []string
 	// ViewerIP reports whether the function counts per client IP behind the
@@ -65,7 +70,7 @@ func Functions() []Function {
 			byName[r.Function] = f
 		}
 		f.Routes = append(f.Routes, r)
-		f.Keys = f.Keys || r.Keys || r.Tier.NeedsKeys()
+		f.Keys |= r.Keys | r.Tier.Keys()
 		f.ViewerIP = f.ViewerIP || r.Tier == authtier.AdminLogin
 		for _, s := range r.Settings {
 			if !slices.Contains(f.Settings, s) {

@@ -35,7 +35,7 @@ func area[H any](build func(*app.Deps) H) func(method func(H, *http.Request) (in
 var (
 	apps       = area(func(d *app.Deps) serviceapps.Handlers { return serviceapps.Handlers{Store: d.Apps} })
 	healthArea = area(func(*app.Deps) health.Handlers { return health.Handlers{} })
-	jwks       = area(func(d *app.Deps) token.Publisher { return token.Publisher{Keys: d.Keys, Now: d.Now} })
+	jwks       = area(func(d *app.Deps) token.Publisher { return token.Publisher{Keys: d.Keys.User, Now: d.Now} })
 	keyTier    = area(func(d *app.Deps) *authtier.Authenticator { return d.Auth })
 	admins     = area(func(d *app.Deps) *adminauth.Service { return d.Admins })
 	activityH  = area(func(d *app.Deps) *activity.Log { return d.Activity })
@@ -61,10 +61,10 @@ var Table = slices.Concat(foundationRoutes, directoryRoutes, permissionRoutes, r
 // foundationRoutes: health, JWKS, whoami, admin auth, service apps, activity.
 var foundationRoutes = []Route{
 	{Method: "GET", Path: "/health", Function: "health", Tier: authtier.Public, Handler: healthArea(health.Handlers.Get)},
-	{Method: "GET", Path: "/.well-known/jwks.json", Function: "jwks", Tier: authtier.Public, Keys: true, Handler: jwks(token.Publisher.JWKS)},
+	{Method: "GET", Path: "/.well-known/jwks.json", Function: "jwks", Tier: authtier.Public, Keys: token.VerifyUser, Handler: jwks(token.Publisher.JWKS)},
 	{Method: "GET", Path: "/service/whoami", Function: "service-whoami", Tier: authtier.ServiceKey, Handler: keyTier((*authtier.Authenticator).Whoami)},
 
-	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Tier: authtier.AdminLogin, Access: adminAuth, Keys: true, Handler: admins((*adminauth.Service).LoginHandler)},
+	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Tier: authtier.AdminLogin, Access: adminAuth, Keys: token.SignAdmin, Handler: admins((*adminauth.Service).LoginHandler)},
 	{Method: "POST", Path: "/admin/auth/logout", Function: "admin-auth", Tier: authtier.Admin, Access: adminAuth, Handler: admins((*adminauth.Service).LogoutHandler)},
 	{Method: "GET", Path: "/admin/auth/me", Function: "admin-auth", Tier: authtier.Admin, Access: adminAuth, Handler: admins((*adminauth.Service).MeHandler)},
 

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -156,39 +155,4 @@ func (r *Ring) WithNext(k Key, now time.Time) (*Ring, error) {
 		k.SignsFrom = now
 	}
 	return NewRing(r.Issuer, append(kept, k)...), nil
-}
-
-// Store is where a ring is kept: the local key file or a deployed stack's
-// secret.
-type Store interface {
-	// Load reads the ring; ErrNoKeys when none was stored yet.
-	Load(ctx context.Context) (*Ring, error)
-	Save(ctx context.Context, r *Ring) error
-}
-
-// Rotate runs stage 1 of a rotation on the stored ring: a new key becomes
-// its next key (or its first, signing at once). It returns the stored ring.
-func Rotate(ctx context.Context, s Store, now time.Time) (*Ring, Key, error) {
-	ring, err := s.Load(ctx)
-	if errors.Is(err, ErrNoKeys) {
-		ring, err = NewRing(""), nil
-	}
-	if err != nil {
-		return nil, Key{}, err
-	}
-	if _, err := ring.WithNext(Key{}, now); err != nil {
-		return nil, Key{}, err // refuse before spending a key generation
-	}
-	k, err := GenerateKey()
-	if err != nil {
-		return nil, Key{}, err
-	}
-	next, err := ring.WithNext(k, now)
-	if err != nil {
-		return nil, Key{}, err
-	}
-	if err := s.Save(ctx, next); err != nil {
-		return nil, Key{}, err
-	}
-	return next, next.Keys[len(next.Keys)-1], nil
 }

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,14 +38,17 @@ func TestPublishLeadCoversCachingAndReload(t *testing.T) {
 	}
 }
 
-// A rotation driven through its stages, as a deployment lives it: a
-// Secrets Manager secret written by token.Rotate (what `sentinel
-// signing-key rotate` runs), signing functions and JWKS functions that
-// started at different moments and each reload the secret on their own,
-// and outside verifiers that fetch the JWKS over HTTP, cache it for the
-// max-age it says and never refetch for an unknown kid (the strictest
-// backend). Every token any function signs is accepted by every outside
-// verifier and every function at every moment until it expires.
+// A rotation of both rings driven through its stages, as a deployment
+// lives it: the Secrets Manager secrets written by Keystore.Rotate (what
+// `sentinel signing-key rotate` runs) — each ring's private keys and the
+// public bundle —, signing functions that read only their ring's private
+// keys, JWKS and verifying functions that read only the public bundle, all
+// started at different moments and each reloading on its own, and outside
+// verifiers that fetch the JWKS over HTTP, cache it for the max-age it
+// says and never refetch for an unknown kid (the strictest backend). Every
+// token any function signs is accepted by every outside verifier (user
+// tokens) and every verifying function at every moment until it expires;
+// the JWKS never lists an admin key.
 func TestRotationEveryVerifierFollows(t *testing.T) {
 	sim := newDeployment(t)
 	start := sim.clock.Now()
@@ -54,7 +58,7 @@ func TestRotationEveryVerifierFollows(t *testing.T) {
 		10*time.Minute + 7*time.Second: func() { first = sim.rotate() },
 		20 * time.Minute: func() {
 			// Refused while the first rotation's key waits.
-			if _, _, err := token.Rotate(context.Background(), sim.store, sim.clock.Now()); !errors.Is(err, token.ErrPending) {
+			if _, err := sim.ks.Rotate(context.Background(), token.Rings, sim.clock.Now()); !errors.Is(err, token.ErrPending) {
 				t.Errorf("rotation during a rotation: %v, want ErrPending", err)
 			}
 		},
@@ -96,6 +100,18 @@ func TestRotationEveryVerifierFollows(t *testing.T) {
 	if sim.maxPublished != 3 {
 		t.Errorf("at most %d keys published at once, want 3 (previous, current, next)", sim.maxPublished)
 	}
+	// The admin ring went through the same stages, apart and unpublished.
+	if len(sim.adminKids) != 3 || len(sim.adminSigned) != 3 {
+		t.Errorf("admin keys %d, of which %d signed, want 3 and 3", len(sim.adminKids), len(sim.adminSigned))
+	}
+	for kid := range sim.adminKids {
+		if !sim.firstPublished[kid].IsZero() {
+			t.Errorf("admin key %s was in the JWKS", kid)
+		}
+		if kid == first.ID || kid == second.ID || kid == sim.initial {
+			t.Errorf("admin key %s is also a user key", kid)
+		}
+	}
 }
 
 // The same deployment with the old behaviour — a new key signing as soon
@@ -117,20 +133,26 @@ func TestSigningAtOnceFailsOutsideVerifiers(t *testing.T) {
 type deployment struct {
 	t        *testing.T
 	clock    *apitest.Clock
-	secret   *memSecret
-	store    token.SecretStore
+	secrets  map[token.Source]*memSecret
+	ks       token.Keystore
 	step     time.Duration
 	rotateAt map[time.Duration]func()
 
-	signers    []*token.Ring // authz-resolve / admin-auth instances (they also verify)
-	jwks       []*token.Ring // JWKS function instances
-	verifiers  []*outsideVerifier
-	server     *httptest.Server
-	nextServer int
+	signers        []*token.Ring // authz-resolve instances: the user ring's private keys
+	adminSigners   []*token.Ring // admin-auth instances: the admin ring's private keys
+	jwks           []*token.Ring // JWKS function instances: the public bundle's user ring
+	userVerifiers  []*token.Ring // dual-tier functions: the public bundle's user ring
+	adminVerifiers []*token.Ring // admin functions: the public bundle's admin ring
+	verifiers      []*outsideVerifier
+	server         *httptest.Server
+	nextServer     int
 
-	initial  string // the first key's kid
-	tokens   []issued
-	failures []string
+	initial     string // the first user key's kid
+	tokens      []issued
+	adminTokens []issued
+	failures    []string
+
+	adminKids, adminSigned map[string]bool
 
 	firstPublished, lastPublished map[string]time.Time // over every JWKS answer
 	firstSigned, lastSigned       map[string]time.Time
@@ -144,11 +166,16 @@ type issued struct {
 
 func newDeployment(t *testing.T) *deployment {
 	d := &deployment{
-		t: t, clock: apitest.NewClock(time.Date(2030, 3, 1, 9, 0, 0, 0, time.UTC)), secret: &memSecret{}, step: 30 * time.Second,
+		t: t, clock: apitest.NewClock(time.Date(2030, 3, 1, 9, 0, 0, 0, time.UTC)), step: 30 * time.Second,
 		firstPublished: map[string]time.Time{}, lastPublished: map[string]time.Time{},
 		firstSigned: map[string]time.Time{}, lastSigned: map[string]time.Time{},
+		secrets: map[token.Source]*memSecret{}, adminKids: map[string]bool{}, adminSigned: map[string]bool{},
 	}
-	d.store = token.SecretStore{SM: d.secret, SecretID: "signing-keys"}
+	ids := map[token.Source]string{}
+	for _, src := range token.Sources {
+		d.secrets[src], ids[src] = &memSecret{}, string(src)+"-keys"
+	}
+	d.ks = token.SecretKeystore(multiSecret(d.secrets), ids)
 	d.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// API Gateway hands each request to any instance of the JWKS function.
 		inst := d.jwks[d.nextServer%len(d.jwks)]
@@ -159,36 +186,50 @@ func newDeployment(t *testing.T) *deployment {
 	return d
 }
 
-func (d *deployment) load() (*token.Ring, error) {
-	return token.LoadSecret(context.Background(), d.secret, d.store.SecretID, apitest.Issuer)
-}
-
-// instance cold-starts a function: it reads the secret now and reloads it on its own.
-func (d *deployment) instance() *token.Ring {
-	r, err := d.load()
+// instance cold-starts a function of use holding ring r: it can read only
+// the secrets its use allows, reads them now and reloads on its own.
+func (d *deployment) instance(use token.Use, r token.RingName) *token.Ring {
+	ks := d.ks.Only(use)
+	load := func() (*token.Ring, error) { return ks.For(context.Background(), use, r, apitest.Issuer) }
+	ring, err := load()
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	return token.Reloading(r, d.load, d.clock.Now())
+	for _, k := range ring.Keys {
+		if (k.Private != nil) != use.Signs(r) {
+			d.t.Fatalf("a function that %v holds the %s key %s with private part %v", use, r, k.ID, k.Private != nil)
+		}
+	}
+	return token.Reloading(ring, load, d.clock.Now())
 }
 
+// rotate rotates both rings and returns the user ring's new key.
 func (d *deployment) rotate() token.Key {
-	ring, k, err := token.Rotate(context.Background(), d.store, d.clock.Now())
+	done, err := d.ks.Rotate(context.Background(), token.Rings, d.clock.Now())
 	if err != nil {
 		d.t.Fatal(err)
+	}
+	var k token.Key
+	for _, rot := range done {
+		if rot.Ring == token.AdminRing {
+			d.adminKids[rot.New.ID] = true
+			continue
+		}
+		k = rot.New
+		if n := len(rot.Keys.Published(d.clock.Now())); n > d.maxPublished {
+			d.maxPublished = n
+		}
 	}
 	if d.initial == "" {
 		d.initial = k.ID
 	}
-	if n := len(ring.Published(d.clock.Now())); n > d.maxPublished {
-		d.maxPublished = n
-	}
 	return k
 }
 
-// rotateAtOnce is the rotation without the protocol: the new key signs from now.
+// rotateAtOnce is the rotation without the protocol: a new user key signs
+// from now (and is in the public bundle from now).
 func (d *deployment) rotateAtOnce() {
-	ring, err := d.load()
+	ring, err := d.ks.Private(context.Background(), token.UserRing, apitest.Issuer)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -198,7 +239,10 @@ func (d *deployment) rotateAtOnce() {
 	}
 	k.SignsFrom = d.clock.Now()
 	cur, _ := ring.Current(d.clock.Now())
-	if err := d.store.Save(context.Background(), token.NewRing(ring.Issuer, cur, k)); err != nil {
+	if err := d.ks[token.UserKeys].Write(context.Background(), token.NewRing(ring.Issuer, cur, k).PEM()); err != nil {
+		d.t.Fatal(err)
+	}
+	if _, err := d.ks.Publish(context.Background()); err != nil {
 		d.t.Fatal(err)
 	}
 }
@@ -209,13 +253,23 @@ func (d *deployment) rotateAtOnce() {
 // lifetime and every outside verifier checks every token still alive.
 func (d *deployment) run(span time.Duration) {
 	start := d.clock.Now()
+	signer := func() { d.signers = append(d.signers, d.instance(token.SignUser, token.UserRing)) }
+	adminSigner := func() {
+		d.adminSigners = append(d.adminSigners, d.instance(token.SignAdmin|token.VerifyAdmin, token.AdminRing))
+	}
+	jwks := func() { d.jwks = append(d.jwks, d.instance(token.VerifyUser, token.UserRing)) }
+	verifier := func() {
+		d.userVerifiers = append(d.userVerifiers, d.instance(token.VerifyUser, token.UserRing))
+		d.adminVerifiers = append(d.adminVerifiers, d.instance(token.VerifyAdmin, token.AdminRing))
+	}
 	starts := map[time.Duration]func(){
-		0:                              func() { d.signers = append(d.signers, d.instance()) },
-		70 * time.Second:               func() { d.signers = append(d.signers, d.instance()) },
-		150 * time.Second:              func() { d.signers = append(d.signers, d.instance()) },
-		20 * time.Second:               func() { d.jwks = append(d.jwks, d.instance()) },
-		100 * time.Second:              func() { d.jwks = append(d.jwks, d.instance()) },
-		230 * time.Second:              func() { d.jwks = append(d.jwks, d.instance()) },
+		0:                              func() { signer(); adminSigner() },
+		70 * time.Second:               func() { signer(); verifier() },
+		150 * time.Second:              func() { signer(); adminSigner() },
+		20 * time.Second:               jwks,
+		100 * time.Second:              func() { jwks(); verifier() },
+		230 * time.Second:              func() { jwks(); adminSigner() },
+		290 * time.Second:              verifier,
 		40 * time.Second:               func() { d.verifiers = append(d.verifiers, d.newVerifier("A")) },
 		130 * time.Second:              func() { d.verifiers = append(d.verifiers, d.newVerifier("B")) },
 		260 * time.Second:              func() { d.verifiers = append(d.verifiers, d.newVerifier("C")) },
@@ -249,13 +303,19 @@ func (d *deployment) run(span time.Duration) {
 				d.lastSigned[kid] = now
 			}
 		}
-		live := d.tokens[:0]
-		for _, tok := range d.tokens {
-			if now.Before(tok.exp) {
-				live = append(live, tok)
+		if n := len(d.adminSigners); n > 0 {
+			i := int(at/d.step) % n
+			raw, err := d.adminSigners[i].Sign(token.Claims{
+				RegisteredClaims: jwt.RegisteredClaims{Subject: "admin1", Audience: jwt.ClaimStrings{token.AudAdmin}}, Type: "admin",
+			}, now, token.MaxTTL)
+			if err != nil {
+				d.fail(now, start, "admin signer %d: %v", i, err)
+			} else {
+				d.adminTokens = append(d.adminTokens, issued{raw: raw, kid: kidOfRaw(raw), by: fmt.Sprint("admin signer ", i), exp: now.Add(token.MaxTTL)})
+				d.adminSigned[kidOfRaw(raw)] = true
 			}
 		}
-		d.tokens = live
+		d.tokens, d.adminTokens = alive(d.tokens, now), alive(d.adminTokens, now)
 		for _, v := range d.verifiers {
 			for _, tok := range d.tokens {
 				if err := v.accepts(tok, now); err != nil {
@@ -263,17 +323,35 @@ func (d *deployment) run(span time.Duration) {
 				}
 			}
 		}
-		// The functions' own verification (the dual tier), every 15 minutes.
+		// The functions' own verification (the dual and admin tiers), every
+		// 15 minutes: from the public bundle, and admin-auth's from its
+		// private ring.
 		if at%(15*time.Minute) == 0 {
-			for i, s := range d.signers {
-				for _, tok := range d.tokens {
-					if _, err := s.Verify(tok.raw, now, token.AudAccess); err != nil {
-						d.fail(now, start, "function %d refused a token of %s (kid %s): %v", i, tok.by, tok.kid, err)
+			check := func(what string, rings []*token.Ring, tokens []issued, aud string) {
+				for i, r := range rings {
+					for _, tok := range tokens {
+						if _, err := r.Verify(tok.raw, now, aud); err != nil {
+							d.fail(now, start, "%s %d refused a token of %s (kid %s): %v", what, i, tok.by, tok.kid, err)
+						}
 					}
 				}
 			}
+			check("user-token verifier", d.userVerifiers, d.tokens, token.AudAccess)
+			check("admin verifier", d.adminVerifiers, d.adminTokens, token.AudAdmin)
+			check("admin-auth", d.adminSigners, d.adminTokens, token.AudAdmin)
 		}
 	}
+}
+
+// alive keeps the tokens not yet expired at now.
+func alive(tokens []issued, now time.Time) []issued {
+	live := tokens[:0]
+	for _, tok := range tokens {
+		if now.Before(tok.exp) {
+			live = append(live, tok)
+		}
+	}
+	return live
 }
 
 func (d *deployment) fail(now, start time.Time, format string, args ...any) {
@@ -367,6 +445,22 @@ func kidOfRaw(raw string) string {
 	}
 	kid, _ := tok.Header["kid"].(string)
 	return kid
+}
+
+// multiSecret stands in for Secrets Manager: one memSecret per secret id
+// ("<source>-keys").
+type multiSecret map[token.Source]*memSecret
+
+func (m multiSecret) secret(id *string) *memSecret {
+	return m[token.Source(strings.TrimSuffix(aws.ToString(id), "-keys"))]
+}
+
+func (m multiSecret) GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	return m.secret(in.SecretId).GetSecretValue(ctx, in)
+}
+
+func (m multiSecret) PutSecretValue(ctx context.Context, in *secretsmanager.PutSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.PutSecretValueOutput, error) {
+	return m.secret(in.SecretId).PutSecretValue(ctx, in)
 }
 
 // memSecret stands in for one Secrets Manager secret.

@@ -179,9 +179,9 @@ func (emptySecret) GetSecretValue(context.Context, *secretsmanager.GetSecretValu
 // A new stack's secret has no value until the first rotate: that reads as
 // "no keys", which the rotate command turns into the first key.
 func TestLoadSecretWithoutValue(t *testing.T) {
-	_, err := token.LoadSecret(context.Background(), emptySecret{}, "arn:secret", "iss")
+	_, err := token.Secret{SM: emptySecret{}, ID: "arn:secret"}.Read(context.Background())
 	if !errors.Is(err, token.ErrNoKeys) {
-		t.Errorf("LoadSecret = %v, want ErrNoKeys", err)
+		t.Errorf("Read = %v, want ErrNoKeys", err)
 	}
 }
 
