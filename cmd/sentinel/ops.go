@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register(command{name: "admin", usage: "admin create --email E [--password P]: create an admin (or reset its password) in the local or deployed tables", run: adminCmd})
+	register(command{name: "admin", usage: "admin create --email E [--password P] [--reactivate]: create an admin, or reset its password and end its sessions; admin deactivate --email E (local or deployed tables)", run: adminCmd})
 	register(command{name: "dev-token", usage: "dev-token --user ID|EMAIL --workspace ID|SLUG [--ttl D]: print a member's access token (role and groups from the local directory) signed with the local dev key", run: devTokenCmd})
 	register(command{name: "dev-idp-token", usage: "dev-idp-token --email E [--name N] [--audience CLIENT_ID] [--nonce N]: print an ID token of the local dev IdP (provider \"dev\") for POST /authz/resolve", run: devIdPTokenCmd})
 }
@@ -50,19 +50,25 @@ func target(ctx context.Context, tables ...dynamo.Table) (*app.Deps, error) {
 }
 
 func adminCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: sentinel admin create --email E [--password P] (the password is read from stdin when omitted)")
+	const usage = "usage: sentinel admin create --email E [--password P] [--reactivate] (the password is read from stdin when omitted)\n" +
+		"       sentinel admin deactivate --email E"
+	if len(args) == 0 || (args[0] != "create" && args[0] != "deactivate") {
+		return errors.New(usage)
 	}
-	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
+	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	email := fs.String("email", "", "admin email")
-	password := fs.String("password", "", "password (at least 12 characters); read from stdin when omitted")
+	password, reactivate := new(string), new(bool)
+	if args[0] == "create" {
+		password = fs.String("password", "", "password (at least 12 characters); read from stdin when omitted")
+		reactivate = fs.Bool("reactivate", false, "reactivate the admin if it was deactivated")
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *email == "" {
 		return errors.New("--email is required")
 	}
-	if *password == "" {
+	if args[0] == "create" && *password == "" {
 		fmt.Fprint(os.Stderr, "Password: ")
 		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
 		if err != nil && line == "" {
@@ -74,14 +80,25 @@ func adminCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	created, err := d.Admins.Ensure(ctx, *email, *password)
+	if args[0] == "deactivate" {
+		if err := d.Admins.Deactivate(ctx, *email); err != nil {
+			return err
+		}
+		fmt.Printf("Admin %s deactivated: every session ended\n", *email)
+		return nil
+	}
+	ensure := d.Admins.Ensure
+	if *reactivate {
+		ensure = d.Admins.Reactivate
+	}
+	created, err := ensure(ctx, *email, *password)
 	if err != nil {
 		return err
 	}
 	if created {
 		fmt.Printf("Created admin %s\n", *email)
 	} else {
-		fmt.Printf("Admin %s exists: password reset\n", *email)
+		fmt.Printf("Admin %s exists: password reset, every session ended\n", *email)
 	}
 	return nil
 }

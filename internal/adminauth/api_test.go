@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sentinel/internal/apitest"
+	"sentinel/internal/apperr"
 	"sentinel/internal/config"
 )
 
@@ -170,6 +171,75 @@ func TestSuccessfulSignInsAreNotCounted(t *testing.T) {
 	}
 	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 429 {
 		t.Errorf("after five failures in the window (a success between them): %d, want 429", res.Status)
+	}
+}
+
+// A password reset (admin create on an existing email) ends every session
+// of the admin at once; so does a deactivation, and a deactivated admin is
+// reactivated only when asked (issue 17 item 3).
+func TestCredentialChangesEndSessions(t *testing.T) {
+	api := apitest.New(t)
+	ctx := t.Context()
+	admins := api.Deps.Admins
+	first, second := api.SignIn(), api.SignIn()
+	me := func(s *apitest.Admin) int { return s.Do("GET", "/admin/auth/me", nil).Status }
+	if me(first) != 200 || me(second) != 200 {
+		t.Fatal("sessions before the reset do not work")
+	}
+	const newPassword = "a brand new password 42"
+	if created, err := admins.Ensure(ctx, apitest.AdminEmail, newPassword); err != nil || created {
+		t.Fatalf("reset: created %v, err %v", created, err)
+	}
+	if me(first) != 401 || me(second) != 401 {
+		t.Errorf("sessions after a password reset: %d %d, want 401 401", me(first), me(second))
+	}
+	if res := login(api, apitest.AdminEmail, apitest.AdminPassword, nil); res.Status != 401 {
+		t.Errorf("old password: %d", res.Status)
+	}
+	res := login(api, apitest.AdminEmail, newPassword, nil)
+	if res.Status != 200 {
+		t.Fatalf("new password: %d %s", res.Status, res.Body)
+	}
+	third := &apitest.Admin{}
+	*third = *first
+	third.Cookie = (&http.Response{Header: res.Header}).Cookies()[0].Value
+	if me(third) != 200 {
+		t.Fatal("a session after the reset does not work")
+	}
+
+	if err := admins.Deactivate(ctx, apitest.AdminEmail); err != nil {
+		t.Fatal(err)
+	}
+	if me(third) != 401 {
+		t.Errorf("session after deactivation: %d, want 401", me(third))
+	}
+	// A reset does not reactivate silently.
+	_, err := admins.Ensure(ctx, apitest.AdminEmail, newPassword)
+	if !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "--reactivate") {
+		t.Fatalf("reset of a deactivated admin: %v, want a 409 naming --reactivate", err)
+	}
+	if res := login(api, apitest.AdminEmail, newPassword, nil); res.Status != 401 {
+		t.Errorf("sign-in after the refused reset: %d, want 401 (still deactivated)", res.Status)
+	}
+	if _, err := admins.Reactivate(ctx, apitest.AdminEmail, newPassword); err != nil {
+		t.Fatal(err)
+	}
+	if me(third) != 401 {
+		t.Errorf("a session from before the deactivation after reactivation: %d, want 401", me(third))
+	}
+	res = login(api, apitest.AdminEmail, newPassword, nil)
+	if res.Status != 200 {
+		t.Fatalf("sign-in after reactivation: %d %s", res.Status, res.Body)
+	}
+	third.Cookie = (&http.Response{Header: res.Header}).Cookies()[0].Value
+	if err := admins.Deactivate(ctx, "nobody@example.com"); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("deactivating an unknown admin: %v, want 404", err)
+	}
+	page := third.Do("GET", "/admin/activity", nil)
+	for _, action := range []string{"admin.password_reset", "admin.deactivate", "admin.reactivate"} {
+		if !strings.Contains(string(page.Body), `"`+action+`"`) {
+			t.Errorf("no %s in the activity log: %s", action, page.Body)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -90,8 +91,20 @@ func validEmail(email string) bool {
 }
 
 // Ensure creates the admin, or resets its password if it exists (the
-// bootstrap command and the local stack's SENTINEL_ADMIN_* variables).
+// bootstrap command and the local stack's SENTINEL_ADMIN_* variables). A
+// reset ends every session of the admin. A deactivated admin is refused
+// (409): Reactivate resets its password and activates it.
 func (s *Service) Ensure(ctx context.Context, email, password string) (created bool, err error) {
+	return s.setPassword(ctx, email, password, false)
+}
+
+// Reactivate is Ensure for an admin that may be deactivated: it activates
+// it too.
+func (s *Service) Reactivate(ctx context.Context, email, password string) (created bool, err error) {
+	return s.setPassword(ctx, email, password, true)
+}
+
+func (s *Service) setPassword(ctx context.Context, email, password string, reactivate bool) (created bool, err error) {
 	email = normalize(email)
 	if !validEmail(email) {
 		return false, apperr.Field("email", "must be an email address")
@@ -103,18 +116,37 @@ func (s *Service) Ensure(ctx context.Context, email, password string) (created b
 	if err != nil {
 		return false, fmt.Errorf("hash password: %w", err)
 	}
-	created, err = s.accounts.upsert(ctx, email, hash, s.now())
+	old, found, err := s.accounts.upsert(ctx, email, hash, s.now(), reactivate)
+	if errors.Is(err, errInactive) {
+		return false, apperr.New(apperr.Conflict, "admin %s is deactivated: its password was not reset (reactivate it with --reactivate)", email)
+	}
 	if err != nil {
 		return false, err
 	}
 	action := "admin.password_reset"
-	if created {
+	switch {
+	case !found:
 		action = "admin.create"
+	case !old.IsActive:
+		action = "admin.reactivate"
 	}
 	if err := s.log.Record(ctx, activity.Entry{Actor: "bootstrap", Action: action, TargetType: "admin", TargetID: email}); err != nil {
-		return created, err
+		return !found, err
 	}
-	return created, nil
+	return !found, nil
+}
+
+// Deactivate stops email from signing in and ends every session of it.
+func (s *Service) Deactivate(ctx context.Context, email string) error {
+	email = normalize(email)
+	found, err := s.accounts.deactivate(ctx, email, s.now())
+	if err != nil {
+		return err
+	}
+	if !found {
+		return apperr.New(apperr.NotFound, "no admin %s", email)
+	}
+	return s.log.Record(ctx, activity.Entry{Actor: "bootstrap", Action: "admin.deactivate", TargetType: "admin", TargetID: email})
 }
 
 // Exists reports whether an admin account exists for email.
@@ -184,7 +216,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 	}
 	tok, err := s.keys.Sign(token.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: a.ID, Audience: jwt.ClaimStrings{token.AudAdmin}},
-		Type:             "admin", Email: a.Email,
+		Type:             "admin", Email: a.Email, SessionVersion: a.SessionVersion,
 	}, now, TokenTTL)
 	if err != nil {
 		return "", account{}, fmt.Errorf("sign admin token: %w", err)
@@ -213,7 +245,9 @@ func (s *Service) take(ctx context.Context, key string, rule ratelimit.Rule) (ra
 func (s *Service) PasswordsCompared() int64 { return s.compared.Load() }
 
 // Authenticate checks an admin token: signature, audience, expiry, not
-// revoked by logout, account still active.
+// revoked by logout, account still active and its session version still
+// the token's (no password reset or deactivation since). The account is
+// read on every admin request, so a change ends sessions at once.
 func (s *Service) Authenticate(ctx context.Context, raw string) (*identity.Admin, error) {
 	c, err := s.keys.Verify(raw, s.now(), token.AudAdmin)
 	if err != nil {
@@ -223,7 +257,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*identity.Admin
 	if err != nil {
 		return nil, err
 	}
-	if revoked || !found || !a.IsActive || a.ID != c.Subject {
+	if revoked || !found || !a.IsActive || a.ID != c.Subject || a.SessionVersion != c.SessionVersion {
 		return nil, errNoSession
 	}
 	return &identity.Admin{ID: c.Subject, Email: c.Email, TokenID: c.ID, Expires: c.ExpiresAt.Time}, nil

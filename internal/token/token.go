@@ -217,6 +217,9 @@ type Claims struct {
 	// MaxActionBytes): the API reads the rest itself, a backend asks it.
 	GroupsTruncated  bool `json:"groups_truncated,omitempty"`
 	ActionsTruncated bool `json:"actions_truncated,omitempty"`
+	// SessionVersion is an admin token's: the admin's session version
+	// when it signed in (a password reset or deactivation changes it).
+	SessionVersion int64 `json:"sv,omitempty"`
 }
 
 // What a user token carries is bounded, so that a user in many groups or
