@@ -32,5 +32,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/testing/setup.ts'],
     restoreMocks: true,
+    // The 5 s default is too short for a dialog test on a loaded 2-core
+    // machine; a hung test still fails, after 30 s.
+    testTimeout: 30_000,
   },
 });
