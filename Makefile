@@ -3,7 +3,7 @@ SHELL := /bin/bash
 FUNCTIONS := $(notdir $(wildcard functions/*))
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build test test-go test-infra test-web bench dev dev-reset synth tools fmt-check vet
+.PHONY: build build-host test test-go test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet
 
 ## build: one arm64 bootstrap per function under build/functions/<name>/
 build: $(addprefix build-,$(FUNCTIONS))
@@ -11,6 +11,32 @@ build: $(addprefix build-,$(FUNCTIONS))
 build-%:
 	@mkdir -p build/functions/$*
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(GOFLAGS_LAMBDA) -o build/functions/$*/bootstrap ./functions/$*
+
+## build-host: the same bootstraps (same flags and tags) for this machine's
+## architecture, under build/host/functions/<name>/, for make deployed-test
+build-host:
+	@rm -rf build/host && mkdir -p build/host/bin
+	CGO_ENABLED=0 GOOS=linux go build $(GOFLAGS_LAMBDA) -o build/host/bin/ ./functions/...
+	@for f in build/host/bin/*; do mkdir -p build/host/functions/$$(basename $$f) && mv $$f build/host/functions/$$(basename $$f)/bootstrap; done
+
+## Amazon's Lambda Runtime Interface Emulator, installed once into the git-ignored .local/
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+RIE := .local/bin/rie-$(RIE_VERSION)/aws-lambda-rie
+$(RIE):
+	GOBIN=$(abspath $(dir $(RIE))) go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+## deployed-test: synthesize the stack with the host-architecture bootstraps and run
+## the template for real (internal/deploytest): each function under the emulator with
+## the template's environment, its tables on DynamoDB Local, its secrets in a Secrets
+## Manager stand-in, its HTTP API routes, and the API suite through them.
+deployed-test: tools build-host $(RIE)
+	@rm -rf build/deployed && mkdir -p build/deployed
+	go build -o build/deployed/sentinel ./cmd/sentinel
+	cd infra && CDK_OUTDIR=../build/deployed/cdk.out \
+	  CDK_CONTEXT_JSON='{"stage":"prod","assetDir":"$(abspath build/host/functions)"}' go run .
+	SENTINEL_DEPLOYED_CDK_OUT=$(abspath build/deployed/cdk.out) SENTINEL_RIE=$(abspath $(RIE)) \
+	  SENTINEL_CLI=$(abspath build/deployed/sentinel) \
+	  ./scripts/with-dynamodb.sh go test -count=1 -tags deployed ./internal/deploytest/
 
 ## tools: what the tests and the local stack need (DynamoDB Local, Go modules)
 tools:
@@ -23,9 +49,10 @@ fmt-check:
 
 vet:
 	go vet ./...
+	go vet -tags deployed ./internal/deploytest/
 
 ## test: everything CI runs
-test: tools fmt-check vet test-go test-infra test-web
+test: tools fmt-check vet test-go test-infra deployed-test test-web
 
 test-go:
 	./scripts/with-dynamodb.sh go test -count=1 ./...

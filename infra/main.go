@@ -9,6 +9,9 @@
 //	stage      deployed stage name (default "prod")
 //	adminSite  directory of the built admin site; when set, the stack hosts
 //	           it behind CloudFront
+//	assetDir   directory holding <function>/bootstrap (default
+//	           ../build/functions, the arm64 build; `make deployed-test`
+//	           synthesizes with its host-architecture build)
 //
 // and the settings routes declare, each under its own name, read from the
 // context or else from the environment at synth time (authz mode:
@@ -54,6 +57,7 @@ func main() {
 		Stage:        stage,
 		Functions:    fns,
 		AdminSiteDir: contextString(app, "adminSite", ""),
+		AssetDir:     contextString(app, "assetDir", ""),
 		Settings:     settings(app, fns),
 	})
 	app.Synth(nil)

@@ -193,6 +193,12 @@ func bodiless(r *http.Request) *http.Request {
 //     application/javascript without a Content-Encoding, else base64 with
 //     isBase64Encoded (what HTTP APIs do; they have no binary media types).
 func Event(r *http.Request, body []byte, route routes.Route, params map[string]string, now time.Time) events.APIGatewayV2HTTPRequest {
+	return EventFor(r, body, route.Key(), params, now)
+}
+
+// EventFor is Event for a route given by its API Gateway route key
+// ("GET /admin/service-apps/{id}"), as a template declares it.
+func EventFor(r *http.Request, body []byte, routeKey string, params map[string]string, now time.Time) events.APIGatewayV2HTTPRequest {
 	sourceIP, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		sourceIP = r.RemoteAddr
@@ -257,14 +263,14 @@ func Event(r *http.Request, body []byte, route routes.Route, params map[string]s
 
 	ev := events.APIGatewayV2HTTPRequest{
 		Version:               "2.0",
-		RouteKey:              route.Key(),
+		RouteKey:              routeKey,
 		RawPath:               r.URL.Path,
 		RawQueryString:        r.URL.RawQuery,
 		Cookies:               cookies,
 		Headers:               headers,
 		QueryStringParameters: query,
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RouteKey:     route.Key(),
+			RouteKey:     routeKey,
 			AccountID:    "local",
 			Stage:        "$default",
 			RequestID:    uuid.NewString(),
