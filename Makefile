@@ -36,7 +36,7 @@ deployed-test: tools build-host $(RIE)
 	  CDK_CONTEXT_JSON='{"stage":"prod","assetDir":"$(abspath build/host/functions)"}' go run .
 	SENTINEL_DEPLOYED_CDK_OUT=$(abspath build/deployed/cdk.out) SENTINEL_RIE=$(abspath $(RIE)) \
 	  SENTINEL_CLI=$(abspath build/deployed/sentinel) \
-	  ./scripts/with-dynamodb.sh go test -count=1 -tags deployed ./internal/deploytest/
+	  ./scripts/with-dynamodb.sh go test -count=1 -timeout 30m -tags deployed ./internal/deploytest/
 
 ## tools: what the tests and the local stack need (DynamoDB Local, Go modules)
 tools:

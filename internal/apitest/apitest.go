@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -60,13 +61,22 @@ func AdminRing(t testing.TB) *token.Ring {
 type Clock struct {
 	mu sync.Mutex
 	t  time.Time
+	// wall, on the deployed stack, makes it the wall clock its functions
+	// run on: Advance waits.
+	wall testing.TB
 }
+
+// maxWait is the longest Advance a deployed-stack test waits for.
+const maxWait = 6 * time.Second
 
 // NewClock returns a clock showing start.
 func NewClock(start time.Time) *Clock { return &Clock{t: start} }
 
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {
+	if c.wall != nil {
+		return time.Now()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
@@ -74,6 +84,14 @@ func (c *Clock) Now() time.Time {
 
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) {
+	if c.wall != nil {
+		c.wall.Helper()
+		if d > maxWait {
+			c.wall.Fatalf("Advance(%v): the deployed stack runs on the wall clock; a test that needs more than %v of it builds its API with NewInProcess", d, maxWait)
+		}
+		time.Sleep(d)
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
@@ -87,16 +105,42 @@ type API struct {
 	Clock *Clock
 	// handlers holds one handler per function, as separate Lambdas would.
 	handlers map[string]http.Handler
-	// RemoteAddr is the client address requests come from.
+	// RemoteAddr is the client address requests come from (in process;
+	// on the deployed stack they come from this machine's loopback).
 	RemoteAddr string
+	// stack is the deployed-shape stack requests go to, if any.
+	stack *Stack
 }
 
 // Option changes the test deployment's configuration before it is built.
 type Option func(*config.Config)
 
-// New builds the API on fresh tables.
+// New builds the API on fresh tables: in process, or, when the suite runs
+// against a deployed-shape stack (StackEnv), that stack with its tables
+// emptied. Options change the configuration, which only the in-process
+// API can take: with options the test runs in process.
 func New(t testing.TB, opts ...Option) *API {
 	t.Helper()
+	if len(opts) == 0 {
+		if a := deployed(t); a != nil {
+			return a
+		}
+	}
+	return NewInProcess(t, "", opts...)
+}
+
+// NewInProcess builds the API in process even when the suite runs against
+// a deployed-shape stack, for a test that needs what only the process
+// gives: a clock it moves, counted DynamoDB calls, chosen client
+// addresses. why says which.
+func NewInProcess(t testing.TB, why string, opts ...Option) *API {
+	t.Helper()
+	if os.Getenv(StackEnv) != "" {
+		if why == "" {
+			why = "it changes the configuration"
+		}
+		t.Logf("runs in process, not on the deployed stack: %s", why)
+	}
 	env := dynamotest.New(t)
 	// In the future, so that DynamoDB Local (which expires TTL items by the
 	// wall clock) never deletes an item the test still reads.
@@ -177,6 +221,16 @@ func (a *API) Do(req Request) *Response {
 			a.t.Fatal(err)
 		}
 		body = bytes.NewReader(j)
+	}
+	if a.stack != nil {
+		h := http.Header{}
+		if body != nil {
+			h.Set("Content-Type", "application/json")
+		}
+		for k, v := range req.Header {
+			h.Set(k, v)
+		}
+		return a.send(req.Method, req.Path, body, h)
 	}
 	r := httptest.NewRequest(req.Method, req.Path, body)
 	r.RemoteAddr = a.RemoteAddr

@@ -271,7 +271,8 @@ func gatewayError(w http.ResponseWriter, requestID string, status int, message s
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Apigw-Requestid", requestID)
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"message": message})
+	body, _ := json.Marshal(map[string]string{"message": message})
+	_, _ = w.Write(body)
 }
 
 // ServeHTTP serves one request as the HTTP API would.

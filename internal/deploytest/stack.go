@@ -58,7 +58,8 @@ type Stack struct {
 	// DB is a client of DynamoDB Local (the account's, as the functions').
 	DB *dynamodb.Client
 
-	servers []*http.Server
+	servers   []*http.Server
+	endpoints map[string]string
 }
 
 var stacks atomic.Int64
@@ -118,6 +119,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		"AWS_ENDPOINT_URL_DYNAMODB":        opts.DynamoDB,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER": s.SecretsURL,
 	}
+	s.endpoints = endpoints
 	if err := s.runOperatorCommands(ctx, opts.CLI, endpoints, log); err != nil {
 		apiLn.Close()
 		return nil, err
@@ -173,6 +175,28 @@ func (s *Stack) Stop() {
 		defer cancel()
 		_ = DeleteTables(ctx, s.DB, s.Template, s.Locals)
 	}
+}
+
+// ClientEnv is the environment of a client that sees the stack as its
+// functions do: every variable the template gives them (each has one
+// value across functions), and the endpoints and credentials Lambda and
+// the harness give them.
+func (s *Stack) ClientEnv() (map[string]string, error) {
+	env := map[string]string{
+		"AWS_REGION": Region, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+	}
+	for k, v := range s.endpoints {
+		env[k] = v
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.Functions)) {
+		for k, v := range s.Functions[id].Env {
+			if old, ok := env[k]; ok && old != v {
+				return nil, fmt.Errorf("%s is %q in %s but %q elsewhere", k, v, s.Functions[id].Label(), old)
+			}
+			env[k] = v
+		}
+	}
+	return env, nil
 }
 
 // ResetTables empties the data: every table is deleted and created again

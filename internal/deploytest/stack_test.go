@@ -4,13 +4,18 @@ package deploytest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,16 +55,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// TestColdStarts reports each function's cold start under the emulator
+// (the README's table) and checks that every one was measured.
 func TestColdStarts(t *testing.T) {
 	var ids []string
 	for id := range stack.Functions {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	var report strings.Builder
+	fmt.Fprintln(&report, "| function | init duration | bootstrap size |\n|---|---|---|")
 	for _, id := range ids {
 		f := stack.Functions[id]
-		t.Logf("%-50s %8.1f ms", f.Label(), float64(f.InitDuration().Microseconds())/1000)
+		info, err := os.Stat(filepath.Join(f.Code, f.Handler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.InitDuration() <= 0 {
+			t.Errorf("%s: no init duration", f.Label())
+		}
+		fmt.Fprintf(&report, "| %s | %.0f ms | %.1f MB |\n", strings.TrimPrefix(f.Description, "Sentinel "),
+			float64(f.InitDuration().Microseconds())/1000, float64(info.Size())/(1<<20))
 	}
+	t.Log("cold starts:\n" + report.String())
 }
 
 // The probe of the mutation tests: a well-formed service key that no app
@@ -238,4 +256,62 @@ func TestWrongTableDefinitionFails(t *testing.T) {
 func firstLines(s string, n int) string {
 	lines := strings.SplitN(s, "\n", n+1)
 	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+// TestAPISuite runs the API's HTTP-level test suite (every package whose
+// tests use internal/apitest) against the stack: apitest sends each
+// request through the template's gateway to the functions under the
+// emulator, and empties the tables before each test through the control
+// server here. A failing test lists the requests it made and the function
+// each reached.
+func TestAPISuite(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}`, "sentinel/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) > 1 && slices.Contains(fields[1:], "sentinel/internal/apitest") {
+			pkgs = append(pkgs, fields[0])
+		}
+	}
+	if len(pkgs) == 0 {
+		t.Fatal("no package's tests use internal/apitest")
+	}
+
+	ctl := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method + " " + r.URL.Path {
+		case "POST /reset":
+			if err := stack.ResetTables(r.Context()); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+		case "GET /mark":
+			fmt.Fprint(w, stack.Gateway.Mark())
+		case "GET /trail":
+			since, _ := strconv.Atoi(r.URL.Query().Get("since"))
+			for _, inv := range stack.Gateway.Trail(since) {
+				fmt.Fprintln(w, inv)
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer ctl.Close()
+	env, err := stack.ClientEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "stack.json")
+	data, _ := json.Marshal(map[string]any{"url": stack.URL, "control": ctl.URL, "env": env})
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// One package at a time: the tests share the stack's tables.
+	cmd := exec.Command("go", append([]string{"test", "-count=1", "-p", "1"}, pkgs...)...)
+	cmd.Env = append(os.Environ(), "SENTINEL_APITEST_STACK="+file)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("the API suite against the deployed stack (%s): %v", strings.Join(pkgs, " "), err)
+	}
 }

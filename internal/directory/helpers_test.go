@@ -24,7 +24,7 @@ type dir struct {
 
 func newDir(t *testing.T) *dir {
 	t.Helper()
-	api := apitest.New(t)
+	api := apitest.NewInProcess(t, "compares answers with the times of the test clock")
 	return &dir{t: t, api: api, admin: api.SignIn()}
 }
 

@@ -34,7 +34,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	api := apitest.New(t)
+	api := apitest.NewInProcess(t, "a fake directory stands in for the Directory area")
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
 	_, other := admin.CreateApp("billing")

@@ -26,7 +26,7 @@ type fixture struct {
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	api := apitest.New(t)
+	api := apitest.NewInProcess(t, "a fake directory stands in for the Directory area")
 	dir := directorytest.New()
 	api.Deps.RBAC.Directory = dir
 	admin := api.SignIn()
