@@ -299,17 +299,17 @@ func newLocals(t *Template, stackName, prefix, apiURL string) *Locals {
 	}
 	for id, r := range t.Resources {
 		physical := prefix + id
-		switch r.Type {
-		case "AWS::DynamoDB::Table":
-			if n, ok := r.Properties["TableName"].(string); ok {
+		// A name the template gives is the physical name.
+		for _, prop := range []string{"TableName", "Name", "FunctionName"} {
+			if n, ok := r.Properties[prop].(string); ok && r.Type != "AWS::ApiGatewayV2::Api" {
 				physical = n
 			}
+		}
+		switch r.Type {
+		case "AWS::DynamoDB::Table":
 			l.Refs[id] = physical
 			l.Attrs[id+".Arn"] = arn("dynamodb", "table/"+physical)
 		case "AWS::SecretsManager::Secret":
-			if n, ok := r.Properties["Name"].(string); ok {
-				physical = n
-			}
 			l.Refs[id] = arn("secretsmanager", "secret:"+physical+"-AbCdEf")
 			l.Attrs[id+".Id"] = l.Refs[id]
 		case "AWS::ApiGatewayV2::Api":
@@ -318,9 +318,6 @@ func newLocals(t *Template, stackName, prefix, apiURL string) *Locals {
 			// The endpoint's local equivalent is the gateway itself.
 			l.Attrs[id+".ApiEndpoint"] = apiURL
 		case "AWS::Lambda::Function":
-			if n, ok := r.Properties["FunctionName"].(string); ok {
-				physical = n
-			}
 			l.Refs[id] = physical
 			l.Attrs[id+".Arn"] = arn("lambda", "function:"+physical)
 		case "AWS::IAM::Role":
