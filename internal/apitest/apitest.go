@@ -105,11 +105,13 @@ type API struct {
 	Clock *Clock
 	// handlers holds one handler per function, as separate Lambdas would.
 	handlers map[string]http.Handler
-	// RemoteAddr is the client address requests come from (in process;
-	// on the deployed stack they come from this machine's loopback).
+	// RemoteAddr is the client address requests come from (on the
+	// deployed stack: read only, the loopback address of this test).
 	RemoteAddr string
-	// stack is the deployed-shape stack requests go to, if any.
-	stack *Stack
+	// stack is the deployed-shape stack requests go to, if any, and
+	// client the HTTP client this test's requests come from.
+	stack  *Stack
+	client *http.Client
 }
 
 // Option changes the test deployment's configuration before it is built.

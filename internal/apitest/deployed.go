@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,11 +110,17 @@ func deployed(t testing.TB) *API {
 	})
 	cfg := base.Config
 	cfg.PasswordCost = bcrypt.MinCost // admins the test creates; sign-in reads the cost from the hash
+	// Each test is its own client address, as separate clients are: the
+	// per-IP limits (authz resolve, sign-in, the service routes' failures)
+	// of one test then never reach into another's, in the tables or in
+	// the functions' memory.
+	n := clients.Add(1)
+	ip := net.IPv4(127, 1, byte(n/250), byte(n%250+1))
 	counter := &dynamo.Counter{}
 	db := dynamo.LocalClient(dynamotest.Endpoint(t), counter.Option())
 	deps := app.New(cfg, db, base.Tables, base.Keys)
 	return &API{t: t, Env: &dynamotest.Env{Client: db, Names: base.Tables, Counter: counter}, Deps: deps,
-		Clock: &Clock{wall: t}, stack: s, RemoteAddr: "127.0.0.1"}
+		Clock: &Clock{wall: t}, stack: s, RemoteAddr: ip.String() + ":0", client: clientFrom(ip)}
 }
 
 // control calls the harness.
@@ -133,12 +141,20 @@ func control(s *Stack, method, path string) ([]byte, error) {
 	return body, err
 }
 
-// client sends requests to the deployed stack as an HTTP client would.
-var client = &http.Client{
-	Timeout: time.Minute,
-	CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	},
+// clients numbers the client addresses.
+var clients atomic.Int64
+
+// clientFrom is an HTTP client whose connections come from ip (any
+// address of 127.0.0.0/8 is this machine's loopback).
+func clientFrom(ip net.IP) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
+	return &http.Client{
+		Timeout:   time.Minute,
+		Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 4},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
 }
 
 // send is Do over HTTP.
@@ -152,7 +168,7 @@ func (a *API) send(method, path string, body io.Reader, header http.Header) *Res
 	if b, ok := body.(*bytes.Reader); ok {
 		r.ContentLength = int64(b.Len())
 	}
-	resp, err := client.Do(r)
+	resp, err := a.client.Do(r)
 	if err != nil {
 		a.t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -26,7 +26,7 @@ import (
 // counted; once over, the address is refused even with a good key until the
 // window ends, while other addresses are unaffected.
 func TestServiceRouteFailureLimit(t *testing.T) {
-	api := apitest.New(t)
+	api := apitest.NewInProcess(t, "sends from chosen client addresses and moves the clock past the window")
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
 	user := api.UserToken("u1", "w1", "editor")
@@ -117,7 +117,7 @@ func TestServiceRouteFailureLimit(t *testing.T) {
 // The count is shared: failures spread over two function instances (two
 // authenticators, as two Lambdas would hold) add up to one limit.
 func TestFailureLimitSharedByInstances(t *testing.T) {
-	api := apitest.New(t)
+	api := apitest.NewInProcess(t, "builds a second instance of the tier in process")
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
 	instance := func() http.Handler {
