@@ -27,6 +27,12 @@ func TestPublicAnswersAndSecurityHeaders(t *testing.T) {
 		"wrong method, 405":    api.Do(apitest.Request{Method: "DELETE", Path: "/health"}),
 		"authz preflight, 401": api.Do(apitest.Request{Method: "OPTIONS", Path: "/authz/resolve", Header: map[string]string{"Origin": "https://evil.example"}}),
 	}
+	if api.Deployed() {
+		// Behind API Gateway these never reach a function: it answers
+		// them itself, without the functions' headers (README, Known limits).
+		delete(answers, "unrouted path, 404")
+		delete(answers, "wrong method, 405")
+	}
 	want := map[string]string{
 		"X-Frame-Options":           "DENY",
 		"Strict-Transport-Security": "max-age=31536000; includeSubDomains",
