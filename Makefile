@@ -25,17 +25,18 @@ RIE := .local/bin/rie-$(RIE_VERSION)/aws-lambda-rie
 $(RIE):
 	GOBIN=$(abspath $(dir $(RIE))) go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
-## deployed-test: synthesize the stack with the host-architecture bootstraps and run
-## the template for real (internal/deploytest): each function under the emulator with
-## the template's environment, its tables on DynamoDB Local, its secrets in a Secrets
-## Manager stand-in, its HTTP API routes, and the API suite through them.
+## deployed-test: run the template for real (internal/deploytest): the harness
+## serves a dev IdP over HTTPS, synthesizes the stack (the CDK app, built here)
+## with the host-architecture bootstraps and that IdP as a provider, then runs
+## each function under the emulator with the template's environment, its
+## tables on DynamoDB Local, its secrets in a Secrets Manager stand-in, its
+## HTTP API routes, and the API suite through them.
 deployed-test: tools build-host $(RIE)
 	@rm -rf build/deployed && mkdir -p build/deployed
 	go build -o build/deployed/sentinel ./cmd/sentinel
-	cd infra && CDK_OUTDIR=../build/deployed/cdk.out \
-	  CDK_CONTEXT_JSON='{"stage":"prod","assetDir":"$(abspath build/host/functions)"}' go run .
-	SENTINEL_DEPLOYED_CDK_OUT=$(abspath build/deployed/cdk.out) SENTINEL_RIE=$(abspath $(RIE)) \
-	  SENTINEL_CLI=$(abspath build/deployed/sentinel) \
+	cd infra && go build -o ../build/deployed/synth .
+	SENTINEL_SYNTH=$(abspath build/deployed/synth) SENTINEL_ASSETS=$(abspath build/host/functions) \
+	  SENTINEL_RIE=$(abspath $(RIE)) SENTINEL_CLI=$(abspath build/deployed/sentinel) \
 	  ./scripts/with-dynamodb.sh go test -count=1 -timeout 30m -tags deployed ./internal/deploytest/
 
 ## tools: what the tests and the local stack need (DynamoDB Local, Go modules)

@@ -19,7 +19,9 @@ import (
 
 	"sentinel/internal/app"
 	"sentinel/internal/config"
+	"sentinel/internal/devidp"
 	"sentinel/internal/dynamotest"
+	"sentinel/internal/idptest"
 	"sentinel/internal/routes"
 	"sentinel/internal/token"
 )
@@ -129,6 +131,24 @@ func New(t testing.TB, opts ...Option) *API {
 		}
 	}
 	return NewInProcess(t, "", opts...)
+}
+
+// NewWithIdP builds the API (as New does, on the deployed-shape stack when
+// the suite runs there) with an OpenID Connect issuer it trusts as the
+// provider devidp.ProviderName with audience idptest.Audience: in process,
+// a test issuer of its own; on the stack, the stack's dev IdP, served over
+// HTTPS. Its resolve rate limit leaves the tests alone (the limit has its
+// own test).
+func NewWithIdP(t testing.TB) (*API, *idptest.Issuer) {
+	t.Helper()
+	if a := deployed(t); a != nil {
+		return a, idptest.Open(t, a.stack.IdP.Dir, a.stack.IdP.URL)
+	}
+	iss := idptest.New(t)
+	return New(t, func(c *config.Config) {
+		c.OIDCProviders = map[string]config.OIDCProvider{devidp.ProviderName: iss.Provider(idptest.Audience)}
+		c.AuthzRateLimit = 1000
+	}), iss
 }
 
 // NewInProcess builds the API in process even when the suite runs against

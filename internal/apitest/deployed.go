@@ -39,6 +39,13 @@ type Stack struct {
 	// endpoints and credentials): the test process takes it, so that its
 	// own view of the tables and keys is built as a function's is.
 	Env map[string]string `json:"env"`
+	// IdP is the dev IdP the stack trusts (provider devidp.ProviderName,
+	// audience devidp.Audience), served over HTTPS: its issuer URL and the
+	// directory of its key ring.
+	IdP struct {
+		URL string `json:"url"`
+		Dir string `json:"dir"`
+	} `json:"idp"`
 }
 
 var (

@@ -3,7 +3,6 @@ package authz_test
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"slices"
@@ -16,18 +15,22 @@ import (
 	"sentinel/internal/apitest"
 	"sentinel/internal/app"
 	"sentinel/internal/config"
+	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
-	"sentinel/internal/identity"
 	"sentinel/internal/idptest"
 	"sentinel/internal/routes"
 	"sentinel/internal/token"
-	"sentinel/internal/web"
 )
 
 const docsOrigin = "https://docs.example.com"
 
-// env is the API with a test IdP registered as provider "test", fake
-// directory and RBAC, and one app, docs, allowed from docsOrigin.
+// provider is the name the tests' IdP is registered under: the dev IdP's,
+// as on the deployed-shape stack.
+const provider = devidp.ProviderName
+
+// env is the API with a test IdP registered as provider, and one app,
+// docs, allowed from docsOrigin. dir and rbac are set when fakes stand in
+// for the directory and RBAC (setupFakes).
 type env struct {
 	api     *apitest.API
 	admin   *apitest.Admin
@@ -37,16 +40,34 @@ type env struct {
 	docsKey string
 }
 
-func setup(t *testing.T, opts ...apitest.Option) *env {
+// setup builds the env on the real stores: on the deployed-shape stack
+// when the suite runs there (`make deployed-test`), where the IdP is the
+// stack's dev IdP over HTTPS and each resolve fetches its keys as a
+// deployed function does.
+func setup(t *testing.T) *env {
+	t.Helper()
+	api, iss := apitest.NewWithIdP(t)
+	return newEnv(api, iss)
+}
+
+// setupFakes builds the env in process with fake directory and RBAC, for
+// tests that look inside them or make them fail.
+func setupFakes(t *testing.T, opts ...apitest.Option) *env {
 	t.Helper()
 	iss := idptest.New(t)
-	provider := func(c *config.Config) {
-		c.OIDCProviders = map[string]config.OIDCProvider{"test": iss.Provider(idptest.Audience)}
+	register := func(c *config.Config) {
+		c.OIDCProviders = map[string]config.OIDCProvider{provider: iss.Provider(idptest.Audience)}
 		c.AuthzRateLimit = 1000 // the rate limit has its own test
 	}
-	api := apitest.New(t, append([]apitest.Option{provider}, opts...)...)
-	e := &env{api: api, iss: iss, dir: newFakeDirectory(), rbac: &fakeRBAC{}}
+	api := apitest.NewInProcess(t, "fake directory and RBAC stand in for the stores", append([]apitest.Option{register}, opts...)...)
+	e := newEnv(api, iss)
+	e.dir, e.rbac = newFakeDirectory(), &fakeRBAC{}
 	api.Deps.Authz.Directory, api.Deps.Authz.RBAC = e.dir, e.rbac
+	return e
+}
+
+func newEnv(api *apitest.API, iss *idptest.Issuer) *env {
+	e := &env{api: api, iss: iss}
 	e.admin = api.SignIn()
 	_, e.docsKey = e.admin.CreateApp("docs", docsOrigin)
 	return e
@@ -69,7 +90,7 @@ func (e *env) resolve(header map[string]string, body any) *apitest.Response {
 func fromOrigin(origin string) map[string]string { return map[string]string{"Origin": origin} }
 
 func resolveBody(idToken string, workspaceID ...string) map[string]any {
-	b := map[string]any{"idp_token": idToken, "provider": "test"}
+	b := map[string]any{"idp_token": idToken, "provider": provider}
 	if len(workspaceID) > 0 {
 		b["workspace_id"] = workspaceID[0]
 	}
@@ -79,6 +100,7 @@ func resolveBody(idToken string, workspaceID ...string) map[string]any {
 // POST /authz/resolve, section 7: a new user is created just in time and
 // sees no workspaces; once a member, the user gets the workspace list and,
 // for a workspace, an authz token with the membership, groups and actions.
+// On the real directory and RBAC, filled through the admin API.
 func TestResolveProvisionsAndGrants(t *testing.T) {
 	e := setup(t)
 	tok := e.idToken(t, "Ada@Example.com")
@@ -92,29 +114,33 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 		Workspaces []any             `json:"workspaces"`
 	}
 	res.JSON(t, &first)
-	created, ok := e.dir.userByEmail("ada@example.com")
-	if !ok {
-		t.Fatal("no user created for ada@example.com (emails are stored lowercased)")
+	users := e.users(t, "ada@example.com")
+	if len(users) != 1 || users[0]["email"] != "ada@example.com" {
+		t.Fatalf("users = %v, want one created for ada@example.com (emails are stored lowercased)", users)
 	}
-	if want := map[string]string{"id": created.ID, "email": "ada@example.com", "name": "Test User"}; !reflect.DeepEqual(first.User, want) {
+	ada := users[0]["id"].(string)
+	if want := map[string]string{"id": ada, "email": "ada@example.com", "name": "Test User"}; !reflect.DeepEqual(first.User, want) {
 		t.Errorf("user = %v, want %v", first.User, want)
 	}
 	if first.Workspaces == nil || len(first.Workspaces) != 0 {
 		t.Errorf("workspaces = %s, want []", res.Body)
 	}
-	sub := e.iss.Claims("Ada@Example.com", e.api.Clock.Now())["sub"].(string)
-	if e.dir.linkedTo("test", sub) != created.ID {
-		t.Error("the new user is not linked to the IdP identity")
-	}
 
-	acme := e.dir.addWorkspace("Acme", "acme")
-	e.dir.addMember(acme, created.ID, "editor", "g1", "g2")
-	e.rbac.grant("docs", acme, created.ID, "doc:read", "doc:write")
-	e.rbac.grant("billing", acme, created.ID, "invoice:pay")
+	acme := e.workspace(t, "Acme", "acme")
+	e.join(t, acme, "ada@example.com", "editor")
+	groups := []string{e.group(t, acme, "g1", ada), e.group(t, acme, "g2", ada)}
+	slices.Sort(groups)
+	e.grant(t, e.docsKey, "docs", acme, ada, "doc:read", "doc:write")
+	_, billingKey := e.admin.CreateApp("billing")
+	e.grant(t, billingKey, "billing", acme, ada, "invoice:pay")
 
+	// Found again by its identity: the same user, not a second one.
 	res = e.resolve(fromOrigin(docsOrigin), resolveBody(tok))
 	if res.Status != 200 || !strings.Contains(string(res.Body), `"workspaces":[{"id":"`+acme+`","name":"Acme","slug":"acme","role":"editor"}]`) {
 		t.Errorf("resolve without workspace_id = %d %s", res.Status, res.Body)
+	}
+	if n := len(e.users(t, "ada@example.com")); n != 1 {
+		t.Errorf("%d users for ada@example.com after a second sign-in, want 1", n)
 	}
 
 	res = e.resolve(fromOrigin(docsOrigin), resolveBody(tok, acme))
@@ -128,31 +154,39 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 		ExpiresIn  int               `json:"expires_in"`
 	}
 	res.JSON(t, &grant)
-	if grant.User["id"] != created.ID || !reflect.DeepEqual(grant.Workspace, map[string]string{"id": acme, "slug": "acme", "role": "editor"}) || grant.ExpiresIn != 300 {
+	if grant.User["id"] != ada || !reflect.DeepEqual(grant.Workspace, map[string]string{"id": acme, "slug": "acme", "role": "editor"}) || grant.ExpiresIn != 300 {
 		t.Errorf("grant = %s", res.Body)
 	}
 	c, err := e.api.Deps.Keys.User.Verify(grant.AuthzToken, e.api.Clock.Now(), token.AudAuthz)
 	if err != nil {
 		t.Fatalf("authz token does not verify: %v", err)
 	}
-	if c.Type != "authz" || c.Subject != created.ID || c.IdPSub != sub || c.Svc != "docs" || c.WID != acme || c.WSlug != "acme" || c.WRole != "editor" ||
-		!reflect.DeepEqual(c.Groups, []string{"g1", "g2"}) || !reflect.DeepEqual(c.Actions, []string{"doc:read", "doc:write"}) ||
-		c.Issuer != apitest.Issuer || c.ID == "" || c.ExpiresAt.Sub(c.IssuedAt.Time) != 5*time.Minute {
-		t.Errorf("claims = %+v", c)
-	}
-	if strings.Count(strings.Join(e.dir.calls, ","), "CreateUser") != 1 {
-		t.Errorf("directory calls %v: want one CreateUser, then finds by identity", e.dir.calls)
+	sub := e.iss.Claims("Ada@Example.com", e.api.Clock.Now())["sub"].(string)
+	if c.Type != "authz" || c.Subject != ada || c.IdPSub != sub || c.Svc != "docs" || c.WID != acme || c.WSlug != "acme" || c.WRole != "editor" ||
+		!reflect.DeepEqual(c.Groups, groups) || !reflect.DeepEqual(c.Actions, []string{"doc:read", "doc:write"}) ||
+		c.Issuer != e.api.Deps.Config.Issuer || c.ID == "" || c.ExpiresAt.Sub(c.IssuedAt.Time) != 5*time.Minute {
+		t.Errorf("claims = %+v, want groups %v", c, groups)
 	}
 
 	// Not a member, or no such workspace: the same 403.
-	other := e.dir.addWorkspace("Other", "other")
+	other := e.workspace(t, "Other", "other")
 	for _, wid := range []string{other, "00000000-0000-4000-8000-000000000000"} {
 		if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok, wid)); res.Status != 403 || res.Detail(t) != "User is not a member of this workspace" {
 			t.Errorf("workspace %s: %d %s, want 403", wid, res.Status, res.Body)
 		}
 	}
+	// A user an admin created (no IdP identity yet) is found by the
+	// verified email and linked, not duplicated.
+	bob := e.must(t, 201, "POST", "/admin/users", map[string]any{"email": "bob@example.com", "name": "Bob"}).Map(t)["id"]
+	res = e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
+	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != bob {
+		t.Errorf("resolve as Bob = %d %s, want Bob (%s)", res.Status, res.Body, bob)
+	}
+	if n := len(e.users(t, "bob@example.com")); n != 1 {
+		t.Errorf("%d users for bob@example.com, want 1", n)
+	}
 	// A deactivated user: 403, whatever is asked.
-	e.dir.setActive(created.ID, false)
+	e.must(t, 200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": false})
 	for _, body := range []map[string]any{resolveBody(tok), resolveBody(tok, acme)} {
 		if res := e.resolve(fromOrigin(docsOrigin), body); res.Status != 403 || res.Detail(t) != "User is deactivated" {
 			t.Errorf("inactive user: %d %s, want 403", res.Status, res.Body)
@@ -164,13 +198,13 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 // email and linked, not duplicated; a lost race to a concurrent first
 // sign-in is retried.
 func TestResolveLinksByVerifiedEmail(t *testing.T) {
-	e := setup(t)
+	e := setupFakes(t)
 	bob := e.dir.addUser("bob@example.com", "Bob")
 	res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
 	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != bob.ID {
 		t.Fatalf("resolve = %d %s, want Bob (%s)", res.Status, res.Body, bob.ID)
 	}
-	if e.dir.linkedTo("test", "bob-sub") != bob.ID {
+	if e.dir.linkedTo(provider, "bob-sub") != bob.ID {
 		t.Error("identity not linked to Bob")
 	}
 	if got := strings.Join(e.dir.calls, ","); strings.Contains(got, "CreateUser") || !strings.Contains(got, "UserByEmail bob@example.com") {
@@ -195,7 +229,7 @@ func TestResolveLinksByVerifiedEmail(t *testing.T) {
 // email; a name is never replaced, and a refusable or failed one leaves
 // the sign-in alone.
 func TestResolveFillsAMissingName(t *testing.T) {
-	e := setup(t)
+	e := setupFakes(t)
 	const none = "\x00" // no name claim at all
 	tests := []struct {
 		name    string
@@ -223,7 +257,7 @@ func TestResolveFillsAMissingName(t *testing.T) {
 			email, sub := fmt.Sprintf("user%d@example.com", i), fmt.Sprint("sub-", i)
 			u := e.dir.addUser(email, tt.stored)
 			if tt.linked {
-				if err := e.dir.LinkIdentity(t.Context(), u.ID, "test", sub); err != nil {
+				if err := e.dir.LinkIdentity(t.Context(), u.ID, provider, sub); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -299,10 +333,10 @@ func TestResolveRefusals(t *testing.T) {
 		{"email not verified", resolveBody(e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["email_verified"] = false })), 400, "IdP token email is not verified"},
 		{"unknown provider", map[string]any{"idp_token": valid, "provider": "google"}, 400, "Unknown identity provider 'google'"},
 		{"malformed", resolveBody("abc"), 400, "IdP token is malformed"},
-		{"no token", map[string]any{"provider": "test"}, 422, "idp_token: must not be empty"},
+		{"no token", map[string]any{"provider": provider}, 422, "idp_token: must not be empty"},
 		{"no provider", map[string]any{"idp_token": valid}, 422, "provider: must not be empty"},
 		{"workspace_id not a UUID", resolveBody(valid, "acme"), 422, "workspace_id: must be a UUID"},
-		{"workspace_id a number", map[string]any{"idp_token": valid, "provider": "test", "workspace_id": 7}, 422, "workspace_id: must be a string"},
+		{"workspace_id a number", map[string]any{"idp_token": valid, "provider": provider, "workspace_id": 7}, 422, "workspace_id: must be a string"},
 		{"not JSON", "idp_token=x", 400, "Malformed JSON body"},
 	}
 	for _, tt := range tests {
@@ -313,14 +347,14 @@ func TestResolveRefusals(t *testing.T) {
 			}
 		})
 	}
-	if len(e.dir.calls) != 0 {
-		t.Errorf("refused requests reached the directory: %v", e.dir.calls)
+	if users := e.users(t, "ada@example.com"); len(users) != 0 {
+		t.Errorf("refused requests created users: %v", users)
 	}
 }
 
 // Until the directory and RBAC are wired, resolve fails closed.
 func TestResolveFailsClosedWithoutStores(t *testing.T) {
-	e := setup(t)
+	e := setupFakes(t)
 	e.api.Deps.Authz.Directory = nil
 	res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
 	if res.Status != 500 || strings.Contains(string(res.Body), "token") || !strings.Contains(res.Detail(t), "request id") {
@@ -439,7 +473,7 @@ func TestCORS(t *testing.T) {
 // Rate limit, section 7: per client IP as API Gateway saw it, counted in
 // DynamoDB so every Lambda instance shares it; X-Forwarded-For is ignored.
 func TestRateLimitPerClientIP(t *testing.T) {
-	e := setup(t, func(c *config.Config) { c.AuthzRateLimit = 3 })
+	e := setupFakes(t, func(c *config.Config) { c.AuthzRateLimit = 3 })
 	tok := e.idToken(t, "ada@example.com")
 	call := func(forwardedFor string) *apitest.Response {
 		return e.resolve(map[string]string{"Origin": docsOrigin, "X-Forwarded-For": forwardedFor}, resolveBody(tok))
@@ -458,7 +492,7 @@ func TestRateLimitPerClientIP(t *testing.T) {
 	if res := e.resolve(fromOrigin(docsOrigin), resolveBody("abc")); res.Status != 400 {
 		t.Fatalf("second (refused token, still counted) = %d", res.Status)
 	}
-	r := httptest.NewRequest("POST", "/authz/resolve", strings.NewReader(`{"idp_token":"`+tok+`","provider":"test"}`))
+	r := httptest.NewRequest("POST", "/authz/resolve", strings.NewReader(`{"idp_token":"`+tok+`","provider":"`+provider+`"}`))
 	r.RemoteAddr = e.api.RemoteAddr
 	r.Header.Set("Origin", docsOrigin)
 	r.Header.Set("Content-Type", "application/json")
@@ -500,34 +534,26 @@ func TestAuthzTokenReplayAcrossServicesRefused(t *testing.T) {
 	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok)); res.Status != 200 {
 		t.Fatal(res.Status)
 	}
-	ada, _ := e.dir.userByEmail("ada@example.com")
-	acme := e.dir.addWorkspace("Acme", "acme")
-	e.dir.addMember(acme, ada.ID, "viewer")
-	e.rbac.grant("docs", acme, ada.ID, "doc:read")
+	ada := e.users(t, "ada@example.com")[0]["id"].(string)
+	acme := e.workspace(t, "Acme", "acme")
+	e.join(t, acme, "ada@example.com", "viewer")
+	e.grant(t, e.docsKey, "docs", acme, ada, "doc:read")
 	res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok, acme))
 	authzToken, _ := res.Map(t)["authz_token"].(string)
 	if authzToken == "" {
 		t.Fatalf("no authz token: %d %s", res.Status, res.Body)
 	}
 
-	// Any dual-tier route: the tier is what decides.
-	dual := web.Middleware(e.api.Deps.Auth.Dual(web.Func(func(r *http.Request) (int, any, error) {
-		u, _ := identity.UserFrom(r.Context())
-		return 200, u, nil
-	})))
-	call := func(key string) (int, string) {
-		r := httptest.NewRequest("GET", "/dual", nil)
-		r.Header.Set("X-Service-Key", key)
-		r.Header.Set("Authorization", "Bearer "+authzToken)
-		w := httptest.NewRecorder()
-		dual.ServeHTTP(w, r)
-		return w.Code, w.Body.String()
+	// A dual-tier route of each backend: the tier is what decides.
+	call := func(key, service string) *apitest.Response {
+		return e.api.Do(apitest.Request{Method: "GET", Path: "/roles/user-actions?service_name=" + service + "&workspace_id=" + acme,
+			Header: map[string]string{"X-Service-Key": key, "Authorization": "Bearer " + authzToken}})
 	}
-	if status, body := call(e.docsKey); status != 200 || !strings.Contains(body, `"Actions":["doc:read"]`) || !strings.Contains(body, `"TokenType":"authz"`) {
-		t.Errorf("docs backend = %d %s, want 200 with the token's user", status, body)
+	if res := call(e.docsKey, "docs"); res.Status != 200 || fmt.Sprint(res.Map(t)["actions"]) != "[doc:read]" {
+		t.Errorf("docs backend = %d %s, want 200 with the token's actions", res.Status, res.Body)
 	}
-	if status, body := call(billingKey); status != 401 || !strings.Contains(body, "issued for another service") {
-		t.Errorf("billing backend = %d %s, want 401 issued for another service", status, body)
+	if res := call(billingKey, "billing"); res.Status != 401 || !strings.Contains(res.Detail(t), "issued for another service") {
+		t.Errorf("billing backend = %d %s, want 401 issued for another service", res.Status, res.Body)
 	}
 }
 

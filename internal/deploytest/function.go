@@ -126,8 +126,8 @@ const emulatorTimeout = 60 * time.Second
 
 // runtimeEnv is what Lambda itself sets in an execution environment, plus
 // the endpoints through which the SDK reaches the local services (the
-// standard AWS_ENDPOINT_URL_<SERVICE> variables; nothing else in the
-// function's code knows it runs locally).
+// standard AWS_ENDPOINT_URL_<SERVICE> variables) and the trust store
+// (SSL_CERT_FILE): nothing in the function's code knows it runs locally.
 func (f *Function) runtimeEnv(endpoints map[string]string) []string {
 	logGroup := f.LogGroup
 	if logGroup == "" {

@@ -36,6 +36,10 @@ type Options struct {
 	CLI string
 	// DynamoDB is the DynamoDB Local endpoint.
 	DynamoDB string
+	// TrustStore, when set, is the PEM file of the roots the functions
+	// trust (their SSL_CERT_FILE): the system's and the CA of the
+	// harness's dev IdP (see IdP).
+	TrustStore string
 	// Edit, when set, changes the template before anything starts (tests
 	// of the harness break one thing with it).
 	Edit func(*Template)
@@ -115,9 +119,14 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		apiLn.Close()
 		return nil, err
 	}
+	// What the machine gives the functions besides the template: the
+	// services' endpoints and the trust store.
 	endpoints := map[string]string{
 		"AWS_ENDPOINT_URL_DYNAMODB":        opts.DynamoDB,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER": s.SecretsURL,
+	}
+	if opts.TrustStore != "" {
+		endpoints["SSL_CERT_FILE"] = opts.TrustStore
 	}
 	s.endpoints = endpoints
 	if err := s.runOperatorCommands(ctx, opts.CLI, endpoints, log); err != nil {

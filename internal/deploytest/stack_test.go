@@ -19,40 +19,79 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sentinel/internal/config"
 )
 
-// The running stack of the synthesized template, started once by
-// TestMain; `make deployed-test` sets the variables.
-var stack *Stack
+// The running stack of the synthesized template and the dev IdP it
+// trusts, started once by TestMain; `make deployed-test` sets the
+// variables.
+var (
+	stack  *Stack
+	idp    *IdP
+	cdkOut string
+)
 
 func options() Options {
-	return Options{
-		CDKOut:   os.Getenv("SENTINEL_DEPLOYED_CDK_OUT"),
+	o := Options{
+		CDKOut:   cdkOut,
 		RIE:      os.Getenv("SENTINEL_RIE"),
 		CLI:      os.Getenv("SENTINEL_CLI"),
 		DynamoDB: os.Getenv("SENTINEL_DYNAMODB_ENDPOINT"),
 	}
+	if idp != nil {
+		o.TrustStore = idp.TrustStore
+	}
+	return o
 }
 
-func TestMain(m *testing.M) {
-	o := options()
-	if o.CDKOut == "" || o.RIE == "" || o.CLI == "" || o.DynamoDB == "" {
-		fmt.Fprintln(os.Stderr, "run through `make deployed-test` (it synthesizes the stack and sets SENTINEL_DEPLOYED_CDK_OUT, SENTINEL_RIE, SENTINEL_CLI, SENTINEL_DYNAMODB_ENDPOINT)")
-		os.Exit(2)
+// deploymentSettings are the stack's settings at synth time besides its
+// identity providers: the authz tests of the suite each resolve more
+// than the default 10 times a minute from their one address (the limit
+// has its own test, in process).
+var deploymentSettings = map[string]string{config.EnvAuthzRateLimit: "1000"}
+
+func TestMain(m *testing.M) { os.Exit(run(m)) }
+
+func run(m *testing.M) int {
+	app, assets := os.Getenv("SENTINEL_SYNTH"), os.Getenv("SENTINEL_ASSETS")
+	if app == "" || assets == "" || os.Getenv("SENTINEL_RIE") == "" || os.Getenv("SENTINEL_CLI") == "" || os.Getenv("SENTINEL_DYNAMODB_ENDPOINT") == "" {
+		fmt.Fprintln(os.Stderr, "run through `make deployed-test` (it builds the bootstraps and the CDK app and sets SENTINEL_SYNTH, SENTINEL_ASSETS, SENTINEL_RIE, SENTINEL_CLI, SENTINEL_DYNAMODB_ENDPOINT)")
+		return 2
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	dir, err := os.MkdirTemp("", "deploytest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
 	start := time.Now()
-	s, err := Start(ctx, o)
-	cancel()
+	// The dev IdP first: its address is a setting of the synthesis.
+	if idp, err = StartIdP(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "dev IdP:", err)
+		return 1
+	}
+	defer idp.Stop()
+	settings := idp.Settings()
+	maps.Copy(settings, deploymentSettings)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cdkOut = filepath.Join(dir, "cdk.out")
+	if err := Synthesize(ctx, app, cdkOut, assets, settings); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	synthesized := time.Since(start)
+	s, err := Start(ctx, options())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "deployed stack:", err)
-		os.Exit(1)
+		return 1
 	}
-	fmt.Printf("deployed stack up in %v: %d functions, %d routes at %s\n", time.Since(start).Round(time.Millisecond), len(s.Functions), len(s.Gateway.routes), s.URL)
+	defer s.Stop()
+	fmt.Printf("deployed stack synthesized in %v, up in %v: %d functions, %d routes at %s\n", synthesized.Round(time.Millisecond),
+		(time.Since(start) - synthesized).Round(time.Millisecond), len(s.Functions), len(s.Gateway.routes), s.URL)
 	stack = s
-	code := m.Run()
-	s.Stop()
-	os.Exit(code)
+	return m.Run()
 }
 
 // TestColdStarts reports each function's cold start under the emulator
@@ -303,7 +342,8 @@ func TestAPISuite(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "stack.json")
-	data, _ := json.Marshal(map[string]any{"url": stack.URL, "control": ctl.URL, "env": env})
+	data, _ := json.Marshal(map[string]any{"url": stack.URL, "control": ctl.URL, "env": env,
+		"idp": map[string]string{"url": idp.URL, "dir": idp.Dir}})
 	if err := os.WriteFile(file, data, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,10 @@ import (
 	"sentinel/internal/token"
 )
 
-// Audience is the aud the test issuer's tokens carry by default.
-const Audience = "test-client"
+// Audience is the aud the test issuer's tokens carry by default: the dev
+// IdP's, so that the tests' issuer and a stack's dev IdP take the same
+// tokens.
+const Audience = devidp.Audience
 
 // Issuer is a running test issuer.
 type Issuer struct {
@@ -53,6 +55,17 @@ func New(t testing.TB) *Issuer {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return i
+}
+
+// Open is the dev IdP whose key ring is in dir (devidp.Load), served by
+// someone else at url: Claims and Token sign as it does, and Server is nil.
+func Open(t testing.TB, dir, url string) *Issuer {
+	t.Helper()
+	iss, err := devidp.Load(dir, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Issuer{Issuer: iss}
 }
 
 // Fetches is how many times the JWKS was fetched.
