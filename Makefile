@@ -37,6 +37,7 @@ deployed-test: tools build-host $(RIE)
 	cd infra && go build -o ../build/deployed/synth .
 	SENTINEL_SYNTH=$(abspath build/deployed/synth) SENTINEL_ASSETS=$(abspath build/host/functions) \
 	  SENTINEL_RIE=$(abspath $(RIE)) SENTINEL_CLI=$(abspath build/deployed/sentinel) \
+	  SENTINEL_COLD_STARTS=$(abspath build/deployed/cold-starts.md) \
 	  ./scripts/with-dynamodb.sh go test -count=1 -timeout 30m -tags deployed ./internal/deploytest/
 
 ## tools: what the tests and the local stack need (DynamoDB Local, Go modules)

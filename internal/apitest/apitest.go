@@ -6,12 +6,14 @@ package apitest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -321,6 +323,18 @@ func (s *Admin) CreateApp(serviceName string, origins ...string) (id, key string
 	}
 	m := res.Map(s.api.t)
 	return m["id"].(string), m["api_key"].(string)
+}
+
+// origins numbers the origins Origin makes.
+var origins atomic.Int64
+
+// Origin is an origin no other test uses, for an app's allowed origins:
+// https://<name>.o<n>.example.com. The functions of a deployed-shape
+// stack keep their warm state across tests and cache origin lookups for a
+// few seconds, so an origin an earlier test gave another app would still
+// be that app's there.
+func (a *API) Origin(name string) string {
+	return fmt.Sprintf("https://%s.o%d.example.com", name, origins.Add(1))
 }
 
 // Key calls an endpoint with a service key.

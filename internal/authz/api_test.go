@@ -22,8 +22,6 @@ import (
 	"sentinel/internal/token"
 )
 
-const docsOrigin = "https://docs.example.com"
-
 // provider is the name the tests' IdP is registered under: the dev IdP's,
 // as on the deployed-shape stack.
 const provider = devidp.ProviderName
@@ -38,6 +36,8 @@ type env struct {
 	dir     *fakeDirectory
 	rbac    *fakeRBAC
 	docsKey string
+	// docsOrigin is docs' origin, this test's own (apitest.API.Origin).
+	docsOrigin string
 }
 
 // setup builds the env on the real stores: on the deployed-shape stack
@@ -67,9 +67,9 @@ func setupFakes(t *testing.T, opts ...apitest.Option) *env {
 }
 
 func newEnv(api *apitest.API, iss *idptest.Issuer) *env {
-	e := &env{api: api, iss: iss}
+	e := &env{api: api, iss: iss, docsOrigin: api.Origin("docs")}
 	e.admin = api.SignIn()
-	_, e.docsKey = e.admin.CreateApp("docs", docsOrigin)
+	_, e.docsKey = e.admin.CreateApp("docs", e.docsOrigin)
 	return e
 }
 
@@ -105,7 +105,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	e := setup(t)
 	tok := e.idToken(t, "Ada@Example.com")
 
-	res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok))
+	res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok))
 	if res.Status != 200 {
 		t.Fatalf("first resolve = %d %s", res.Status, res.Body)
 	}
@@ -135,7 +135,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	e.grant(t, billingKey, "billing", acme, ada, "invoice:pay")
 
 	// Found again by its identity: the same user, not a second one.
-	res = e.resolve(fromOrigin(docsOrigin), resolveBody(tok))
+	res = e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok))
 	if res.Status != 200 || !strings.Contains(string(res.Body), `"workspaces":[{"id":"`+acme+`","name":"Acme","slug":"acme","role":"editor"}]`) {
 		t.Errorf("resolve without workspace_id = %d %s", res.Status, res.Body)
 	}
@@ -143,7 +143,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 		t.Errorf("%d users for ada@example.com after a second sign-in, want 1", n)
 	}
 
-	res = e.resolve(fromOrigin(docsOrigin), resolveBody(tok, acme))
+	res = e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok, acme))
 	if res.Status != 200 {
 		t.Fatalf("resolve with workspace_id = %d %s", res.Status, res.Body)
 	}
@@ -171,14 +171,14 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	// Not a member, or no such workspace: the same 403.
 	other := e.workspace(t, "Other", "other")
 	for _, wid := range []string{other, "00000000-0000-4000-8000-000000000000"} {
-		if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok, wid)); res.Status != 403 || res.Detail(t) != "User is not a member of this workspace" {
+		if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok, wid)); res.Status != 403 || res.Detail(t) != "User is not a member of this workspace" {
 			t.Errorf("workspace %s: %d %s, want 403", wid, res.Status, res.Body)
 		}
 	}
 	// A user an admin created (no IdP identity yet) is found by the
 	// verified email and linked, not duplicated.
 	bob := e.must(t, 201, "POST", "/admin/users", map[string]any{"email": "bob@example.com", "name": "Bob"}).Map(t)["id"]
-	res = e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
+	res = e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
 	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != bob {
 		t.Errorf("resolve as Bob = %d %s, want Bob (%s)", res.Status, res.Body, bob)
 	}
@@ -188,7 +188,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	// A deactivated user: 403, whatever is asked.
 	e.must(t, 200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": false})
 	for _, body := range []map[string]any{resolveBody(tok), resolveBody(tok, acme)} {
-		if res := e.resolve(fromOrigin(docsOrigin), body); res.Status != 403 || res.Detail(t) != "User is deactivated" {
+		if res := e.resolve(fromOrigin(e.docsOrigin), body); res.Status != 403 || res.Detail(t) != "User is deactivated" {
 			t.Errorf("inactive user: %d %s, want 403", res.Status, res.Body)
 		}
 	}
@@ -200,7 +200,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 func TestResolveLinksByVerifiedEmail(t *testing.T) {
 	e := setupFakes(t)
 	bob := e.dir.addUser("bob@example.com", "Bob")
-	res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
+	res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
 	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != bob.ID {
 		t.Fatalf("resolve = %d %s, want Bob (%s)", res.Status, res.Body, bob.ID)
 	}
@@ -214,7 +214,7 @@ func TestResolveLinksByVerifiedEmail(t *testing.T) {
 	// Two first sign-ins at once: this one loses the create and finds the
 	// winner's user by identity.
 	e.dir.raceCreates = 1
-	res = e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "carol@example.com", func(c jwt.MapClaims) { delete(c, "name") })))
+	res = e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, "carol@example.com", func(c jwt.MapClaims) { delete(c, "name") })))
 	carol, _ := e.dir.userByEmail("carol@example.com")
 	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != carol.ID {
 		t.Errorf("resolve after a lost race = %d %s", res.Status, res.Body)
@@ -271,7 +271,7 @@ func TestResolveFillsAMissingName(t *testing.T) {
 					delete(c, "name")
 				}
 			})
-			res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok))
+			res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok))
 			if res.Status != tt.status {
 				t.Fatalf("resolve = %d %s, want %d", res.Status, res.Body, tt.status)
 			}
@@ -299,7 +299,7 @@ func TestResolveFillsAMissingName(t *testing.T) {
 
 	// A first sign-in creates the user, with the same actor.
 	e.dir.writes = nil
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "new@example.com"))); res.Status != 200 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, "new@example.com"))); res.Status != 200 {
 		t.Fatalf("first sign-in = %d %s", res.Status, res.Body)
 	}
 	if want := []string{"CreateUser by authz:docs"}; !slices.Equal(e.dir.writes, want) {
@@ -341,7 +341,7 @@ func TestResolveRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := e.resolve(fromOrigin(docsOrigin), tt.body)
+			res := e.resolve(fromOrigin(e.docsOrigin), tt.body)
 			if res.Status != tt.status || res.Detail(t) != tt.detail {
 				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tt.status, tt.detail)
 			}
@@ -356,12 +356,12 @@ func TestResolveRefusals(t *testing.T) {
 func TestResolveFailsClosedWithoutStores(t *testing.T) {
 	e := setupFakes(t)
 	e.api.Deps.Authz.Directory = nil
-	res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
+	res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
 	if res.Status != 500 || strings.Contains(string(res.Body), "token") || !strings.Contains(res.Detail(t), "request id") {
 		t.Errorf("got %d %s, want a generic 500", res.Status, res.Body)
 	}
 	// IdP tokens are still validated first, so a set-up can be checked.
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody("abc")); res.Status != 400 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody("abc")); res.Status != 400 {
 		t.Errorf("malformed token without stores = %d, want 400", res.Status)
 	}
 }
@@ -396,7 +396,7 @@ func wantCORS(t *testing.T, what string, res *apitest.Response, origin string) {
 // origins get none, and their preflight is the origin tier's 401.
 func TestCORS(t *testing.T) {
 	e := setup(t)
-	_, billingKey := e.admin.CreateApp("billing", "https://billing.example.com")
+	_, billingKey := e.admin.CreateApp("billing", e.api.Origin("billing"))
 	preflight := func(header map[string]string) *apitest.Response {
 		h := map[string]string{"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
 		for k, v := range header {
@@ -405,13 +405,13 @@ func TestCORS(t *testing.T) {
 		return e.api.Do(apitest.Request{Method: "OPTIONS", Path: "/authz/resolve", Header: h})
 	}
 
-	res := preflight(fromOrigin(docsOrigin))
+	res := preflight(fromOrigin(e.docsOrigin))
 	if res.Status != 204 || len(res.Body) != 0 || res.Header.Get("Access-Control-Max-Age") != "600" {
 		t.Errorf("preflight from an allowed origin = %d %q %v", res.Status, res.Body, res.Header)
 	}
-	wantCORS(t, "preflight", res, docsOrigin)
+	wantCORS(t, "preflight", res, e.docsOrigin)
 
-	for _, origin := range []string{"https://evil.example.com", "https://docs.example.com:443", "https://docs.example.com/", "null", ""} {
+	for _, origin := range []string{"https://evil.example.com", e.docsOrigin + ":443", e.docsOrigin + "/", "null", ""} {
 		res := preflight(fromOrigin(origin))
 		if res.Status != 401 || res.Detail(t) != "Invalid or missing service API key or origin" {
 			t.Errorf("preflight from %q = %d %s, want the origin tier's 401", origin, res.Status, res.Body)
@@ -425,16 +425,16 @@ func TestCORS(t *testing.T) {
 	}
 
 	// Answers to an allowed origin carry CORS, errors too.
-	res = e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
-	wantCORS(t, "200", res, docsOrigin)
+	res = e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
+	wantCORS(t, "200", res, e.docsOrigin)
 	if res.Header.Get("Access-Control-Expose-Headers") != "Retry-After, X-Request-Id" {
 		t.Errorf("Expose-Headers = %q", res.Header.Get("Access-Control-Expose-Headers"))
 	}
-	res = e.resolve(fromOrigin(docsOrigin), resolveBody("abc"))
+	res = e.resolve(fromOrigin(e.docsOrigin), resolveBody("abc"))
 	if res.Status != 400 {
 		t.Errorf("bad token = %d", res.Status)
 	}
-	wantCORS(t, "400", res, docsOrigin)
+	wantCORS(t, "400", res, e.docsOrigin)
 
 	// With a key, the key decides; CORS only for the key's own app's origin.
 	key := func(k, origin string) map[string]string {
@@ -445,13 +445,13 @@ func TestCORS(t *testing.T) {
 		return h
 	}
 	tok := e.idToken(t, "ada@example.com")
-	if res := e.resolve(key(e.docsKey, docsOrigin), resolveBody(tok)); res.Status != 200 {
+	if res := e.resolve(key(e.docsKey, e.docsOrigin), resolveBody(tok)); res.Status != 200 {
 		t.Errorf("key + own origin = %d", res.Status)
 	} else {
-		wantCORS(t, "key + own origin", res, docsOrigin)
+		wantCORS(t, "key + own origin", res, e.docsOrigin)
 	}
 	for name, h := range map[string]map[string]string{
-		"key + another app's origin": key(billingKey, docsOrigin),
+		"key + another app's origin": key(billingKey, e.docsOrigin),
 		"key + unknown origin":       key(e.docsKey, "https://evil.example.com"),
 		"key without origin":         key(e.docsKey, ""),
 	} {
@@ -463,7 +463,7 @@ func TestCORS(t *testing.T) {
 		noCORS(t, name, res)
 	}
 	// An invalid key is 401 even from an allowed origin (key beats origin).
-	if res := e.resolve(key("sk_test_"+strings.Repeat("A", 43), docsOrigin), resolveBody(tok)); res.Status != 401 {
+	if res := e.resolve(key("sk_test_"+strings.Repeat("A", 43), e.docsOrigin), resolveBody(tok)); res.Status != 401 {
 		t.Errorf("bad key from an allowed origin = %d, want 401", res.Status)
 	} else {
 		noCORS(t, "bad key", res)
@@ -476,7 +476,7 @@ func TestRateLimitPerClientIP(t *testing.T) {
 	e := setupFakes(t, func(c *config.Config) { c.AuthzRateLimit = 3 })
 	tok := e.idToken(t, "ada@example.com")
 	call := func(forwardedFor string) *apitest.Response {
-		return e.resolve(map[string]string{"Origin": docsOrigin, "X-Forwarded-For": forwardedFor}, resolveBody(tok))
+		return e.resolve(map[string]string{"Origin": e.docsOrigin, "X-Forwarded-For": forwardedFor}, resolveBody(tok))
 	}
 	// A second function instance on the same tables, as another Lambda
 	// container would be.
@@ -489,12 +489,12 @@ func TestRateLimitPerClientIP(t *testing.T) {
 	if res := call("203.0.113.1"); res.Status != 200 {
 		t.Fatalf("first = %d %s", res.Status, res.Body)
 	}
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody("abc")); res.Status != 400 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody("abc")); res.Status != 400 {
 		t.Fatalf("second (refused token, still counted) = %d", res.Status)
 	}
 	r := httptest.NewRequest("POST", "/authz/resolve", strings.NewReader(`{"idp_token":"`+tok+`","provider":"`+provider+`"}`))
 	r.RemoteAddr = e.api.RemoteAddr
-	r.Header.Set("Origin", docsOrigin)
+	r.Header.Set("Origin", e.docsOrigin)
 	r.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	otherInstance.ServeHTTP(w, r)
@@ -506,8 +506,8 @@ func TestRateLimitPerClientIP(t *testing.T) {
 	if res.Status != 429 || res.Detail(t) != "Too many requests; try again later" || res.Header.Get("Retry-After") != "41" {
 		t.Fatalf("fourth = %d %s Retry-After %q, want 429 with Retry-After 41", res.Status, res.Body, res.Header.Get("Retry-After"))
 	}
-	wantCORS(t, "429", res, docsOrigin) // so the page can read Retry-After
-	if res := e.api.Do(apitest.Request{Method: "OPTIONS", Path: "/authz/resolve", Header: fromOrigin(docsOrigin)}); res.Status != 204 {
+	wantCORS(t, "429", res, e.docsOrigin) // so the page can read Retry-After
+	if res := e.api.Do(apitest.Request{Method: "OPTIONS", Path: "/authz/resolve", Header: fromOrigin(e.docsOrigin)}); res.Status != 204 {
 		t.Errorf("preflight while limited = %d, want 204 (preflights are not counted)", res.Status)
 	}
 
@@ -531,14 +531,14 @@ func TestAuthzTokenReplayAcrossServicesRefused(t *testing.T) {
 	e := setup(t)
 	_, billingKey := e.admin.CreateApp("billing")
 	tok := e.idToken(t, "ada@example.com")
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok)); res.Status != 200 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok)); res.Status != 200 {
 		t.Fatal(res.Status)
 	}
 	ada := e.users(t, "ada@example.com")[0]["id"].(string)
 	acme := e.workspace(t, "Acme", "acme")
 	e.join(t, acme, "ada@example.com", "viewer")
 	e.grant(t, e.docsKey, "docs", acme, ada, "doc:read")
-	res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok, acme))
+	res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok, acme))
 	authzToken, _ := res.Map(t)["authz_token"].(string)
 	if authzToken == "" {
 		t.Fatalf("no authz token: %d %s", res.Status, res.Body)

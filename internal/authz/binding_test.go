@@ -43,7 +43,7 @@ func issuedTo(aud any, azp string) func(jwt.MapClaims) {
 // client id another app lists.
 func TestClientIDsBindTokensToTheirApp(t *testing.T) {
 	e := setup(t)
-	const shopOrigin, wikiOrigin = "https://shop.example.com", "https://wiki.example.com"
+	shopOrigin, wikiOrigin := e.api.Origin("shop"), e.api.Origin("wiki")
 	e.createApp(t, "shop", shopOrigin, "shop-web", "shop-mobile")
 	// wiki's frontend uses the deployment's client id and lists it, so it
 	// is wiki's alone; docs lists nothing.
@@ -64,9 +64,9 @@ func TestClientIDsBindTokensToTheirApp(t *testing.T) {
 		{"wiki, its client (the deployment's audience)", wikiOrigin, issuedTo(idptest.Audience, ""), 200, ""},
 		// The attack: a token of shop's or wiki's frontend, sent with
 		// docs' Origin (an unbound app).
-		{"docs, a token of shop's client", docsOrigin, issuedTo([]string{idptest.Audience, "shop-web"}, "shop-web"), 400, "IdP token has the wrong audience"},
-		{"docs, a token of wiki's client", docsOrigin, issuedTo(idptest.Audience, ""), 400, "IdP token has the wrong audience"},
-		{"docs, another audience", docsOrigin, issuedTo("unknown-client", ""), 400, "IdP token has the wrong audience"},
+		{"docs, a token of shop's client", e.docsOrigin, issuedTo([]string{idptest.Audience, "shop-web"}, "shop-web"), 400, "IdP token has the wrong audience"},
+		{"docs, a token of wiki's client", e.docsOrigin, issuedTo(idptest.Audience, ""), 400, "IdP token has the wrong audience"},
+		{"docs, another audience", e.docsOrigin, issuedTo("unknown-client", ""), 400, "IdP token has the wrong audience"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,7 +93,7 @@ func TestClientIDsBindTokensToTheirApp(t *testing.T) {
 			}
 		}
 	}
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(e.idToken(t, "late@example.com"))); res.Status != 200 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, "late@example.com"))); res.Status != 200 {
 		t.Errorf("docs after wiki unbound = %d %s, want 200", res.Status, res.Body)
 	}
 }
@@ -103,16 +103,16 @@ func TestClientIDsBindTokensToTheirApp(t *testing.T) {
 // again. Of two apps racing with the same token, exactly one wins.
 func TestOneIDTokenOneApp(t *testing.T) {
 	e := setup(t)
-	const billingOrigin = "https://billing.example.com"
+	billingOrigin := e.api.Origin("billing")
 	billingKey := e.createApp(t, "billing", billingOrigin)
 	tok := e.idToken(t, "ada@example.com")
 
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok)); res.Status != 200 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok)); res.Status != 200 {
 		t.Fatalf("docs, first = %d %s", res.Status, res.Body)
 	}
 	acme := e.workspace(t, "Acme", "acme")
 	e.join(t, acme, "ada@example.com", "viewer")
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok, acme)); res.Status != 200 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok, acme)); res.Status != 200 {
 		t.Errorf("docs again, for a workspace = %d %s, want 200", res.Status, res.Body)
 	}
 	for name, h := range map[string]map[string]string{
@@ -131,7 +131,7 @@ func TestOneIDTokenOneApp(t *testing.T) {
 		tok := e.idToken(t, "ada@example.com", func(c jwt.MapClaims) { c["jti"] = fmt.Sprint("race-", round) })
 		var wg sync.WaitGroup
 		statuses := make([]int, 2)
-		for i, origin := range []string{docsOrigin, billingOrigin} {
+		for i, origin := range []string{e.docsOrigin, billingOrigin} {
 			wg.Go(func() { statuses[i] = e.resolve(fromOrigin(origin), resolveBody(tok)).Status })
 		}
 		wg.Wait()
@@ -145,9 +145,9 @@ func TestOneIDTokenOneApp(t *testing.T) {
 // for that, not as another app's.
 func TestBindingEndsWithTheToken(t *testing.T) {
 	e := setupFakes(t)
-	billingKey := e.createApp(t, "billing", "https://billing.example.com")
+	billingKey := e.createApp(t, "billing", e.api.Origin("billing"))
 	tok := e.idToken(t, "ada@example.com")
-	if res := e.resolve(fromOrigin(docsOrigin), resolveBody(tok)); res.Status != 200 {
+	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok)); res.Status != 200 {
 		t.Fatalf("docs = %d %s", res.Status, res.Body)
 	}
 	e.api.Clock.Advance(time.Hour)
@@ -184,7 +184,7 @@ func TestResolveNonce(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tok := e.idToken(t, fmt.Sprintf("n%d@example.com", i), tt.claims)
-			res := e.resolve(fromOrigin(docsOrigin), tt.body(tok))
+			res := e.resolve(fromOrigin(e.docsOrigin), tt.body(tok))
 			if res.Status != tt.status || (tt.detail != "" && res.Detail(t) != tt.detail) {
 				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tt.status, tt.detail)
 			}
