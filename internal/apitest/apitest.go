@@ -25,6 +25,7 @@ import (
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/idptest"
 	"sentinel/internal/routes"
+	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
 )
 
@@ -70,8 +71,11 @@ type Clock struct {
 	wall testing.TB
 }
 
-// maxWait is the longest Advance a deployed-stack test waits for.
-const maxWait = 6 * time.Second
+// maxWait is the longest Advance a deployed-stack test waits for: long
+// enough for a deleted app's service name to be free again
+// (serviceapps.ReuseDelay), which the tests of that reuse wait out on the
+// deployed stack, where the functions' key caches are real.
+const maxWait = serviceapps.ReuseDelay
 
 // NewClock returns a clock showing start.
 func NewClock(start time.Time) *Clock { return &Clock{t: start} }
