@@ -119,7 +119,7 @@ func TestLimitsHoldUnderParallelAttempts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			api := apitest.New(t)
+			api := apitest.NewInProcess(t, "counts the passwords the process compares")
 			api.SignIn()
 			before := api.Deps.Admins.PasswordsCompared()
 			var wg sync.WaitGroup
