@@ -44,8 +44,8 @@ func TestSecretsManagerStagesVersionsAsTheService(t *testing.T) {
 	arn := aws.ToString(created.ARN)
 	// THEN reading it is the service's ResourceNotFoundException, which
 	// the key loader reads as "no keys yet"
-	if _, err := token.LoadSecret(ctx, c, arn, "iss"); !errors.Is(err, token.ErrNoKeys) {
-		t.Fatalf("LoadSecret of an empty secret = %v, want ErrNoKeys", err)
+	if _, err := (token.Secret{SM: c, ID: arn}).Read(ctx); !errors.Is(err, token.ErrNoKeys) {
+		t.Fatalf("Read of an empty secret = %v, want ErrNoKeys", err)
 	}
 	// WHEN two values are put, by ARN and by name
 	first, err := c.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: aws.String(arn), SecretString: aws.String("one")})
