@@ -170,6 +170,17 @@ func (f *Function) runtimeEnv(endpoints map[string]string) []string {
 // The function's own cold start happens on the first invocation, as the
 // emulator does it.
 func (f *Function) start(rie string, endpoints map[string]string) error {
+	// The ports are free when chosen, but another start (or process) may
+	// take one before the emulator binds it: then again with new ones.
+	for attempt := 1; ; attempt++ {
+		err := f.startOnce(rie, endpoints)
+		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+			return err
+		}
+	}
+}
+
+func (f *Function) startOnce(rie string, endpoints map[string]string) error {
 	bootstrap := filepath.Join(f.Code, f.Handler)
 	if _, err := os.Stat(bootstrap); err != nil {
 		return fmt.Errorf("function %s: %w", f.Label(), err)
