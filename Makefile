@@ -3,7 +3,7 @@ SHELL := /bin/bash
 FUNCTIONS := $(notdir $(wildcard functions/*))
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build build-host test test-go test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet
+.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet
 
 ## build: one arm64 bootstrap per function under build/functions/<name>/
 build: $(addprefix build-,$(FUNCTIONS))
@@ -54,10 +54,16 @@ vet:
 	go vet -tags deployed ./internal/deploytest/
 
 ## test: everything CI runs
-test: tools fmt-check vet test-go test-infra deployed-test test-web
+test: tools fmt-check vet test-go test-sdk test-infra deployed-test test-web
 
 test-go:
 	./scripts/with-dynamodb.sh go test -count=1 ./...
+
+## test-sdk: the Go SDK's own module (sdk/go: no dependency beyond the standard
+## library); its tests against the API are internal/sdktest, part of test-go
+test-sdk:
+	@cd sdk/go && go mod tidy -diff || { echo "sdk/go/go.mod is not tidy: run (cd sdk/go && go mod tidy)"; exit 1; }
+	cd sdk/go && go vet ./... && go test -count=1 ./...
 
 ## bench: the Go benchmarks the README's performance section reports
 bench: tools

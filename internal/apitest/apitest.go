@@ -120,6 +120,8 @@ type API struct {
 	// client the HTTP client this test's requests come from.
 	stack  *Stack
 	client *http.Client
+	// server serves the in-process handlers over HTTP once URL is asked.
+	server *httptest.Server
 }
 
 // Option changes the test deployment's configuration before it is built.
@@ -184,6 +186,20 @@ func NewInProcess(t testing.TB, why string, opts ...Option) *API {
 		a.handlers[f.Name] = routes.Handler(f, deps)
 	}
 	return a
+}
+
+// URL is the API's address for a client that makes its own HTTP requests
+// (an SDK): the deployed-shape stack's, or a server of the in-process
+// handlers started for the test.
+func (a *API) URL() string {
+	if a.stack != nil {
+		return a.stack.URL
+	}
+	if a.server == nil {
+		a.server = httptest.NewServer(a)
+		a.t.Cleanup(a.server.Close)
+	}
+	return a.server.URL
 }
 
 // ServeHTTP dispatches like API Gateway: the route table picks the function.

@@ -1,0 +1,3 @@
+module sentinel/sdk/go
+
+go 1.26.8
