@@ -99,8 +99,10 @@ var (
 	// Permissions holds resource ACLs: per resource (pk RES#service#type#id)
 	// its record (sk RES) and its shares (sk SHARE#grantee), read by key on
 	// every check; an alias per permission id (pk PERM#id) for the calls
-	// addressed by id. The indexes serve accessible-resource lookups (by
-	// workspace, by principal: owner or grantee), admin lists and purges.
+	// addressed by id; per grantee and workspace (pk GRANTEE#…) an entry
+	// per share, which removals purge by. The indexes serve
+	// accessible-resource lookups (by workspace, by principal: owner or
+	// grantee), admin lists and the workspace and service purges.
 	Permissions = Table{
 		ID: "Permissions", PartitionKey: "pk", SortKey: "sk",
 		GSIs: []GSI{

@@ -3,6 +3,7 @@ package permissions
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -14,7 +15,10 @@ import (
 )
 
 // PurgeWorkspace removes the workspace's resources with their shares
-// (directory.Dependent: called before a workspace is deleted).
+// (directory.Dependent: called before a workspace is deleted). It finds
+// the resources through the by-workspace index, which may still miss one
+// registered an instant before; registering does not check the workspace,
+// so a later one is not stopped either (README, Known limits).
 func (s *Store) PurgeWorkspace(ctx context.Context, workspaceID string) error {
 	_, err := s.purge(ctx, query{index: byWorkspace, pk: workspaceID})
 	return err
@@ -64,23 +68,46 @@ func (s *Store) PurgeGroup(ctx context.Context, workspaceID, groupID string) err
 }
 
 // purgeShares deletes the shares to a grantee on the workspace's resources,
-// found through the by-principal index, in transactions of up to 100. The
-// deletes are unconditional, so a share revoked or a resource deregistered
-// meanwhile is no error and a purge can be run again after a failure. The
-// record's version is left alone: it lets a removal notice shares granted
-// meanwhile, and a purge only takes shares away.
+// each with its grantee entry, in transactions of up to 100. It finds them
+// in the grantee's partition of entries, read strongly consistently, so a
+// share committed an instant before the removal marked the grantee (after
+// which no share to it can land: see guard) is found even when the
+// by-principal index has not caught up with it yet. It reads that index
+// too, for shares written before grantee entries existed (an index long
+// since caught up with them). The deletes are unconditional, so a share
+// revoked or a resource deregistered meanwhile is no error and a purge can
+// be run again after a failure. The record's version is left alone: it
+// lets a removal notice shares granted meanwhile, and a purge only takes
+// shares away.
 func (s *Store) purgeShares(ctx context.Context, workspaceID string, g Grantee) error {
-	items, err := s.queryAll(ctx, query{index: byPrincipal, pk: principalKey(g), prefix: workspaceID + "#"}, 0, "pk", "sk")
+	in := dynamo.Prefix(granteePK(workspaceID, g), "")
+	in.ProjectionExpression = aws.String("sk")
+	entries, err := dynamo.QueryItems(ctx, s.repo, in, 0)
+	if err != nil {
+		return fmt.Errorf("shares to %s: %w", principalKey(g), err)
+	}
+	indexed, err := s.queryAll(ctx, query{index: byPrincipal, pk: principalKey(g), prefix: workspaceID + "#"}, 0, "pk", "sk")
 	if err != nil {
 		return err
 	}
-	var units [][]types.TransactWriteItem
-	for _, it := range items {
+	var records []string
+	for _, it := range entries {
+		if sk, _ := it["sk"].(*types.AttributeValueMemberS); sk != nil {
+			records = append(records, sk.Value)
+		}
+	}
+	for _, it := range indexed {
 		pk, _ := it["pk"].(*types.AttributeValueMemberS)
 		sk, _ := it["sk"].(*types.AttributeValueMemberS)
 		if pk != nil && sk != nil && strings.HasPrefix(sk.Value, sharePrefix) {
-			units = append(units, []types.TransactWriteItem{s.repo.Delete(dynamo.Key(pk.Value, sk.Value), "", nil)})
+			records = append(records, pk.Value)
 		}
+	}
+	slices.Sort(records)
+	records = slices.Compact(records)
+	units := make([][]types.TransactWriteItem, 0, len(records))
+	for _, pk := range records {
+		units = append(units, s.deleteShare(workspaceID, g, pk))
 	}
 	if err := dynamo.WriteInSteps(ctx, s.repo.DB, units, dynamo.NewTx()); err != nil {
 		return fmt.Errorf("remove shares to %s: %w", principalKey(g), err)

@@ -3,14 +3,22 @@ package permissions_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
+	"sentinel/internal/app"
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
+	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 	"sentinel/internal/rbac"
@@ -29,7 +37,11 @@ type grantWorld struct {
 
 func newGrantWorld(t *testing.T) *grantWorld {
 	t.Helper()
-	api := apitest.New(t)
+	return newGrantWorldOn(t, apitest.New(t))
+}
+
+func newGrantWorldOn(t *testing.T, api *apitest.API) *grantWorld {
+	t.Helper()
 	ctx := t.Context()
 	w := &grantWorld{t: t, api: api, ctx: ctx}
 	ws, err := api.Deps.Directory.CreateWorkspace(ctx, directory.NewWorkspace{Name: "Acme", Slug: "acme-" + uuid.NewString()[:8]})
@@ -245,4 +257,304 @@ func TestGrantRacingRemovalLeavesNoGrant(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d grants landed before their removal", landed, 3*rounds)
+}
+
+// laggingIndex is DynamoDB whose by-principal index has not caught up with
+// the latest writes: it answers nothing, as the index may for a share
+// committed an instant ago (DynamoDB Local's indexes never lag, so the
+// lag is made here). Every other call goes through.
+type laggingIndex struct {
+	dynamo.DB
+	reads atomic.Int32
+}
+
+func (l *laggingIndex) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	if aws.ToString(in.IndexName) == "by-principal" {
+		l.reads.Add(1)
+		return &dynamodb.QueryOutput{Items: []map[string]types.AttributeValue{}}, nil
+	}
+	return l.DB.Query(ctx, in, opts...)
+}
+
+// granteeEntries counts the items in a grantee's partition of the
+// Permissions table (GRANTEE#<workspace>#<type>#<id>: one per share).
+func (w *grantWorld) granteeEntries(g permissions.Grantee) int {
+	w.t.Helper()
+	out, err := w.api.Env.Client.Query(w.ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(w.api.Env.Names.Name(dynamo.Permissions)),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("GRANTEE#" + w.ws + "#" + g.Type + "#" + g.ID)},
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return len(out.Items)
+}
+
+// A share committed the instant before its grantee's removal began may be
+// missing from the by-principal index when the purge runs (indexes trail
+// writes): the purge still finds it, in the grantee's partition read
+// strongly consistently, and no share outlives the removal.
+func TestPurgeFindsSharesTheIndexHasNotCaughtUpWith(t *testing.T) {
+	api := apitest.NewInProcess(t, "the purge reads through a lagging stand-in for the by-principal index")
+	w := newGrantWorldOn(t, api)
+	d := api.Deps
+	lag := &laggingIndex{DB: d.DB}
+	purger := permissions.NewStore(lag, api.Env.Names.Name(dynamo.Permissions), d.Activity, d.Now)
+	purger.Directory = d.Directory
+	replaced := false
+	for i, dep := range d.Directory.Dependents {
+		if dep == d.Permissions {
+			d.Directory.Dependents[i], replaced = purger, true
+		}
+	}
+	if !replaced {
+		t.Fatal("the permissions store is not among the directory's dependents")
+	}
+
+	user := permissions.Grantee{Type: permissions.User, ID: w.member("leaver")}
+	group := permissions.Grantee{Type: permissions.Group, ID: w.group()}
+	for _, g := range []permissions.Grantee{user, group} {
+		if err := w.share(g); err != nil {
+			t.Fatal(err)
+		}
+		if n := w.granteeEntries(g); n != 1 {
+			t.Fatalf("%d entries for the share to %s %s, want 1", n, g.Type, g.ID)
+		}
+	}
+	if err := d.Directory.RemoveMember(w.ctx, w.ws, user.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Directory.DeleteGroup(w.ctx, group.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []permissions.Grantee{user, group} {
+		if s := w.survivors(g); len(s) > 0 {
+			t.Errorf("survived the removal while the index lagged: %v", s)
+		}
+		if n := w.granteeEntries(g); n != 0 {
+			t.Errorf("%d entries left for %s %s", n, g.Type, g.ID)
+		}
+	}
+	if lag.reads.Load() == 0 {
+		t.Error("no purge read went through the lagging index: the lag was never in play")
+	}
+}
+
+// Shares written before grantee entries existed have none: the purge still
+// finds them through the index. Revoking or deregistering takes a share's
+// entry with it.
+func TestPurgeFindsSharesWithoutEntries(t *testing.T) {
+	w := newGrantWorld(t)
+	d := w.api.Deps
+	old := permissions.Grantee{Type: permissions.User, ID: w.member("old")}
+	if err := w.share(old); err != nil {
+		t.Fatal(err)
+	}
+	// As the share was stored before entries: drop its entry.
+	rc := w.ref.Coords()
+	if _, err := w.api.Env.Client.DeleteItem(w.ctx, &dynamodb.DeleteItemInput{
+		TableName: aws.String(w.api.Env.Names.Name(dynamo.Permissions)),
+		Key:       dynamo.Key("GRANTEE#"+w.ws+"#user#"+old.ID, "RES#"+rc.Service+"#"+rc.Type+"#"+rc.ResourceID),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.granteeEntries(old); n != 0 {
+		t.Fatalf("%d entries after dropping the entry, want 0 (key layout changed?)", n)
+	}
+	if err := d.Directory.RemoveMember(w.ctx, w.ws, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s := w.survivors(old); len(s) > 0 {
+		t.Errorf("a share without an entry survived the removal: %v", s)
+	}
+
+	admin := identity.WithAdmin(w.ctx, &identity.Admin{ID: uuid.NewString(), Email: "root@example.com"})
+	revoked := permissions.Grantee{Type: permissions.Group, ID: w.group()}
+	if err := w.share(revoked); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Permissions.Unshare(admin, w.ref.ID, permissions.ShareInput{Grantee: revoked}); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.granteeEntries(revoked); n != 0 {
+		t.Errorf("%d entries left after the revocation", n)
+	}
+	kept := permissions.Grantee{Type: permissions.User, ID: w.member("kept")}
+	if err := w.share(kept); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Permissions.Deregister(identity.WithService(w.ctx, &identity.Service{ServiceName: "docu-store"}), rc); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.granteeEntries(kept); n != 0 {
+		t.Errorf("%d entries left after the resource was deregistered", n)
+	}
+}
+
+// readLog records the calls made through it while on: each Query's index
+// ("" for the table), every read of the table that was not strongly
+// consistent, and the size of each transaction.
+type readLog struct {
+	dynamo.DB
+	mu       sync.Mutex
+	on       bool
+	indexes  map[string]int
+	eventual []string
+	txs      []int
+}
+
+func (r *readLog) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	r.mu.Lock()
+	if r.on {
+		r.txs = append(r.txs, len(in.TransactItems))
+	}
+	r.mu.Unlock()
+	return r.DB.TransactWriteItems(ctx, in, opts...)
+}
+
+// start clears the log and records from now on.
+func (r *readLog) start() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.on, r.indexes, r.eventual, r.txs = true, map[string]int{}, nil, nil
+}
+
+func (r *readLog) record(index string, consistent *bool, what string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.on {
+		return
+	}
+	if index != "" {
+		r.indexes[index]++
+	} else if !aws.ToBool(consistent) {
+		r.eventual = append(r.eventual, what)
+	}
+}
+
+func (r *readLog) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	r.record(aws.ToString(in.IndexName), in.ConsistentRead, "Query "+aws.ToString(in.TableName)+" "+aws.ToString(in.KeyConditionExpression))
+	return r.DB.Query(ctx, in, opts...)
+}
+
+func (r *readLog) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	r.record("", in.ConsistentRead, "GetItem "+aws.ToString(in.TableName))
+	return r.DB.GetItem(ctx, in, opts...)
+}
+
+func (r *readLog) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	for table, ka := range in.RequestItems {
+		r.record("", ka.ConsistentRead, "BatchGetItem "+table)
+	}
+	return r.DB.BatchGetItem(ctx, in, opts...)
+}
+
+// newLoggedGrantWorld is a grantWorld whose every area calls DynamoDB
+// through a readLog (in process: why says what the test counts).
+func newLoggedGrantWorld(t *testing.T, why string) (*grantWorld, *readLog) {
+	t.Helper()
+	api := apitest.NewInProcess(t, why)
+	reads := &readLog{DB: api.Deps.DB}
+	api.Deps = app.New(api.Deps.Config, reads, api.Deps.Tables, api.Deps.Keys)
+	api.Deps.Now = api.Clock.Now
+	return newGrantWorldOn(t, api), reads
+}
+
+// Removing a member, deleting a group and deleting a workspace read what
+// they purge strongly consistently from the tables (directory, RBAC,
+// permissions). The index reads left are named: by-principal, read for
+// shares stored before grantee entries existed, and by-workspace, which
+// the workspace purge reads for resources (README, Known limits).
+func TestRemovalsReadConsistently(t *testing.T) {
+	w, reads := newLoggedGrantWorld(t, "it counts the reads the removals make")
+	d := w.api.Deps
+	user := permissions.Grantee{Type: permissions.User, ID: w.member("leaver")}
+	group := permissions.Grantee{Type: permissions.Group, ID: w.group()}
+	stayer := permissions.Grantee{Type: permissions.User, ID: w.member("stayer")}
+	for _, g := range []permissions.Grantee{user, group, stayer} {
+		if err := w.share(g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, uid := range []string{user.ID, stayer.ID} {
+		if err := w.assign(uid); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	reads.start()
+	if err := d.Directory.RemoveMember(w.ctx, w.ws, user.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Directory.DeleteGroup(w.ctx, group.ID); err != nil {
+		t.Fatal(err)
+	}
+	removals := maps.Clone(reads.indexes)
+	if err := d.Directory.DeleteWorkspace(w.ctx, w.ws); err != nil {
+		t.Fatal(err)
+	}
+	reads.on = false
+
+	if len(reads.eventual) > 0 {
+		t.Errorf("eventually consistent reads during the removals: %v", reads.eventual)
+	}
+	if want := map[string]int{"by-principal": 2}; !maps.Equal(removals, want) {
+		t.Errorf("index reads removing a member and a group = %v, want %v", removals, want)
+	}
+	workspace := maps.Clone(reads.indexes)
+	for k, v := range removals {
+		workspace[k] -= v
+		if workspace[k] == 0 {
+			delete(workspace, k)
+		}
+	}
+	if want := map[string]int{"by-workspace": 1}; !maps.Equal(workspace, want) {
+		t.Errorf("index reads deleting the workspace = %v, want %v", workspace, want)
+	}
+}
+
+// What a share, a revocation and a purge of a member's shares cost, as the
+// README states: one transaction each (the share with its grantee entry
+// and the directory's two checks), and a purge reads the grantee's entries
+// (consistently) and the by-principal index once each.
+func TestShareAndPurgeCosts(t *testing.T) {
+	w, reads := newLoggedGrantWorld(t, "it counts DynamoDB calls and transaction items")
+	api, d := w.api, w.api.Deps
+	admin := identity.WithAdmin(w.ctx, &identity.Admin{ID: uuid.NewString(), Email: "root@example.com"})
+	g := permissions.Grantee{Type: permissions.User, ID: w.member("member")}
+
+	reads.start()
+	if err := w.share(g); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Permissions.Unshare(admin, w.ref.ID, permissions.ShareInput{Grantee: g}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{6, 3}; !slices.Equal(reads.txs, want) {
+		t.Errorf("items in the share's and the revocation's transactions = %v, want %v", reads.txs, want)
+	}
+
+	if err := w.share(g); err != nil {
+		t.Fatal(err)
+	}
+	reads.start()
+	api.Env.Counter.Reset()
+	if err := d.Permissions.PurgeMember(w.ctx, w.ws, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	calls := api.Env.Counter.Counts()
+	if calls["Query"] != 2 || calls["TransactWriteItems"] != 1 || len(calls) != 2 {
+		t.Errorf("purge calls = %v, want 2 Queries and 1 TransactWriteItems", calls)
+	}
+	if want := map[string]int{"by-principal": 1}; !maps.Equal(reads.indexes, want) || len(reads.eventual) > 0 {
+		t.Errorf("purge reads: indexes %v (want %v), eventually consistent %v", reads.indexes, want, reads.eventual)
+	}
+	if want := []int{2}; !slices.Equal(reads.txs, want) {
+		t.Errorf("purge transactions = %v, want %v", reads.txs, want)
+	}
+	if s := w.survivors(g); len(s) > 0 {
+		t.Errorf("after the purge: %v", s)
+	}
 }

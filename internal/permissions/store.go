@@ -23,8 +23,16 @@ import (
 //	RES#<service>#<type>#<resource_id>  RES                 the record; its version moves with every grant
 //	RES#<service>#<type>#<resource_id>  SHARE#<type>#<id>   one share per grantee (the key makes it unique)
 //	PERM#<id>                           PERM                alias: the record's Ref, for calls by permission id
+//	GRANTEE#<workspace_id>#<type>#<id>  RES#<service>#<type>#<resource_id>
+//	                                                        a share's entry in its grantee's partition
 //
-// Index keys, carried by records and shares only (aliases stay out):
+// A share and its grantee entry are written and deleted together, in one
+// transaction: the entries are what a removal's purge reads (strongly
+// consistent) to find the shares to a member or group, as an index could
+// still miss a share committed an instant before the removal began.
+//
+// Index keys, carried by records and shares only (aliases and grantee
+// entries stay out):
 //
 //	by-workspace  workspace_id  <service>#<type>#<visibility>#<resource_id>                   records
 //	by-service    service_name  <type>#<workspace_id>#<resource_id>                           records
@@ -74,6 +82,13 @@ type shareItem struct {
 	PrincipalSK string `dynamodbav:"principal_sk"`
 }
 
+// granteeItem is a share's entry in its grantee's partition: the share is
+// at (SK, shareSK of the grantee).
+type granteeItem struct {
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+}
+
 type aliasItem struct {
 	PK string `dynamodbav:"pk"`
 	SK string `dynamodbav:"sk"`
@@ -88,6 +103,26 @@ func aliasPK(id string) string { return "PERM#" + id }
 func principalKey(g Grantee) string { return g.Type + "#" + g.ID }
 
 func shareSK(g Grantee) string { return sharePrefix + principalKey(g) }
+
+// granteePK is the partition of a grantee's entries in one workspace.
+func granteePK(workspaceID string, g Grantee) string {
+	return "GRANTEE#" + workspaceID + "#" + principalKey(g)
+}
+
+// granteeEntry is the key of the entry of the share to g on the resource
+// whose record is at recordPK.
+func granteeEntry(workspaceID string, g Grantee, recordPK string) dynamo.Item {
+	return dynamo.Key(granteePK(workspaceID, g), recordPK)
+}
+
+// deleteShare deletes a share with its grantee entry (one unit: they go in
+// the same transaction).
+func (s *Store) deleteShare(workspaceID string, g Grantee, recordPK string) []types.TransactWriteItem {
+	return []types.TransactWriteItem{
+		s.repo.Delete(dynamo.Key(recordPK, shareSK(g)), "", nil),
+		s.repo.Delete(granteeEntry(workspaceID, g, recordPK), "", nil),
+	}
+}
 
 // scopeSK prefixes a principal's index entries for one service and type
 // in one workspace.
@@ -300,8 +335,9 @@ func (s *Store) guard(tx *dynamo.Tx, workspaceID string, g Grantee) {
 // level of the grantee's existing share (its key is the grantee, so a
 // grantee has one share per resource), with the audit items. The grantee
 // must belong to the resource's workspace, checked again in the share's
-// own transaction (see guard). The record's version moves in the same
-// transaction, so a removal running meanwhile notices and reads again.
+// own transaction (see guard). The share's grantee entry is written with
+// it. The record's version moves in the same transaction, so a removal
+// running meanwhile notices and reads again.
 func (s *Store) share(ctx context.Context, ref Ref, in ShareInput, grantedBy string, audit []types.TransactWriteItem) error {
 	if err := s.checkGrantee(ctx, ref.WorkspaceID, in.Grantee); err != nil {
 		return err
@@ -318,15 +354,19 @@ func (s *Store) share(ctx context.Context, ref Ref, in ShareInput, grantedBy str
 	}
 	tx := dynamo.NewTx().
 		AddOr(s.repo.Update(dynamo.Key(pk, skRecord), "SET version = version + :one", "id = :id", dynamo.Item{":one": dynamo.N(1), ":id": dynamo.S(ref.ID)}), errNoPermission).
-		Add(s.repo.Put(sh, "", nil)).Add(audit...)
+		Add(s.repo.Put(sh, "", nil)).
+		Add(s.repo.Put(granteeItem{PK: granteePK(ref.WorkspaceID, in.Grantee), SK: pk}, "", nil)).
+		Add(audit...)
 	s.guard(tx, ref.WorkspaceID, in.Grantee)
 	return s.transact(ctx, "share "+ref.ID, tx)
 }
 
-// unshare revokes the grantee's share (404 when there is none), with the
-// audit items.
+// unshare revokes the grantee's share (404 when there is none) with its
+// grantee entry, with the audit items.
 func (s *Store) unshare(ctx context.Context, ref Ref, g Grantee, audit []types.TransactWriteItem) error {
-	tx := dynamo.NewTx().AddOr(s.repo.Delete(dynamo.Key(recordPK(ref.Coords()), shareSK(g)), "attribute_exists(pk)", nil), apperr.New(apperr.NotFound, "Share not found")).
+	pk := recordPK(ref.Coords())
+	tx := dynamo.NewTx().AddOr(s.repo.Delete(dynamo.Key(pk, shareSK(g)), "attribute_exists(pk)", nil), apperr.New(apperr.NotFound, "Share not found")).
+		Add(s.repo.Delete(granteeEntry(ref.WorkspaceID, g, pk), "", nil)).
 		Add(audit...)
 	return s.transact(ctx, "unshare "+ref.ID, tx)
 }
@@ -344,9 +384,10 @@ func (s *Store) setVisibility(ctx context.Context, ref Ref, visibility string, a
 	return s.Get(ctx, ref.Coords())
 }
 
-// remove deletes a record with its shares and alias. Shares beyond what
-// one transaction holds go first; the record goes last, with the alias and
-// the remaining shares, and only if its version is unchanged: a share
+// remove deletes a record with its shares (each with its grantee entry)
+// and alias. Shares beyond what one transaction holds go first; the record
+// goes last, with the alias and the remaining shares, and only if its
+// version is unchanged: a share
 // granted meanwhile makes it read again (dynamo.Reread), so no share
 // outlives its record (and none could come back if the resource were
 // registered again).
@@ -361,7 +402,7 @@ func (s *Store) remove(ctx context.Context, pk string) error {
 		}
 		units := make([][]types.TransactWriteItem, 0, len(shares))
 		for _, sh := range shares {
-			units = append(units, []types.TransactWriteItem{s.repo.Delete(dynamo.Key(sh.PK, sh.SK), "", nil)})
+			units = append(units, s.deleteShare(rec.WorkspaceID, Grantee{Type: sh.GranteeType, ID: sh.GranteeID}, sh.PK))
 		}
 		last := dynamo.NewTx(
 			s.repo.Delete(dynamo.Key(rec.PK, rec.SK), "version = :v", dynamo.Item{":v": dynamo.N(rec.Version)}),
