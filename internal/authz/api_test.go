@@ -126,9 +126,9 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 		t.Errorf("workspaces = %s, want []", res.Body)
 	}
 
-	acme := e.workspace(t, "Acme", "acme")
-	e.join(t, acme, "ada@example.com", "editor")
-	groups := []string{e.group(t, acme, "g1", ada), e.group(t, acme, "g2", ada)}
+	acme := e.admin.Workspace("Acme", "acme")
+	e.admin.Member(acme, "ada@example.com", "editor")
+	groups := []string{e.admin.Group(acme, "g1", ada), e.admin.Group(acme, "g2", ada)}
 	slices.Sort(groups)
 	e.grant(t, e.docsKey, "docs", acme, ada, "doc:read", "doc:write")
 	_, billingKey := e.admin.CreateApp("billing")
@@ -169,7 +169,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	}
 
 	// Not a member, or no such workspace: the same 403.
-	other := e.workspace(t, "Other", "other")
+	other := e.admin.Workspace("Other", "other")
 	for _, wid := range []string{other, "00000000-0000-4000-8000-000000000000"} {
 		if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok, wid)); res.Status != 403 || res.Detail(t) != "User is not a member of this workspace" {
 			t.Errorf("workspace %s: %d %s, want 403", wid, res.Status, res.Body)
@@ -177,7 +177,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	}
 	// A user an admin created (no IdP identity yet) is found by the
 	// verified email and linked, not duplicated.
-	bob := e.must(t, 201, "POST", "/admin/users", map[string]any{"email": "bob@example.com", "name": "Bob"}).Map(t)["id"]
+	bob := e.admin.User("bob@example.com", "Bob")
 	res = e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, " BOB@example.com ", func(c jwt.MapClaims) { c["sub"] = "bob-sub" })))
 	if res.Status != 200 || res.Map(t)["user"].(map[string]any)["id"] != bob {
 		t.Errorf("resolve as Bob = %d %s, want Bob (%s)", res.Status, res.Body, bob)
@@ -186,7 +186,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 		t.Errorf("%d users for bob@example.com, want 1", n)
 	}
 	// A deactivated user: 403, whatever is asked.
-	e.must(t, 200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": false})
+	e.admin.Must(200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": false})
 	for _, body := range []map[string]any{resolveBody(tok), resolveBody(tok, acme)} {
 		if res := e.resolve(fromOrigin(e.docsOrigin), body); res.Status != 403 || res.Detail(t) != "User is deactivated" {
 			t.Errorf("inactive user: %d %s, want 403", res.Status, res.Body)
@@ -535,8 +535,8 @@ func TestAuthzTokenReplayAcrossServicesRefused(t *testing.T) {
 		t.Fatal(res.Status)
 	}
 	ada := e.users(t, "ada@example.com")[0]["id"].(string)
-	acme := e.workspace(t, "Acme", "acme")
-	e.join(t, acme, "ada@example.com", "viewer")
+	acme := e.admin.Workspace("Acme", "acme")
+	e.admin.Member(acme, "ada@example.com", "viewer")
 	e.grant(t, e.docsKey, "docs", acme, ada, "doc:read")
 	res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok, acme))
 	authzToken, _ := res.Map(t)["authz_token"].(string)

@@ -110,8 +110,8 @@ func TestOneIDTokenOneApp(t *testing.T) {
 	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok)); res.Status != 200 {
 		t.Fatalf("docs, first = %d %s", res.Status, res.Body)
 	}
-	acme := e.workspace(t, "Acme", "acme")
-	e.join(t, acme, "ada@example.com", "viewer")
+	acme := e.admin.Workspace("Acme", "acme")
+	e.admin.Member(acme, "ada@example.com", "viewer")
 	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(tok, acme)); res.Status != 200 {
 		t.Errorf("docs again, for a workspace = %d %s, want 200", res.Status, res.Body)
 	}

@@ -14,7 +14,7 @@ import (
 
 func TestRoleLifecycle(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
+	ws := f.workspace()
 	res := f.admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Editors", "description": "Can edit"})
 	want(t, res, 201)
 	role := res.Map(t)
@@ -34,10 +34,10 @@ func TestRoleLifecycle(t *testing.T) {
 		t.Errorf("cleared description: answer %v, stored %v", m["description"], f.role(ws, rid)["description"])
 	}
 	// The old name is free again; the new one is taken.
-	f.createRole(ws, "Editors")
+	f.admin.Role(ws, "Editors")
 	want(t, f.admin.Do("POST", "/admin/workspaces/"+ws+"/roles", map[string]any{"name": "Writers"}), 409, "A role named 'Writers' already exists in this workspace")
 	// Names are unique per workspace only.
-	f.createRole(f.dir.AddWorkspace(), "Writers")
+	f.admin.Role(f.workspace(), "Writers")
 
 	var page struct {
 		Items      []map[string]any
@@ -52,16 +52,16 @@ func TestRoleLifecycle(t *testing.T) {
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid, nil), 204)
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid, nil), 404, "Role not found")
 	want(t, f.admin.Do("PATCH", "/admin/roles/"+rid, map[string]any{"name": "X"}), 404, "Role not found")
-	f.createRole(ws, "Writers")
+	f.admin.Role(ws, "Writers")
 
 	f.wantActivity("role", rid, "role.delete role.update role.update role.create")
 }
 
 func TestRoleValidationAndErrors(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
-	rid := f.createRole(ws, "Taken")
-	f.createRole(ws, "Other")
+	ws := f.workspace()
+	rid := f.admin.Role(ws, "Taken")
+	f.admin.Role(ws, "Other")
 	cases := []struct {
 		name, method, path string
 		body               any
@@ -89,15 +89,15 @@ func TestRoleValidationAndErrors(t *testing.T) {
 			NextCursor string `json:"next_cursor"`
 		}
 		f.admin.Do("GET", "/admin/workspaces/"+ws+"/roles?limit=1", nil).JSON(t, &page)
-		want(t, f.admin.Do("GET", "/admin/workspaces/"+f.dir.AddWorkspace()+"/roles?cursor="+page.NextCursor, nil), 400, "Invalid cursor")
+		want(t, f.admin.Do("GET", "/admin/workspaces/"+f.workspace()+"/roles?cursor="+page.NextCursor, nil), 400, "Invalid cursor")
 	})
 }
 
 func TestRolePagination(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
+	ws := f.workspace()
 	for i := range 5 {
-		f.createRole(ws, fmt.Sprint("Role ", i))
+		f.admin.Role(ws, fmt.Sprint("Role ", i))
 	}
 	var names []string
 	cursor := ""
@@ -124,7 +124,7 @@ func TestRolePagination(t *testing.T) {
 
 func TestConcurrentCreatesOfOneRoleName(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
+	ws := f.workspace()
 	var wg sync.WaitGroup
 	statuses := make(chan int, 10)
 	for range 10 {
@@ -145,9 +145,9 @@ func TestConcurrentCreatesOfOneRoleName(t *testing.T) {
 
 func TestRoleActions(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
+	ws := f.workspace()
 	ids := f.register("a:one", "a:two", "a:three")
-	rid := f.createRole(ws, "R")
+	rid := f.admin.Role(ws, "R")
 	cases := []struct {
 		name       string
 		ids        any
@@ -198,10 +198,10 @@ func TestRoleActions(t *testing.T) {
 
 func TestRoleMembers(t *testing.T) {
 	f := setup(t)
-	ws, other := f.dir.AddWorkspace(), f.dir.AddWorkspace()
-	alice, bob := f.dir.AddMember(ws, "Alice"), f.dir.AddMember(ws, "Bob")
-	outsider := f.dir.AddMember(other, "Olga")
-	rid := f.createRole(ws, "R")
+	ws, other := f.workspace(), f.workspace()
+	alice, bob := f.member(ws, "Alice"), f.member(ws, "Bob")
+	outsider := f.member(other, "Olga")
+	rid := f.admin.Role(ws, "R")
 	cases := []struct {
 		name, user string
 		wantStatus int
@@ -246,9 +246,9 @@ func TestRoleMembers(t *testing.T) {
 
 // Until the directory is wired the calls that need it fail closed.
 func TestWithoutDirectory(t *testing.T) {
-	f := setup(t)
-	ws := f.dir.AddWorkspace()
-	rid := f.createRole(ws, "R")
+	f := setupInProcess(t, "takes the directory away from the process's RBAC store")
+	ws := f.workspace()
+	rid := f.admin.Role(ws, "R")
 	f.api.Deps.RBAC.Directory = nil
 	for _, call := range []struct{ method, path string }{
 		{"POST", "/admin/workspaces/" + ws + "/roles"},
@@ -306,14 +306,14 @@ func TestServiceActionsAdmin(t *testing.T) {
 // brings it back unassigned.
 func TestDeleteServiceActionRemovesItFromRoles(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
-	alice := f.dir.AddMember(ws, "Alice")
+	ws := f.workspace()
+	alice := f.member(ws, "Alice")
 	ids := f.register("reports:export", "reports:view")
-	r1, r2 := f.createRole(ws, "One"), f.createRole(ws, "Two")
-	f.addActions(r1, ids["reports:export"], ids["reports:view"])
-	f.addActions(r2, ids["reports:export"])
-	f.assign(r1, alice)
-	f.assign(r2, alice)
+	r1, r2 := f.admin.Role(ws, "One"), f.admin.Role(ws, "Two")
+	f.admin.AddActions(r1, ids["reports:export"], ids["reports:view"])
+	f.admin.AddActions(r2, ids["reports:export"])
+	f.admin.Assign(r1, alice)
+	f.admin.Assign(r2, alice)
 	if ok, roles := f.checkAction(alice, ws, "reports:export"); !ok || len(roles) != 2 {
 		t.Fatalf("before: %v %v", ok, roles)
 	}
@@ -344,7 +344,7 @@ func TestDeleteServiceActionRemovesItFromRoles(t *testing.T) {
 // roles.
 func TestLargeRemovalsLeaveNothing(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
+	ws := f.workspace()
 	var names []string
 	for i := range 30 {
 		names = append(names, fmt.Sprint("act:", i))
@@ -354,19 +354,19 @@ func TestLargeRemovalsLeaveNothing(t *testing.T) {
 	for _, id := range ids {
 		all = append(all, id)
 	}
-	big := f.createRole(ws, "Big")
-	f.addActions(big, all...)
+	big := f.admin.Role(ws, "Big")
+	f.admin.AddActions(big, all...)
 	var users []string
 	for i := range 260 {
-		u := f.dir.AddMember(ws, fmt.Sprint("User", i))
+		u := f.admin.Member(ws, fmt.Sprint("user", i, "@example.com"), "viewer")
 		users = append(users, u)
-		f.assign(big, u)
+		f.admin.Assign(big, u)
 	}
 	shared := ids["act:0"]
 	for i := range 60 {
-		rid := f.createRole(ws, fmt.Sprint("Small ", i))
-		f.addActions(rid, shared)
-		f.assign(rid, users[i])
+		rid := f.admin.Role(ws, fmt.Sprint("Small ", i))
+		f.admin.AddActions(rid, shared)
+		f.admin.Assign(rid, users[i])
 	}
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+big, nil), 204)
 	if ok, roles := f.checkAction(users[1], ws, "act:1"); ok {
@@ -384,7 +384,7 @@ func TestLargeRemovalsLeaveNothing(t *testing.T) {
 			t.Errorf("left behind: %s", line)
 		}
 	}
-	if r := f.role(ws, f.createRole(ws, "Big")); r == nil {
+	if r := f.role(ws, f.admin.Role(ws, "Big")); r == nil {
 		t.Error("the name of the deleted role is still taken")
 	}
 }
@@ -394,16 +394,16 @@ func TestLargeRemovalsLeaveNothing(t *testing.T) {
 // hanging off them.
 func TestPurges(t *testing.T) {
 	f := setup(t)
-	ws, other := f.dir.AddWorkspace(), f.dir.AddWorkspace()
-	alice, bob := f.dir.AddMember(ws, "Alice"), f.dir.AddMember(ws, "Bob")
-	f.dir.Join(other, alice)
+	ws, other := f.workspace(), f.workspace()
+	alice, bob := f.member(ws, "Alice"), f.member(ws, "Bob")
+	f.join(other, "Alice")
 	ids := f.register("reports:view")
-	r1, r2, elsewhere := f.createRole(ws, "One"), f.createRole(ws, "Two"), f.createRole(other, "One")
+	r1, r2, elsewhere := f.admin.Role(ws, "One"), f.admin.Role(ws, "Two"), f.admin.Role(other, "One")
 	for _, rid := range []string{r1, r2, elsewhere} {
-		f.addActions(rid, ids["reports:view"])
-		f.assign(rid, alice)
+		f.admin.AddActions(rid, ids["reports:view"])
+		f.admin.Assign(rid, alice)
 	}
-	f.assign(r1, bob)
+	f.admin.Assign(r1, bob)
 	before := f.items()
 	ctx := t.Context()
 

@@ -11,27 +11,62 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"sentinel/internal/apitest"
-	"sentinel/internal/directorytest"
 )
 
-// fixture is the API with a fake directory, a signed-in admin and the
-// service app "docu-store".
+// fixture is the API with a signed-in admin and the service app
+// "docu-store"; its workspaces, users and memberships are the real
+// directory's, made through the admin API (on the deployed-shape stack
+// when the suite runs there).
 type fixture struct {
 	t     *testing.T
 	api   *apitest.API
 	admin *apitest.Admin
-	dir   *directorytest.Fake
 	key   string
+	n     int // workspaces made
 }
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	api := apitest.NewInProcess(t, "a fake directory stands in for the Directory area")
-	dir := directorytest.New()
-	api.Deps.RBAC.Directory = dir
+	return newFixture(t, apitest.New(t))
+}
+
+// setupInProcess is setup for a test that needs the process (why says
+// what of it).
+func setupInProcess(t *testing.T, why string) *fixture {
+	t.Helper()
+	return newFixture(t, apitest.NewInProcess(t, why))
+}
+
+func newFixture(t *testing.T, api *apitest.API) *fixture {
+	t.Helper()
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
-	return &fixture{t: t, api: api, admin: admin, dir: dir, key: key}
+	return &fixture{t: t, api: api, admin: admin, key: key}
+}
+
+// workspace creates a workspace and returns its id.
+func (f *fixture) workspace() string {
+	f.t.Helper()
+	f.n++
+	return f.admin.Workspace(fmt.Sprint("Workspace ", f.n), fmt.Sprint("ws-", f.n))
+}
+
+// email is the address of the user named name.
+func email(name string) string { return strings.ToLower(name) + "@example.com" }
+
+// member creates the user name (email: name in lower case @example.com),
+// makes them a viewer of workspace wid and returns their id.
+func (f *fixture) member(wid, name string) string {
+	f.t.Helper()
+	uid := f.admin.User(email(name), name)
+	f.join(wid, name)
+	return uid
+}
+
+// join makes the existing user name a viewer of workspace wid too.
+func (f *fixture) join(wid, name string) {
+	f.t.Helper()
+	f.admin.Member(wid, email(name), "viewer")
 }
 
 // want fails the test unless res has the status (and detail, when given).
@@ -45,36 +80,7 @@ func want(t *testing.T, res *apitest.Response, status int, detail ...string) {
 // register registers actions of docu-store and returns their ids by name.
 func (f *fixture) register(actions ...string) map[string]string {
 	f.t.Helper()
-	var body []map[string]any
-	for _, a := range actions {
-		body = append(body, map[string]any{"action": a})
-	}
-	res := f.api.Key("POST", "/roles/actions/register", f.key, map[string]any{"service_name": "docu-store", "actions": body})
-	want(f.t, res, 201)
-	var out []struct{ ID, Action string }
-	res.JSON(f.t, &out)
-	ids := map[string]string{}
-	for _, a := range out {
-		ids[a.Action] = a.ID
-	}
-	return ids
-}
-
-func (f *fixture) createRole(wid, name string) string {
-	f.t.Helper()
-	res := f.admin.Do("POST", "/admin/workspaces/"+wid+"/roles", map[string]any{"name": name})
-	want(f.t, res, 201)
-	return res.Map(f.t)["id"].(string)
-}
-
-func (f *fixture) addActions(rid string, ids ...string) {
-	f.t.Helper()
-	want(f.t, f.admin.Do("POST", "/admin/roles/"+rid+"/actions", map[string]any{"service_action_ids": ids}), 201)
-}
-
-func (f *fixture) assign(rid, uid string) {
-	f.t.Helper()
-	want(f.t, f.admin.Do("POST", "/admin/roles/"+rid+"/members/"+uid, nil), 201)
+	return f.api.RegisterActions(f.key, "docu-store", actions...)
 }
 
 // dual calls a dual-tier route as uid in wid.

@@ -27,8 +27,8 @@ import (
 // json= a compact body with Content-Type: application/json.
 func TestSDKRoleClientWire(t *testing.T) {
 	f := setup(t)
-	ws := f.dir.AddWorkspace()
-	alice := f.dir.AddMember(ws, "Alice")
+	ws := f.workspace()
+	alice := f.member(ws, "Alice")
 	token := f.api.UserToken(alice, ws, "editor")
 	httpx := func(method, path, body string, bearer bool) *apitest.Response {
 		t.Helper()
@@ -87,9 +87,9 @@ func TestSDKRoleClientWire(t *testing.T) {
 		t.Errorf("get_user_actions before any role = %v, want []", got)
 	}
 
-	rid := f.createRole(ws, "Exporters")
-	f.addActions(rid, exportID)
-	f.assign(rid, alice)
+	rid := f.admin.Role(ws, "Exporters")
+	f.admin.AddActions(rid, exportID)
+	f.admin.Assign(rid, alice)
 	if got := checkAction("reports:export"); got != true {
 		t.Errorf("check_action = %v, want True", got)
 	}
