@@ -106,8 +106,8 @@ func TestAdminList(t *testing.T) {
 // change is in the activity log with its actor.
 func TestAdminChanges(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
-	member := f.dir.AddMember(f.ws, "member")
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
 	id, rid := f.register(f.ws, owner, "workspace")
 	if res := f.admin.Do("GET", "/admin/permissions/"+uuid.NewString(), nil); res.Status != 404 {
 		t.Errorf("unknown id: %d", res.Status)
@@ -169,8 +169,8 @@ func TestAdminChanges(t *testing.T) {
 
 func TestPurges(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
-	member := f.dir.AddMember(f.ws, "member")
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
 	tok := f.UserToken(owner, f.ws, "viewer")
 	for range 3 {
 		id, _ := f.register(f.ws, owner, "private")
@@ -210,7 +210,7 @@ func TestPurges(t *testing.T) {
 	kept, _ := f.register(f.ws, member, "private") // owned by the member: stays
 	sharedID, sharedRID := f.register(f.ws, owner, "private")
 	f.share(tok, sharedID, "user", member, "edit")
-	other := f.dir.AddMember(f.ws, "other")
+	other := f.member(f.ws, "other")
 	f.share(tok, sharedID, "user", other, "edit")
 	if err := store.PurgeMember(t.Context(), f.ws, member); err != nil {
 		t.Fatal(err)
@@ -244,10 +244,10 @@ func TestPurges(t *testing.T) {
 func TestPurgeGroup(t *testing.T) {
 	f := newFixture(t)
 	store := f.Deps.Permissions
-	owner := f.dir.AddMember(f.ws, "owner")
-	member := f.dir.AddMember(f.ws, "member")
-	inGroups := f.dir.AddMember(f.ws, "in-groups")
-	gone, kept := f.dir.AddGroup(f.ws), f.dir.AddGroup(f.ws)
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
+	inGroups := f.member(f.ws, "in-groups")
+	gone, kept := f.group(f.ws), f.group(f.ws)
 	shareTo := func(id, typ, grantee, level string) {
 		t.Helper()
 		// As an admin: the billing resource is not docu-store's to share.
@@ -316,7 +316,7 @@ func TestPurgeGroup(t *testing.T) {
 		t.Errorf("billing's resource after the purge: %d %s", res.Status, res.Body)
 	}
 
-	for _, g := range []string{gone, f.dir.AddGroup(f.ws)} {
+	for _, g := range []string{gone, f.group(f.ws)} {
 		if err := store.PurgeGroup(t.Context(), f.ws, g); err != nil {
 			t.Errorf("purging group %s again or without shares: %v", g, err)
 		}

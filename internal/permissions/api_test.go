@@ -17,12 +17,12 @@ import (
 func TestDecisionRules(t *testing.T) {
 	f := newFixture(t)
 	ws, ws2 := f.ws, f.ws2
-	owner := f.dir.AddMember(ws, "owner")
-	viewer := f.dir.AddMember(ws, "viewer")
-	viewShared := f.dir.AddMember(ws, "view-shared")
-	editShared := f.dir.AddMember(ws, "edit-shared")
-	inGroup := f.dir.AddMember(ws, "in-group")
-	viewGroup, editGroup := f.dir.AddGroup(ws), f.dir.AddGroup(ws)
+	owner := f.member(ws, "owner")
+	viewer := f.member(ws, "viewer")
+	viewShared := f.member(ws, "view-shared")
+	editShared := f.member(ws, "edit-shared")
+	inGroup := f.member(ws, "in-group")
+	viewGroup, editGroup := f.group(ws), f.group(ws)
 	ownerTok := f.UserToken(owner, ws, "viewer")
 
 	_, public := f.register(ws, owner, "workspace")
@@ -104,7 +104,7 @@ func TestRegister(t *testing.T) {
 // The 422s of api.md: names, UUIDs, enums, limits.
 func TestValidation(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
+	owner := f.member(f.ws, "owner")
 	tok := f.UserToken(owner, f.ws, "owner")
 	id, _ := f.register(f.ws, owner, "private")
 	reg := func(change func(map[string]any)) map[string]any {
@@ -178,7 +178,7 @@ func TestValidation(t *testing.T) {
 // service, and permission ids of another service's resources, are 403.
 func TestScope(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
+	owner := f.member(f.ws, "owner")
 	tok := f.UserToken(owner, f.ws, "owner")
 	billingID, billingRID := f.registerAs(f.other, "billing", f.ws, owner, "private", uuid.NewString())
 	const msg = "Service key is not authorized for service 'billing'"
@@ -220,10 +220,10 @@ func TestScope(t *testing.T) {
 
 func TestSharing(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
-	member := f.dir.AddMember(f.ws, "member")
-	outsider := f.dir.AddMember(f.ws2, "outsider")
-	group, otherGroup := f.dir.AddGroup(f.ws), f.dir.AddGroup(f.ws2)
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
+	outsider := f.member(f.ws2, "outsider")
+	group, otherGroup := f.group(f.ws), f.group(f.ws2)
 	id, rid := f.register(f.ws, owner, "private")
 	grant := func(tok, typ, grantee, level string) *apitest.Response {
 		return f.dual("POST", "/permissions/"+id+"/share", tok, map[string]string{"grantee_type": typ, "grantee_id": grantee, "permission": level})
@@ -306,11 +306,11 @@ func TestSharing(t *testing.T) {
 
 func TestVisibilityAndDeregister(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
-	member := f.dir.AddMember(f.ws, "member")
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
 	id, rid := f.register(f.ws, owner, "workspace")
 	f.share(f.UserToken(owner, f.ws, "viewer"), id, "user", member, "edit")
-	viewer := f.UserToken(f.dir.AddMember(f.ws, "viewer"), f.ws, "viewer")
+	viewer := f.UserToken(f.member(f.ws, "viewer"), f.ws, "viewer")
 	if !f.check(viewer, doc(rid, "view"))[0] {
 		t.Fatal("workspace-visible resource not viewable")
 	}
@@ -349,10 +349,10 @@ func TestVisibilityAndDeregister(t *testing.T) {
 // A resource with more shares than one transaction holds is removed whole.
 func TestDeregisterManyShares(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
+	owner := f.member(f.ws, "owner")
 	id, rid := f.register(f.ws, owner, "private")
 	for i := range 230 {
-		in := shareInput("user", f.dir.AddMember(f.ws, fmt.Sprint("m", i)), "view")
+		in := shareInput("user", f.admin.Member(f.ws, fmt.Sprint("m", i, "@example.com"), "viewer"), "view")
 		if err := f.Deps.Permissions.Share(f.asUser(owner), id, in); err != nil {
 			t.Fatal(err)
 		}
@@ -367,9 +367,9 @@ func TestDeregisterManyShares(t *testing.T) {
 
 func TestEnriched(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
-	member := f.dir.AddMember(f.ws, "member")
-	group := f.dir.AddGroup(f.ws)
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
+	group := f.group(f.ws)
 	id, rid := f.register(f.ws, owner, "private")
 	tok := f.UserToken(owner, f.ws, "viewer")
 	f.share(tok, id, "user", member, "edit")
@@ -398,7 +398,7 @@ func TestEnriched(t *testing.T) {
 
 // Without a directory, the calls that need one fail closed; the rest work.
 func TestNoDirectoryFailsClosed(t *testing.T) {
-	f := newFixture(t)
+	f := newFixtureInProcess(t, "takes the directory away from the process's permissions store")
 	f.Deps.Permissions.Directory = nil
 	owner := uuid.NewString()
 	id, rid := f.register(f.ws, owner, "private")
@@ -416,8 +416,8 @@ func TestNoDirectoryFailsClosed(t *testing.T) {
 
 func TestConcurrency(t *testing.T) {
 	f := newFixture(t)
-	owner := f.dir.AddMember(f.ws, "owner")
-	member := f.dir.AddMember(f.ws, "member")
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
 	rid := uuid.NewString()
 	const n = 12
 	var wg sync.WaitGroup

@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
-	"sentinel/internal/directorytest"
 	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 )
@@ -21,26 +20,55 @@ func shareInput(typ, id, level string) permissions.ShareInput {
 	return permissions.ShareInput{Grantee: permissions.Grantee{Type: typ, ID: id}, Permission: level}
 }
 
-// fixture is the API over DynamoDB Local with two service apps (docu-store
-// and billing), two workspaces and a fake directory.
+// fixture is the API with two service apps (docu-store and billing) and
+// two workspaces; its users, memberships and groups are the real
+// directory's, made through the admin API (on the deployed-shape stack
+// when the suite runs there).
 type fixture struct {
 	*apitest.API
 	t          testing.TB
 	admin      *apitest.Admin
-	dir        *directorytest.Fake
 	key, other string // docu-store's and billing's keys
 	ws, ws2    string
+	groups     int // groups made
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	api := apitest.NewInProcess(t, "a fake directory stands in for the Directory area")
+	return fixtureOn(t, apitest.New(t))
+}
+
+// newFixtureInProcess is newFixture for a test that needs the process (why
+// says what of it).
+func newFixtureInProcess(t testing.TB, why string) *fixture {
+	t.Helper()
+	return fixtureOn(t, apitest.NewInProcess(t, why))
+}
+
+func fixtureOn(t testing.TB, api *apitest.API) *fixture {
+	t.Helper()
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
 	_, other := admin.CreateApp("billing")
-	dir := directorytest.New()
-	api.Deps.Permissions.Directory = dir
-	return &fixture{API: api, t: t, admin: admin, dir: dir, key: key, other: other, ws: uuid.NewString(), ws2: uuid.NewString()}
+	return &fixture{API: api, t: t, admin: admin, key: key, other: other,
+		ws: admin.Workspace("Workspace 1", "ws-1"), ws2: admin.Workspace("Workspace 2", "ws-2")}
+}
+
+// member creates the user name (email: name@example.com), makes them a
+// viewer of workspace wid and returns their id.
+func (f *fixture) member(wid, name string) string {
+	f.t.Helper()
+	email := name + "@example.com"
+	uid := f.admin.User(email, name)
+	f.admin.Member(wid, email, "viewer")
+	return uid
+}
+
+// group creates a group in workspace wid and returns its id.
+func (f *fixture) group(wid string) string {
+	f.t.Helper()
+	f.groups++
+	return f.admin.Group(wid, fmt.Sprint("Group ", f.groups))
 }
 
 // asUser is the context of docu-store's calls for user (a viewer of the

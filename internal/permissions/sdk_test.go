@@ -219,8 +219,8 @@ func TestOriginalSDKWorksUnchanged(t *testing.T) {
 	defer srv.Close()
 	c := &sdk{t: t, base: strings.TrimRight(srv.URL+"/", "/"), serviceName: "docu-store", serviceKey: f.key} // base_url.rstrip("/")
 
-	owner := f.dir.AddMember(f.ws, "owner")
-	viewer := f.dir.AddMember(f.ws, "viewer")
+	owner := f.member(f.ws, "owner")
+	viewer := f.member(f.ws, "viewer")
 	ownerTok, viewerTok := f.UserToken(owner, f.ws, "editor"), f.UserToken(viewer, f.ws, "viewer")
 	docID := uuid.NewString()
 	must := func(err error) {
