@@ -15,12 +15,16 @@ func TestBackendReads(t *testing.T) {
 	d := newDir(t)
 	acme, globex := d.workspace("acme"), d.workspace("globex")
 	d.api.Clock.Advance(time.Second)
+	joinedFrom := d.now()
 	ada := d.member(acme, "ada@example.com", "owner")
+	joinedTo := d.now()
 	d.must(200, "PATCH", "/admin/users/"+ada, map[string]any{"name": "Ada Lovelace"})
 	bob := d.member(acme, "bob@example.com", "viewer")
 	d.member(globex, "carol@example.com", "viewer")
 	eng := d.group(acme, "Engineering")
+	addedFrom := d.now()
 	d.join(eng, ada)
+	addedTo := d.now()
 	ops := d.group(globex, "Ops")
 	b := d.backend("docu-store")
 	d.join(eng, bob)
@@ -36,7 +40,8 @@ func TestBackendReads(t *testing.T) {
 	}
 	for _, m := range members {
 		if m["user_id"] == ada {
-			want := map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "avatar_url": "", "role": "owner", "joined_at": "2030-01-15T12:00:01.000Z"}
+			apitest.Within(t, "joined_at", fmt.Sprint(m["joined_at"]), joinedFrom, joinedTo)
+			want := map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "avatar_url": "", "role": "owner", "joined_at": m["joined_at"]}
 			if fmt.Sprint(m) != fmt.Sprint(want) {
 				t.Errorf("member = %v, want %v", m, want)
 			}
@@ -49,8 +54,12 @@ func TestBackendReads(t *testing.T) {
 	}
 	var groupMembers []map[string]any
 	b.get("/workspaces/"+acme+"/groups/"+eng+"/members", bob, acme).JSON(t, &groupMembers)
-	if len(groupMembers) != 2 || fmt.Sprint(groupMembers[slices.IndexFunc(groupMembers, func(m map[string]any) bool { return m["user_id"] == ada })]) != fmt.Sprint(map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "added_at": "2030-01-15T12:00:01.000Z"}) {
+	if i := slices.IndexFunc(groupMembers, func(m map[string]any) bool { return m["user_id"] == ada }); len(groupMembers) != 2 || i < 0 {
 		t.Errorf("group members = %v", groupMembers)
+	} else if m := groupMembers[i]; fmt.Sprint(m) != fmt.Sprint(map[string]any{"user_id": ada, "email": "ada@example.com", "name": "Ada Lovelace", "added_at": m["added_at"]}) {
+		t.Errorf("group member = %v", m)
+	} else {
+		apitest.Within(t, "added_at", fmt.Sprint(m["added_at"]), addedFrom, addedTo)
 	}
 
 	cases := []struct {
@@ -202,7 +211,7 @@ func TestBackendMemberSearchFindsLateMatches(t *testing.T) {
 // lookup by key when q is an email or an id; a cold tier adds the key
 // lookup and the user's status.
 func TestBackendReadCost(t *testing.T) {
-	d := newDir(t)
+	d := newDirInProcess(t, "counts the functions' DynamoDB calls")
 	w := d.workspace("acme")
 	ada := d.member(w, "ada@example.com", "owner")
 	g := d.group(w, "Engineering")

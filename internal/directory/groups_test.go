@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"sentinel/internal/apitest"
 	"sentinel/internal/directory"
 )
 
@@ -64,20 +65,27 @@ func TestGroupLifecycle(t *testing.T) {
 	d.api.Clock.Advance(time.Second)
 	ada := d.member(wid, "ada@example.com", "editor")
 	bob := d.member(wid, "bob@example.com", "viewer")
+	from := d.now()
 	res := d.must(201, "POST", "/admin/workspaces/"+wid+"/groups", map[string]any{"name": "Engineering", "description": "Builders"})
 	g := res.Map(t)
 	gid := g["id"].(string)
-	if g["workspace_id"] != wid || g["name"] != "Engineering" || g["description"] != "Builders" || g["created_at"] != "2030-01-15T12:00:01.000Z" {
+	if g["workspace_id"] != wid || g["name"] != "Engineering" || g["description"] != "Builders" {
 		t.Errorf("created = %v", g)
 	}
+	apitest.Within(t, "created_at", fmt.Sprint(g["created_at"]), from, d.now())
 	qa := d.group(wid, "QA")
 	if got := d.all("/admin/workspaces/"+wid+"/groups?limit=1", "name"); !slices.Equal(sorted(got), []string{"Engineering", "QA"}) {
 		t.Errorf("groups = %v", got)
 	}
 
 	d.api.Clock.Advance(time.Second)
+	from = d.now()
 	got := d.must(201, "POST", "/admin/groups/"+gid+"/members/"+ada, nil).Map(t)
-	want := map[string]any{"user_id": ada, "email": "ada@example.com", "name": "", "added_at": "2030-01-15T12:00:02.000Z"}
+	apitest.Within(t, "added_at", fmt.Sprint(got["added_at"]), from, d.now())
+	if got["added_at"] == g["created_at"] {
+		t.Errorf("added_at = created_at = %v", got["added_at"])
+	}
+	want := map[string]any{"user_id": ada, "email": "ada@example.com", "name": "", "added_at": got["added_at"]}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("joined = %v, want %v", got, want)
 	}
@@ -107,12 +115,16 @@ func TestGroupLifecycle(t *testing.T) {
 		t.Errorf("bob still lists groups %v", m.Groups)
 	}
 
-	// Deleting a group takes it out of its members' memberships.
+	// Deleting a group takes it out of its members' memberships. In
+	// process a recorder stands in for the dependents (on the deployed
+	// stack they are RBAC and permissions, whose purges internal/app tests).
 	rec := &recorder{}
-	s.Dependents = []directory.Dependent{rec}
+	if !d.api.Deployed() {
+		s.Dependents = []directory.Dependent{rec}
+	}
 	d.api.Clock.Advance(time.Second)
 	d.must(204, "DELETE", "/admin/groups/"+gid, nil)
-	if !slices.Equal(rec.calls, []string{"group " + wid + " " + gid}) {
+	if !d.api.Deployed() && !slices.Equal(rec.calls, []string{"group " + wid + " " + gid}) {
 		t.Errorf("dependents called %v", rec.calls)
 	}
 	d.must(404, "GET", "/admin/groups/"+gid+"/members", nil)
@@ -140,7 +152,7 @@ func TestGroupLifecycle(t *testing.T) {
 // steps, each member's membership forgetting the group as its group
 // membership goes.
 func TestDeleteLargeGroup(t *testing.T) {
-	d := newDir(t)
+	d := newDirInProcess(t, "counts the function's DynamoDB calls")
 	s := d.api.Deps.Directory
 	ctx := t.Context()
 	w, _ := s.CreateWorkspace(ctx, directory.NewWorkspace{Name: "Big", Slug: "big"})

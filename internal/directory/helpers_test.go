@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -22,11 +23,28 @@ type dir struct {
 	admin *apitest.Admin
 }
 
+// newDir builds the API (on the deployed-shape stack when the suite runs
+// there) and signs the admin in.
 func newDir(t *testing.T) *dir {
 	t.Helper()
-	api := apitest.NewInProcess(t, "compares answers with the times of the test clock")
+	return dirOn(t, apitest.New(t))
+}
+
+// newDirInProcess is newDir for a test that needs the process (why says
+// what of it).
+func newDirInProcess(t *testing.T, why string) *dir {
+	t.Helper()
+	return dirOn(t, apitest.NewInProcess(t, why))
+}
+
+func dirOn(t *testing.T, api *apitest.API) *dir {
+	t.Helper()
 	return &dir{t: t, api: api, admin: api.SignIn()}
 }
+
+// now is the API's time, read before and after a call to bound the times
+// it sets (apitest.Within).
+func (d *dir) now() time.Time { return d.api.Clock.Now() }
 
 // must sends an admin request and fails the test unless it answers want.
 func (d *dir) must(want int, method, path string, body any) *apitest.Response {

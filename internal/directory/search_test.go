@@ -151,7 +151,8 @@ func TestSearchAtScale(t *testing.T) {
 			if len(got) != 1 || got[0]["user_id"] != ids[i] {
 				t.Errorf("backend q=%s: %v", q, got)
 			}
-			if n := c.Counts(); n["Query"] > 2 || n["GetItem"] > 2 || c.Total() > 4 {
+			// The function's calls are counted in process only.
+			if n := c.Counts(); !d.api.Deployed() && (n["Query"] > 2 || n["GetItem"] > 2 || c.Total() > 4) {
 				t.Errorf("backend q=%s cost %v", q, n)
 			}
 		}
