@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/authtier"
@@ -14,7 +13,7 @@ import (
 func TestBackendReads(t *testing.T) {
 	d := newDir(t)
 	acme, globex := d.workspace("acme"), d.workspace("globex")
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	joinedFrom := d.now()
 	ada := d.member(acme, "ada@example.com", "owner")
 	joinedTo := d.now()
@@ -276,7 +275,7 @@ func TestDeactivationRefusesTokens(t *testing.T) {
 	if res := b.get(path, ada, w); res.Status != 200 {
 		t.Fatalf("active: %d %s", res.Status, res.Body)
 	}
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	if got := d.must(200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": false}).Map(t); got["is_active"] != false {
 		t.Errorf("patched = %v", got)
 	}
@@ -289,7 +288,7 @@ func TestDeactivationRefusesTokens(t *testing.T) {
 	if res := b.get("/workspaces/"+w+"/members", bob, w); res.Status != 200 || !strings.Contains(string(res.Body), ada) {
 		t.Errorf("members as bob: %d %s", res.Status, res.Body)
 	}
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	d.must(200, "PATCH", "/admin/users/"+ada, map[string]any{"is_active": true})
 	d.api.Clock.Advance(authtier.CacheTTL)
 	if res := b.get(path, ada, w); res.Status != 200 {

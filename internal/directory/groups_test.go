@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/directory"
@@ -62,7 +61,7 @@ func TestGroupValidationAndConflicts(t *testing.T) {
 func TestGroupLifecycle(t *testing.T) {
 	d := newDir(t)
 	wid := d.workspace("acme")
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	ada := d.member(wid, "ada@example.com", "editor")
 	bob := d.member(wid, "bob@example.com", "viewer")
 	from := d.now()
@@ -78,7 +77,7 @@ func TestGroupLifecycle(t *testing.T) {
 		t.Errorf("groups = %v", got)
 	}
 
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	from = d.now()
 	got := d.must(201, "POST", "/admin/groups/"+gid+"/members/"+ada, nil).Map(t)
 	apitest.Within(t, "added_at", fmt.Sprint(got["added_at"]), from, d.now())
@@ -100,7 +99,7 @@ func TestGroupLifecycle(t *testing.T) {
 	}
 
 	// A rename frees the old name and keeps the list in step.
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	if got := d.must(200, "PATCH", "/admin/groups/"+gid, map[string]any{"name": "Platform", "description": ""}).Map(t); got["name"] != "Platform" || got["description"] != "" {
 		t.Errorf("renamed = %v", got)
 	}
@@ -109,7 +108,7 @@ func TestGroupLifecycle(t *testing.T) {
 	}
 	eng2 := d.group(wid, "Engineering")
 
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	d.must(204, "DELETE", "/admin/groups/"+gid+"/members/"+bob, nil)
 	if m, _, _ := s.Membership(t.Context(), wid, bob); len(m.Groups) != 0 {
 		t.Errorf("bob still lists groups %v", m.Groups)
@@ -122,7 +121,7 @@ func TestGroupLifecycle(t *testing.T) {
 	if !d.api.Deployed() {
 		s.Dependents = []directory.Dependent{rec}
 	}
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	d.must(204, "DELETE", "/admin/groups/"+gid, nil)
 	if !d.api.Deployed() && !slices.Equal(rec.calls, []string{"group " + wid + " " + gid}) {
 		t.Errorf("dependents called %v", rec.calls)

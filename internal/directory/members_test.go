@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"sentinel/internal/apitest"
 )
@@ -54,7 +53,7 @@ func TestMemberValidationAndConflicts(t *testing.T) {
 func TestMembersLifecycle(t *testing.T) {
 	d := newDir(t)
 	wid := d.workspace("acme")
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	ada := d.user("ada@example.com", "Ada Lovelace")
 
 	// A known user joins with a copy of their profile; an unknown email
@@ -88,7 +87,7 @@ func TestMembersLifecycle(t *testing.T) {
 		t.Errorf("members = %v", members)
 	}
 
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	path := "/admin/workspaces/" + wid + "/members/" + grace
 	if got := d.must(200, "PATCH", path, map[string]any{"role": "editor"}).Map(t); got["role"] != "editor" || got["email"] != "grace@example.com" {
 		t.Errorf("patched = %v", got)
@@ -106,7 +105,7 @@ func TestMembersLifecycle(t *testing.T) {
 			t.Errorf("PATCH %s: got %d %s, want %d", tc.path, res.Status, res.Body, tc.status)
 		}
 	}
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	d.must(204, "DELETE", path, nil)
 	d.must(404, "DELETE", path, nil)
 	if got := d.all("/admin/workspaces/"+wid+"/members", "email"); !slices.Equal(got, []string{"ada@example.com"}) {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"sentinel/internal/directory"
 )
@@ -64,7 +63,7 @@ func TestSearchAtScale(t *testing.T) {
 	d := newDir(t)
 	wid := d.workspace("big")
 	ids := seedUsers(t, d, wid, scaleUsers)
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	newest := d.member(wid, "zed.newest@scale.example", "viewer")
 	d.must(200, "PATCH", "/admin/users/"+newest, map[string]any{"name": "Zed Newest"})
 	g := d.group(wid, "Everyone")

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
@@ -51,7 +50,7 @@ func TestUserValidationAndConflicts(t *testing.T) {
 func TestUserListAndDetail(t *testing.T) {
 	d := newDir(t)
 	ada := d.user("ada@example.com", "Ada Lovelace")
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	d.user("alan@example.com", "Alan Turing")
 	if got := d.all("/admin/users?limit=1", "email"); !slices.Equal(got, []string{"ada@example.com", "alan@example.com"}) {
 		t.Errorf("users = %v, want oldest first", got)
@@ -128,7 +127,7 @@ func TestRenameReachesEveryCopy(t *testing.T) {
 	d.member(globex, "ada@example.com", "viewer")
 	g := d.group(acme, "Engineering")
 	d.join(g, ada)
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	got := d.must(200, "PATCH", "/admin/users/"+ada, map[string]any{"name": "Ada King"}).Map(t)
 	if got["name"] != "Ada King" || got["email"] != "ada@example.com" {
 		t.Errorf("patched = %v", got)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"sentinel/internal/apitest"
 )
@@ -74,7 +73,7 @@ func TestWorkspaceLifecycle(t *testing.T) {
 	d.workspace("globex")
 
 	// Moving to another slug frees the old one; a taken one is refused.
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	if res := d.admin.Do("PATCH", "/admin/workspaces/"+id, map[string]any{"slug": "globex"}); res.Status != 409 || res.Detail(t) != "slug 'globex' is already taken" {
 		t.Errorf("patch to taken slug: %d %s", res.Status, res.Body)
 	}
@@ -90,7 +89,7 @@ func TestWorkspaceLifecycle(t *testing.T) {
 		t.Errorf("new slug not claimed: %d", res.Status)
 	}
 
-	d.api.Clock.Advance(time.Second)
+	d.api.Clock.Step()
 	d.must(204, "DELETE", "/admin/workspaces/"+id, nil)
 	d.must(404, "GET", "/admin/workspaces/"+id, nil)
 	d.workspace("acme-corp") // the slug is free again
@@ -131,7 +130,7 @@ func TestWorkspaceListPagingAndSearch(t *testing.T) {
 		slug := fmt.Sprintf("team-%d", i)
 		d.workspace(slug)
 		want = append(want, slug)
-		d.api.Clock.Advance(time.Second)
+		d.api.Clock.Step()
 	}
 	d.must(201, "POST", "/admin/workspaces", map[string]any{"name": "Platform Engineering", "slug": "plat"})
 	want = append(want, "plat")

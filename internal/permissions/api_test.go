@@ -264,7 +264,7 @@ func TestSharing(t *testing.T) {
 		return rp.Shares
 	}
 	before := get()
-	f.Clock.Advance(time.Second)
+	f.Clock.Step()
 	from := f.Clock.Now()
 	grant(f.UserToken(owner, f.ws, "viewer"), "user", member, "edit")
 	to := f.Clock.Now()
@@ -379,7 +379,7 @@ func TestEnriched(t *testing.T) {
 	id, rid := f.register(f.ws, owner, "private")
 	tok := f.UserToken(owner, f.ws, "viewer")
 	f.share(tok, id, "user", member, "edit")
-	f.Clock.Advance(1e9)
+	f.Clock.Step()
 	f.share(tok, id, "group", group, "view")
 	res := f.Key("GET", "/permissions/resource/docu-store/doc/"+rid+"/enriched", f.key, nil)
 	if res.Status != 200 {

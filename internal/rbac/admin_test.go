@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -23,7 +22,7 @@ func TestRoleLifecycle(t *testing.T) {
 		role["action_count"] != 0.0 || role["member_count"] != 0.0 {
 		t.Errorf("created role = %v", role)
 	}
-	f.api.Clock.Advance(time.Second)
+	f.api.Clock.Step()
 	res = f.admin.Do("PATCH", "/admin/roles/"+rid, map[string]any{"name": "Writers"})
 	want(t, res, 200)
 	if m := res.Map(t); m["name"] != "Writers" || m["description"] != "Can edit" || m["updated_at"] == m["created_at"] {
@@ -48,7 +47,7 @@ func TestRoleLifecycle(t *testing.T) {
 		t.Errorf("roles = %v, next %v", page.Items, page.NextCursor)
 	}
 
-	f.api.Clock.Advance(time.Second)
+	f.api.Clock.Step()
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid, nil), 204)
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid, nil), 404, "Role not found")
 	want(t, f.admin.Do("PATCH", "/admin/roles/"+rid, map[string]any{"name": "X"}), 404, "Role not found")
@@ -164,7 +163,7 @@ func TestRoleActions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f.api.Clock.Advance(time.Second) // so that the activity log's order is certain
+			f.api.Clock.Step() // so that the activity log's order is certain
 			want(t, f.admin.Do("POST", "/admin/roles/"+rid+"/actions", map[string]any{"service_action_ids": tc.ids}), tc.wantStatus, tc.wantDetail)
 		})
 	}
@@ -186,7 +185,7 @@ func TestRoleActions(t *testing.T) {
 		t.Errorf("action_count = %v", r["action_count"])
 	}
 
-	f.api.Clock.Advance(time.Second)
+	f.api.Clock.Step()
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid+"/actions/"+ids["a:two"], nil), 204)
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid+"/actions/"+ids["a:two"], nil), 404, "The role does not hold this action")
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid+"/actions/nope", nil), 404, "The role does not hold this action")
@@ -216,7 +215,7 @@ func TestRoleMembers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f.api.Clock.Advance(time.Second) // so that the activity log's order is certain
+			f.api.Clock.Step() // so that the activity log's order is certain
 			res := f.admin.Do("POST", "/admin/roles/"+rid+"/members/"+tc.user, nil)
 			if tc.wantDetail == "" {
 				want(t, res, tc.wantStatus)
@@ -234,7 +233,7 @@ func TestRoleMembers(t *testing.T) {
 	if r := f.role(ws, rid); r["member_count"] != 2.0 {
 		t.Errorf("member_count = %v", r["member_count"])
 	}
-	f.api.Clock.Advance(time.Second)
+	f.api.Clock.Step()
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid+"/members/"+alice, nil), 204)
 	want(t, f.admin.Do("DELETE", "/admin/roles/"+rid+"/members/"+alice, nil), 404, "The user does not hold this role")
 	want(t, f.admin.Do("GET", "/admin/roles/"+uuid.NewString()+"/members", nil), 404, "Role not found")

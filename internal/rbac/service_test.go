@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -37,7 +36,7 @@ func TestRegisterIsIdempotentAndUpdatesDescriptions(t *testing.T) {
 		}
 		apitest.Within(t, "created_at", a["created_at"].(string), before, after)
 	}
-	f.api.Clock.Advance(time.Second)
+	f.api.Clock.Step()
 	// Again, in another order, with a new description for one and none for
 	// the other: same ids and creation times, the description updated or kept.
 	again := reg(`{"service_name":"docu-store","actions":[{"action":"reports:view","description":"View"},{"action":"reports:export"}]}`)
