@@ -210,7 +210,7 @@ func TestBackendMemberSearchFindsLateMatches(t *testing.T) {
 // lookup by key when q is an email or an id; a cold tier adds the key
 // lookup and the user's status.
 func TestBackendReadCost(t *testing.T) {
-	d := newDirInProcess(t, "counts the functions' DynamoDB calls")
+	d := dirOn(t, apitest.NewInProcess(t, "counts the functions' DynamoDB calls"))
 	w := d.workspace("acme")
 	ada := d.member(w, "ada@example.com", "owner")
 	g := d.group(w, "Engineering")

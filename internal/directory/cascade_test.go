@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"sentinel/internal/apitest"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
 )
@@ -17,7 +18,7 @@ import (
 // Removing a member removes their group memberships in that workspace
 // (and nowhere else), after the dependents purged theirs.
 func TestRemoveMemberCascades(t *testing.T) {
-	d := newDirInProcess(t, "a recording, failing dependent stands in for RBAC and permissions")
+	d := dirOn(t, apitest.NewInProcess(t, "a recording, failing dependent stands in for RBAC and permissions"))
 	acme, globex := d.workspace("acme"), d.workspace("globex")
 	ada := d.member(acme, "ada@example.com", "editor")
 	d.member(globex, "ada@example.com", "editor")
@@ -75,7 +76,7 @@ func TestRemoveMemberCascades(t *testing.T) {
 // memberships, claims, the users' references; the slug is free again and
 // the other workspace is untouched.
 func TestDeleteWorkspaceLeavesNothing(t *testing.T) {
-	d := newDirInProcess(t, "a recording, failing dependent stands in for RBAC and permissions")
+	d := dirOn(t, apitest.NewInProcess(t, "a recording, failing dependent stands in for RBAC and permissions"))
 	acme, globex := d.workspace("acme"), d.workspace("globex")
 	var users, groups []string
 	for i := range 4 {

@@ -151,7 +151,7 @@ func TestGroupLifecycle(t *testing.T) {
 // steps, each member's membership forgetting the group as its group
 // membership goes.
 func TestDeleteLargeGroup(t *testing.T) {
-	d := newDirInProcess(t, "counts the function's DynamoDB calls")
+	d := dirOn(t, apitest.NewInProcess(t, "counts the function's DynamoDB calls"))
 	s := d.api.Deps.Directory
 	ctx := t.Context()
 	w, _ := s.CreateWorkspace(ctx, directory.NewWorkspace{Name: "Big", Slug: "big"})

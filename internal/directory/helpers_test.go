@@ -30,13 +30,8 @@ func newDir(t *testing.T) *dir {
 	return dirOn(t, apitest.New(t))
 }
 
-// newDirInProcess is newDir for a test that needs the process (why says
-// what of it).
-func newDirInProcess(t *testing.T, why string) *dir {
-	t.Helper()
-	return dirOn(t, apitest.NewInProcess(t, why))
-}
-
+// dirOn signs the admin in to api: a test that needs the process builds it
+// with apitest.NewInProcess and says why.
 func dirOn(t *testing.T, api *apitest.API) *dir {
 	t.Helper()
 	return &dir{t: t, api: api, admin: api.SignIn()}

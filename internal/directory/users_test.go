@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"sentinel/internal/apitest"
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
 )
@@ -91,7 +92,7 @@ func TestUserListAndDetail(t *testing.T) {
 
 // The detail lists the roles a role source names for each membership.
 func TestUserDetailListsRoles(t *testing.T) {
-	d := newDirInProcess(t, "a role source stands in for RBAC in the process's directory")
+	d := dirOn(t, apitest.NewInProcess(t, "a role source stands in for RBAC in the process's directory"))
 	ada := d.user("ada@example.com", "Ada Lovelace")
 	acme, globex := d.workspace("acme"), d.workspace("globex")
 	d.member(globex, "ada@example.com", "viewer")
@@ -148,7 +149,7 @@ func TestRenameReachesEveryCopy(t *testing.T) {
 // A rename of a user with more copies than one transaction holds writes
 // them in steps, the user last.
 func TestRenameOfAWidelySharedUser(t *testing.T) {
-	d := newDirInProcess(t, "counts the function's DynamoDB calls")
+	d := dirOn(t, apitest.NewInProcess(t, "counts the function's DynamoDB calls"))
 	ctx := d.api.Deps.Directory
 	ada := d.user("ada@example.com", "Ada")
 	for i := range 60 {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/uuid"
 
+	"sentinel/internal/apitest"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
@@ -224,7 +225,7 @@ func TestAccessible(t *testing.T) {
 // BatchGetItem; a batch of 100 checks is two BatchGetItem rounds; an
 // accessible lookup is one Query per access path.
 func TestCallBudgets(t *testing.T) {
-	a := accessibleFixtureOf(newFixtureInProcess(t, "counts the functions' DynamoDB calls"))
+	a := accessibleFixtureOf(fixtureOn(t, apitest.NewInProcess(t, "counts the functions' DynamoDB calls")))
 	tok := a.UserToken(a.user, a.ws, "viewer", a.g1, a.g2)
 	a.check(tok, doc(a.ids["public"], "view")) // warms the key cache
 	count := func(t *testing.T, call func()) map[string]int {
@@ -347,7 +348,7 @@ func (w *waves) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput
 // cache: through the whole check handler (dual tier, so an RS256 verify
 // per request) and through the store alone.
 func BenchmarkCheck(b *testing.B) {
-	f := newFixtureInProcess(b, "builds the check handler in process")
+	f := fixtureOn(b, apitest.NewInProcess(b, "builds the check handler in process"))
 	owner := f.member(f.ws, "owner")
 	member := f.member(f.ws, "member")
 	group := f.group(f.ws)

@@ -404,7 +404,7 @@ func TestEnriched(t *testing.T) {
 
 // Without a directory, the calls that need one fail closed; the rest work.
 func TestNoDirectoryFailsClosed(t *testing.T) {
-	f := newFixtureInProcess(t, "takes the directory away from the process's permissions store")
+	f := fixtureOn(t, apitest.NewInProcess(t, "takes the directory away from the process's permissions store"))
 	f.Deps.Permissions.Directory = nil
 	owner := uuid.NewString()
 	id, rid := f.register(f.ws, owner, "private")

@@ -38,13 +38,8 @@ func newFixture(t testing.TB) *fixture {
 	return fixtureOn(t, apitest.New(t))
 }
 
-// newFixtureInProcess is newFixture for a test that needs the process (why
-// says what of it).
-func newFixtureInProcess(t testing.TB, why string) *fixture {
-	t.Helper()
-	return fixtureOn(t, apitest.NewInProcess(t, why))
-}
-
+// fixtureOn builds the fixture on api: a test that needs the process builds
+// api with apitest.NewInProcess and says why.
 func fixtureOn(t testing.TB, api *apitest.API) *fixture {
 	t.Helper()
 	admin := api.SignIn()

@@ -245,7 +245,7 @@ func TestRoleMembers(t *testing.T) {
 
 // Until the directory is wired the calls that need it fail closed.
 func TestWithoutDirectory(t *testing.T) {
-	f := setupInProcess(t, "takes the directory away from the process's RBAC store")
+	f := newFixture(t, apitest.NewInProcess(t, "takes the directory away from the process's RBAC store"))
 	ws := f.workspace()
 	rid := f.admin.Role(ws, "R")
 	f.api.Deps.RBAC.Directory = nil

@@ -30,13 +30,8 @@ func setup(t *testing.T) *fixture {
 	return newFixture(t, apitest.New(t))
 }
 
-// setupInProcess is setup for a test that needs the process (why says
-// what of it).
-func setupInProcess(t *testing.T, why string) *fixture {
-	t.Helper()
-	return newFixture(t, apitest.NewInProcess(t, why))
-}
-
+// newFixture signs the admin in to api and creates docu-store: a test that
+// needs the process builds api with apitest.NewInProcess and says why.
 func newFixture(t *testing.T, api *apitest.API) *fixture {
 	t.Helper()
 	admin := api.SignIn()

@@ -268,7 +268,7 @@ func TestKeyOnlyRoleCheck(t *testing.T) {
 // the key-only check, which no token vouches for, also reads the
 // membership (one GetItem of the real directory).
 func TestCheckCost(t *testing.T) {
-	w := checkWorldOf(setupInProcess(t, "counts the functions' DynamoDB calls"))
+	w := checkWorldOf(newFixture(t, apitest.NewInProcess(t, "counts the functions' DynamoDB calls")))
 	ids := w.register("reports:view")
 	for i := range 40 {
 		rid := w.admin.Role(w.ws, fmt.Sprint("Extra ", i))
