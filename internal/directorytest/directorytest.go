@@ -1,7 +1,9 @@
-// Package directorytest is the one hand-written directory the tests of the
-// areas that read it (RBAC, permissions) share: workspaces, users,
-// memberships and groups in memory, behind directory.Reader and
-// WorkspaceExists, so those areas are tested without the Directory table.
+// Package directorytest is the one hand-written directory the store-level
+// tests of the areas that read it (RBAC's and permissions' transaction
+// conflict tests) share: workspaces, users, memberships and groups in
+// memory, behind directory.Reader and WorkspaceExists, so those stores are
+// tested without the Directory table. The areas' HTTP tests use the real
+// directory, filled through the admin API (apitest's fixtures).
 package directorytest
 
 import (
