@@ -22,6 +22,7 @@ import (
 	"sentinel/internal/app"
 	"sentinel/internal/config"
 	"sentinel/internal/devidp"
+	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/idptest"
 	"sentinel/internal/routes"
@@ -134,6 +135,9 @@ type API struct {
 	client *http.Client
 	// server serves the in-process handlers over HTTP once URL is asked.
 	server *httptest.Server
+	// db and cfg are what the in-process functions are built from.
+	db  dynamo.DB
+	cfg config.Config
 }
 
 // Option changes the test deployment's configuration before it is built.
@@ -183,7 +187,19 @@ func NewInProcess(t testing.TB, why string, opts ...Option) *API {
 		}
 		t.Logf("runs in process, not on the deployed stack: %s", why)
 	}
-	env := dynamotest.New(t)
+	return newInProcess(t, dynamotest.New(t), "", opts...)
+}
+
+// NewInProcessAt builds the API in process with its DynamoDB client
+// pointed at endpoint (a fault proxy in front of DynamoDB Local), the
+// tables created directly; Env.Client still talks to DynamoDB Local.
+func NewInProcessAt(t testing.TB, endpoint string, opts ...Option) *API {
+	t.Helper()
+	return newInProcess(t, dynamotest.New(t), endpoint, opts...)
+}
+
+func newInProcess(t testing.TB, env *dynamotest.Env, endpoint string, opts ...Option) *API {
+	t.Helper()
 	// In the future, so that DynamoDB Local (which expires TTL items by the
 	// wall clock) never deletes an item the test still reads.
 	clock := &Clock{t: time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC)}
@@ -191,13 +207,25 @@ func NewInProcess(t testing.TB, why string, opts ...Option) *API {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	deps := app.New(cfg, env.Client, env.Names, app.Keys{User: Ring(t), Admin: AdminRing(t)})
-	deps.Now = clock.Now
-	a := &API{t: t, Env: env, Deps: deps, Clock: clock, handlers: map[string]http.Handler{}, RemoteAddr: "192.0.2.10:4242"}
+	a := &API{t: t, Env: env, Clock: clock, RemoteAddr: "192.0.2.10:4242"}
+	a.db, a.cfg = env.Client, cfg
+	if endpoint != "" {
+		a.db = dynamo.LocalClient(endpoint, env.Counter.Option())
+	}
+	a.ColdStart()
+	return a
+}
+
+// ColdStart builds every function's deps and handlers again, as new Lambda
+// instances would: their caches start empty.
+func (a *API) ColdStart() {
+	a.t.Helper()
+	deps := app.New(a.cfg, a.db, a.Env.Names, app.Keys{User: Ring(a.t), Admin: AdminRing(a.t)})
+	deps.Now = a.Clock.Now
+	a.Deps, a.handlers = deps, map[string]http.Handler{}
 	for _, f := range routes.Functions() {
 		a.handlers[f.Name] = routes.Handler(f, deps)
 	}
-	return a
 }
 
 // URL is the API's address for a client that makes its own HTTP requests

@@ -96,6 +96,9 @@ func (a *Authenticator) Service(ctx context.Context, presented string) (*identit
 	return &identity.Service{AppID: k.AppID, ServiceName: k.ServiceName, Name: k.Name, KeyPrefix: k.Prefix, KeyExpiresAt: k.ExpiresAt}, nil
 }
 
+// touchTimeout bounds the last_used_at write.
+const touchTimeout = 300 * time.Millisecond
+
 // touch writes last_used_at when this instance has not for a minute and the
 // stored value is older than a minute; a failure is logged, not fatal.
 func (a *Authenticator) touch(ctx context.Context, k serviceapps.Key, now time.Time) {
@@ -113,6 +116,10 @@ func (a *Authenticator) touch(ctx context.Context, k serviceapps.Key, now time.T
 	}
 	a.touched[k.Hash] = now
 	a.touchedMu.Unlock()
+	// A bookkeeping write: it may not spend the request's budget when
+	// DynamoDB is slow or down (a cached key keeps working then).
+	ctx, cancel := context.WithTimeout(ctx, touchTimeout)
+	defer cancel()
 	if err := a.apps.TouchKey(ctx, k.AppID, k.Hash, now); err != nil {
 		slog.Warn("touch service key", "request_id", web.RequestID(ctx), "key_prefix", k.Prefix, "err", err)
 	}

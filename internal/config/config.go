@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"sentinel/internal/budget"
 	"sentinel/internal/token"
 )
 
@@ -56,6 +57,23 @@ type Config struct {
 	// which app.Load reads at cold start; "" trusts no viewer address.
 	OriginSecretID string
 	OriginSecret   string
+	// ServiceBudget and AdminBudget, when set, replace budget.Service and
+	// budget.Admin (tests use short ones; deployments keep the defaults).
+	ServiceBudget, AdminBudget time.Duration
+}
+
+// Budget is the deadline of a request to a backend's route, or with admin
+// to an admin route (see package budget).
+func (c Config) Budget(admin bool) time.Duration {
+	switch {
+	case admin && c.AdminBudget > 0:
+		return c.AdminBudget
+	case admin:
+		return budget.Admin
+	case c.ServiceBudget > 0:
+		return c.ServiceBudget
+	}
+	return budget.Service
 }
 
 // EnvOriginSecretID is the variable of Config.OriginSecretID.

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/budget"
 )
 
 // MaxBatchGet is DynamoDB's limit of keys in one BatchGetItem call.
@@ -76,7 +78,8 @@ func (r Repo) batchGetChunk(ctx context.Context, keys []Item) ([]Item, error) {
 		return nil
 	})
 	if err == errUnprocessed {
-		return nil, fmt.Errorf("batch get from %s: %d keys still unprocessed after %d calls", r.Table, len(keys), Attempts)
+		// DynamoDB leaves keys unprocessed when it is short of capacity.
+		return nil, fmt.Errorf("batch get from %s: %d keys still unprocessed after %d calls: %w", r.Table, len(keys), Attempts, budget.ErrThrottled)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("batch get from %s: %w", r.Table, err)

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+
+	"sentinel/internal/budget"
 )
 
 // DB is the narrow set of DynamoDB operations the repositories use. Scan is
@@ -42,15 +44,19 @@ func NewClient(ctx context.Context, opts ...func(*dynamodb.Options)) (*dynamodb.
 	if err != nil {
 		return nil, fmt.Errorf("load aws config: %w", err)
 	}
+	budget.Configure(&cfg)
 	return dynamodb.NewFromConfig(cfg, opts...), nil
 }
 
-// LocalClient talks to DynamoDB Local at endpoint.
+// LocalClient talks to DynamoDB Local at endpoint, with the same attempt
+// timeout, retries and error classification as in AWS (budget.Configure).
 func LocalClient(endpoint string, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+		Retryer:      budget.Retryer(),
+		APIOptions:   []func(*middleware.Stack) error{budget.Middleware},
 	}, opts...)
 }
 

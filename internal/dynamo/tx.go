@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/budget"
 )
 
 // MaxTransactItems is DynamoDB's limit on items in one transaction.
@@ -33,7 +34,7 @@ const (
 var ErrChanged = apperr.New(apperr.Conflict, "The data was changed concurrently; retry")
 
 // errBusy answers a transaction still throttled after the retry policy.
-var errBusy = apperr.New(apperr.Unavailable, "The service is busy; retry")
+var errBusy = budget.ErrThrottled
 
 // CancelledError is a transaction DynamoDB cancelled: each item's reason
 // (Reasons[i], "None" for items that were fine) and what the cancellation

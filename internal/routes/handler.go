@@ -5,15 +5,17 @@ import (
 	"sync"
 
 	"sentinel/internal/app"
+	"sentinel/internal/budget"
 	"sentinel/internal/web"
 )
 
 // Handler builds the router of one function: each of its routes behind its
-// tier, all behind the shared middleware.
+// tier and its deadline (the route's budget, tier included), all behind the
+// shared middleware.
 func Handler(fn Function, d *app.Deps) http.Handler {
 	rt := &web.Router{}
 	for _, r := range fn.Routes {
-		rt.Handle(r.Method, r.Path, wrap(r.Tier, d, r.Handler(d)))
+		rt.Handle(r.Method, r.Path, budget.Within(r.Budget(d.Config), wrap(r.Tier, d, r.Handler(d))))
 	}
 	return web.Middleware(rt)
 }

@@ -7,8 +7,10 @@ package routes
 import (
 	"slices"
 	"sort"
+	"time"
 
 	"sentinel/internal/authtier"
+	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/token"
 )
@@ -30,6 +32,12 @@ type Route struct {
 	// deployment configures on this route's function only.
 	Settings []string
 	Handler  Constructor
+}
+
+// Budget is how long a request to the route may take: the admin budget
+// for the admin tiers, the service budget for the others.
+func (r Route) Budget(c config.Config) time.Duration {
+	return c.Budget(r.Tier == authtier.Admin || r.Tier == authtier.AdminLogin)
 }
 
 // Key is the API Gateway route key, "GET /health".

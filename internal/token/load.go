@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"sentinel/internal/budget"
 )
 
 // LoadFile reads a single ring from a PEM file, creating the file with a
@@ -89,6 +91,7 @@ func NewSecretsClient(ctx context.Context) (*secretsmanager.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load aws config: %w", err)
 	}
+	budget.Configure(&cfg)
 	return secretsmanager.NewFromConfig(cfg), nil
 }
 

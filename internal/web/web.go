@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/budget"
 )
 
 // MaxBody is the largest request body accepted (api.md section 1).
@@ -69,16 +70,28 @@ func NoContent(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
 // Error writes err as {"detail": ...} with the status of its code. Errors
 // without an application code are internal: their cause is logged with the
 // request id and the client sees only a generic message and that id.
+//
+// A dependency's failure (apperr.Unavailable, or a deadline that ran out)
+// is a 503 with its public message, the request id and Retry-After
+// (budget.RetryAfter unless the error says).
 func Error(w http.ResponseWriter, r *http.Request, err error) {
 	e, ok := apperr.As(err)
+	if !ok && errors.Is(err, context.DeadlineExceeded) {
+		e, ok = budget.ErrTimeout, true
+	}
 	if !ok || e.Code == apperr.Internal || e.Code == apperr.Unavailable {
 		rid := RequestID(r.Context())
 		slog.Error("request failed", "request_id", rid, "method", r.Method, "path", r.URL.Path, "err", err)
-		status := 500
-		if ok {
-			status = apperr.Status(e.Code)
+		if ok && e.Code == apperr.Unavailable {
+			retryAfter := e.RetryAfter
+			if retryAfter <= 0 {
+				retryAfter = budget.RetryAfter
+			}
+			w.Header().Set("Retry-After", fmt.Sprint(retryAfter))
+			JSON(w, http.StatusServiceUnavailable, map[string]string{"detail": e.Message + " (request id " + rid + ")"})
+			return
 		}
-		JSON(w, status, map[string]string{"detail": "Internal server error (request id " + rid + ")"})
+		JSON(w, 500, map[string]string{"detail": "Internal server error (request id " + rid + ")"})
 		return
 	}
 	if e.Code == apperr.RateLimited && e.RetryAfter > 0 {

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/budget"
 )
 
 func TestRouter(t *testing.T) {
@@ -157,5 +160,34 @@ func TestFuncHeaders(t *testing.T) {
 	ok.ServeHTTP(w, httptest.NewRequest("POST", "/x", nil))
 	if w.Code != 200 || w.Header().Get("Set-Cookie") != "session=v; HttpOnly" || w.Body.String() != `{"status":"ok"}` {
 		t.Errorf("cookie answer: %d %v %s", w.Code, w.Header(), w.Body)
+	}
+}
+
+// A dependency's failure is a 503 with Retry-After and the request id,
+// never a 500: an Unavailable error (its own Retry-After, or the default)
+// and a deadline that ran out, however wrapped.
+func TestErrorDependencyFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		err        error
+		retryAfter string
+	}{
+		{"unavailable", fmt.Errorf("get item: %w", budget.ErrUnavailable), "1"},
+		{"throttled", fmt.Errorf("query: %w", budget.ErrThrottled), "2"},
+		{"no retry-after", apperr.New(apperr.Unavailable, "Down"), "1"},
+		{"deadline", fmt.Errorf("lookup: %w", context.DeadlineExceeded), "1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { Error(w, r, tc.err) })).
+				ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+			if w.Code != 503 || w.Header().Get("Retry-After") != tc.retryAfter {
+				t.Fatalf("got %d Retry-After %q, want 503 with %q", w.Code, w.Header().Get("Retry-After"), tc.retryAfter)
+			}
+			rid := w.Header().Get("X-Request-Id")
+			if body := w.Body.String(); !strings.Contains(body, `"detail":`) || !strings.Contains(body, rid) || strings.Contains(body, "get item") {
+				t.Fatalf("body %s: want a detail with the request id and no cause", body)
+			}
+		})
 	}
 }
