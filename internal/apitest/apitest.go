@@ -203,7 +203,11 @@ func newInProcess(t testing.TB, env *dynamotest.Env, endpoint string, opts ...Op
 	// In the future, so that DynamoDB Local (which expires TTL items by the
 	// wall clock) never deletes an item the test still reads.
 	clock := &Clock{t: time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC)}
-	cfg := config.Config{Stage: "local", Issuer: Issuer, PasswordCost: bcrypt.MinCost, Version: "test"}
+	cfg := config.Config{Stage: "local", Issuer: Issuer, PasswordCost: bcrypt.MinCost, Version: "test",
+		// DynamoDB Local on a loaded test machine is far slower than
+		// DynamoDB: the tests of behaviour take budgets that never cut
+		// them short. internal/faultproxy tests the budgets with short ones.
+		ServiceBudget: time.Minute, AdminBudget: 2 * time.Minute}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -40,6 +40,10 @@ const (
 	// (typically milliseconds): a hung connection is abandoned and the call
 	// retried while the budget lasts.
 	AttemptTimeout = time.Second
+	// LocalAttemptTimeout is DynamoDB Local's (the local stack, the tests):
+	// on a loaded machine it takes seconds where DynamoDB takes
+	// milliseconds. The request's deadline bounds it all the same.
+	LocalAttemptTimeout = 5 * time.Second
 	// MaxAttempts is how many times the SDK tries a call that failed in a
 	// way worth retrying (throttling, 5xx, a reset or timed-out connection).
 	MaxAttempts = 3
@@ -80,7 +84,7 @@ func Within(d time.Duration, next http.Handler) http.Handler {
 // within the budget and reports failures as 503s.
 func Configure(cfg *aws.Config) {
 	cfg.Retryer = Retryer
-	cfg.APIOptions = append(cfg.APIOptions, Middleware)
+	cfg.APIOptions = append(cfg.APIOptions, Middleware(AttemptTimeout))
 }
 
 // Retryer is the SDK's standard retryer, bounded: MaxAttempts attempts,
@@ -94,16 +98,27 @@ func Retryer() aws.Retryer {
 	})
 }
 
-// Middleware installs the per-attempt timeout (inside the SDK's retry
+// Middleware installs the timeout of each attempt (inside the SDK's retry
 // loop) and the classification of the final error (outside it).
-func Middleware(st *middleware.Stack) error {
-	err := st.Finalize.Insert(middleware.FinalizeMiddlewareFunc("sentinel-attempt-timeout", attemptTimeout),
-		(&retry.Attempt{}).ID(), middleware.After)
-	if err != nil {
+func Middleware(attempt time.Duration) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		err := st.Finalize.Insert(attemptTimeout(attempt), (&retry.Attempt{}).ID(), middleware.After)
+		if err != nil {
+			return err
+		}
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("sentinel-dependency-errors", classifyErrors), middleware.Before)
+	}
+}
+
+// WithAttemptTimeout changes the attempt timeout Middleware installed.
+func WithAttemptTimeout(attempt time.Duration) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		_, err := st.Finalize.Swap(attemptTimeoutID, attemptTimeout(attempt))
 		return err
 	}
-	return st.Initialize.Add(middleware.InitializeMiddlewareFunc("sentinel-dependency-errors", classifyErrors), middleware.Before)
 }
+
+const attemptTimeoutID = "sentinel-attempt-timeout"
 
 // timed are the operations requests make, whose attempts AttemptTimeout
 // bounds. Table management (creating a table takes DynamoDB Local seconds)
@@ -114,25 +129,29 @@ var timed = map[string]bool{
 	"GetSecretValue": true,
 }
 
-func attemptTimeout(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-	if !timed[middleware.GetOperationName(ctx)] {
-		return next.HandleFinalize(ctx, in)
-	}
-	actx, cancel := context.WithTimeout(ctx, AttemptTimeout)
-	defer cancel()
-	out, md, err := next.HandleFinalize(actx, in)
-	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
-		// The attempt's own deadline, not the request's: retryable (the
-		// SDK never retries a cancelled context).
-		err = attemptTimedOut{}
-	}
-	return out, md, err
+func attemptTimeout(attempt time.Duration) middleware.FinalizeMiddleware {
+	return middleware.FinalizeMiddlewareFunc(attemptTimeoutID, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		if !timed[middleware.GetOperationName(ctx)] {
+			return next.HandleFinalize(ctx, in)
+		}
+		actx, cancel := context.WithTimeout(ctx, attempt)
+		defer cancel()
+		out, md, err := next.HandleFinalize(actx, in)
+		if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+			// The attempt's own deadline, not the request's: retryable
+			// (the SDK never retries a cancelled context).
+			err = attemptTimedOut(attempt)
+		}
+		return out, md, err
+	})
 }
 
-// attemptTimedOut is one attempt that outlived AttemptTimeout.
-type attemptTimedOut struct{}
+// attemptTimedOut is one attempt that outlived its timeout.
+type attemptTimedOut time.Duration
 
-func (attemptTimedOut) Error() string        { return "attempt timed out after " + AttemptTimeout.String() }
+func (a attemptTimedOut) Error() string {
+	return "attempt timed out after " + time.Duration(a).String()
+}
 func (attemptTimedOut) RetryableError() bool { return true }
 func (attemptTimedOut) Timeout() bool        { return true }
 func (attemptTimedOut) Unwrap() error        { return context.DeadlineExceeded }

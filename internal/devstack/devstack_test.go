@@ -13,11 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"sentinel/internal/budget"
 	"sentinel/internal/config"
 	"sentinel/internal/ddblocal"
 	"sentinel/internal/devidp"
@@ -218,6 +220,10 @@ func TestStack(t *testing.T) {
 		testDevIdP(t, cfg, api, admin, cookie)
 	})
 
+	t.Run("DynamoDB Local frozen, resumed, stopped", func(t *testing.T) {
+		testOutage(t, cfg, api, cookie)
+	})
+
 	idpKeyBefore, err := os.ReadFile(filepath.Join(cfg.StateDir, devidp.KeyFile))
 	if err != nil {
 		t.Fatal(err)
@@ -358,4 +364,69 @@ func readKeys(t *testing.T, cfg Config) string {
 		all += string(b)
 	}
 	return all
+}
+
+// testOutage is issue 14's bar on the running stack: with DynamoDB Local
+// frozen (SIGSTOP), a key not yet cached answers 503 with Retry-After
+// within its budget; resumed, it works without a restart; stopped, a 503
+// at once. It leaves DynamoDB Local stopped.
+func testOutage(t *testing.T, cfg Config, api, cookie string) {
+	procs := javaFor(cfg.dataDir())
+	if len(procs) != 1 {
+		t.Fatalf("DynamoDB Local processes %v, want one", procs)
+	}
+	pid, err := strconv.Atoi(strings.SplitN(procs[0], ":", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	newKey := func(name string) string {
+		r := do(t, "POST", api+"/admin/service-apps", `{"name":"`+name+`","service_name":"`+name+`"}`,
+			map[string]string{"Cookie": cookie, "Content-Type": "application/json", "X-Requested-With": "x"})
+		var app struct {
+			APIKey string `json:"api_key"`
+		}
+		if err := json.Unmarshal([]byte(r.body), &app); err != nil || r.status != 201 {
+			t.Fatalf("create app %s: %d %s", name, r.status, r.body)
+		}
+		return app.APIKey
+	}
+	frozenKey, stoppedKey := newKey("frozen-app"), newKey("stopped-app")
+	whoami := func(key string, bound time.Duration) response {
+		t.Helper()
+		start := time.Now()
+		r := do(t, "GET", api+"/service/whoami", "", map[string]string{"X-Service-Key": key})
+		if took := time.Since(start); took > bound {
+			t.Errorf("whoami answered after %v, want within %v", took, bound)
+		}
+		return r
+	}
+	// Upper bounds only: the budget, and what a loaded machine may add.
+	const slack = 2 * time.Second
+
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	r := whoami(frozenKey, budget.Service+slack)
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, `"detail"`) {
+		t.Errorf("frozen: %d %v %s, want 503 with Retry-After and a detail", r.status, r.header, r.body)
+	}
+	if r := whoami(frozenKey, budget.Service+slack); r.status != 200 || !strings.Contains(r.body, "frozen-app") {
+		t.Errorf("resumed: %d %s, want 200 without a restart", r.status, r.body)
+	}
+
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(javaFor(cfg.dataDir())) > 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	// At once: the connection is refused, retried a few times within
+	// budget.MaxBackoff, then answered.
+	r = whoami(stoppedKey, time.Second+slack)
+	if r.status != 503 || r.header.Get("Retry-After") == "" {
+		t.Errorf("stopped: %d %v %s, want 503 with Retry-After", r.status, r.header, r.body)
+	}
 }

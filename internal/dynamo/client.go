@@ -48,15 +48,16 @@ func NewClient(ctx context.Context, opts ...func(*dynamodb.Options)) (*dynamodb.
 	return dynamodb.NewFromConfig(cfg, opts...), nil
 }
 
-// LocalClient talks to DynamoDB Local at endpoint, with the same attempt
-// timeout, retries and error classification as in AWS (budget.Configure).
+// LocalClient talks to DynamoDB Local at endpoint, with the same retries
+// and error classification as in AWS (budget.Configure) and DynamoDB
+// Local's longer attempt timeout (budget.WithAttemptTimeout changes it).
 func LocalClient(endpoint string, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
 		Retryer:      budget.Retryer(),
-		APIOptions:   []func(*middleware.Stack) error{budget.Middleware},
+		APIOptions:   []func(*middleware.Stack) error{budget.Middleware(budget.LocalAttemptTimeout)},
 	}, opts...)
 }
 

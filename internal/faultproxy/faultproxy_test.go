@@ -28,7 +28,11 @@ const slack = 1500 * time.Millisecond
 func TestClientUnderFaults(t *testing.T) {
 	env := dynamotest.New(t)
 	proxy := faultproxy.New(t, dynamotest.Endpoint(t))
-	client := dynamo.LocalClient(proxy.URL)
+	// The attempt timeout of AWS, not DynamoDB Local's, so a passing hang
+	// is retried within the deadline.
+	client := dynamo.LocalClient(proxy.URL, func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, budget.WithAttemptTimeout(budget.AttemptTimeout))
+	})
 	table := env.Names[dynamo.Directory.ID]
 	key := dynamo.Item{"pk": &types.AttributeValueMemberS{Value: "x"}, "sk": &types.AttributeValueMemberS{Value: "y"}}
 	get := func(ctx context.Context) error {
