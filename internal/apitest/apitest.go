@@ -221,10 +221,15 @@ func newInProcess(t testing.TB, env *dynamotest.Env, endpoint string, opts ...Op
 }
 
 // ColdStart builds every function's deps and handlers again, as new Lambda
-// instances would: their caches start empty.
-func (a *API) ColdStart() {
+// instances would: their caches start empty. Options change the
+// configuration of this start only.
+func (a *API) ColdStart(opts ...Option) {
 	a.t.Helper()
-	deps := app.New(a.cfg, a.db, a.Env.Names, app.Keys{User: Ring(a.t), Admin: AdminRing(a.t)})
+	cfg := a.cfg
+	for _, o := range opts {
+		o(&cfg)
+	}
+	deps := app.New(cfg, a.db, a.Env.Names, app.Keys{User: Ring(a.t), Admin: AdminRing(a.t)})
 	deps.Now = a.Clock.Now
 	a.Deps, a.handlers = deps, map[string]http.Handler{}
 	for _, f := range routes.Functions() {

@@ -390,6 +390,7 @@ const provisionAttempts = 3
 // name gets the IdP's (see fillName).
 func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.User, error) {
 	email := strings.ToLower(strings.TrimSpace(id.Email))
+	var conflict error
 	for range provisionAttempts {
 		u, found, err := s.Directory.UserByIdentity(ctx, id.Provider, id.Subject)
 		if err != nil {
@@ -410,6 +411,7 @@ func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.Use
 			if !apperr.Is(err, apperr.Conflict) {
 				return directory.User{}, fmt.Errorf("link %s identity to user %s: %w", id.Provider, u.ID, err)
 			}
+			conflict = err
 			continue
 		}
 		u, err = s.Directory.CreateUser(ctx, email, displayName(id), id.Provider, id.Subject)
@@ -419,8 +421,10 @@ func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.Use
 		if !apperr.Is(err, apperr.Conflict) {
 			return directory.User{}, fmt.Errorf("create user from %s identity: %w", id.Provider, err)
 		}
+		conflict = err
 	}
-	return directory.User{}, fmt.Errorf("provision user from %s identity: still conflicting after %d attempts", id.Provider, provisionAttempts)
+	// The last conflict's 409 (asking to retry), never a 500.
+	return directory.User{}, fmt.Errorf("provision user from %s identity: still conflicting after %d attempts: %w", id.Provider, provisionAttempts, conflict)
 }
 
 // fillName gives an active user without a name (an admin pre-provisions a

@@ -120,13 +120,17 @@ func WithAttemptTimeout(attempt time.Duration) func(*middleware.Stack) error {
 
 const attemptTimeoutID = "sentinel-attempt-timeout"
 
-// timed are the operations requests make, whose attempts AttemptTimeout
-// bounds. Table management (creating a table takes DynamoDB Local seconds)
-// and the operator's secret writes are left to their caller's deadline.
+// timed are the operations whose attempts the attempt timeout bounds: those
+// a request makes that are safe to run again after an attempt abandoned
+// mid-way — reads, and transactions (the SDK's retries carry the same
+// client token, so DynamoDB runs one transaction once). A single write
+// abandoned mid-way may have landed (a rate-limit count would count twice,
+// a conditional write meet itself), so only the request's deadline bounds
+// it; table management and the operator's secret writes are left to their
+// caller's deadline too.
 var timed = map[string]bool{
-	"GetItem": true, "PutItem": true, "UpdateItem": true, "DeleteItem": true, "Query": true,
-	"BatchGetItem": true, "BatchWriteItem": true, "TransactWriteItems": true, "TransactGetItems": true,
-	"GetSecretValue": true,
+	"GetItem": true, "Query": true, "BatchGetItem": true, "TransactGetItems": true,
+	"TransactWriteItems": true, "GetSecretValue": true,
 }
 
 func attemptTimeout(attempt time.Duration) middleware.FinalizeMiddleware {

@@ -46,6 +46,9 @@ const (
 	// Conflict cancels a TransactWriteItems: the first item's reason is
 	// TransactionConflict, the others None.
 	Conflict Kind = "conflict"
+	// LostAnswer forwards the call, so that DynamoDB does it, then resets
+	// the connection instead of answering: the client cannot know it landed.
+	LostAnswer Kind = "lost-answer"
 )
 
 // Rule injects a fault into matching calls.
@@ -195,6 +198,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			p.forward.ServeHTTP(w, r)
 		}
 	case Reset:
+		reset(w)
+	case LostAnswer:
+		p.forward.ServeHTTP(httptest.NewRecorder(), r)
 		reset(w)
 	case Unprocessed:
 		unprocessed(w, op, body)
