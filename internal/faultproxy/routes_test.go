@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
+	"sentinel/internal/authtier"
 	"sentinel/internal/config"
 	"sentinel/internal/devidp"
 	"sentinel/internal/dynamotest"
@@ -395,5 +396,51 @@ func TestRoutesUnderFaults(t *testing.T) {
 				c.verify(t, f, n, res)
 			})
 		}
+	}
+}
+
+// What keeps working through a DynamoDB outage (README, "Deadlines and
+// outages"): a key and a user looked up less than authtier.OutageTTL ago,
+// past their 5 s cache, answer from the cache; older ones, the 503.
+func TestCachesServeThroughOutage(t *testing.T) {
+	f := newFixture(t)
+	f.api.ColdStart(short)
+	whoami := f.keyed("GET", "/service/whoami", nil)
+	if res := f.api.Do(whoami); res.Status != 200 {
+		t.Fatalf("whoami before the outage: %d %s", res.Status, res.Body)
+	}
+	// The dual tier's lookups (key, user status) cached too; its handler
+	// reads the directory, which the outage stops.
+	members := f.dual("GET", "/workspaces/"+f.ws+"/members", nil)
+	if res := f.api.Do(members); res.Status != 200 {
+		t.Fatalf("members before the outage: %d %s", res.Status, res.Body)
+	}
+	for _, step := range []struct {
+		after      time.Duration
+		fault      faultproxy.Kind
+		whoami     int
+		dualDetail string // what the dual route's 503 is about
+	}{
+		{10 * time.Second, faultproxy.ServerError, 200, "unavailable"},
+		{time.Minute, faultproxy.Hang, 200, "did not answer in time"},
+		{authtier.OutageTTL, faultproxy.ServerError, 503, "unavailable"},
+	} {
+		f.api.Clock.Advance(step.after)
+		f.proxy.Set(faultproxy.Rule{Kind: step.fault})
+		start := time.Now()
+		res := f.api.Do(whoami)
+		if took := time.Since(start); took > serviceBudget+slackRoute {
+			t.Errorf("%v later, %s: whoami after %v, want within the budget", step.after, step.fault, took)
+		}
+		if res.Status != step.whoami {
+			t.Errorf("%v later, %s: whoami %d %s, want %d", step.after, step.fault, res.Status, res.Body, step.whoami)
+		}
+		if res := f.api.Do(members); res.Status != 503 || !strings.Contains(string(res.Body), step.dualDetail) {
+			t.Errorf("%v later, %s: members %d %s, want 503 (%s)", step.after, step.fault, res.Status, res.Body, step.dualDetail)
+		}
+		f.proxy.Clear()
+	}
+	if res := f.api.Do(whoami); res.Status != 200 {
+		t.Errorf("whoami once DynamoDB is back: %d %s, want 200 without a restart", res.Status, res.Body)
 	}
 }
