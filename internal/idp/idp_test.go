@@ -6,11 +6,13 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,5 +334,52 @@ func TestECKeyWithoutKid(t *testing.T) {
 	rs256 := idptest.Sign(t, jwt.SigningMethodRS256, idptest.NewKey(t).Private, "", claims)
 	if _, err := v.Verify(t.Context(), "ec", rs256, nil); !errors.Is(err, idp.ErrAlgorithm) {
 		t.Errorf("RS256 token for an EC key: %v, want ErrAlgorithm", err)
+	}
+}
+
+// A JWKS fetch that fails in passing (a 5xx, a dropped connection) is
+// retried within the request; a 4xx is not.
+func TestJWKSFetchRetried(t *testing.T) {
+	iss, _, c := setup(t)
+	for _, tc := range []struct {
+		name     string
+		fail     func(w http.ResponseWriter)
+		failures int
+		ok       bool
+	}{
+		{"server error", func(w http.ResponseWriter) { w.WriteHeader(502) }, 2, true},
+		{"dropped connection", func(w http.ResponseWriter) {
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			conn.Close()
+		}, 1, true},
+		{"not found", func(w http.ResponseWriter) { w.WriteHeader(404) }, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int32
+			flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if int(calls.Add(1)) <= tc.failures {
+					tc.fail(w)
+					return
+				}
+				res, err := http.Get(iss.Provider(idptest.Audience).JWKSURI)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer res.Body.Close()
+				_, _ = io.Copy(w, res.Body)
+			}))
+			defer flaky.Close()
+			p := iss.Provider(idptest.Audience)
+			p.JWKSURI = flaky.URL
+			v := idp.New(map[string]config.OIDCProvider{"test": p}, nil, c.Now)
+			_, err := v.Verify(t.Context(), "test", iss.Token(t, iss.Claims("ada@example.com", c.Now())), nil)
+			if tc.ok && err != nil {
+				t.Fatalf("after %d failed fetches: %v, want the retry to succeed", tc.failures, err)
+			}
+			if !tc.ok && (!apperr.Is(err, apperr.Unavailable) || calls.Load() != 1) {
+				t.Fatalf("%v after %d fetches, want a 503 after one", err, calls.Load())
+			}
+		})
 	}
 }

@@ -8,15 +8,18 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/budget"
 	"sentinel/internal/token"
 )
 
@@ -73,7 +76,7 @@ func (s *keySet) key(ctx context.Context, kid string) (jwk, error) {
 	}
 	if s.tried.IsZero() || now.Sub(s.tried) >= RefreshInterval {
 		s.tried = now
-		keys, err := s.fetch(ctx)
+		keys, err := s.fetchRetrying(ctx)
 		s.failed = err != nil
 		if err != nil {
 			slog.Warn("fetch IdP keys", "jwks_uri", s.uri, "err", err)
@@ -118,6 +121,36 @@ type jwkJSON struct {
 	Y   string `json:"y"`
 }
 
+// AttemptTimeout bounds one JWKS fetch: an IdP across the internet, a bit
+// more than budget.AttemptTimeout gives DynamoDB.
+const AttemptTimeout = 2 * time.Second
+
+// fetchRetrying fetches the JWKS with a timeout per attempt, and again
+// after a transport error, a 5xx or a 429, up to budget.MaxAttempts times
+// with full-jitter backoff, all within ctx (the request's budget).
+func (s *keySet) fetchRetrying(ctx context.Context) (map[string]jwk, error) {
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, AttemptTimeout)
+		keys, err := s.fetch(actx)
+		cancel()
+		var status statusError
+		transient := err != nil && (!errors.As(err, &status) || status >= 500 || status == http.StatusTooManyRequests)
+		if !transient || attempt == budget.MaxAttempts || ctx.Err() != nil {
+			return keys, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(rand.N(budget.MaxBackoff<<(attempt-1)) + time.Millisecond):
+		}
+	}
+}
+
+// statusError is a JWKS answered with another status than 200.
+type statusError int
+
+func (e statusError) Error() string { return fmt.Sprintf("status %d", int(e)) }
+
 // fetch reads the JWKS and keeps its usable signing keys: RSA of at least
 // 2048 bits and EC on P-256/384/521, with a kid unless it is the only key.
 func (s *keySet) fetch(ctx context.Context) (map[string]jwk, error) {
@@ -132,7 +165,7 @@ func (s *keySet) fetch(ctx context.Context) (map[string]jwk, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("status %d", resp.StatusCode)
+		return nil, statusError(resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))
 	if err != nil {
