@@ -31,6 +31,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
 )
 
 func main() {
@@ -47,7 +48,7 @@ func main() {
 		Context: &map[string]any{"aws:cdk:enable-asset-metadata": true},
 	})
 	stage := contextString(app, "stage", "prod")
-	fns := routes.Functions()
+	fns := all.Functions()
 
 	NewSentinelStack(app, stackID, &SentinelStackProps{
 		StackProps: awscdk.StackProps{

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
-	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
 	"sentinel/internal/token"
 )
 
@@ -153,7 +153,7 @@ func TestSignInSeesTheViewerOnlyThroughTheOriginSecret(t *testing.T) {
 		t.Errorf("X-Sentinel-Origin-Verify = %s, want a dynamic reference to %s", v, secretID)
 	}
 	// AND only the sign-in function learns where the secret is and may read it
-	for _, fn := range routes.Functions() {
+	for _, fn := range all.Functions() {
 		env, _ := dig(tmpl.resource(t, tmpl.functionID(t, fn.Name)).Properties, "Environment", "Variables").(map[string]any)
 		_, reads := tmpl.grants(t, fn.Name)[secretID]
 		want := fn.Name == "admin-auth"
@@ -256,7 +256,7 @@ func runCloudFrontFunction(t *testing.T, code string, uris []string) []string {
 
 // siteTemplate is the route table's stack hosting a minimal admin site.
 func siteTemplate(t *testing.T) *cfnTemplate {
-	return synthOnce(t, "real+site", routes.Functions(), adminSiteDir(t))
+	return synthOnce(t, "real+site", all.Functions(), adminSiteDir(t))
 }
 
 // adminSiteDir is a temporary built admin site.

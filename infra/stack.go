@@ -32,7 +32,7 @@ type SentinelStackProps struct {
 	// "local": that stage issues sk_test_ keys and insecure cookies.
 	Stage string
 	// Functions are the Lambda functions with their routes and table
-	// access; the app passes routes.Functions(), tests a synthetic list.
+	// access; the app passes all.Functions() (internal/routes/all), tests a synthetic list.
 	Functions []routes.Function
 	// AssetDir holds <function>/bootstrap for every function
 	// (default ../build/functions, written by `make build`).

@@ -19,6 +19,7 @@ import (
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
 	"sentinel/internal/token"
 )
 
@@ -70,7 +71,7 @@ func TestTablesFollowTheDefinitions(t *testing.T) {
 
 func TestFunctionsRunTheBuiltBootstraps(t *testing.T) {
 	// GIVEN the route table's functions
-	fns := routes.Functions()
+	fns := all.Functions()
 	// WHEN the stack is synthesized
 	tmpl := realTemplate(t)
 
@@ -281,7 +282,7 @@ func TestEachKeySecretIsReadOnlyWhereNeeded(t *testing.T) {
 			signers := append(serving("POST /authz/resolve"), serving("POST /admin/auth/login")...)
 			for _, fn := range c.fns {
 				verifies := slices.Contains(serving("GET /.well-known/jwks.json"), fn.Name) ||
-					slices.ContainsFunc(fn.Routes, func(r routes.Route) bool { return r.Tier == authtier.Dual || r.Tier == authtier.Admin })
+					slices.ContainsFunc(fn.Routes, func(r routes.Route) bool { return r.Tier() == authtier.Dual || r.Tier() == authtier.Admin })
 				want := verifies && !slices.Contains(signers, fn.Name)
 				if got := slices.Contains(readers[token.PublicKeys], fn.Name); got != want {
 					t.Errorf("%s reads the public bundle: %v, want %v", fn.Name, got, want)
@@ -359,21 +360,21 @@ func TestAPIStageIsThrottledAndLogged(t *testing.T) {
 }
 
 func TestStackRefusesBadProps(t *testing.T) {
-	dir := assetDir(t, routes.Functions())
+	dir := assetDir(t, all.Functions())
 	for name, c := range map[string]struct {
 		props SentinelStackProps
 		want  string // in the panic message
 	}{
-		"local stage":          {SentinelStackProps{Stage: "local", Functions: routes.Functions(), AssetDir: dir}, `stage "local"`},
-		"no stage":             {SentinelStackProps{Functions: routes.Functions(), AssetDir: dir}, `stage ""`},
+		"local stage":          {SentinelStackProps{Stage: "local", Functions: all.Functions(), AssetDir: dir}, `stage "local"`},
+		"no stage":             {SentinelStackProps{Functions: all.Functions(), AssetDir: dir}, `stage ""`},
 		"no functions":         {SentinelStackProps{Stage: testStage, AssetDir: dir}, "no functions"},
-		"missing bootstrap":    {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: t.TempDir()}, "make build"},
-		"admin site not built": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir, AdminSiteDir: t.TempDir()}, "index.html"},
-		"setting nobody reads": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir,
+		"missing bootstrap":    {SentinelStackProps{Stage: testStage, Functions: all.Functions(), AssetDir: t.TempDir()}, "make build"},
+		"admin site not built": {SentinelStackProps{Stage: testStage, Functions: all.Functions(), AssetDir: dir, AdminSiteDir: t.TempDir()}, "index.html"},
+		"setting nobody reads": {SentinelStackProps{Stage: testStage, Functions: all.Functions(), AssetDir: dir,
 			Settings: map[string]string{"SENTINEL_OIDC_GOOGLE_ID": "x"}}, "setting SENTINEL_OIDC_GOOGLE_ID: no function reads it"},
-		"bad rate limit": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir,
+		"bad rate limit": {SentinelStackProps{Stage: testStage, Functions: all.Functions(), AssetDir: dir,
 			Settings: map[string]string{config.EnvAuthzRateLimit: "0"}}, "SENTINEL_AUTHZ_RATE_LIMIT must be"},
-		"http issuer": {SentinelStackProps{Stage: testStage, Functions: routes.Functions(), AssetDir: dir,
+		"http issuer": {SentinelStackProps{Stage: testStage, Functions: all.Functions(), AssetDir: dir,
 			Settings: map[string]string{config.EnvOIDCProviders: `{"dev": {"issuer": "http://localhost:9005", "jwks_uri": "http://localhost:9005/jwks.json", "audience": "sentinel-dev"}}`}},
 			"must be an https URL"},
 	} {
@@ -395,7 +396,7 @@ func TestStackRefusesBadProps(t *testing.T) {
 func TestSettingsReachOnlyTheFunctionsThatReadThem(t *testing.T) {
 	// GIVEN authz settings from the CDK context
 	settings := map[string]string{config.EnvGoogleClientID: "123.apps.googleusercontent.com", config.EnvAuthzRateLimit: "20"}
-	fns := routes.Functions()
+	fns := all.Functions()
 	// WHEN the stack is synthesized
 	app := awscdk.NewApp(nil)
 	// cdk-nag's AwsSolutions pack runs on every stack the tests synthesize;
@@ -441,14 +442,14 @@ type stackCase struct {
 // tier and access shape the contract will need, not only on today's routes.
 func stackCases() map[string]stackCase {
 	return map[string]stackCase{
-		"route table": {routes.Functions(), realTemplate},
+		"route table": {all.Functions(), realTemplate},
 		"full API":    {specFunctions(), fullTemplate},
 	}
 }
 
-// realTemplate is the stack of routes.Functions(), synthesized once.
+// realTemplate is the stack of all.Functions(), synthesized once.
 func realTemplate(t *testing.T) *cfnTemplate {
-	return synthOnce(t, "real", routes.Functions(), "")
+	return synthOnce(t, "real", all.Functions(), "")
 }
 
 // fullTemplate is the stack of every route in api.md, synthesized once.

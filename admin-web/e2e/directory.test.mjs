@@ -369,6 +369,18 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await shot('workspace-roles.png');
   });
 
+  test('users: the user page lists the roles a user holds in each workspace', async () => {
+    await page.goto(`${stack.adminURL}/users/${carol.id}`);
+    await page.getByRole('heading', { name: carol.email, level: 1 }).waitFor(); // no name until a first sign-in
+    const memberships = page.getByRole('table', { name: 'Memberships' });
+    const row = memberships.getByRole('row').filter({ hasText: ws.slug });
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    // Workspace, Role, Groups, Roles, Joined.
+    assert.equal(cells[3], role.name, `the Roles cell of ${JSON.stringify(cells)}`);
+    await shot('user-roles.png');
+  });
+
   test('service actions: filter by service; delete with confirmation removes it from the role; rename, unassign, delete the role', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service actions' }).click();
     await page.getByRole('heading', { name: 'Service actions', level: 1 }).waitFor();

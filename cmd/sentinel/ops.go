@@ -10,14 +10,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"sentinel/internal/app"
 	"sentinel/internal/apperr"
+	"sentinel/internal/budget"
 	"sentinel/internal/config"
 	"sentinel/internal/devidp"
 	"sentinel/internal/devstack"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/token"
+	"sentinel/internal/wire/adminwire"
+	"sentinel/internal/wire/directorywire"
 )
 
 func init() {
@@ -29,9 +36,21 @@ func init() {
 // target is where an operator command writes: the deployed tables named by
 // SENTINEL_TABLE_* (with the operator's AWS credentials), else the running
 // local stack's DynamoDB Local.
-func target(ctx context.Context, tables ...dynamo.Table) (*app.Deps, error) {
+func target(ctx context.Context, command string, tables ...dynamo.Table) (*app.Env, error) {
 	if os.Getenv(tables[0].EnvVar()) != "" {
-		return app.Load(ctx, tables, 0)
+		cfg, err := config.FromEnv(0)
+		if err != nil {
+			return nil, err
+		}
+		names, err := dynamo.NamesFromEnv(tables)
+		if err != nil {
+			return nil, err
+		}
+		aws, err := operatorAWS(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return app.NewEnv(ctx, command, cfg, dynamodb.NewFromConfig(aws), names, 0), nil
 	}
 	local, err := devstack.FromEnv()
 	if err != nil {
@@ -46,7 +65,23 @@ func target(ctx context.Context, tables ...dynamo.Table) (*app.Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	return app.New(cfg, client, dynamo.LocalNames(devstack.TablePrefix), app.Keys{}), nil
+	names := dynamo.Names{}
+	for _, t := range tables {
+		names[t.ID] = dynamo.LocalNames(devstack.TablePrefix).Name(t)
+	}
+	return app.NewEnv(ctx, command, cfg, client, names, 0), nil
+}
+
+// operatorAWS is the AWS configuration of the operator running a command:
+// the SDK's default chain (environment, profiles, SSO, ...), unlike the
+// functions, which read their role's credentials from Lambda's environment.
+func operatorAWS(ctx context.Context) (aws.Config, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load aws config: %w", err)
+	}
+	budget.Configure(&cfg)
+	return cfg, nil
 }
 
 func adminCmd(ctx context.Context, args []string) error {
@@ -76,20 +111,24 @@ func adminCmd(ctx context.Context, args []string) error {
 		}
 		*password = strings.TrimRight(line, "\r\n")
 	}
-	d, err := target(ctx, dynamo.Admins, dynamo.Activity)
+	e, err := target(ctx, "sentinel admin "+args[0], dynamo.Admins, dynamo.Activity)
+	if err != nil {
+		return err
+	}
+	admins, err := adminwire.Accounts.Get(e)
 	if err != nil {
 		return err
 	}
 	if args[0] == "deactivate" {
-		if err := d.Admins.Deactivate(ctx, *email); err != nil {
+		if err := admins.Deactivate(ctx, *email); err != nil {
 			return err
 		}
 		fmt.Printf("Admin %s deactivated: every session ended\n", *email)
 		return nil
 	}
-	ensure := d.Admins.Ensure
+	ensure := admins.Ensure
 	if *reactivate {
-		ensure = d.Admins.Reactivate
+		ensure = admins.Reactivate
 	}
 	created, err := ensure(ctx, *email, *password)
 	if err != nil {
@@ -123,11 +162,15 @@ func devTokenCmd(ctx context.Context, args []string) error {
 	if *user == "" || *workspace == "" {
 		return errors.New("--user and --workspace are required")
 	}
-	d, err := target(ctx, dynamo.Directory)
+	e, err := target(ctx, "sentinel dev-token", dynamo.Directory)
 	if err != nil {
 		return err
 	}
-	claims, err := memberClaims(ctx, d.Directory, *user, *workspace)
+	dir, err := directorywire.Reader.Get(e)
+	if err != nil {
+		return err
+	}
+	claims, err := memberClaims(ctx, dir, *user, *workspace)
 	if err != nil {
 		return err
 	}

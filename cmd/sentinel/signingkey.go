@@ -12,6 +12,7 @@ import (
 
 	"sentinel/internal/devstack"
 	"sentinel/internal/token"
+	"sentinel/internal/token/secretstore"
 )
 
 func init() {
@@ -66,11 +67,11 @@ func keystore(ctx context.Context, secrets string) (token.Keystore, error) {
 		if err != nil {
 			return nil, err
 		}
-		sm, err := token.NewSecretsClient(ctx)
+		cfg, err := operatorAWS(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return token.SecretKeystore(sm, ids), nil
+		return secretstore.Keystore(secretstore.NewClient(cfg), ids), nil
 	}
 	local, err := devstack.FromEnv()
 	if err != nil {

@@ -1,7 +1,10 @@
-// Command admin-auth is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "admin-auth".
+// Command admin-auth is the Lambda function serving the routes of
+// internal/routes/adminauthroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/adminauthroutes"
+)
 
-func main() { gateway.Start("admin-auth") }
+func main() { gateway.Start("admin-auth", adminauthroutes.Routes) }

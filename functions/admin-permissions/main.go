@@ -1,7 +1,10 @@
-// Command admin-permissions is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "admin-permissions".
+// Command admin-permissions is the Lambda function serving the routes of
+// internal/routes/adminpermissionroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/adminpermissionroutes"
+)
 
-func main() { gateway.Start("admin-permissions") }
+func main() { gateway.Start("admin-permissions", adminpermissionroutes.Routes) }

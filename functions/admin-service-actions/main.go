@@ -1,7 +1,10 @@
-// Command admin-service-actions is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "admin-service-actions".
+// Command admin-service-actions is the Lambda function serving the routes of
+// internal/routes/adminroleroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/adminroleroutes"
+)
 
-func main() { gateway.Start("admin-service-actions") }
+func main() { gateway.Start("admin-service-actions", adminroleroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command admin-users is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "admin-users".
+// Command admin-users is the Lambda function serving the routes of
+// internal/routes/adminuserroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/adminuserroutes"
+)
 
-func main() { gateway.Start("admin-users") }
+func main() { gateway.Start("admin-users", adminuserroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command authz-resolve-preflight is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "authz-resolve-preflight".
+// Command authz-resolve-preflight is the Lambda function serving the routes of
+// internal/routes/preflightroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/preflightroutes"
+)
 
-func main() { gateway.Start("authz-resolve-preflight") }
+func main() { gateway.Start("authz-resolve-preflight", preflightroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command authz-resolve is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "authz-resolve".
+// Command authz-resolve is the Lambda function serving the routes of
+// internal/routes/authzroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/authzroutes"
+)
 
-func main() { gateway.Start("authz-resolve") }
+func main() { gateway.Start("authz-resolve", authzroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command health is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "health".
+// Command health is the Lambda function serving the routes of
+// internal/routes/healthroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/healthroutes"
+)
 
-func main() { gateway.Start("health") }
+func main() { gateway.Start("health", healthroutes.Routes) }

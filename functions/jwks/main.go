@@ -1,7 +1,10 @@
-// Command jwks is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "jwks".
+// Command jwks is the Lambda function serving the routes of
+// internal/routes/jwksroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/jwksroutes"
+)
 
-func main() { gateway.Start("jwks") }
+func main() { gateway.Start("jwks", jwksroutes.Routes) }

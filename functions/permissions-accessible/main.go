@@ -1,7 +1,10 @@
-// Command permissions-accessible is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "permissions-accessible".
+// Command permissions-accessible is the Lambda function serving the routes of
+// internal/routes/permissiondualroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/permissiondualroutes"
+)
 
-func main() { gateway.Start("permissions-accessible") }
+func main() { gateway.Start("permissions-accessible", permissiondualroutes.Routes) }

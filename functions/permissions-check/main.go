@@ -1,7 +1,10 @@
-// Command permissions-check is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "permissions-check".
+// Command permissions-check is the Lambda function serving the routes of
+// internal/routes/permissiondualroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/permissiondualroutes"
+)
 
-func main() { gateway.Start("permissions-check") }
+func main() { gateway.Start("permissions-check", permissiondualroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command permissions-resource-delete is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "permissions-resource-delete".
+// Command permissions-resource-delete is the Lambda function serving the routes of
+// internal/routes/permissionroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/permissionroutes"
+)
 
-func main() { gateway.Start("permissions-resource-delete") }
+func main() { gateway.Start("permissions-resource-delete", permissionroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command permissions-resource-get is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "permissions-resource-get".
+// Command permissions-resource-get is the Lambda function serving the routes of
+// internal/routes/permissionroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/permissionroutes"
+)
 
-func main() { gateway.Start("permissions-resource-get") }
+func main() { gateway.Start("permissions-resource-get", permissionroutes.Routes) }

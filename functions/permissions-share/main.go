@@ -1,7 +1,10 @@
-// Command permissions-share is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "permissions-share".
+// Command permissions-share is the Lambda function serving the routes of
+// internal/routes/permissiondualroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/permissiondualroutes"
+)
 
-func main() { gateway.Start("permissions-share") }
+func main() { gateway.Start("permissions-share", permissiondualroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command permissions-visibility is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "permissions-visibility".
+// Command permissions-visibility is the Lambda function serving the routes of
+// internal/routes/permissionroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/permissionroutes"
+)
 
-func main() { gateway.Start("permissions-visibility") }
+func main() { gateway.Start("permissions-visibility", permissionroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command roles-actions-register is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "roles-actions-register".
+// Command roles-actions-register is the Lambda function serving the routes of
+// internal/routes/roleroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/roleroutes"
+)
 
-func main() { gateway.Start("roles-actions-register") }
+func main() { gateway.Start("roles-actions-register", roleroutes.Routes) }

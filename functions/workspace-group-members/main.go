@@ -1,7 +1,10 @@
-// Command workspace-group-members is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "workspace-group-members".
+// Command workspace-group-members is the Lambda function serving the routes of
+// internal/routes/workspaceroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/workspaceroutes"
+)
 
-func main() { gateway.Start("workspace-group-members") }
+func main() { gateway.Start("workspace-group-members", workspaceroutes.Routes) }

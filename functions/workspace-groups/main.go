@@ -1,7 +1,10 @@
-// Command workspace-groups is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "workspace-groups".
+// Command workspace-groups is the Lambda function serving the routes of
+// internal/routes/workspaceroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/workspaceroutes"
+)
 
-func main() { gateway.Start("workspace-groups") }
+func main() { gateway.Start("workspace-groups", workspaceroutes.Routes) }

@@ -1,7 +1,10 @@
-// Command workspace-members is the Lambda function serving the routes the route table
-// (internal/routes) assigns to "workspace-members".
+// Command workspace-members is the Lambda function serving the routes of
+// internal/routes/workspaceroutes that name it, and only those.
 package main
 
-import "sentinel/internal/gateway"
+import (
+	"sentinel/internal/gateway"
+	"sentinel/internal/routes/workspaceroutes"
+)
 
-func main() { gateway.Start("workspace-members") }
+func main() { gateway.Start("workspace-members", workspaceroutes.Routes) }

@@ -11,6 +11,7 @@ import (
 	"sentinel/internal/apitest"
 	"sentinel/internal/apperr"
 	"sentinel/internal/config"
+	"sentinel/internal/wire/adminwire"
 )
 
 func login(api *apitest.API, email, password string, header map[string]string) *apitest.Response {
@@ -34,8 +35,8 @@ func TestLoginCookieMeLogout(t *testing.T) {
 		t.Errorf("cookie = %+v", c)
 	}
 	// Secure outside the local stage (the deployed stack serves https).
-	if c.Secure == api.Deps.Config.Local() {
-		t.Errorf("cookie Secure = %v on stage %s", c.Secure, api.Deps.Config.Stage)
+	if c.Secure == api.Config.Local() {
+		t.Errorf("cookie Secure = %v on stage %s", c.Secure, api.Config.Stage)
 	}
 	if me := admin.Do("GET", "/admin/auth/me", nil); me.Status != 200 || me.Map(t)["email"] != apitest.AdminEmail {
 		t.Errorf("me = %d %s", me.Status, me.Body)
@@ -121,6 +122,8 @@ func TestLimitsHoldUnderParallelAttempts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := apitest.NewInProcess(t, "counts the passwords the process compares")
 			api.SignIn()
+			// The admin-auth function signs in with the instance the test counts.
+			apitest.Provide(api, adminwire.Service, api.Deps.Admins)
 			before := api.Deps.Admins.PasswordsCompared()
 			var wg sync.WaitGroup
 			statuses := make([]int, 50)

@@ -29,7 +29,7 @@ func requireXRW(r *http.Request) error {
 }
 
 // Require is the admin tier middleware.
-func (s *Service) Require(next http.Handler) http.Handler {
+func (s *Sessions) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(CookieName)
 		if err != nil || c.Value == "" {

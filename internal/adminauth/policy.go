@@ -49,13 +49,25 @@ var (
 	ipRule    = ratelimit.Rule{Max: IPFailures, Window: IPWindow}
 )
 
-// Service signs admins in and out and guards the admin routes.
-type Service struct {
+// Sessions checks admin sessions: the admin tier of every admin function.
+// It reads the Admins table (revoked sessions, deactivated admins) and
+// verifies with the signing keys; signing in is the Service's.
+type Sessions struct {
 	accounts accounts
-	limits   *ratelimit.Limiter // failure counters in the Limits table
-	log      *activity.Log
 	keys     *token.Ring
 	now      func() time.Time
+}
+
+// NewSessions returns the session check over the Admins table.
+func NewSessions(db dynamo.DB, adminsTable string, keys *token.Ring, now func() time.Time) *Sessions {
+	return &Sessions{accounts: accounts{dynamo.Repo{DB: db, Table: adminsTable}}, keys: keys, now: now}
+}
+
+// Service signs admins in and out; its Sessions guard the admin routes.
+type Service struct {
+	*Sessions
+	limits   *ratelimit.Limiter // failure counters in the Limits table
+	log      *activity.Log
 	cost     int
 	secure   bool // Secure cookies (everywhere but the local stage)
 	fakeHash []byte
@@ -79,7 +91,7 @@ func New(o Options) *Service {
 	// Unknown emails are compared against this hash so that they take as
 	// long as known ones.
 	fake, _ := bcrypt.GenerateFromPassword([]byte("not a password"), o.PasswordCost)
-	return &Service{accounts: accounts{dynamo.Repo{DB: o.DB, Table: o.AdminsTable}}, limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log, keys: o.Keys, now: o.Now,
+	return &Service{Sessions: NewSessions(o.DB, o.AdminsTable, o.Keys, o.Now), limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log,
 		cost: o.PasswordCost, secure: o.SecureCookies, fakeHash: fake}
 }
 
@@ -248,7 +260,7 @@ func (s *Service) PasswordsCompared() int64 { return s.compared.Load() }
 // revoked by logout, account still active and its session version still
 // the token's (no password reset or deactivation since). The account is
 // read on every admin request, so a change ends sessions at once.
-func (s *Service) Authenticate(ctx context.Context, raw string) (*identity.Admin, error) {
+func (s *Sessions) Authenticate(ctx context.Context, raw string) (*identity.Admin, error) {
 	c, err := s.keys.Verify(raw, s.now(), token.AudAdmin)
 	if err != nil {
 		return nil, errNoSession

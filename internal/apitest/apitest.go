@@ -19,15 +19,30 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"sentinel/internal/activity"
+	"sentinel/internal/adminauth"
 	"sentinel/internal/app"
+	"sentinel/internal/authtier"
 	"sentinel/internal/config"
 	"sentinel/internal/devidp"
+	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/idptest"
+	"sentinel/internal/permissions"
+	"sentinel/internal/rbac"
 	"sentinel/internal/routes"
+	"sentinel/internal/routes/adminappsroutes"
+	"sentinel/internal/routes/all"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
+	"sentinel/internal/wire/activitywire"
+	"sentinel/internal/wire/adminwire"
+	"sentinel/internal/wire/directorywire"
+	"sentinel/internal/wire/dualwire"
+	"sentinel/internal/wire/permissionswire"
+	"sentinel/internal/wire/rbacwire"
+	"sentinel/internal/wire/secretswire"
 )
 
 // Issuer is the issuer of the test deployment.
@@ -118,14 +133,15 @@ func (c *Clock) Step() {
 	c.Advance(time.Second)
 }
 
-// API is the whole API over DynamoDB Local.
+// API is the whole API over DynamoDB Local: each function built from its
+// own routes, tables and keys, as its Lambda would be, on first use.
 type API struct {
 	t     testing.TB
 	Env   *dynamotest.Env
-	Deps  *app.Deps
+	Deps  *Deps
 	Clock *Clock
-	// handlers holds one handler per function, as separate Lambdas would.
-	handlers map[string]http.Handler
+	// Config is the deployment's configuration every function gets.
+	Config config.Config
 	// RemoteAddr is the client address requests come from (on the
 	// deployed stack: read only, the loopback address of this test).
 	RemoteAddr string
@@ -135,9 +151,29 @@ type API struct {
 	client *http.Client
 	// server serves the in-process handlers over HTTP once URL is asked.
 	server *httptest.Server
-	// db and cfg are what the in-process functions are built from.
-	db  dynamo.DB
-	cfg config.Config
+
+	keys     secretswire.Keys // every function's key rings
+	db       dynamo.DB        // what functions call DynamoDB through, if not Env.Client (UseDB, NewInProcessAt)
+	cfg      config.Config    // the configuration Config returns to at each ColdStart
+	mu       sync.Mutex
+	handlers map[string]http.Handler // per function, built on first use
+	provide  []func(*app.Env)        // Provide's services, in every function
+}
+
+// Deps are services over every table, for tests that set up or inspect
+// state without the API.
+type Deps struct {
+	Keys     secretswire.Keys
+	Activity *activity.Log
+	Apps     *serviceapps.Store
+	// Directory records its changes and purges RBAC and permissions when
+	// it removes a workspace or member, as the admin functions' does.
+	Directory   *directory.Store
+	RBAC        *rbac.Store        // with the directory and the activity log
+	Permissions *permissions.Store // with the directory and the activity log
+	Admins      *adminauth.Service
+	// Auth is the dual tier's authenticator.
+	Auth *authtier.Authenticator
 }
 
 // Option changes the test deployment's configuration before it is built.
@@ -211,30 +247,30 @@ func newInProcess(t testing.TB, env *dynamotest.Env, endpoint string, opts ...Op
 	for _, o := range opts {
 		o(&cfg)
 	}
-	a := &API{t: t, Env: env, Clock: clock, RemoteAddr: "192.0.2.10:4242"}
-	a.db, a.cfg = env.Client, cfg
+	a := &API{t: t, Env: env, Clock: clock, Config: cfg, cfg: cfg, handlers: map[string]http.Handler{}, RemoteAddr: "192.0.2.10:4242",
+		keys: secretswire.Keys{User: Ring(t), Admin: AdminRing(t)}}
 	if endpoint != "" {
 		a.db = dynamo.LocalClient(endpoint, env.Counter.Option())
 	}
-	a.ColdStart()
+	deps, err := a.deps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Deps = deps
 	return a
 }
 
-// ColdStart builds every function's deps and handlers again, as new Lambda
-// instances would: their caches start empty. Options change the
+// ColdStart builds every function's services and handlers again, as new
+// Lambda instances would: their caches start empty. Options change the
 // configuration of this start only.
 func (a *API) ColdStart(opts ...Option) {
 	a.t.Helper()
-	cfg := a.cfg
-	for _, o := range opts {
-		o(&cfg)
-	}
-	deps := app.New(cfg, a.db, a.Env.Names, app.Keys{User: Ring(a.t), Admin: AdminRing(a.t)})
-	deps.Now = a.Clock.Now
-	a.Deps, a.handlers = deps, map[string]http.Handler{}
-	for _, f := range routes.Functions() {
-		a.handlers[f.Name] = routes.Handler(f, deps)
-	}
+	a.redeploy("ColdStart", func() {
+		a.Config = a.cfg
+		for _, o := range opts {
+			o(&a.Config)
+		}
+	})
 }
 
 // URL is the API's address for a client that makes its own HTTP requests
@@ -251,14 +287,152 @@ func (a *API) URL() string {
 	return a.server.URL
 }
 
-// ServeHTTP dispatches like API Gateway: the route table picks the function.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	route, _, _, ok := routes.Match(r.Method, r.URL.Path)
+// allKeys is every use of the signing keys.
+const allKeys = token.SignUser | token.SignAdmin | token.VerifyUser | token.VerifyAdmin
+
+// env is a function's environment: its declared tables only, the test
+// clock, and the test's key rings of its key use.
+func (a *API) env(name string, tables []dynamo.Table, keys token.Use) *app.Env {
+	names := dynamo.Names{}
+	for _, t := range tables {
+		names[t.ID] = a.Env.Names.Name(t)
+	}
+	var db dynamo.DB = a.Env.Client
+	if a.db != nil {
+		db = a.db
+	}
+	e := app.NewEnv(a.t.Context(), name, a.Config, db, names, keys)
+	e.Now = a.Clock.Now
+	if keys.Uses(token.UserRing) {
+		app.Provide(e, secretswire.UserKeys, a.keys.User)
+	}
+	if keys.Uses(token.AdminRing) {
+		app.Provide(e, secretswire.AdminKeys, a.keys.Admin)
+	}
+	for _, p := range a.provide {
+		p(e)
+	}
+	return e
+}
+
+func (a *API) deps() (*Deps, error) {
+	e := a.env("test", dynamo.All, allKeys)
+	d := &Deps{Keys: a.keys}
+	var err error
+	if d.Activity, err = activitywire.Log.Get(e); err != nil {
+		return nil, err
+	}
+	apps, err := adminappsroutes.Handlers.Get(e)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := rbacwire.Roles.Get(e)
+	if err != nil {
+		return nil, err
+	}
+	perms, err := permissionswire.Admin.Get(e)
+	if err != nil {
+		return nil, err
+	}
+	d.Apps, d.RBAC, d.Permissions = apps.Store, roles.Store, perms.Store
+	dir, err := directorywire.Writer.Get(e)
+	if err != nil {
+		return nil, err
+	}
+	d.Directory = dir.WithDependents(d.RBAC, d.Permissions).WithRoles(d.RBAC)
+	if d.Admins, err = adminwire.Service.Get(e); err != nil {
+		return nil, err
+	}
+	if d.Auth, err = dualwire.DualAuthenticator.Get(e); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Provide makes every function built from now on, and Deps, use v as s: a
+// fake peer, say. Functions already built are built again on their next
+// request, as a new deployment would be; Deps is built again now.
+func Provide[T any](a *API, s *app.Service[T], v T) {
+	a.t.Helper()
+	a.redeploy("Provide("+s.Name+")", func() { a.provide = append(a.provide, func(e *app.Env) { app.Provide(e, s, v) }) })
+}
+
+// UseDB makes every function built from now on, and Deps, call DynamoDB
+// through db (a wrapper of Env.Client that logs or delays calls, say), as
+// Provide does for a service.
+func (a *API) UseDB(db dynamo.DB) {
+	a.t.Helper()
+	a.redeploy("UseDB", func() { a.db = db })
+}
+
+// redeploy changes what the in-process functions are built from: the
+// functions already built are built again on their next request, Deps now.
+func (a *API) redeploy(what string, change func()) {
+	a.t.Helper()
+	if a.stack != nil {
+		a.t.Fatalf("%s: the deployed stack's functions build their own services; build the API with NewInProcess", what)
+	}
+	a.mu.Lock()
+	change()
+	clear(a.handlers)
+	a.mu.Unlock()
+	deps, err := a.deps()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.Deps = deps
+}
+
+// Instance builds a new instance of a function, as another Lambda
+// container would be: its own services and caches, the same tables.
+func (a *API) Instance(function string) (http.Handler, error) {
+	fn, ok := all.Function(function)
 	if !ok {
-		routes.Unrouted(w, r)
+		return nil, fmt.Errorf("no function %q", function)
+	}
+	a.mu.Lock()
+	e := a.env(fn.Name, fn.Tables(), fn.Keys)
+	a.mu.Unlock()
+	return routes.Handler(fn, e)
+}
+
+// handler returns a function's handler, built on its first request.
+func (a *API) handler(function string) (http.Handler, error) {
+	a.mu.Lock()
+	h := a.handlers[function]
+	a.mu.Unlock()
+	if h != nil {
+		return h, nil
+	}
+	h, err := a.Instance(function)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if prev := a.handlers[function]; prev != nil {
+		return prev, nil
+	}
+	a.handlers[function] = h
+	return h, nil
+}
+
+// ServeHTTP dispatches like API Gateway: the route table picks the
+// function. A function that cannot be built (its cold start fails) fails
+// the test.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	route, _, _, ok := routes.Match(all.Routes, r.Method, r.URL.Path)
+	if !ok {
+		routes.Unrouted(all.Routes).ServeHTTP(w, r)
 		return
 	}
-	a.handlers[route.Function].ServeHTTP(w, r)
+	h, err := a.handler(route.Function)
+	if err != nil {
+		a.t.Errorf("cold start: %v", err)
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	h.ServeHTTP(w, r)
 }
 
 // Response is a recorded answer.

@@ -16,10 +16,10 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"sentinel/internal/app"
+	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
-	"sentinel/internal/token"
+	"sentinel/internal/wire/secretswire"
 )
 
 // StackEnv names the file that points the suite at a deployed-shape stack:
@@ -48,16 +48,25 @@ type Stack struct {
 	} `json:"idp"`
 }
 
+// stackBase is what the test process reads from the functions'
+// environment, as a cold start does: the configuration, the tables' names
+// and the key rings.
+type stackBase struct {
+	Config config.Config
+	Tables dynamo.Names
+	Keys   secretswire.Keys
+}
+
 var (
 	stackOnce sync.Once
 	stack     *Stack
-	stackDeps *app.Deps
+	stackDeps *stackBase
 	stackErr  error
 )
 
-// deployedStack reads the stack file once and builds Deps from the
-// functions' environment, as a cold start does (app.Load).
-func deployedStack() (*Stack, *app.Deps, error) {
+// deployedStack reads the stack file once and what the functions'
+// environment gives.
+func deployedStack() (*Stack, *stackBase, error) {
 	stackOnce.Do(func() {
 		path := os.Getenv(StackEnv)
 		if path == "" {
@@ -77,9 +86,17 @@ func deployedStack() (*Stack, *app.Deps, error) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if stackDeps, stackErr = app.Load(ctx, dynamo.All, token.SignUser|token.SignAdmin|token.VerifyUser|token.VerifyAdmin); stackErr != nil {
+		base := &stackBase{}
+		if base.Config, stackErr = config.FromEnv(allKeys); stackErr != nil {
 			return
 		}
+		if base.Tables, stackErr = dynamo.NamesFromEnv(dynamo.All); stackErr != nil {
+			return
+		}
+		if base.Keys, stackErr = secretswire.LoadKeys(ctx, base.Config); stackErr != nil {
+			return
+		}
+		stackDeps = base
 		stack = s
 	})
 	return stack, stackDeps, stackErr
@@ -125,9 +142,13 @@ func deployed(t testing.TB) *API {
 	ip := net.IPv4(127, 1, byte(n/250), byte(n%250+1))
 	counter := &dynamo.Counter{}
 	db := dynamo.LocalClient(dynamotest.Endpoint(t), counter.Option())
-	deps := app.New(cfg, db, base.Tables, base.Keys)
-	return &API{t: t, Env: &dynamotest.Env{Client: db, Names: base.Tables, Counter: counter}, Deps: deps,
-		Clock: &Clock{wall: t}, stack: s, RemoteAddr: ip.String() + ":0", client: clientFrom(ip)}
+	a := &API{t: t, Env: &dynamotest.Env{Client: db, Names: base.Tables, Counter: counter}, Config: cfg,
+		Clock: &Clock{wall: t}, stack: s, RemoteAddr: ip.String() + ":0", client: clientFrom(ip),
+		keys: base.Keys, handlers: map[string]http.Handler{}}
+	if a.Deps, err = a.deps(); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // control calls the harness.

@@ -17,16 +17,7 @@ func TestDeletingAGroupRemovesItsShares(t *testing.T) {
 	api := apitest.New(t)
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
-	must := func(res *apitest.Response, want int) map[string]any {
-		t.Helper()
-		if res.Status != want {
-			t.Fatalf("got %d %s, want %d", res.Status, res.Body, want)
-		}
-		if len(res.Body) == 0 || res.Body[0] != '{' {
-			return nil
-		}
-		return res.Map(t)
-	}
+	must := func(res *apitest.Response, want int) map[string]any { t.Helper(); return object(t, res, want) }
 	ws := must(admin.Do("POST", "/admin/workspaces", map[string]any{"name": "Acme", "slug": "acme"}), 201)["id"].(string)
 	alice := must(admin.Do("POST", "/admin/workspaces/"+ws+"/members", map[string]any{"email": "alice@example.com", "role": "editor"}), 201)["user_id"].(string)
 	bob := must(admin.Do("POST", "/admin/workspaces/"+ws+"/members", map[string]any{"email": "bob@example.com", "role": "viewer"}), 201)["user_id"].(string)

@@ -15,6 +15,7 @@ import (
 	"sentinel/internal/apitest"
 	"sentinel/internal/gateway"
 	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
 )
 
 // No route answers a 500 to oversized input: every path parameter, the
@@ -45,7 +46,7 @@ func TestNoRouteFailsOnOversizedInput(t *testing.T) {
 
 func call(t *testing.T, api *apitest.API, header map[string]string, long, query string, body map[string]any) {
 	t.Helper()
-	for _, r := range routes.Table {
+	for _, r := range all.Routes {
 		path := r.Path
 		for strings.Contains(path, "{") {
 			i, j := strings.Index(path, "{"), strings.Index(path, "}")
@@ -74,7 +75,7 @@ func TestNoRouteFailsOnOddBodies(t *testing.T) {
 		"Authorization": "Bearer " + api.UserToken(uuid.NewString(), uuid.NewString(), "owner"),
 	}
 	id := uuid.NewString()
-	for _, r := range routes.Table {
+	for _, r := range all.Routes {
 		if r.Method == "GET" || r.Method == "OPTIONS" {
 			continue
 		}
@@ -128,9 +129,13 @@ func TestNoRouteFailsOnHostileParameters(t *testing.T) {
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
 	gw := &gateway.Local{
+		Table: all.Routes,
 		Build: func(_ context.Context, name string) (gateway.EventHandler, error) {
-			f, _ := routes.FunctionNamed(name)
-			return gateway.Adapt(routes.Handler(f, api.Deps)), nil
+			h, err := api.Instance(name)
+			if err != nil {
+				return nil, err
+			}
+			return gateway.Adapt(h), nil
 		},
 		Log: slog.New(slog.DiscardHandler),
 	}
@@ -173,7 +178,7 @@ func TestNoRouteFailsOnHostileParameters(t *testing.T) {
 		}
 		return strings.Join(parts, "/")
 	}
-	for _, r := range routes.Table {
+	for _, r := range all.Routes {
 		params := strings.Count(r.Path, "{")
 		for name, v := range hostile {
 			for i := range params {
@@ -181,11 +186,11 @@ func TestNoRouteFailsOnHostileParameters(t *testing.T) {
 			}
 			// Every query parameter at once, and one by one where a handler
 			// reads them (GET), so an early refusal of one hides no other.
-			all := url.Values{}
+			every := url.Values{}
 			for _, q := range queryParams {
-				all.Set(q, v)
+				every.Set(q, v)
 			}
-			do(r, path(r, -1, "")+"?"+all.Encode(), "every query parameter "+name)
+			do(r, path(r, -1, "")+"?"+every.Encode(), "every query parameter "+name)
 			if r.Method == "GET" {
 				for _, q := range queryParams {
 					do(r, path(r, -1, "")+"?"+url.Values{q: {v}}.Encode(), "query parameter "+q+" "+name)

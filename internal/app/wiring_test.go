@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -20,16 +21,7 @@ func TestAreasWiredThroughTheDirectory(t *testing.T) {
 	api := apitest.New(t)
 	admin := api.SignIn()
 	_, key := admin.CreateApp("docu-store")
-	must := func(res *apitest.Response, want int) map[string]any {
-		t.Helper()
-		if res.Status != want {
-			t.Fatalf("got %d %s, want %d", res.Status, res.Body, want)
-		}
-		if len(res.Body) == 0 || res.Body[0] != '{' {
-			return nil
-		}
-		return res.Map(t)
-	}
+	must := func(res *apitest.Response, want int) map[string]any { t.Helper(); return object(t, res, want) }
 	ws := must(admin.Do("POST", "/admin/workspaces", map[string]any{"name": "Acme", "slug": "acme"}), 201)["id"].(string)
 	alice := must(admin.Do("POST", "/admin/workspaces/"+ws+"/members", map[string]any{"email": "alice@example.com", "role": "editor"}), 201)["user_id"].(string)
 	bob := must(admin.Do("POST", "/admin/workspaces/"+ws+"/members", map[string]any{"email": "bob@example.com", "role": "viewer"}), 201)["user_id"].(string)
@@ -148,4 +140,65 @@ func TestAuthzModeOnTheRealDirectoryAndRBAC(t *testing.T) {
 	if res := call(otherKey); res.Status != 401 {
 		t.Errorf("another service replaying the token: %d", res.Status)
 	}
+}
+
+// The admin user detail lists, per membership, the roles the user holds
+// there: admin-users reads them from RBAC.
+func TestUserDetailListsRolesFromRBAC(t *testing.T) {
+	api := apitest.New(t)
+	admin := api.SignIn()
+	must := func(res *apitest.Response, want int) map[string]any { t.Helper(); return object(t, res, want) }
+	acme := must(admin.Do("POST", "/admin/workspaces", map[string]any{"name": "Acme", "slug": "acme"}), 201)["id"].(string)
+	globex := must(admin.Do("POST", "/admin/workspaces", map[string]any{"name": "Globex", "slug": "globex"}), 201)["id"].(string)
+	ada := must(admin.Do("POST", "/admin/workspaces/"+acme+"/members", map[string]any{"email": "ada@example.com", "role": "editor"}), 201)["user_id"].(string)
+	must(admin.Do("POST", "/admin/workspaces/"+globex+"/members", map[string]any{"email": "ada@example.com", "role": "viewer"}), 201)
+	var roles []string
+	for _, name := range []string{"Reviewers", "Billing"} {
+		rid := must(admin.Do("POST", "/admin/workspaces/"+acme+"/roles", map[string]any{"name": name}), 201)["id"].(string)
+		must(admin.Do("POST", "/admin/roles/"+rid+"/members/"+ada, nil), 201)
+		roles = append(roles, rid)
+	}
+	// A role in the workspace she is not given stays out.
+	must(admin.Do("POST", "/admin/workspaces/"+globex+"/roles", map[string]any{"name": "Auditors"}), 201)
+
+	type detail struct {
+		Memberships []struct {
+			WorkspaceSlug string `json:"workspace_slug"`
+			Roles         []struct{ ID, Name string }
+		}
+	}
+	get := func() (d detail) {
+		t.Helper()
+		res := admin.Do("GET", "/admin/users/"+ada, nil)
+		must(res, 200)
+		res.JSON(t, &d)
+		return d
+	}
+	got := map[string]string{}
+	for _, m := range get().Memberships {
+		got[m.WorkspaceSlug] = fmt.Sprint(m.Roles)
+	}
+	want := map[string]string{"acme": fmt.Sprintf("[{%s Billing} {%s Reviewers}]", roles[1], roles[0]), "globex": "[]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("roles by workspace = %v, want %v", got, want)
+	}
+
+	// Taking a role away takes it off the detail.
+	must(admin.Do("DELETE", "/admin/roles/"+roles[1]+"/members/"+ada, nil), 204)
+	if m := get().Memberships; m[0].WorkspaceSlug != "acme" || len(m[0].Roles) != 1 || m[0].Roles[0].Name != "Reviewers" {
+		t.Errorf("after removing Billing: %+v", m)
+	}
+}
+
+// object fails the test unless res has the status, and returns its body
+// when it is a JSON object.
+func object(t *testing.T, res *apitest.Response, want int) map[string]any {
+	t.Helper()
+	if res.Status != want {
+		t.Fatalf("got %d %s, want %d", res.Status, res.Body, want)
+	}
+	if len(res.Body) == 0 || res.Body[0] != '{' {
+		return nil
+	}
+	return res.Map(t)
 }

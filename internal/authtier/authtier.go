@@ -17,16 +17,15 @@ import (
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 	"sentinel/internal/ratelimit"
-	"sentinel/internal/serviceapps"
 	"sentinel/internal/token"
 	"sentinel/internal/web"
 )
 
 // Apps is what the tiers read of the service apps store.
 type Apps interface {
-	LookupKey(ctx context.Context, hash string) (serviceapps.Key, bool, error)
+	LookupKey(ctx context.Context, hash string) (Key, bool, error)
 	TouchKey(ctx context.Context, appID, hash string, now time.Time) error
-	LookupOrigin(ctx context.Context, origin string) (serviceapps.OriginApp, bool, error)
+	LookupOrigin(ctx context.Context, origin string) (OriginApp, bool, error)
 }
 
 // Users tells whether a user may still act (deactivated users' tokens are
@@ -58,8 +57,8 @@ type Authenticator struct {
 	now         func() time.Time
 
 	blocked     blockList // IPs over the failure limit, per instance
-	keyCache    cache[serviceapps.Key]
-	originCache cache[serviceapps.OriginApp]
+	keyCache    cache[Key]
+	originCache cache[OriginApp]
 	userCache   cache[bool]     // user id → active
 	groupCache  cache[[]string] // workspace#user → the user's groups there
 	touchedMu   sync.Mutex
@@ -80,11 +79,11 @@ func unauthorized(msg string) error { return apperr.New(apperr.Unauthorized, "%s
 // Service authenticates a service key: a malformed key costs no DynamoDB
 // call, a known or unknown key one GSI Query per CacheTTL.
 func (a *Authenticator) Service(ctx context.Context, presented string) (*identity.Service, error) {
-	if !serviceapps.WellFormed(presented) {
+	if !WellFormed(presented) {
 		return nil, unauthorized(msgKey)
 	}
 	now := a.now()
-	hash := serviceapps.HashKey(presented)
+	hash := HashKey(presented)
 	k, found, err := a.keyCache.lookup(ctx, hash, now, a.apps.LookupKey)
 	if err != nil {
 		return nil, err
@@ -101,7 +100,7 @@ const touchTimeout = 300 * time.Millisecond
 
 // touch writes last_used_at when this instance has not for a minute and the
 // stored value is older than a minute; a failure is logged, not fatal.
-func (a *Authenticator) touch(ctx context.Context, k serviceapps.Key, now time.Time) {
+func (a *Authenticator) touch(ctx context.Context, k Key, now time.Time) {
 	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < touchEvery {
 		return
 	}
@@ -128,7 +127,7 @@ func (a *Authenticator) touch(ctx context.Context, k serviceapps.Key, now time.T
 // Origin authenticates a browser Origin: byte-for-byte one entry of an
 // active app's allowed_origins.
 func (a *Authenticator) Origin(ctx context.Context, origin string) (*identity.Service, error) {
-	if origin == "" || origin == "null" || len(origin) > serviceapps.MaxOriginLen {
+	if origin == "" || origin == "null" || len(origin) > MaxOriginLen {
 		return nil, unauthorized(msgOrigin)
 	}
 	now := a.now()

@@ -13,12 +13,14 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"sentinel/internal/apitest"
-	"sentinel/internal/app"
+	"sentinel/internal/authz"
 	"sentinel/internal/config"
 	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/idp"
 	"sentinel/internal/idptest"
-	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
+	"sentinel/internal/routes/authzroutes"
 	"sentinel/internal/token"
 )
 
@@ -62,7 +64,8 @@ func setupFakes(t *testing.T, opts ...apitest.Option) *env {
 	api := apitest.NewInProcess(t, "fake directory and RBAC stand in for the stores", append([]apitest.Option{register}, opts...)...)
 	e := newEnv(api, iss)
 	e.dir, e.rbac = newFakeDirectory(), &fakeRBAC{}
-	api.Deps.Authz.Directory, api.Deps.Authz.RBAC = e.dir, e.rbac
+	apitest.Provide[authz.Directory](api, authzroutes.Directory, e.dir)
+	apitest.Provide[authz.RBAC](api, authzroutes.RBAC, e.rbac)
 	return e
 }
 
@@ -164,7 +167,7 @@ func TestResolveProvisionsAndGrants(t *testing.T) {
 	sub := e.iss.Claims("Ada@Example.com", e.api.Clock.Now())["sub"].(string)
 	if c.Type != "authz" || c.Subject != ada || c.IdPSub != sub || c.Svc != "docs" || c.WID != acme || c.WSlug != "acme" || c.WRole != "editor" ||
 		!reflect.DeepEqual(c.Groups, groups) || !reflect.DeepEqual(c.Actions, []string{"doc:read", "doc:write"}) ||
-		c.Issuer != e.api.Deps.Config.Issuer || c.ID == "" || c.ExpiresAt.Sub(c.IssuedAt.Time) != 5*time.Minute {
+		c.Issuer != e.api.Config.Issuer || c.ID == "" || c.ExpiresAt.Sub(c.IssuedAt.Time) != 5*time.Minute {
 		t.Errorf("claims = %+v, want groups %v", c, groups)
 	}
 
@@ -352,17 +355,12 @@ func TestResolveRefusals(t *testing.T) {
 	}
 }
 
-// Until the directory and RBAC are wired, resolve fails closed.
-func TestResolveFailsClosedWithoutStores(t *testing.T) {
-	e := setupFakes(t)
-	e.api.Deps.Authz.Directory = nil
-	res := e.resolve(fromOrigin(e.docsOrigin), resolveBody(e.idToken(t, "ada@example.com")))
-	if res.Status != 500 || strings.Contains(string(res.Body), "token") || !strings.Contains(res.Detail(t), "request id") {
-		t.Errorf("got %d %s, want a generic 500", res.Status, res.Body)
-	}
-	// IdP tokens are still validated first, so a set-up can be checked.
-	if res := e.resolve(fromOrigin(e.docsOrigin), resolveBody("abc")); res.Status != 400 {
-		t.Errorf("malformed token without stores = %d, want 400", res.Status)
+// Without its peers, the service is not built: authz-resolve's cold start
+// fails, naming what is missing, rather than its requests.
+func TestNewRefusesMissingPeers(t *testing.T) {
+	_, err := authz.New(authz.Options{Verifier: idp.New(nil, nil, time.Now), Keys: apitest.Ring(t), Now: time.Now})
+	if err == nil || err.Error() != "authz: missing RBAC, directory, origin lookup, rate limiter, service apps" {
+		t.Errorf("New without peers: %v", err)
 	}
 }
 
@@ -480,11 +478,10 @@ func TestRateLimitPerClientIP(t *testing.T) {
 	}
 	// A second function instance on the same tables, as another Lambda
 	// container would be.
-	fn, _ := routes.FunctionNamed("authz-resolve")
-	other := app.New(e.api.Deps.Config, e.api.Env.Client, e.api.Env.Names, e.api.Deps.Keys)
-	other.Now = e.api.Clock.Now
-	other.Authz.Directory, other.Authz.RBAC = e.dir, e.rbac
-	otherInstance := routes.Handler(fn, other)
+	otherInstance, err := e.api.Instance("authz-resolve")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	if res := call("203.0.113.1"); res.Status != 200 {
 		t.Fatalf("first = %d %s", res.Status, res.Body)
@@ -560,8 +557,8 @@ func TestAuthzTokenReplayAcrossServicesRefused(t *testing.T) {
 // The route table declares what the functions need: the limits table, the
 // keys to sign and the authz settings for resolve; the preflight needs none.
 func TestAuthzRoutesDeclareTheirNeeds(t *testing.T) {
-	resolve, _ := routes.FunctionNamed("authz-resolve")
-	preflight, _ := routes.FunctionNamed("authz-resolve-preflight")
+	resolve, _ := all.Function("authz-resolve")
+	preflight, _ := all.Function("authz-resolve-preflight")
 	if resolve.Keys != token.SignUser || preflight.Keys != 0 {
 		t.Errorf("keys: resolve %v, preflight %v; want sign-user, none", resolve.Keys, preflight.Keys)
 	}

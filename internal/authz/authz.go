@@ -119,20 +119,16 @@ var (
 
 // Service resolves users and signs authz tokens.
 type Service struct {
-	// Directory and RBAC are the stores resolve reads; app.New passes
-	// them. While either is nil, /authz/resolve fails closed: a 500 for
-	// every IdP token that passes validation.
-	Directory Directory
-	RBAC      RBAC
-
-	verifier Verifier
-	apps     Apps
-	keys     *token.Ring
-	limits   *ratelimit.Limiter
-	cors     CORS
-	rule     ratelimit.Rule
-	ttl      time.Duration
-	now      func() time.Time
+	directory Directory
+	rbac      RBAC
+	verifier  Verifier
+	apps      Apps
+	keys      *token.Ring
+	limits    *ratelimit.Limiter
+	cors      CORS
+	rule      ratelimit.Rule
+	ttl       time.Duration
+	now       func() time.Time
 }
 
 // Options configure a Service. Zero TokenTTL and RateLimit take the
@@ -152,8 +148,21 @@ type Options struct {
 	Now       func() time.Time
 }
 
-// New returns a Service.
-func New(o Options) *Service {
+// New returns a Service, or an error naming the peers o lacks.
+func New(o Options) (*Service, error) {
+	var missing []string
+	for name, set := range map[string]bool{
+		"directory": o.Directory != nil, "RBAC": o.RBAC != nil, "IdP verifier": o.Verifier != nil, "service apps": o.Apps != nil,
+		"signing keys": o.Keys != nil, "rate limiter": o.Limits != nil, "origin lookup": o.Origins != nil, "clock": o.Now != nil,
+	} {
+		if !set {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, fmt.Errorf("authz: missing %s", strings.Join(missing, ", "))
+	}
 	if o.TokenTTL == 0 {
 		o.TokenTTL = config.DefaultAuthzTokenTTL
 	}
@@ -161,9 +170,9 @@ func New(o Options) *Service {
 		o.RateLimit = config.DefaultAuthzRateLimit
 	}
 	return &Service{
-		Directory: o.Directory, RBAC: o.RBAC, verifier: o.Verifier, apps: o.Apps, keys: o.Keys, limits: o.Limits, cors: CORS{Origins: o.Origins},
+		directory: o.Directory, rbac: o.RBAC, verifier: o.Verifier, apps: o.Apps, keys: o.Keys, limits: o.Limits, cors: CORS{Origins: o.Origins},
 		rule: ratelimit.Rule{Max: o.RateLimit, Window: time.Minute}, ttl: o.TokenTTL, now: o.Now,
-	}
+	}, nil
 }
 
 // Request is the body of POST /authz/resolve.
@@ -318,10 +327,6 @@ func (s *Service) bind(ctx context.Context, svc *identity.Service, raw string, i
 
 // resolve answers for a verified identity.
 func (s *Service) resolve(ctx context.Context, svc *identity.Service, id idp.Identity, in Request) (any, error) {
-	if s.Directory == nil || s.RBAC == nil {
-		// Fail closed: a valid IdP token but nothing to resolve it against.
-		return nil, errors.New("authz: the directory and RBAC are not wired into app.New")
-	}
 	// No admin makes these changes: the activity log names the service
 	// whose authz mode provisioned the user.
 	u, err := s.provision(identity.WithActor(ctx, "authz:"+svc.ServiceName), id)
@@ -333,7 +338,7 @@ func (s *Service) resolve(ctx context.Context, svc *identity.Service, id idp.Ide
 	}
 	user := User{ID: u.ID, Email: u.Email, Name: u.Name}
 	if in.WorkspaceID == nil {
-		ws, err := s.Directory.UserWorkspaces(ctx, u.ID)
+		ws, err := s.directory.UserWorkspaces(ctx, u.ID)
 		if err != nil {
 			return nil, fmt.Errorf("list workspaces of user %s: %w", u.ID, err)
 		}
@@ -351,21 +356,21 @@ var notMember = apperr.New(apperr.Forbidden, "User is not a member of this works
 
 // grant signs the authz token of user in workspace wid for svc.
 func (s *Service) grant(ctx context.Context, svc *identity.Service, id idp.Identity, user User, wid string) (Grant, error) {
-	m, found, err := s.Directory.Membership(ctx, wid, user.ID)
+	m, found, err := s.directory.Membership(ctx, wid, user.ID)
 	if err != nil {
 		return Grant{}, fmt.Errorf("membership of user %s in workspace %s: %w", user.ID, wid, err)
 	}
 	if !found {
 		return Grant{}, notMember
 	}
-	slug, found, err := s.Directory.WorkspaceSlug(ctx, wid)
+	slug, found, err := s.directory.WorkspaceSlug(ctx, wid)
 	if err != nil {
 		return Grant{}, fmt.Errorf("slug of workspace %s: %w", wid, err)
 	}
 	if !found {
 		return Grant{}, notMember // deleted since the membership was read
 	}
-	actions, err := s.RBAC.UserActions(ctx, svc.ServiceName, wid, user.ID)
+	actions, err := s.rbac.UserActions(ctx, svc.ServiceName, wid, user.ID)
 	if err != nil {
 		return Grant{}, fmt.Errorf("actions of user %s in workspace %s for %s: %w", user.ID, wid, svc.ServiceName, err)
 	}
@@ -392,19 +397,19 @@ func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.Use
 	email := strings.ToLower(strings.TrimSpace(id.Email))
 	var conflict error
 	for range provisionAttempts {
-		u, found, err := s.Directory.UserByIdentity(ctx, id.Provider, id.Subject)
+		u, found, err := s.directory.UserByIdentity(ctx, id.Provider, id.Subject)
 		if err != nil {
 			return directory.User{}, fmt.Errorf("find user by %s identity: %w", id.Provider, err)
 		}
 		if found {
 			return s.fillName(ctx, u, id), nil
 		}
-		u, found, err = s.Directory.UserByEmail(ctx, email)
+		u, found, err = s.directory.UserByEmail(ctx, email)
 		if err != nil {
 			return directory.User{}, fmt.Errorf("find user by email: %w", err)
 		}
 		if found {
-			err = s.Directory.LinkIdentity(ctx, u.ID, id.Provider, id.Subject)
+			err = s.directory.LinkIdentity(ctx, u.ID, id.Provider, id.Subject)
 			if err == nil {
 				return s.fillName(ctx, u, id), nil
 			}
@@ -414,7 +419,7 @@ func (s *Service) provision(ctx context.Context, id idp.Identity) (directory.Use
 			conflict = err
 			continue
 		}
-		u, err = s.Directory.CreateUser(ctx, email, displayName(id), id.Provider, id.Subject)
+		u, err = s.directory.CreateUser(ctx, email, displayName(id), id.Provider, id.Subject)
 		if err == nil {
 			return u, nil
 		}
@@ -437,7 +442,7 @@ func (s *Service) fillName(ctx context.Context, u directory.User, id idp.Identit
 	if u.Name != "" || !u.IsActive || directory.ValidateName(id.Name) != nil {
 		return u
 	}
-	named, err := s.Directory.SetName(ctx, u.ID, id.Name)
+	named, err := s.directory.SetName(ctx, u.ID, id.Name)
 	if err != nil {
 		slog.Warn("authz: name from the IdP not set", "request_id", web.RequestID(ctx), "user_id", u.ID, "provider", id.Provider, "error", err.Error())
 		return u

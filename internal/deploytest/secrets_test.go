@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"testing"
 
@@ -12,7 +13,9 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/smithy-go"
 
+	"sentinel/internal/awsenv"
 	"sentinel/internal/token"
+	"sentinel/internal/token/secretstore"
 )
 
 // smClient is the SDK's own client, configured as a function's is: from
@@ -26,11 +29,11 @@ func smClient(t *testing.T) (*secretsmanager.Client, *SecretsManager) {
 	t.Setenv("AWS_REGION", Region)
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	c, err := token.NewSecretsClient(context.Background())
+	cfg, err := awsenv.Lambda(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, sm
+	return secretstore.NewClient(cfg), sm
 }
 
 func TestSecretsManagerStagesVersionsAsTheService(t *testing.T) {
@@ -44,7 +47,7 @@ func TestSecretsManagerStagesVersionsAsTheService(t *testing.T) {
 	arn := aws.ToString(created.ARN)
 	// THEN reading it is the service's ResourceNotFoundException, which
 	// the key loader reads as "no keys yet"
-	if _, err := (token.Secret{SM: c, ID: arn}).Read(ctx); !errors.Is(err, token.ErrNoKeys) {
+	if _, err := (secretstore.Secret{SM: c, ID: arn}).Read(ctx); !errors.Is(err, token.ErrNoKeys) {
 		t.Fatalf("Read of an empty secret = %v, want ErrNoKeys", err)
 	}
 	// WHEN two values are put, by ARN and by name

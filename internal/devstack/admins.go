@@ -7,6 +7,7 @@ import (
 	"sentinel/internal/adminauth"
 	"sentinel/internal/app"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/wire/adminwire"
 )
 
 // DefaultAdminEmail is the admin created on the first start when
@@ -25,11 +26,11 @@ var _ Admins = (*adminauth.Service)(nil)
 // appAdmins is the admin service the functions use, built from the
 // environment setEnv prepared (the same tables, activity log and cost).
 func appAdmins(ctx context.Context) (Admins, error) {
-	d, err := app.Load(ctx, dynamo.All, 0)
+	e, err := app.Load(ctx, "make dev", []dynamo.Table{dynamo.Admins, dynamo.Activity}, 0)
 	if err != nil {
 		return nil, err
 	}
-	return d.Admins, nil
+	return adminwire.Accounts.Get(e)
 }
 
 // AdminResult is what ensureAdmin did.

@@ -26,6 +26,7 @@ import (
 	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/gateway"
+	"sentinel/internal/routes/all"
 	"sentinel/internal/token"
 )
 
@@ -246,7 +247,7 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		return nil, fmt.Errorf("dev signing keys %s: %w", cfg.SigningKeyDir(), err)
 	}
 
-	gw := gateway.NewLocal()
+	gw := gateway.NewLocal(all.Routes)
 	gw.Log = s.log
 	s.api = newServer(gw)
 	apiURL, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", cfg.APIPort))

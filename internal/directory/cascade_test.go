@@ -13,6 +13,7 @@ import (
 	"sentinel/internal/apitest"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/routes/adminworkspaceroutes"
 )
 
 // Removing a member removes their group memberships in that workspace
@@ -30,7 +31,7 @@ func TestRemoveMemberCascades(t *testing.T) {
 	}
 	d.join(ops, ada)
 	rec := &recorder{}
-	d.api.Deps.Directory.Dependents = []directory.Dependent{rec}
+	apitest.Provide(d.api, adminworkspaceroutes.Dependents, []directory.Dependent{rec})
 
 	d.must(204, "DELETE", "/admin/workspaces/"+acme+"/members/"+ada, nil)
 	if !slices.Equal(rec.calls, []string{"member " + acme + " " + ada}) {
@@ -93,7 +94,7 @@ func TestDeleteWorkspaceLeavesNothing(t *testing.T) {
 	keep := d.group(globex, "Ops")
 	d.join(keep, users[0])
 	rec := &recorder{}
-	d.api.Deps.Directory.Dependents = []directory.Dependent{rec}
+	apitest.Provide(d.api, adminworkspaceroutes.Dependents, []directory.Dependent{rec})
 
 	// A failing dependent leaves the workspace's items, marked: nothing may
 	// be added to it any more, and repeating the delete finishes it.

@@ -80,9 +80,8 @@ type RoleRef struct {
 	Name string `json:"name"`
 }
 
-// RoleSource is what the admin user detail reads of RBAC: the roles a
-// user holds, by workspace id. Until RBAC sets Store.Roles the detail
-// lists no roles.
+// RoleSource is what the admin user detail reads of RBAC (see WithRoles):
+// the roles a user holds in each of the given workspaces, by workspace id.
 type RoleSource interface {
-	UserRoles(ctx context.Context, userID string) (map[string][]RoleRef, error)
+	UserRoles(ctx context.Context, userID string, workspaceIDs []string) (map[string][]RoleRef, error)
 }

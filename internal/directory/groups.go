@@ -166,7 +166,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	for _, d := range s.Dependents {
+	for _, d := range s.dependents {
 		if gd, ok := d.(GroupDependent); ok {
 			if err := gd.PurgeGroup(ctx, g.WorkspaceID, id); err != nil {
 				return fmt.Errorf("purge group %s: %w", id, err)

@@ -7,6 +7,7 @@ import (
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/directory"
+	"sentinel/internal/routes/admingrouproutes"
 )
 
 func TestGroupValidationAndConflicts(t *testing.T) {
@@ -119,7 +120,7 @@ func TestGroupLifecycle(t *testing.T) {
 	// stack they are RBAC and permissions, whose purges internal/app tests).
 	rec := &recorder{}
 	if !d.api.Deployed() {
-		s.Dependents = []directory.Dependent{rec}
+		apitest.Provide(d.api, admingrouproutes.Dependents, []directory.Dependent{rec})
 	}
 	d.api.Clock.Step()
 	d.must(204, "DELETE", "/admin/groups/"+gid, nil)

@@ -112,7 +112,7 @@ func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) er
 			return err
 		}
 	}
-	for _, d := range s.Dependents {
+	for _, d := range s.dependents {
 		if err := d.PurgeMember(ctx, workspaceID, userID); err != nil {
 			return fmt.Errorf("purge member %s of %s: %w", userID, workspaceID, err)
 		}

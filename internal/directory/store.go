@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -197,11 +198,11 @@ type Store struct {
 	log  *activity.Log
 	now  func() time.Time
 
-	// Dependents are called before a workspace or a membership is removed
+	// dependents are called before a workspace or a membership is removed
 	// (and, when they implement GroupDependent, before a group is).
-	Dependents []Dependent
-	// Roles, when set, adds each membership's roles to the admin user detail.
-	Roles RoleSource
+	dependents []Dependent
+	// roles, when set, adds each membership's roles to the admin user detail.
+	roles RoleSource
 }
 
 var (
@@ -210,9 +211,26 @@ var (
 )
 
 // NewStore returns a store over the Directory table that records changes
-// in log.
+// in log (nil in functions that only read).
 func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Time) *Store {
 	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now}
+}
+
+// WithDependents returns the store that asks ds to purge what they hold
+// before it removes a workspace, a member or (GroupDependents) a group.
+// Only the functions that remove them need dependents.
+func (s *Store) WithDependents(ds ...Dependent) *Store {
+	c := *s
+	c.dependents = slices.Concat(s.dependents, ds)
+	return &c
+}
+
+// WithRoles returns the store that lists each membership's roles, read
+// from r, in the admin user detail (GET /admin/users/{id}).
+func (s *Store) WithRoles(r RoleSource) *Store {
+	c := *s
+	c.roles = r
+	return &c
 }
 
 // write runs a transaction (see dynamo.Tx: each item may carry the error

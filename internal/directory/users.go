@@ -417,8 +417,12 @@ func (s *Store) UserDetail(ctx context.Context, id string) (UserDetail, error) {
 		groupNames[g.ID] = g.Name
 	}
 	var roles map[string][]RoleRef
-	if s.Roles != nil {
-		if roles, err = s.Roles.UserRoles(ctx, id); err != nil {
+	if s.roles != nil {
+		ids := make([]string, 0, len(members))
+		for _, m := range members {
+			ids = append(ids, m.WorkspaceID)
+		}
+		if roles, err = s.roles.UserRoles(ctx, id, ids); err != nil {
 			return UserDetail{}, fmt.Errorf("roles of user %s: %w", id, err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"sentinel/internal/apitest"
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
+	"sentinel/internal/routes/adminuserroutes"
 )
 
 func TestUserValidationAndConflicts(t *testing.T) {
@@ -97,8 +98,8 @@ func TestUserDetailListsRoles(t *testing.T) {
 	acme, globex := d.workspace("acme"), d.workspace("globex")
 	d.member(globex, "ada@example.com", "viewer")
 	d.member(acme, "ada@example.com", "owner")
-	// RBAC, once wired, names the roles.
-	d.api.Deps.Directory.Roles = roleSource{acme: {{ID: "r1", Name: "Billing admin"}}}
+	// A role source stands in for RBAC (whose own test runs on the real store).
+	apitest.Provide[directory.RoleSource](d.api, adminuserroutes.Roles, roleSource{acme: {{ID: "r1", Name: "Billing admin"}}})
 
 	var detail directory.UserDetail
 	d.must(200, "GET", "/admin/users/"+ada, nil).JSON(t, &detail)
@@ -115,7 +116,7 @@ func TestUserDetailListsRoles(t *testing.T) {
 
 type roleSource map[string][]directory.RoleRef
 
-func (r roleSource) UserRoles(context.Context, string) (map[string][]directory.RoleRef, error) {
+func (r roleSource) UserRoles(context.Context, string, []string) (map[string][]directory.RoleRef, error) {
 	return r, nil
 }
 

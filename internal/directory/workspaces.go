@@ -174,7 +174,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	for _, d := range s.Dependents {
+	for _, d := range s.dependents {
 		if err := d.PurgeWorkspace(ctx, id); err != nil {
 			return fmt.Errorf("purge workspace %s: %w", id, err)
 		}

@@ -2,12 +2,9 @@ package dynamo
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
@@ -32,21 +29,6 @@ var _ DB = (*dynamodb.Client)(nil)
 
 // EndpointEnv, when set, points the client at DynamoDB Local.
 const EndpointEnv = "SENTINEL_DYNAMODB_ENDPOINT"
-
-// NewClient builds a client once per cold start. With SENTINEL_DYNAMODB_ENDPOINT
-// set it talks to DynamoDB Local with dummy credentials; otherwise it uses the
-// default AWS configuration (the Lambda role).
-func NewClient(ctx context.Context, opts ...func(*dynamodb.Options)) (*dynamodb.Client, error) {
-	if ep := os.Getenv(EndpointEnv); ep != "" {
-		return LocalClient(ep, opts...), nil
-	}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
-	}
-	budget.Configure(&cfg)
-	return dynamodb.NewFromConfig(cfg, opts...), nil
-}
 
 // LocalClient talks to DynamoDB Local at endpoint, with the same retries
 // and error classification as in AWS (budget.Configure) and DynamoDB

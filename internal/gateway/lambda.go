@@ -1,6 +1,7 @@
 // Package gateway connects the route table to API Gateway: the Lambda entry
-// point every function's main calls, and the local gateway that turns plain
-// HTTP requests into API Gateway v2 events for the same handlers.
+// point every function's main calls with its own routes, and the local
+// gateway that turns plain HTTP requests into API Gateway v2 events for the
+// same handlers.
 package gateway
 
 import (
@@ -35,24 +36,30 @@ func Adapt(h http.Handler) EventHandler {
 	}
 }
 
-// Build returns the event handler of one function from its environment.
-func Build(ctx context.Context, name string) (EventHandler, error) {
-	fn, ok := routes.FunctionNamed(name)
+// Build returns the event handler of the function name of table, from its
+// environment: the services its routes use, built once.
+func Build(ctx context.Context, name string, table []routes.Route) (EventHandler, error) {
+	fn, ok := routes.FunctionNamed(table, name)
 	if !ok {
 		return nil, fmt.Errorf("no routes for function %q", name)
 	}
-	deps, err := app.Load(ctx, fn.Tables(), fn.Keys)
+	env, err := app.Load(ctx, name, fn.Tables(), fn.Keys)
 	if err != nil {
 		return nil, fmt.Errorf("function %s: %w", name, err)
 	}
-	return Adapt(routes.Handler(fn, deps)), nil
+	h, err := routes.Handler(fn, env)
+	if err != nil {
+		return nil, err
+	}
+	return Adapt(h), nil
 }
 
-// Start is the whole main of a function: build once per cold start, then
-// serve events. A configuration error stops the cold start with one clear
-// message (it is not a request path).
-func Start(name string) {
-	h, err := Build(context.Background(), name)
+// Start is the whole main of a function: build the routes of table that
+// name serves once per cold start, then serve events. A configuration or
+// wiring error stops the cold start with one clear message (it is not a
+// request path).
+func Start(name string, table []routes.Route) {
+	h, err := Build(context.Background(), name, table)
 	if err != nil {
 		slog.Error("cold start failed", "err", err)
 		os.Exit(1)

@@ -40,8 +40,11 @@ const InvokeTimeout = 30 * time.Second
 // function's response back. Unknown paths and methods are answered like
 // the functions answer them (JSON 404, JSON 405 with Allow).
 type Local struct {
-	// Build makes a function's handler; nil means Build (from the process
-	// environment, as a Lambda cold start does). Tests put fakes here.
+	// Table is the route table it serves (internal/routes/all).
+	Table []routes.Route
+	// Build makes a function's handler; nil means Build over Table (from
+	// the process environment, as a Lambda cold start does). Tests put
+	// fakes here.
 	Build func(ctx context.Context, function string) (EventHandler, error)
 	// Log receives one line per request and every failure; nil means slog.Default().
 	Log *slog.Logger
@@ -58,8 +61,8 @@ type function struct {
 	handler EventHandler
 }
 
-// NewLocal returns a local gateway that builds the real functions.
-func NewLocal() *Local { return &Local{} }
+// NewLocal returns a local gateway that builds the real functions of table.
+func NewLocal(table []routes.Route) *Local { return &Local{Table: table} }
 
 func (g *Local) log() *slog.Logger {
 	if g.Log != nil {
@@ -73,11 +76,7 @@ func (g *Local) init() {
 		g.fns = map[string]*function{}
 		// Misses go through a router holding every route (never invoked) so
 		// that 404 and 405 have exactly the functions' shape and headers.
-		rt := &web.Router{}
-		for _, r := range routes.Table {
-			rt.Handle(r.Method, r.Path, http.NotFoundHandler())
-		}
-		g.miss = web.Middleware(rt)
+		g.miss = routes.Unrouted(g.Table)
 	})
 }
 
@@ -85,7 +84,7 @@ func (g *Local) init() {
 func (g *Local) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.init()
 	start := time.Now()
-	route, params, _, ok := routes.Match(r.Method, r.URL.Path)
+	route, params, _, ok := routes.Match(g.Table, r.Method, r.URL.Path)
 	if !ok {
 		g.miss.ServeHTTP(w, bodiless(r))
 		g.log().Info("local gateway", "method", r.Method, "path", r.URL.Path, "function", "-")
@@ -148,7 +147,7 @@ func (g *Local) handler(ctx context.Context, name string) (EventHandler, error) 
 	}
 	build := g.Build
 	if build == nil {
-		build = Build
+		build = func(ctx context.Context, name string) (EventHandler, error) { return Build(ctx, name, g.Table) }
 	}
 	h, err := build(context.WithoutCancel(ctx), name)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
 	"sentinel/internal/web"
 )
 
@@ -260,7 +261,7 @@ func (f *recorder) Build(_ context.Context, name string) (EventHandler, error) {
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func quiet() *Local {
-	g := NewLocal()
+	g := NewLocal(all.Routes)
 	g.Log = discardLogger()
 	return g
 }
@@ -477,7 +478,7 @@ func TestColdStartNeedsAKnownStage(t *testing.T) {
 			for k, v := range env {
 				t.Setenv(k, v)
 			}
-			_, err := Build(t.Context(), "health")
+			_, err := Build(t.Context(), "health", all.Routes)
 			if err == nil || !strings.Contains(err.Error(), "SENTINEL_STAGE") {
 				t.Errorf("Build = %v, want a cold-start error naming SENTINEL_STAGE", err)
 			}
@@ -485,7 +486,7 @@ func TestColdStartNeedsAKnownStage(t *testing.T) {
 	}
 	t.Setenv("SENTINEL_STAGE", "prod")
 	t.Setenv("AWS_LAMBDA_FUNCTION_NAME", "sentinel-health")
-	if _, err := Build(t.Context(), "health"); err != nil {
+	if _, err := Build(t.Context(), "health", all.Routes); err != nil {
 		t.Errorf("Build in a deployed stage = %v", err)
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
-	"sentinel/internal/routes"
 )
 
 // accessibleFixture registers one docu-store document per situation.
@@ -360,8 +359,10 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	ctx := identity.WithService(context.Background(), &identity.Service{ServiceName: "docu-store"})
 	ctx = identity.WithUser(ctx, &identity.User{ID: member, WorkspaceID: f.ws, Role: "viewer", Groups: []string{group}})
-	fn, _ := routes.FunctionNamed("permissions-check")
-	h := routes.Handler(fn, f.Deps)
+	h, err := f.Instance("permissions-check")
+	if err != nil {
+		b.Fatal(err)
+	}
 	tok := f.UserToken(member, f.ws, "viewer", group)
 	body := func(n int) string {
 		var parts []string

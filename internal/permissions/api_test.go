@@ -402,24 +402,6 @@ func TestEnriched(t *testing.T) {
 	}
 }
 
-// Without a directory, the calls that need one fail closed; the rest work.
-func TestNoDirectoryFailsClosed(t *testing.T) {
-	f := fixtureOn(t, apitest.NewInProcess(t, "takes the directory away from the process's permissions store"))
-	f.Deps.Permissions.Directory = nil
-	owner := uuid.NewString()
-	id, rid := f.register(f.ws, owner, "private")
-	res := f.dual("POST", "/permissions/"+id+"/share", f.UserToken(owner, f.ws, "viewer"), map[string]string{"grantee_type": "user", "grantee_id": uuid.NewString(), "permission": "view"})
-	if res.Status != 500 || f.count("RES#", "SHARE#") != 0 {
-		t.Errorf("share without a directory: %d %s", res.Status, res.Body)
-	}
-	if res := f.Key("GET", "/permissions/resource/docu-store/doc/"+rid+"/enriched", f.key, nil); res.Status != 500 {
-		t.Errorf("enriched without a directory: %d", res.Status)
-	}
-	if got := f.check(f.UserToken(owner, f.ws, "viewer"), doc(rid, "edit")); !got[0] {
-		t.Error("checks need no directory")
-	}
-}
-
 func TestConcurrency(t *testing.T) {
 	f := newFixture(t)
 	owner := f.member(f.ws, "owner")

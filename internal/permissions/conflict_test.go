@@ -22,8 +22,7 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 	env := dynamotest.New(t)
 	c := dynamotest.NewConflicts(env.Client)
 	dir := directorytest.New()
-	s := permissions.NewStore(c, env.Names.Name(dynamo.Permissions), activity.New(c, env.Names.Name(dynamo.Activity), time.Now), time.Now)
-	s.Directory = dir
+	s := permissions.NewStore(c, env.Names.Name(dynamo.Permissions), activity.New(c, env.Names.Name(dynamo.Activity), time.Now), time.Now).WithDirectory(dir)
 	// The calls of a backend, docu-store, for the resource's owner.
 	ws := dir.AddWorkspace()
 	owner, member := dir.AddMember(ws, "owner"), dir.AddMember(ws, "member")

@@ -15,7 +15,6 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
-	"sentinel/internal/app"
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
@@ -157,9 +156,11 @@ func (d *grantDuringPurge) PurgeGroup(_ context.Context, _, gid string) error {
 func TestGrantDuringRemovalFails(t *testing.T) {
 	w := newGrantWorld(t)
 	d := w.api.Deps
-	d.Permissions.Directory, d.RBAC.Directory = staleDir{d.Directory}, staleDir{d.Directory}
+	// The stores are built with their peers: build the test's own.
+	d.Permissions, d.RBAC = d.Permissions.WithDirectory(staleDir{d.Directory}), d.RBAC.WithDirectory(staleDir{d.Directory})
+	plain := directory.NewStore(w.api.Env.Client, w.api.Env.Names.Name(dynamo.Directory), d.Activity, w.api.Clock.Now)
 	hook := &grantDuringPurge{w: w}
-	d.Directory.Dependents = append(d.Directory.Dependents, hook)
+	d.Directory = plain.WithDependents(d.RBAC, d.Permissions, hook)
 
 	uid, gid := w.member("leaver"), w.group()
 	if err := d.Directory.RemoveMember(w.ctx, w.ws, uid); err != nil {
@@ -187,7 +188,7 @@ func TestGrantDuringRemovalFails(t *testing.T) {
 	other := w.member("stayer")
 	late := &workspaceGrant{w: w, uid: other}
 	// First, while the role and the resource still exist (the others purge them).
-	d.Directory.Dependents = append([]directory.Dependent{late}, d.Directory.Dependents...)
+	d.Directory = plain.WithDependents(late, d.RBAC, d.Permissions, hook)
 	if err := d.Directory.DeleteWorkspace(w.ctx, w.ws); err != nil {
 		t.Fatal(err)
 	}
@@ -300,18 +301,11 @@ func TestPurgeFindsSharesTheIndexHasNotCaughtUpWith(t *testing.T) {
 	api := apitest.NewInProcess(t, "the purge reads through a lagging stand-in for the by-principal index")
 	w := newGrantWorldOn(t, api)
 	d := api.Deps
-	lag := &laggingIndex{DB: d.DB}
-	purger := permissions.NewStore(lag, api.Env.Names.Name(dynamo.Permissions), d.Activity, d.Now)
-	purger.Directory = d.Directory
-	replaced := false
-	for i, dep := range d.Directory.Dependents {
-		if dep == d.Permissions {
-			d.Directory.Dependents[i], replaced = purger, true
-		}
-	}
-	if !replaced {
-		t.Fatal("the permissions store is not among the directory's dependents")
-	}
+	lag := &laggingIndex{DB: api.Env.Client}
+	// The directory of the admin functions, whose permissions dependent
+	// reads through the lagging index.
+	purger := permissions.NewStore(lag, api.Env.Names.Name(dynamo.Permissions), d.Activity, api.Clock.Now).WithDirectory(d.Directory)
+	dir := directory.NewStore(api.Env.Client, api.Env.Names.Name(dynamo.Directory), d.Activity, api.Clock.Now).WithDependents(d.RBAC, purger)
 
 	user := permissions.Grantee{Type: permissions.User, ID: w.member("leaver")}
 	group := permissions.Grantee{Type: permissions.Group, ID: w.group()}
@@ -323,10 +317,10 @@ func TestPurgeFindsSharesTheIndexHasNotCaughtUpWith(t *testing.T) {
 			t.Fatalf("%d entries for the share to %s %s, want 1", n, g.Type, g.ID)
 		}
 	}
-	if err := d.Directory.RemoveMember(w.ctx, w.ws, user.ID); err != nil {
+	if err := dir.RemoveMember(w.ctx, w.ws, user.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Directory.DeleteGroup(w.ctx, group.ID); err != nil {
+	if err := dir.DeleteGroup(w.ctx, group.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, g := range []permissions.Grantee{user, group} {
@@ -456,9 +450,8 @@ func (r *readLog) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInp
 func newLoggedGrantWorld(t *testing.T, why string) (*grantWorld, *readLog) {
 	t.Helper()
 	api := apitest.NewInProcess(t, why)
-	reads := &readLog{DB: api.Deps.DB}
-	api.Deps = app.New(api.Deps.Config, reads, api.Deps.Tables, api.Deps.Keys)
-	api.Deps.Now = api.Clock.Now
+	reads := &readLog{DB: api.Env.Client}
+	api.UseDB(reads)
 	return newGrantWorldOn(t, api), reads
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/gateway"
-	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
 )
 
 // sdk replays, over real HTTP through the local API gateway (HTTP request →
@@ -209,9 +209,13 @@ func (c *sdk) accessible(token, typ, action, ws string, limit int) ([]string, bo
 func TestOriginalSDKWorksUnchanged(t *testing.T) {
 	f := newFixture(t)
 	local := &gateway.Local{
+		Table: all.Routes,
 		Build: func(_ context.Context, name string) (gateway.EventHandler, error) {
-			fn, _ := routes.FunctionNamed(name)
-			return gateway.Adapt(routes.Handler(fn, f.Deps)), nil
+			h, err := f.Instance(name)
+			if err != nil {
+				return nil, err
+			}
+			return gateway.Adapt(h), nil
 		},
 		Log: slog.New(slog.DiscardHandler),
 	}

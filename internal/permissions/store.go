@@ -144,10 +144,10 @@ type Store struct {
 	repo dynamo.Repo
 	log  *activity.Log
 	now  func() time.Time
-	// Directory validates share grantees, guards shares (see
-	// directory.Guard) and names people in enriched views. Until it is set
-	// those calls fail closed (500); nothing else needs it.
-	Directory Directory
+	// directory validates share grantees, guards shares (see
+	// directory.Guard) and names people in enriched views (WithDirectory);
+	// nothing else reads it.
+	directory Directory
 }
 
 // Directory is what permissions need of the directory.
@@ -162,9 +162,17 @@ var (
 )
 
 // NewStore returns a store over the Permissions table that records admin
-// changes in log.
+// changes in log (nil in functions that record none: the backend's).
 func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Time) *Store {
 	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now}
+}
+
+// WithDirectory returns the store whose sharing and enriched view read the
+// directory.
+func (s *Store) WithDirectory(d Directory) *Store {
+	c := *s
+	c.directory = d
+	return &c
 }
 
 var (
@@ -290,11 +298,11 @@ func (s *Store) Ref(ctx context.Context, id string) (Ref, error) {
 // checkGrantee requires a user grantee to be a member of the workspace and
 // a group grantee to belong to it (400 otherwise).
 func (s *Store) checkGrantee(ctx context.Context, workspaceID string, g Grantee) error {
-	if s.Directory == nil {
+	if s.directory == nil {
 		return errors.New("permissions: no directory to validate the grantee")
 	}
 	if g.Type == User {
-		_, member, err := s.Directory.Membership(ctx, workspaceID, g.ID)
+		_, member, err := s.directory.Membership(ctx, workspaceID, g.ID)
 		if err != nil {
 			return fmt.Errorf("validate grantee: %w", err)
 		}
@@ -303,7 +311,7 @@ func (s *Store) checkGrantee(ctx context.Context, workspaceID string, g Grantee)
 		}
 		return nil
 	}
-	ok, err := s.Directory.GroupInWorkspace(ctx, workspaceID, g.ID)
+	ok, err := s.directory.GroupInWorkspace(ctx, workspaceID, g.ID)
 	if err != nil {
 		return fmt.Errorf("validate grantee: %w", err)
 	}
@@ -322,9 +330,9 @@ var (
 // the workspace and not being removed (directory.Guard): a share written
 // while the member or group is removed fails instead of outliving it.
 func (s *Store) guard(tx *dynamo.Tx, workspaceID string, g Grantee) {
-	items, gone := s.Directory.GroupGuard(workspaceID, g.ID), errNotGroup
+	items, gone := s.directory.GroupGuard(workspaceID, g.ID), errNotGroup
 	if g.Type == User {
-		items, gone = s.Directory.MemberGuard(workspaceID, g.ID), errNotMember
+		items, gone = s.directory.MemberGuard(workspaceID, g.ID), errNotMember
 	}
 	for _, it := range items {
 		tx.AddOr(it, gone)
@@ -418,7 +426,7 @@ func (s *Store) remove(ctx context.Context, pk string) error {
 // Enrich names the people a record mentions (owner, user grantees,
 // grantors) with one directory Users call.
 func (s *Store) Enrich(ctx context.Context, rp ResourcePermission) (Enriched, error) {
-	if s.Directory == nil {
+	if s.directory == nil {
 		return Enriched{}, errors.New("permissions: no directory to name people")
 	}
 	ids := []string{rp.OwnerID}
@@ -429,7 +437,7 @@ func (s *Store) Enrich(ctx context.Context, rp ResourcePermission) (Enriched, er
 		ids = append(ids, sh.GrantedBy)
 	}
 	slices.Sort(ids)
-	users, err := s.Directory.Users(ctx, slices.Compact(ids))
+	users, err := s.directory.Users(ctx, slices.Compact(ids))
 	if err != nil {
 		return Enriched{}, fmt.Errorf("enrich %s: %w", rp.ID, err)
 	}

@@ -243,25 +243,6 @@ func TestRoleMembers(t *testing.T) {
 	f.wantActivity("role", rid, "role.remove_member role.add_member role.add_member role.create")
 }
 
-// Until the directory is wired the calls that need it fail closed.
-func TestWithoutDirectory(t *testing.T) {
-	f := newFixture(t, apitest.NewInProcess(t, "takes the directory away from the process's RBAC store"))
-	ws := f.workspace()
-	rid := f.admin.Role(ws, "R")
-	f.api.Deps.RBAC.Directory = nil
-	for _, call := range []struct{ method, path string }{
-		{"POST", "/admin/workspaces/" + ws + "/roles"},
-		{"POST", "/admin/roles/" + rid + "/members/" + uuid.NewString()},
-		{"GET", "/admin/roles/" + rid + "/members"},
-	} {
-		res := f.admin.Do(call.method, call.path, map[string]any{"name": "S"})
-		if res.Status != 500 || !strings.HasPrefix(res.Detail(t), "Internal server error (request id ") {
-			t.Errorf("%s %s: got %d %s, want the generic 500", call.method, call.path, res.Status, res.Body)
-		}
-	}
-	want(t, f.admin.Do("GET", "/admin/workspaces/"+ws+"/roles", nil), 200)
-}
-
 func TestServiceActionsAdmin(t *testing.T) {
 	f := setup(t)
 	_, billingKey := f.admin.CreateApp("billing")

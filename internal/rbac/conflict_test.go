@@ -20,8 +20,7 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 	env := dynamotest.New(t)
 	c := dynamotest.NewConflicts(env.Client)
 	dir := directorytest.New()
-	s := rbac.NewStore(c, env.Names.Name(dynamo.RBAC), activity.New(c, env.Names.Name(dynamo.Activity), time.Now), time.Now)
-	s.Directory = dir
+	s := rbac.NewStore(c, env.Names.Name(dynamo.RBAC), activity.New(c, env.Names.Name(dynamo.Activity), time.Now), time.Now).WithDirectory(dir)
 	ctx := identity.WithService(t.Context(), &identity.Service{ServiceName: "docu-store"})
 	ws := dir.AddWorkspace()
 	alice, bob := dir.AddMember(ws, "Alice"), dir.AddMember(ws, "Bob")

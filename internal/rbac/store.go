@@ -126,27 +126,36 @@ type Store struct {
 	repo dynamo.Repo
 	log  *activity.Log
 	now  func() time.Time
-	// Directory answers membership, user and workspace questions. It is
-	// set after construction (the directory in turn calls the store as a
-	// directory.Dependent); while nil, the admin calls that need it fail
-	// closed with a 500.
-	Directory Directory
+	// directory answers membership, user and workspace questions for the
+	// role admin (WithDirectory); the checks, registration and purges never
+	// read it.
+	directory Directory
 }
 
 var _ directory.Dependent = (*Store)(nil)
 
 // NewStore returns a store over the RBAC table that records admin changes
-// in log.
+// in log (nil in functions that record none).
 func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Time) *Store {
 	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now}
 }
 
-// dir returns the directory, or an internal error while none is wired.
+// WithDirectory returns the store of the role admin, which reads the
+// directory: roles are created in existing workspaces and held by their
+// members, and member lists carry names.
+func (s *Store) WithDirectory(d Directory) *Store {
+	c := *s
+	c.directory = d
+	return &c
+}
+
+// dir returns the directory, or an internal error in a function built
+// without it (its routes never call the role admin).
 func (s *Store) dir() (Directory, error) {
-	if s.Directory == nil {
-		return nil, errors.New("rbac: directory unavailable")
+	if s.directory == nil {
+		return nil, errors.New("rbac: built without the directory")
 	}
-	return s.Directory, nil
+	return s.directory, nil
 }
 
 // write runs a transaction (its items' errors say what a failed condition

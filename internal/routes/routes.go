@@ -1,18 +1,29 @@
-// Package routes is the one route table: every endpoint with its method,
-// path, the function that serves it, its auth tier, the tables it touches
-// and its handler. The CDK stack, the local gateway, the Lambda entry
-// points and the tests all read it.
+// Package routes is the shape of the route table: a route's method, path,
+// function, auth tier, table access and handler, and what is derived from
+// them per function (IAM access, keys, settings) and per request (the
+// route that serves a path).
+//
+// The table itself is one package per group of functions under this one
+// (healthroutes, permissionroutes, adminworkspaceroutes, ...), so that a
+// function's binary links only the areas its own routes use;
+// internal/routes/all assembles them for the CDK stack, the local gateway
+// and the tests.
 package routes
 
 import (
+	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"time"
 
+	"sentinel/internal/app"
 	"sentinel/internal/authtier"
+	"sentinel/internal/budget"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/token"
+	"sentinel/internal/web"
 )
 
 // Route is one endpoint.
@@ -20,8 +31,9 @@ type Route struct {
 	Method   string
 	Path     string // API Gateway syntax: /admin/service-apps/{id}
 	Function string // the directory under functions/ that serves it
-	Tier     authtier.Tier
-	Access   []Access
+	// Guard is the route's auth tier and its middleware.
+	Guard  Guard
+	Access []Access
 	// Keys is what the handler does with the signing keys beyond what its
 	// tier does (Tier.Keys): sign user tokens, sign admin sessions, publish
 	// the user ring's public keys. It decides which key secrets the
@@ -37,11 +49,50 @@ type Route struct {
 // Budget is how long a request to the route may take: the admin budget
 // for the admin tiers, the service budget for the others.
 func (r Route) Budget(c config.Config) time.Duration {
-	return c.Budget(r.Tier == authtier.Admin || r.Tier == authtier.AdminLogin)
+	return c.Budget(r.Tier() == authtier.Admin || r.Tier() == authtier.AdminLogin)
 }
 
 // Key is the API Gateway route key, "GET /health".
 func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// Tier is the route's auth tier.
+func (r Route) Tier() authtier.Tier { return r.Guard.Tier }
+
+// Constructor builds a route's handler at the function's cold start.
+type Constructor func(*app.Env) (http.Handler, error)
+
+// Bind is the one handler shape of the table: a method of an area's
+// handler set (a web.Func), the set built by svc.
+func Bind[H any](svc *app.Service[H], method func(H, *http.Request) (int, any, error)) Constructor {
+	return func(e *app.Env) (http.Handler, error) {
+		hs, err := svc.Get(e)
+		if err != nil {
+			return nil, err
+		}
+		return web.Func(func(r *http.Request) (int, any, error) { return method(hs, r) }), nil
+	}
+}
+
+// For returns the routes of one function whose routes share their guard,
+// table access and handler set: each names its method, path and handler.
+func For[H any](function string, guard Guard, access []Access, hs *app.Service[H]) func(method, path string, handler func(H, *http.Request) (int, any, error)) Route {
+	return func(method, path string, handler func(H, *http.Request) (int, any, error)) Route {
+		return Route{Method: method, Path: path, Function: function, Guard: guard, Access: access, Handler: Bind(hs, handler)}
+	}
+}
+
+// Guard is an auth tier as functions apply it: the middleware that
+// authenticates a route's requests, built at cold start. Each tier's guard
+// is declared once, next to the services it needs (internal/wire/...).
+type Guard struct {
+	Tier  authtier.Tier
+	Build func(*app.Env) (func(http.Handler) http.Handler, error)
+}
+
+// Public is the tier of routes anyone may call.
+var Public = Guard{Tier: authtier.Public, Build: func(*app.Env) (func(http.Handler) http.Handler, error) {
+	return func(h http.Handler) http.Handler { return h }, nil
+}}
 
 // Function is a Lambda function and everything derived for it from its routes.
 type Function struct {
@@ -68,24 +119,47 @@ func (f Function) Tables() []dynamo.Table {
 	return ts
 }
 
-// Functions groups the table by function, in name order.
-func Functions() []Function {
+// Handler builds the router of a function: each of its routes behind its
+// tier and its deadline (the route's budget, tier included), all behind the
+// shared middleware. Any route whose services cannot be built fails the
+// whole function (its cold start).
+func Handler(fn Function, e *app.Env) (http.Handler, error) {
+	rt := &web.Router{}
+	for _, r := range fn.Routes {
+		if r.Guard.Build == nil || r.Handler == nil {
+			return nil, fmt.Errorf("route %s has no guard or handler", r.Key())
+		}
+		guard, err := r.Guard.Build(e)
+		if err != nil {
+			return nil, fmt.Errorf("function %s, route %s, tier %s: %w", fn.Name, r.Key(), r.Tier(), err)
+		}
+		h, err := r.Handler(e)
+		if err != nil {
+			return nil, fmt.Errorf("function %s, route %s: %w", fn.Name, r.Key(), err)
+		}
+		rt.Handle(r.Method, r.Path, budget.Within(r.Budget(e.Config), guard(h)))
+	}
+	return web.Middleware(rt), nil
+}
+
+// Functions groups a table by function, in name order.
+func Functions(table []Route) []Function {
 	byName := map[string]*Function{}
-	for _, r := range Table {
+	for _, r := range table {
 		f := byName[r.Function]
 		if f == nil {
 			f = &Function{Name: r.Function}
 			byName[r.Function] = f
 		}
 		f.Routes = append(f.Routes, r)
-		f.Keys |= r.Keys | r.Tier.Keys()
-		f.ViewerIP = f.ViewerIP || r.Tier == authtier.AdminLogin
+		f.Keys |= r.Keys | r.Tier().Keys()
+		f.ViewerIP = f.ViewerIP || r.Tier() == authtier.AdminLogin
 		for _, s := range r.Settings {
 			if !slices.Contains(f.Settings, s) {
 				f.Settings = append(f.Settings, s)
 			}
 		}
-		for _, a := range append(implied(r.Tier), r.Access...) {
+		for _, a := range append(implied(r.Tier()), r.Access...) {
 			f.Access = mergeAccess(f.Access, a)
 		}
 	}
@@ -113,12 +187,47 @@ func mergeAccess(list []Access, a Access) []Access {
 	return append(list, Access{Table: a.Table, Actions: slices.Clone(a.Actions)})
 }
 
-// FunctionNamed returns a function by name.
-func FunctionNamed(name string) (Function, bool) {
-	for _, f := range Functions() {
-		if f.Name == name {
-			return f, true
+// FunctionNamed returns a function of the table by name.
+func FunctionNamed(table []Route, name string) (Function, bool) {
+	var routes []Route
+	for _, r := range table {
+		if r.Function == name {
+			routes = append(routes, r)
 		}
 	}
-	return Function{}, false
+	if len(routes) == 0 {
+		return Function{}, false
+	}
+	return Functions(routes)[0], true
+}
+
+// Match finds the route serving a method and path, for the local gateway
+// and the tests: the most specific of the routes that match, as in the
+// functions' routers. found reports whether any route has the path (so a
+// miss is a 405, not 404).
+func Match(table []Route, method, path string) (route Route, params map[string]string, found, ok bool) {
+	for _, r := range table {
+		p, m := web.Match(r.Path, path)
+		if !m {
+			continue
+		}
+		found = true
+		if r.Method == method && (!ok || web.MoreSpecific(r.Path, route.Path)) {
+			route, params, ok = r, p, true
+		}
+	}
+	return route, params, found, ok
+}
+
+// Unrouted answers the requests no route of the table serves: a JSON 405
+// with Allow when the path exists with other methods, else a JSON 404 —
+// what the functions' own routers answer, so that API Gateway's and the
+// local gateway's misses look the same as a function's. It knows every
+// route but serves none.
+func Unrouted(table []Route) http.Handler {
+	rt := &web.Router{}
+	for _, r := range table {
+		rt.Handle(r.Method, r.Path, http.NotFoundHandler())
+	}
+	return web.Middleware(rt)
 }

@@ -15,7 +15,7 @@ import (
 
 // keyShape is a key of the stage: sk_test_ locally, sk_live_ deployed.
 func keyShape(api *apitest.API) *regexp.Regexp {
-	return regexp.MustCompile(`^` + api.Deps.Config.KeyPrefix() + `[A-Za-z0-9_-]{43}$`)
+	return regexp.MustCompile(`^` + api.Config.KeyPrefix() + `[A-Za-z0-9_-]{43}$`)
 }
 
 func TestCreateShowsKeyOnceAndStoresOnlyItsHash(t *testing.T) {

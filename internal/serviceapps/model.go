@@ -5,9 +5,7 @@ package serviceapps
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"net"
@@ -16,10 +14,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/authtier"
 	"sentinel/internal/config"
 )
 
@@ -51,28 +49,16 @@ type KeyInfo struct {
 	LastUsedAt *string `json:"last_used_at"`
 }
 
-// Key is what the auth tier learns from a key lookup: enough to decide
-// without reading the app record.
-type Key struct {
-	Hash        string
-	AppID       string
-	ServiceName string
-	Name        string
-	Prefix      string
-	IsActive    bool
-	ExpiresAt   *time.Time
-	LastUsedAt  *time.Time
-}
-
-// Usable reports whether the key may authenticate at now.
-func (k *Key) Usable(now time.Time) bool {
-	return k.IsActive && (k.ExpiresAt == nil || now.Before(*k.ExpiresAt))
-}
+// Key and OriginApp are what the auth tiers learn from the store's
+// lookups (LookupKey, LookupOrigin): the tiers' own types.
+type (
+	Key       = authtier.Key
+	OriginApp = authtier.OriginApp
+)
 
 // Limits from api.md.
 const (
 	MaxOrigins     = 50
-	MaxOriginLen   = 300 // scheme, a 253-character host and a port fit
 	MaxGracePeriod = 7 * 24 * 60 * 60
 	PrefixLen      = 12
 	// MaxClientIDs bounds an app's client ids over all providers (each is
@@ -83,10 +69,7 @@ const (
 	MaxClientIDLen = 255
 )
 
-var (
-	serviceNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
-	keyRE         = regexp.MustCompile(`^sk_(live|test)_[A-Za-z0-9_-]{43}$`)
-)
+var serviceNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
 
 // NewKey makes a key: the stage prefix and 43 base64url characters of 32
 // random bytes.
@@ -97,16 +80,6 @@ func NewKey(prefix string) string {
 	}
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
-
-// HashKey is the SHA-256 (hex) stored and looked up instead of the key.
-func HashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
-
-// WellFormed reports whether s has the shape of a key, so that garbage is
-// refused without touching DynamoDB.
-func WellFormed(s string) bool { return keyRE.MatchString(s) }
 
 // ValidateName checks a display name.
 func ValidateName(name string) error {
@@ -152,8 +125,8 @@ func ValidateOrigins(origins []string) error {
 // scheme://host[:port], lower case, nothing after the authority.
 func validateOrigin(o string) error {
 	const rule = "must be an exact origin like https://app.example.com or http://localhost:3000"
-	if len(o) > MaxOriginLen {
-		return fmt.Errorf("must be at most %d characters", MaxOriginLen)
+	if len(o) > authtier.MaxOriginLen {
+		return fmt.Errorf("must be at most %d characters", authtier.MaxOriginLen)
 	}
 	if strings.Contains(o, "*") {
 		return fmt.Errorf("must not contain a wildcard")

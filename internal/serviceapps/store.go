@@ -16,6 +16,7 @@ import (
 
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
+	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
 )
@@ -86,9 +87,9 @@ type claimItem struct {
 
 // Store keeps service apps in DynamoDB.
 type Store struct {
-	// ServiceData are the areas holding data under service names
-	// (permissions, RBAC; app.New sets them): deleting an app purges it.
-	ServiceData []ServiceData
+	// serviceData are the areas holding data under service names
+	// (permissions, RBAC; WithServiceData): deleting an app purges it.
+	serviceData []ServiceData
 
 	repo     dynamo.Repo
 	log      *activity.Log
@@ -117,6 +118,15 @@ func NewStore(db dynamo.DB, table string, log *activity.Log, now func() time.Tim
 	return &Store{repo: dynamo.Repo{DB: db, Table: table}, log: log, now: now, keyStage: keyStage}
 }
 
+// WithServiceData returns the store whose deletes (and reuses of a deleted
+// app's name) purge what the areas d hold under the service name: the
+// service app admin's.
+func (s *Store) WithServiceData(d ...ServiceData) *Store {
+	c := *s
+	c.serviceData = d
+	return &c
+}
+
 func appPK(id string) string { return "APP#" + id }
 
 func (s *Store) put(item any, cond string) types.TransactWriteItem {
@@ -129,7 +139,7 @@ func (s *Store) del(pk, sk string) types.TransactWriteItem {
 
 func (s *Store) newKey(app appItem, now time.Time) (string, keyItem) {
 	plain := NewKey(s.keyStage)
-	hash := HashKey(plain)
+	hash := authtier.HashKey(plain)
 	at := dynamo.FormatTime(now)
 	return plain, keyItem{
 		PK: appPK(app.ID), SK: keyPrefix + hash, Kind: kindApp, CreatedSK: app.CreatedSK + "#K#" + at + "#" + hash[:8],
@@ -280,7 +290,7 @@ func (s *Store) reclaim(ctx context.Context, name string, now time.Time) (string
 
 // purge removes what every area holds under the service name.
 func (s *Store) purge(ctx context.Context, name string) error {
-	for _, d := range s.ServiceData {
+	for _, d := range s.serviceData {
 		if err := d.PurgeService(ctx, name); err != nil {
 			return fmt.Errorf("purge service %s: %w", name, err)
 		}
@@ -697,12 +707,6 @@ func (s *Store) TouchKey(ctx context.Context, appID, hash string, now time.Time)
 		return fmt.Errorf("touch service key: %w", err)
 	}
 	return nil
-}
-
-// OriginApp is the app an allowed origin belongs to.
-type OriginApp struct {
-	AppID, ServiceName, Name string
-	IsActive                 bool
 }
 
 // LookupOrigin finds the app that lists origin (found false if none).

@@ -138,15 +138,6 @@ func LocalKeystore(dir string) Keystore {
 	return ks
 }
 
-// SecretKeystore is a deployed stack's: a secret per source, by id.
-func SecretKeystore(sm SecretsAPI, ids map[Source]string) Keystore {
-	ks := Keystore{}
-	for s, id := range ids {
-		ks[s] = Secret{SM: sm, ID: id}
-	}
-	return ks
-}
-
 // Only returns the keystore with just the sources of use.
 func (ks Keystore) Only(use Use) Keystore {
 	out := Keystore{}

@@ -24,6 +24,7 @@ import (
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/token"
+	"sentinel/internal/token/secretstore"
 	"sentinel/internal/web"
 )
 
@@ -175,7 +176,7 @@ func newDeployment(t *testing.T) *deployment {
 	for _, src := range token.Sources {
 		d.secrets[src], ids[src] = &memSecret{}, string(src)+"-keys"
 	}
-	d.ks = token.SecretKeystore(multiSecret(d.secrets), ids)
+	d.ks = secretstore.Keystore(multiSecret(d.secrets), ids)
 	d.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// API Gateway hands each request to any instance of the JWKS function.
 		inst := d.jwks[d.nextServer%len(d.jwks)]

@@ -21,6 +21,7 @@ import (
 	"sentinel/internal/apitest"
 	"sentinel/internal/idptest"
 	"sentinel/internal/token"
+	"sentinel/internal/token/secretstore"
 )
 
 var now = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -170,7 +171,7 @@ func TestTokenLifetimeBound(t *testing.T) {
 	}
 }
 
-type emptySecret struct{ token.SecretsAPI }
+type emptySecret struct{ secretstore.API }
 
 func (emptySecret) GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
 	return nil, &smtypes.ResourceNotFoundException{Message: aws.String("no current version")}
@@ -179,7 +180,7 @@ func (emptySecret) GetSecretValue(context.Context, *secretsmanager.GetSecretValu
 // A new stack's secret has no value until the first rotate: that reads as
 // "no keys", which the rotate command turns into the first key.
 func TestLoadSecretWithoutValue(t *testing.T) {
-	_, err := token.Secret{SM: emptySecret{}, ID: "arn:secret"}.Read(context.Background())
+	_, err := secretstore.Secret{SM: emptySecret{}, ID: "arn:secret"}.Read(context.Background())
 	if !errors.Is(err, token.ErrNoKeys) {
 		t.Errorf("Read = %v, want ErrNoKeys", err)
 	}

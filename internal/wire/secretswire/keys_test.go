@@ -1,4 +1,4 @@
-package app_test
+package secretswire_test
 
 import (
 	"os"
@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"sentinel/internal/apitest"
-	"sentinel/internal/app"
 	"sentinel/internal/config"
-	"sentinel/internal/routes"
+	"sentinel/internal/routes/all"
 	"sentinel/internal/token"
+	"sentinel/internal/wire/secretswire"
 )
 
 // Least privilege for the signing keys, as each function starts: only
@@ -36,9 +36,9 @@ func TestFunctionsHoldOnlyTheKeysTheyUse(t *testing.T) {
 	}
 
 	signers := map[token.RingName][]string{}
-	for _, fn := range routes.Functions() {
+	for _, fn := range all.Functions() {
 		cfg := config.Config{Stage: "local", Issuer: apitest.Issuer, Keys: fn.Keys, SigningKeyDir: full}
-		keys, err := app.LoadKeys(ctx, cfg)
+		keys, err := secretswire.LoadKeys(ctx, cfg)
 		if err != nil {
 			t.Fatalf("%s: %v", fn.Name, err)
 		}
@@ -65,7 +65,7 @@ func TestFunctionsHoldOnlyTheKeysTheyUse(t *testing.T) {
 		}
 		if !slices.Contains(fn.Keys.Sources(), token.UserKeys) && !slices.Contains(fn.Keys.Sources(), token.AdminKeys) {
 			cfg.SigningKeyDir = public
-			if _, err := app.LoadKeys(ctx, cfg); err != nil {
+			if _, err := secretswire.LoadKeys(ctx, cfg); err != nil {
 				t.Errorf("%s (%v) does not start with the public bundle alone: %v", fn.Name, fn.Keys, err)
 			}
 		}
@@ -81,7 +81,7 @@ func TestFunctionsHoldOnlyTheKeysTheyUse(t *testing.T) {
 		"jwks": token.VerifyUser, "permissions-check": token.VerifyUser, "admin-users": token.VerifyAdmin,
 		"admin-auth": token.SignAdmin | token.VerifyAdmin, "authz-resolve": token.SignUser, "health": 0, "roles-check": 0,
 	} {
-		if fn, _ := routes.FunctionNamed(name); fn.Keys != use {
+		if fn, _ := all.Function(name); fn.Keys != use {
 			t.Errorf("%s uses the keys for %v, want %v", name, fn.Keys, use)
 		}
 	}

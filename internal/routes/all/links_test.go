@@ -1,0 +1,91 @@
+package all
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"sentinel/internal/dynamo"
+)
+
+// tableAreas names the area package that owns each table (the Limits
+// table's counters are plumbing every tier may use, not an area).
+var tableAreas = map[string]string{
+	dynamo.ServiceApps.ID: "serviceapps",
+	dynamo.Admins.ID:      "adminauth",
+	dynamo.Activity.ID:    "activity",
+	dynamo.RBAC.ID:        "rbac",
+	dynamo.Directory.ID:   "directory",
+	dynamo.Permissions.ID: "permissions",
+}
+
+// pathAreas are the areas that own no table but serve routes of their own.
+var pathAreas = map[string]string{
+	"/authz/resolve": "authz",
+	"/admin/stats":   "stats",
+}
+
+// A function's binary links only the areas its routes use: those owning
+// the tables they declare (the tier's included), the table-less areas
+// serving their paths, and what those areas import themselves (RBAC and
+// permissions code against the directory's contract, everything writes
+// the activity log). An area linked beyond that is another function's
+// code in this one's binary.
+func TestFunctionsLinkOnlyTheAreasTheirRoutesUse(t *testing.T) {
+	const prefix = "sentinel/internal/"
+	var areas []string
+	for _, a := range tableAreas {
+		areas = append(areas, a)
+	}
+	for _, a := range pathAreas {
+		areas = append(areas, a)
+	}
+	pkgs := []string{"../../../functions/..."}
+	for _, a := range areas {
+		pkgs = append(pkgs, "../../"+a)
+	}
+	out, err := exec.Command("go", append([]string{"list", "-deps=false", "-f", "{{.ImportPath}} {{join .Deps \" \"}}"}, pkgs...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	// deps maps a package to the areas it links.
+	deps := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		for _, d := range fields[1:] {
+			if a, ok := strings.CutPrefix(d, prefix); ok && slices.Contains(areas, a) {
+				deps[fields[0]] = append(deps[fields[0]], a)
+			}
+		}
+	}
+	for _, fn := range Functions() {
+		var allowed []string
+		allow := func(a string) {
+			for _, b := range append([]string{a}, deps[prefix+a]...) {
+				if !slices.Contains(allowed, b) {
+					allowed = append(allowed, b)
+				}
+			}
+		}
+		for _, tb := range fn.Tables() {
+			if a, ok := tableAreas[tb.ID]; ok {
+				allow(a)
+			}
+		}
+		for _, r := range fn.Routes {
+			if a, ok := pathAreas[r.Path]; ok {
+				allow(a)
+			}
+		}
+		linked := deps["sentinel/functions/"+fn.Name]
+		if linked == nil && len(allowed) > 0 {
+			t.Errorf("functions/%s: go list found no area at all", fn.Name)
+		}
+		for _, a := range linked {
+			if !slices.Contains(allowed, a) {
+				t.Errorf("functions/%s links %s, which none of its routes uses (they use %v)", fn.Name, a, allowed)
+			}
+		}
+	}
+}
