@@ -45,17 +45,12 @@ func TestFunctionsLinkOnlyTheAreasTheirRoutesUse(t *testing.T) {
 	for _, a := range areas {
 		pkgs = append(pkgs, "../../"+a)
 	}
-	out, err := exec.Command("go", append([]string{"list", "-deps=false", "-f", "{{.ImportPath}} {{join .Deps \" \"}}"}, pkgs...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
 	// deps maps a package to the areas it links.
 	deps := map[string][]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		fields := strings.Fields(line)
-		for _, d := range fields[1:] {
+	for pkg, all := range goDeps(t, pkgs...) {
+		for _, d := range all {
 			if a, ok := strings.CutPrefix(d, prefix); ok && slices.Contains(areas, a) {
-				deps[fields[0]] = append(deps[fields[0]], a)
+				deps[pkg] = append(deps[pkg], a)
 			}
 		}
 	}
@@ -86,6 +81,45 @@ func TestFunctionsLinkOnlyTheAreasTheirRoutesUse(t *testing.T) {
 			if !slices.Contains(allowed, a) {
 				t.Errorf("functions/%s links %s, which none of its routes uses (they use %v)", fn.Name, a, allowed)
 			}
+		}
+	}
+}
+
+// goDeps maps each of pkgs to every package it imports, directly or not
+// (go list).
+func goDeps(t *testing.T, pkgs ...string) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", append([]string{"list", "-deps=false", "-f", "{{.ImportPath}} {{join .Deps \" \"}}"}, pkgs...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		deps[fields[0]] = fields[1:]
+	}
+	return deps
+}
+
+// Only the functions that read the signing keys or the admin site's
+// origin secret link the Secrets Manager client, and none links the SDK's
+// default configuration chain (STS, SSO, IMDS: functions take their
+// credentials from Lambda's environment).
+func TestOnlyFunctionsThatReadSecretsLinkSecretsManager(t *testing.T) {
+	const secretsManager = "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	const defaultChain = "github.com/aws/aws-sdk-go-v2/config"
+	deps := goDeps(t, "../../../functions/...")
+	for _, fn := range Functions() {
+		linked := deps["sentinel/functions/"+fn.Name]
+		if len(linked) == 0 {
+			t.Fatalf("functions/%s: go list found no imports", fn.Name)
+		}
+		readsSecrets := fn.Keys != 0 || fn.ViewerIP
+		if got := slices.Contains(linked, secretsManager); got != readsSecrets {
+			t.Errorf("functions/%s links the Secrets Manager client: %v, want %v (keys %v, origin secret %v)", fn.Name, got, readsSecrets, fn.Keys, fn.ViewerIP)
+		}
+		if slices.Contains(linked, defaultChain) {
+			t.Errorf("functions/%s links the SDK's default configuration chain", fn.Name)
 		}
 	}
 }
