@@ -3,7 +3,7 @@ SHELL := /bin/bash
 FUNCTIONS := $(notdir $(wildcard functions/*))
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet
+.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet openapi
 
 ## build: one arm64 bootstrap per function under build/functions/<name>/
 build: $(addprefix build-,$(FUNCTIONS))
@@ -11,6 +11,11 @@ build: $(addprefix build-,$(FUNCTIONS))
 build-%:
 	@mkdir -p build/functions/$*
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(GOFLAGS_LAMBDA) -o build/functions/$*/bootstrap ./functions/$*
+
+## openapi: regenerate docs/openapi.json from the route table and the
+## handlers' types (make test fails while the checked-in one is stale)
+openapi:
+	go run ./internal/openapi/gen
 
 ## build-host: the same bootstraps (same flags and tags) for this machine's
 ## architecture, under build/host/functions/<name>/, for make deployed-test

@@ -60,17 +60,21 @@ func RequireXRW(next http.Handler) http.Handler {
 	})
 }
 
-type me struct {
+// LoginInput is the body of POST /admin/auth/login.
+type LoginInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Me is the signed-in admin.
+type Me struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 }
 
 // LoginHandler serves POST /admin/auth/login.
 func (s *Service) LoginHandler(r *http.Request) (int, any, error) {
-	var in struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}
+	var in LoginInput
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -79,7 +83,7 @@ func (s *Service) LoginHandler(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	web.SetCookie(r, s.cookie(tok, int(TokenTTL.Seconds())))
-	return 200, me{ID: a.ID, Email: a.Email}, nil
+	return 200, Me{ID: a.ID, Email: a.Email}, nil
 }
 
 // LogoutHandler serves POST /admin/auth/logout.
@@ -95,5 +99,5 @@ func (s *Service) LogoutHandler(r *http.Request) (int, any, error) {
 // MeHandler serves GET /admin/auth/me.
 func (s *Service) MeHandler(r *http.Request) (int, any, error) {
 	a, _ := identity.AdminFrom(r.Context())
-	return 200, me{ID: a.ID, Email: a.Email}, nil
+	return 200, Me{ID: a.ID, Email: a.Email}, nil
 }

@@ -13,6 +13,23 @@ import (
 // (the service layer).
 type Handlers struct{ Store *Store }
 
+// AddMemberInput is the body of POST /admin/workspaces/{id}/members.
+type AddMemberInput struct {
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+// MemberPatch is the body of PATCH /admin/workspaces/{id}/members/{user_id}.
+type MemberPatch struct {
+	Role string `json:"role"`
+}
+
+// CreateUserInput is the body of POST /admin/users.
+type CreateUserInput struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
 // list reads ?q=&limit=&cursor= of an admin list.
 func list(r *http.Request) (List, error) {
 	q := r.URL.Query()
@@ -78,10 +95,7 @@ func (h Handlers) ListMembers(r *http.Request) (int, any, error) {
 
 // AddMember serves POST /admin/workspaces/{id}/members.
 func (h Handlers) AddMember(r *http.Request) (int, any, error) {
-	var in struct {
-		Email string `json:"email"`
-		Role  string `json:"role"`
-	}
+	var in AddMemberInput
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -91,9 +105,7 @@ func (h Handlers) AddMember(r *http.Request) (int, any, error) {
 
 // UpdateMember serves PATCH /admin/workspaces/{id}/members/{user_id}.
 func (h Handlers) UpdateMember(r *http.Request) (int, any, error) {
-	var in struct {
-		Role string `json:"role"`
-	}
+	var in MemberPatch
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -113,10 +125,7 @@ func (h Handlers) ListUsers(r *http.Request) (int, any, error) {
 
 // CreateUser serves POST /admin/users: {email, name}.
 func (h Handlers) CreateUser(r *http.Request) (int, any, error) {
-	var in struct {
-		Email string `json:"email"`
-		Name  string `json:"name"`
-	}
+	var in CreateUserInput
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}

@@ -15,6 +15,16 @@ type Handlers struct{ Store *Store }
 
 var statusOK = map[string]string{"status": "ok"}
 
+// CheckInput is the body of POST /permissions/check.
+type CheckInput struct {
+	Checks []Check `json:"checks"`
+}
+
+// CheckOutput is its answer, a result per check in order.
+type CheckOutput struct {
+	Results []CheckResult `json:"results"`
+}
+
 // coords is the resource /permissions/resource/{service}/{type}/{resource_id} names.
 func coords(r *http.Request) Coords {
 	return Coords{Service: r.PathValue("service"), Type: r.PathValue("type"), ResourceID: r.PathValue("resource_id")}
@@ -32,14 +42,12 @@ func (h Handlers) Register(r *http.Request) (int, any, error) {
 
 // Check serves POST /permissions/check: answers come in request order.
 func (h Handlers) Check(r *http.Request) (int, any, error) {
-	var in struct {
-		Checks []Check `json:"checks"`
-	}
+	var in CheckInput
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
 	results, err := h.Store.Check(r.Context(), in.Checks)
-	return 200, map[string]any{"results": results}, err
+	return 200, CheckOutput{Results: results}, err
 }
 
 // Accessible serves POST /permissions/accessible.

@@ -22,10 +22,7 @@ func (h Handlers) Create(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	app, key, err := h.Store.Create(r.Context(), in)
-	return 201, struct {
-		App
-		APIKey string `json:"api_key"`
-	}{app, key}, err
+	return 201, Created{app, key}, err
 }
 
 // Get serves GET /admin/service-apps/{id}.
@@ -46,9 +43,7 @@ func (h Handlers) Update(r *http.Request) (int, any, error) {
 
 // Rotate serves POST /admin/service-apps/{id}/rotate-key.
 func (h Handlers) Rotate(r *http.Request) (int, any, error) {
-	var in struct {
-		GracePeriodSeconds int `json:"grace_period_seconds"`
-	}
+	var in RotateInput
 	if err := web.DecodeOptional(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -65,4 +60,16 @@ func (h Handlers) RevokePrevious(r *http.Request) (int, any, error) {
 // Delete serves DELETE /admin/service-apps/{id}.
 func (h Handlers) Delete(r *http.Request) (int, any, error) {
 	return 204, nil, h.Store.Delete(r.Context(), r.PathValue("id"))
+}
+
+// Created is the answer to POST /admin/service-apps: the app and its key,
+// shown this once.
+type Created struct {
+	App
+	APIKey string `json:"api_key"`
+}
+
+// RotateInput is the optional body of POST /admin/service-apps/{id}/rotate-key.
+type RotateInput struct {
+	GracePeriodSeconds int `json:"grace_period_seconds"`
 }
