@@ -215,20 +215,20 @@ function ActivityRow({ entry }: { entry: ActivityEntry }) {
         <RelativeTime value={entry.at} />
         <span className="cell-note">{formatDateTime(entry.at)}</span>
       </td>
-      <td>
+      <td data-label="Action">
         <span className="activity-action">{actionLabel(entry.action)}</span>
         <span className="cell-note mono">{entry.action}</span>
       </td>
-      <td className="activity-actor" title={entry.actor}>
+      <td data-label="Actor" className="activity-actor" title={entry.actor}>
         {entry.actor || <span className="muted">—</span>}
       </td>
-      <td>
+      <td data-label="Target">
         <span className="activity-target-type">{targetTypeLabel(entry.target_type)}</span>
         <span className="cell-note mono activity-id" title={entry.target_id}>
           {href ? <Link to={href}>{entry.target_id}</Link> : entry.target_id}
         </span>
       </td>
-      <td>
+      <td data-label="Detail">
         {pairs.length === 0 ? (
           <span className="muted">—</span>
         ) : (

@@ -161,10 +161,10 @@ export function PermissionRoute() {
                       )}
                       {s.grantee_name && s.grantee_email ? <span className="cell-note">{s.grantee_email}</span> : null}
                     </td>
-                    <td>
+                    <td data-label="Permission">
                       <Badge tone={s.permission === 'edit' ? 'warning' : 'info'}>{s.permission}</Badge>
                     </td>
-                    <td>
+                    <td data-label="Granted">
                       <DateTime value={s.granted_at} />
                       {s.granted_by_name ? <span className="cell-note">by {s.granted_by_name}</span> : null}
                     </td>

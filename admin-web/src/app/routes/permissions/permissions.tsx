@@ -177,13 +177,13 @@ export function PermissionsRoute() {
                         {r.resource_id}
                       </Link>
                     </td>
-                    <td className="mono">{r.service_name}</td>
-                    <td className="mono">{r.resource_type}</td>
-                    <td>{wsNames.get(r.workspace_id) ?? <span className="mono muted">{r.workspace_id}</span>}</td>
-                    <td>
+                    <td data-label="Service" className="mono">{r.service_name}</td>
+                    <td data-label="Type" className="mono">{r.resource_type}</td>
+                    <td data-label="Workspace">{wsNames.get(r.workspace_id) ?? <span className="mono muted">{r.workspace_id}</span>}</td>
+                    <td data-label="Visibility">
                       <Badge tone={r.visibility === 'private' ? 'warning' : 'info'}>{r.visibility}</Badge>
                     </td>
-                    <td>
+                    <td data-label="Registered">
                       <DateTime value={r.created_at} />
                     </td>
                   </tr>

@@ -202,7 +202,7 @@ export function RoleRoute() {
                         </Link>
                         {m.name ? <span className="cell-note">{m.email}</span> : null}
                       </td>
-                      <td>
+                      <td data-label="Assigned">
                         <DateTime value={m.assigned_at} />
                       </td>
                       <td className="num">
@@ -294,8 +294,8 @@ function ActionTable({ items, onRemove }: { items: ServiceAction[]; onRemove: (a
               list.map((a) => (
                 <tr key={a.id}>
                   <td className="mono">{a.service_name}</td>
-                  <td className="mono strong">{a.action}</td>
-                  <td className="muted truncate" title={a.description}>
+                  <td data-label="Action" className="mono strong">{a.action}</td>
+                  <td data-label="Description" className="muted truncate" title={a.description}>
                     {a.description || '—'}
                   </td>
                   <td className="num">

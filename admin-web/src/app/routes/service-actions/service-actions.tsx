@@ -125,11 +125,11 @@ export function ServiceActionsRoute() {
                 {state.items.map((a) => (
                   <tr key={a.id}>
                     <td className="mono">{a.service_name}</td>
-                    <td className="mono strong">{a.action}</td>
-                    <td className="muted truncate" title={a.description}>
+                    <td data-label="Action" className="mono strong">{a.action}</td>
+                    <td data-label="Description" className="muted truncate" title={a.description}>
                       {a.description || '—'}
                     </td>
-                    <td>
+                    <td data-label="Registered">
                       <DateTime value={a.created_at} />
                     </td>
                     <td className="num">

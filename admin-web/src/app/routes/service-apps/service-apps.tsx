@@ -100,21 +100,21 @@ export function ServiceAppsRoute() {
                       {app.name}
                     </Link>
                   </td>
-                  <td className="mono">{app.service_name}</td>
-                  <td className="mono muted">{app.key_prefix}…</td>
-                  <td>{app.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
-                  <td className="num">{app.allowed_origins.length}</td>
-                  <td>
+                  <td data-label="Service name" className="mono">{app.service_name}</td>
+                  <td data-label="Key prefix" className="mono muted">{app.key_prefix}…</td>
+                  <td data-label="Status">{app.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
+                  <td data-label="Origins" className="num">{app.allowed_origins.length}</td>
+                  <td data-label="Client ids">
                     {isBound(app) ? (
                       Object.values(app.idp_client_ids).flat().length
                     ) : (
                       <Badge tone="warning">Not bound to a client id</Badge>
                     )}
                   </td>
-                  <td>
+                  <td data-label="Last used">
                     <RelativeTime value={app.last_used_at} />
                   </td>
-                  <td>
+                  <td data-label="Created">
                     <time dateTime={app.created_at}>{formatDate(app.created_at)}</time>
                   </td>
                 </tr>

@@ -108,12 +108,12 @@ export function UserRoute() {
                       </Link>
                       <span className="cell-note mono">{m.workspace_slug}</span>
                     </td>
-                    <td>
+                    <td data-label="Role">
                       <Badge tone={m.role === 'owner' ? 'info' : 'neutral'}>{ROLE_LABELS[m.role as WorkspaceRole] ?? m.role}</Badge>
                     </td>
-                    <td>{m.groups.length ? <Chips names={m.groups.map((g) => g.name || g.id)} /> : <span className="muted">—</span>}</td>
-                    <td>{m.roles.length ? <Chips names={m.roles.map((r) => r.name || r.id)} /> : <span className="muted">—</span>}</td>
-                    <td>
+                    <td data-label="Groups">{m.groups.length ? <Chips names={m.groups.map((g) => g.name || g.id)} /> : <span className="muted">—</span>}</td>
+                    <td data-label="Roles">{m.roles.length ? <Chips names={m.roles.map((r) => r.name || r.id)} /> : <span className="muted">—</span>}</td>
+                    <td data-label="Joined">
                       <DateTime value={m.joined_at} />
                     </td>
                   </tr>

@@ -95,9 +95,9 @@ export function UsersRoute() {
                         {u.email}
                       </Link>
                     </td>
-                    <td>{u.name || <span className="muted">Not set yet</span>}</td>
-                    <td>{u.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
-                    <td>
+                    <td data-label="Name">{u.name || <span className="muted">Not set yet</span>}</td>
+                    <td data-label="Status">{u.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
+                    <td data-label="Created">
                       <time dateTime={u.created_at}>{formatDate(u.created_at)}</time>
                     </td>
                   </tr>

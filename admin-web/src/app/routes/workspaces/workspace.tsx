@@ -202,7 +202,7 @@ export function WorkspaceRoute() {
                   {items.map((g) => (
                     <tr key={g.id}>
                       <td className="strong">{g.name}</td>
-                      <td className="muted truncate" title={g.description}>
+                      <td data-label="Description" className="muted truncate" title={g.description}>
                         {g.description || '—'}
                       </td>
                       <td className="num">
@@ -256,11 +256,11 @@ export function WorkspaceRoute() {
                           {r.name}
                         </Link>
                       </td>
-                      <td className="muted truncate" title={r.description}>
+                      <td data-label="Description" className="muted truncate" title={r.description}>
                         {r.description || '—'}
                       </td>
-                      <td className="num">{r.action_count}</td>
-                      <td className="num">{r.member_count}</td>
+                      <td data-label="Actions" className="num">{r.action_count}</td>
+                      <td data-label="Members" className="num">{r.member_count}</td>
                       <td className="num">
                         <div className="actions actions--end">
                           <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
@@ -567,7 +567,7 @@ function MemberRow({
         </Link>
         {member.name ? <span className="cell-note">{member.email}</span> : null}
       </td>
-      <td>
+      <td data-label="Role">
         <label htmlFor={roleId} className="visually-hidden">
           Role of {member.email}
         </label>
@@ -590,7 +590,7 @@ function MemberRow({
         </div>
         {error ? <span className="field__error">{error}</span> : null}
       </td>
-      <td>
+      <td data-label="Joined">
         <DateTime value={member.joined_at} />
       </td>
       <td className="num">

@@ -119,11 +119,11 @@ export function WorkspacesRoute() {
                         {w.name}
                       </Link>
                     </td>
-                    <td className="mono">{w.slug}</td>
-                    <td className="muted truncate" title={w.description}>
+                    <td data-label="Slug" className="mono">{w.slug}</td>
+                    <td data-label="Description" className="muted truncate" title={w.description}>
                       {w.description || '—'}
                     </td>
-                    <td>
+                    <td data-label="Created">
                       <time dateTime={w.created_at}>{formatDate(w.created_at)}</time>
                     </td>
                   </tr>
