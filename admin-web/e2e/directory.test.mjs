@@ -157,7 +157,9 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
   test('workspace detail: a deep link reloads; add a member by email, change the role', async () => {
     await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
     await page.getByRole('heading', { name: ws.name, level: 1 }).waitFor();
-    const members = page.getByRole('region', { name: 'Members' });
+    await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: /^Members/ }).click();
+    await page.waitForURL(/\?tab=members$/);
+    const members = page.getByRole('region', { name: /^Members/ });
     await members.getByLabel('Email').fill('not-an-email');
     await members.getByRole('button', { name: 'Add member' }).click();
     await members.getByText('Enter an email address').waitFor();
@@ -166,8 +168,26 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await members.getByRole('button', { name: 'Add member' }).click();
     await page.getByText(`${member.email} was added as Editor.`).waitFor();
     const row = members.getByRole('row').filter({ hasText: member.email });
+    // A promotion to admin asks first; the result shows next to the row with Undo.
     await row.getByLabel(`Role of ${member.email}`).selectOption('admin');
-    await page.getByText(`${member.email} is now Admin.`).waitFor();
+    const promote = page.getByRole('alertdialog', { name: `Make ${member.email} Admin?` });
+    await promote.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await row.getByLabel(`Role of ${member.email}`).inputValue(), 'editor', 'cancelled: the role stays');
+    await row.getByLabel(`Role of ${member.email}`).selectOption('admin');
+    await promote.getByRole('button', { name: 'Make Admin' }).click();
+    await row.getByText('Now Admin (was Editor).').waitFor();
+    await shot('member-role-changed.png');
+    await row.getByRole('button', { name: `Undo role change of ${member.email}` }).click();
+    await row.getByText('Now Admin').waitFor({ state: 'detached' });
+    assert.equal(await row.getByLabel(`Role of ${member.email}`).inputValue(), 'editor', 'undone');
+    const stored = await admin('GET', `/admin/workspaces/${ws.id}/members`);
+    assert.equal(stored.body.items.find((/** @type {{email: string}} */ m) => m.email === member.email)?.role, 'editor');
+    // A demotion needs no confirmation.
+    await row.getByLabel(`Role of ${member.email}`).selectOption('viewer');
+    await row.getByText('Now Viewer (was Editor).').waitFor();
+    await row.getByLabel(`Role of ${member.email}`).selectOption('admin');
+    await promote.getByRole('button', { name: 'Make Admin' }).click();
+    await row.getByText('Now Admin (was Viewer).').waitFor();
     const href = await row.getByRole('link').getAttribute('href');
     member.id = href?.split('/').pop() ?? '';
     assert.match(member.id, /^[0-9a-f-]{36}$/);
@@ -180,7 +200,9 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
   });
 
   test('groups: create one and add the member', async () => {
-    const groups = page.getByRole('region', { name: 'Groups' });
+    await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: /^Groups/ }).click();
+    await page.waitForURL(/\?tab=groups$/);
+    const groups = page.getByRole('region', { name: /^Groups/ });
     await groups.getByRole('button', { name: 'Create group' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create group' });
     await dialog.getByLabel('Group name').fill(group);
@@ -289,8 +311,8 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
   });
 
   test('groups: rename and delete with confirmation; remove a member with confirmation', async () => {
-    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
-    const groups = page.getByRole('region', { name: 'Groups' });
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}?tab=groups`);
+    const groups = page.getByRole('region', { name: /^Groups/ });
     await groups.getByRole('button', { name: `Edit ${group}` }).click();
     const edit = page.getByRole('dialog', { name: `Edit ${group}` });
     await edit.getByLabel('Group name').fill(`${group} (renamed)`);
@@ -302,7 +324,8 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await page.getByText(`Group ${group} (renamed) was deleted.`).waitFor();
     assert.equal(await groups.getByRole('row').count(), 0);
 
-    const members = page.getByRole('region', { name: 'Members' });
+    await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: /^Members/ }).click();
+    const members = page.getByRole('region', { name: /^Members/ });
     const bob = `bob-${suffix}@example.com`;
     await members.getByLabel('Email').fill(bob);
     await members.getByRole('button', { name: 'Add member' }).click();
@@ -329,8 +352,8 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
       who.id = m.body.user_id;
     }
 
-    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
-    const roles = page.getByRole('region', { name: 'Roles' });
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}?tab=roles`);
+    const roles = page.getByRole('region', { name: /^Roles/ });
     await roles.getByRole('button', { name: 'Create role' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create role' });
     await dialog.getByLabel('Role name').fill(role.name);
@@ -344,7 +367,7 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: role.name, level: 1 }).waitFor();
 
     const actions = page.getByRole('region', { name: 'Actions' });
-    await actions.getByLabel('Service action to add').selectOption({ label: 'doc.read — Read documents' });
+    await actions.getByLabel('Service action to add').selectOption({ label: `${service.name} · doc.read — Read documents` });
     await actions.getByRole('button', { name: 'Add action' }).click();
     await actions.getByRole('row').filter({ hasText: 'doc.read' }).waitFor();
     await page.getByText(`${service.name} · doc.read was added to ${role.name}.`).waitFor();
@@ -422,7 +445,7 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     const del = page.getByRole('alertdialog', { name: `Delete role ${role.name}?` });
     await del.getByText('0 members lose').waitFor();
     await del.getByRole('button', { name: 'Delete role' }).click();
-    await page.waitForURL(new RegExp(`/workspaces/${ws.id}$`));
+    await page.waitForURL(new RegExp(`/workspaces/${ws.id}\\?tab=roles$`));
     await page.getByText(`Role ${role.name} was deleted.`).waitFor();
   });
 
@@ -494,7 +517,7 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
   });
 
   test('delete the workspace by typing its slug', async () => {
-    await page.goto(`${stack.adminURL}/workspaces/${ws.id}`);
+    await page.goto(`${stack.adminURL}/workspaces/${ws.id}?tab=settings`);
     await page.getByRole('button', { name: 'Delete…' }).click();
     const dialog = page.getByRole('alertdialog', { name: `Delete ${ws.name}?` });
     const confirm = dialog.getByRole('button', { name: 'Delete workspace' });

@@ -232,14 +232,25 @@ describe('admin site on a phone (390×844)', { timeout: 300_000 }, () => {
     const pages = [...patterns.filter((p) => p !== '*').map((p) => ({ pattern: p, url: concrete(p) ?? '' })), { pattern: 'not-found', url: '/no-such-page' }];
     /** @type {string[]} */
     const failures = [];
-    for (const { pattern, url } of pages) {
+    const check = async (/** @type {string} */ url, /** @type {string} */ name) => {
       await page.goto(`${stack.adminURL}${url}`);
       await settle();
       assert.ok(!page.url().includes('/sign-in'), `${url} sent us to sign in`);
       const m = await measure();
-      await shot(fileName(pattern));
+      await shot(name);
       if (m.width > PHONE.width || m.hidden.length > 0) failures.push(`${url}: ${m.width}px ${m.hidden.join(', ')}`);
+    };
+    let tabsSeen = 0;
+    for (const { pattern, url } of pages) {
+      await check(url, fileName(pattern));
+      // A page in sections (tabs as links) is visited section by section.
+      const tabs = await page.locator('nav.tabs a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+      for (const href of tabs.filter((h) => h.includes('?'))) {
+        tabsSeen++;
+        await check(href, fileName(`${pattern}-${href.split('?')[1]}`));
+      }
     }
+    assert.ok(tabsSeen >= 4, `the workspace page's sections were visited (${tabsSeen})`);
     assert.deepEqual(failures, [], 'pages wider than a phone');
     assert.deepEqual(pageErrors, []);
   });
@@ -261,6 +272,24 @@ describe('admin site on a phone (390×844)', { timeout: 300_000 }, () => {
     await page.keyboard.press('Escape');
     assert.equal(await nav.isVisible(), false, 'Escape folds the menu');
     assert.equal(await menu.evaluate((el) => el === document.activeElement), true, 'focus returns to the menu button');
+  });
+
+  test('the colours follow the system dark scheme', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const luminance = (/** @type {string} */ rgb) => {
+      const [r = 0, g = 0, b = 0] = (rgb.match(/\d+/g) ?? []).map(Number);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${stack.adminURL}/workspaces/${ids.workspace}?tab=members`);
+    await settle();
+    assert.ok(luminance(await background()) > 200, `light background ${await background()}`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    assert.ok(luminance(await background()) < 40, `dark background ${await background()}`);
+    const text = await page.evaluate(() => getComputedStyle(document.querySelector('h1') ?? document.body).color);
+    assert.ok(luminance(text) > 200, `light text on dark: ${text}`);
+    await shot('dark-workspace-members.png');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   test('at desktop width the navigation is always shown', async () => {

@@ -10,7 +10,11 @@ export const paths = {
   serviceApp: { path: '/service-apps/:id', href: (id: string) => `/service-apps/${encodeURIComponent(id)}` },
   activity: { path: '/activity', href: () => '/activity' },
   workspaces: { path: '/workspaces', href: () => '/workspaces' },
-  workspace: { path: '/workspaces/:id', href: (id: string) => `/workspaces/${encodeURIComponent(id)}` },
+  workspace: {
+    path: '/workspaces/:id',
+    /** tab: one of the page's sections (members, groups, roles, settings); the overview without. */
+    href: (id: string, tab?: string) => `/workspaces/${encodeURIComponent(id)}${tab ? `?tab=${encodeURIComponent(tab)}` : ''}`,
+  },
   role: {
     path: '/workspaces/:id/roles/:rid',
     href: (workspaceId: string, roleId: string) => `/workspaces/${encodeURIComponent(workspaceId)}/roles/${encodeURIComponent(roleId)}`,

@@ -6,9 +6,12 @@ export function Section({
   description,
   tone = 'default',
   action,
+  count,
   children,
 }: {
   title: string;
+  /** Shown next to the title, e.g. "12" or "50+". */
+  count?: string | null | undefined;
   description?: ReactNode;
   tone?: 'default' | 'danger';
   action?: ReactNode;
@@ -21,6 +24,7 @@ export function Section({
         <div>
           <h2 id={id} className="section-title">
             {title}
+            {count ? <span className="section-count">{count}</span> : null}
           </h2>
           {description ? <p className="muted">{description}</p> : null}
         </div>

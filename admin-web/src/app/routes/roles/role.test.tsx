@@ -65,7 +65,7 @@ describe('role page', () => {
     const select = await screen.findByLabelText('Service action to add');
     const groups = within(select).getAllByRole('group');
     expect(groups.map((g) => g.getAttribute('label'))).toEqual(['billing', 'docs']);
-    expect(within(groups[1]!).getAllByRole('option').map((o) => o.textContent)).toEqual(['read', 'write']);
+    expect(within(groups[1]!).getAllByRole('option').map((o) => o.textContent)).toEqual(['docs · read', 'docs · write']);
     const user = userEvent.setup();
     await user.selectOptions(select, 's3');
     await user.click(screen.getByRole('button', { name: 'Add action' }));

@@ -63,7 +63,7 @@ export function RoleRoute() {
     <nav aria-label="Breadcrumb" className="breadcrumb">
       <Link to={paths.workspaces.href()}>Workspaces</Link>
       <span aria-hidden="true">/</span>
-      <Link to={paths.workspace.href(id)}>{loaded ? loaded.workspace.name : 'Workspace'}</Link>
+      <Link to={paths.workspace.href(id, 'roles')}>{loaded ? loaded.workspace.name : 'Workspace'}</Link>
       <span aria-hidden="true">/</span>
       <span aria-current="page">{loaded ? loaded.role.name : '…'}</span>
     </nav>
@@ -257,7 +257,7 @@ export function RoleRoute() {
           onConfirm={async () => {
             await deleteRole(role.id);
             const flash: WorkspacesFlash = { flash: `Role ${role.name} was deleted.` };
-            navigate(paths.workspace.href(ws.id), { replace: true, state: flash });
+            navigate(paths.workspace.href(ws.id, 'roles'), { replace: true, state: flash });
           }}
         >
           <p>
@@ -395,8 +395,7 @@ function AddActionForm({ roleId, held, onAdded }: { roleId: string; held: Servic
               <optgroup key={service} label={service}>
                 {list.map((a) => (
                   <option key={a.id} value={a.id}>
-                    {a.action}
-                    {a.description ? ` — ${a.description}` : ''}
+                    {actionOptionLabel(a)}
                   </option>
                 ))}
               </optgroup>
@@ -471,7 +470,7 @@ function AddMemberForm({
   if (all.resource.data.length === 0) {
     return (
       <p className="muted">
-        The workspace has no members yet. <Link to={paths.workspace.href(workspaceId)}>Add them on the workspace page.</Link>
+        The workspace has no members yet. <Link to={paths.workspace.href(workspaceId, 'members')}>Add them on the workspace page.</Link>
       </p>
     );
   }
@@ -508,4 +507,9 @@ function AddMemberForm({
       {error ? <Alert tone="error">{error}</Alert> : null}
     </form>
   );
+}
+
+/** actionOptionLabel names an action with its service, so the closed picker still says which service it belongs to. */
+export function actionOptionLabel(a: Pick<ServiceAction, 'service_name' | 'action' | 'description'>): string {
+  return `${a.service_name} · ${a.action}${a.description ? ` — ${a.description}` : ''}`;
 }

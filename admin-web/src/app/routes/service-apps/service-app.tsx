@@ -85,9 +85,6 @@ export function ServiceAppRoute() {
           </div>
           <p className="page-subtitle mono">{a.service_name}</p>
         </div>
-        <Button variant="primary" onClick={() => setModal('rotate')} icon={<KeyIcon />}>
-          Regenerate key
-        </Button>
       </header>
 
       {notice ? (
@@ -151,7 +148,9 @@ export function ServiceAppRoute() {
           </table>
         </div>
         <div className="actions">
-          <Button onClick={() => setModal('rotate')}>Regenerate key</Button>
+          <Button variant="primary" onClick={() => setModal('rotate')} icon={<KeyIcon />}>
+            Regenerate key
+          </Button>
           {previous ? (
             <Button variant="danger" onClick={() => setModal('revoke')}>
               End grace period now

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
+import { displayName } from '@/lib/list-view';
 import { getUsers } from '@/features/users/api/get-users';
 import { formatDate } from '@/lib/format';
 import { usePagedList } from '@/lib/paging';
@@ -81,8 +82,7 @@ export function UsersRoute() {
               <caption className="visually-hidden">Users</caption>
               <thead>
                 <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Name</th>
+                  <th scope="col">User</th>
                   <th scope="col">Status</th>
                   <th scope="col">Created</th>
                 </tr>
@@ -92,10 +92,10 @@ export function UsersRoute() {
                   <tr key={u.id}>
                     <td>
                       <Link className="table__link" to={paths.user.href(u.id)}>
-                        {u.email}
+                        {displayName(u)}
                       </Link>
+                      {u.name ? <span className="cell-note">{u.email}</span> : null}
                     </td>
-                    <td data-label="Name">{u.name || <span className="muted">Not set yet</span>}</td>
                     <td data-label="Status">{u.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
                     <td data-label="Created">
                       <time dateTime={u.created_at}>{formatDate(u.created_at)}</time>

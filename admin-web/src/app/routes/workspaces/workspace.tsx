@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -40,6 +40,27 @@ import { asApiError, useResource } from '@/lib/use-resource';
 import type { WorkspacesFlash } from './workspaces';
 import { PendingPage } from '@/components/layouts/pending-page';
 import { PagedSectionList } from '@/components/ui/paged-section-list';
+import { SortHeader } from '@/components/ui/sort-header';
+import { countLabel, displayName, matchesQuery, nextSort, sortItems, type Sort } from '@/lib/list-view';
+
+// The workspace page's sections, one at a time (?tab=…; overview without one).
+const WORKSPACE_TABS = ['overview', 'members', 'groups', 'roles', 'settings'] as const;
+type WorkspaceTab = (typeof WORKSPACE_TABS)[number];
+const TAB_LABELS: Record<WorkspaceTab, string> = {
+  overview: 'Overview',
+  members: 'Members',
+  groups: 'Groups',
+  roles: 'Roles',
+  settings: 'Settings',
+};
+
+function workspaceTab(value: string | null): WorkspaceTab {
+  return (WORKSPACE_TABS as readonly string[]).includes(value ?? '') ? (value as WorkspaceTab) : 'overview';
+}
+
+function tabHref(workspaceId: string, tab: WorkspaceTab): string {
+  return paths.workspace.href(workspaceId, tab === 'overview' ? undefined : tab);
+}
 
 type Modal =
   | { kind: 'remove-member'; member: Member }
@@ -60,6 +81,7 @@ export function WorkspaceRoute() {
   const groups = usePagedList((cursor, signal) => getGroups(id, cursor, signal), id);
   const roles = usePagedList((cursor, signal) => getRoles(id, cursor, signal), id);
   const [modal, setModal] = useState<Modal>(null);
+  const [searchParams] = useSearchParams();
   const location = useLocation();
   const [notice, setNotice] = useState<string | null>((location.state as WorkspacesFlash | null)?.flash ?? null);
   const navigate = useNavigate();
@@ -97,6 +119,12 @@ export function WorkspaceRoute() {
   const memberList = members.state.status === 'ready' ? members.state.items : [];
   const say = (message: string) => setNotice(message);
 
+  const tab = workspaceTab(searchParams.get('tab'));
+  const memberCount = members.state.status === 'ready' ? countLabel(members.state.items.length, !!members.state.nextCursor) : null;
+  const groupCount = groups.state.status === 'ready' ? countLabel(groups.state.items.length, !!groups.state.nextCursor) : null;
+  const roleCount = roles.state.status === 'ready' ? countLabel(roles.state.items.length, !!roles.state.nextCursor) : null;
+  const counts: Partial<Record<WorkspaceTab, string | null>> = { members: memberCount, groups: groupCount, roles: roleCount };
+
   return (
     <div className="page">
       {back}
@@ -107,187 +135,215 @@ export function WorkspaceRoute() {
         </div>
       </header>
 
+      <nav aria-label="Workspace sections" className="tabs">
+        <ul>
+          {WORKSPACE_TABS.map((t) => (
+            <li key={t}>
+              <Link
+                className={t === tab ? 'tabs__link tabs__link--active' : 'tabs__link'}
+                aria-current={t === tab ? 'page' : undefined}
+                to={tabHref(ws.id, t)}
+              >
+                {TAB_LABELS[t]}
+                {counts[t] ? <span className="tabs__count">{counts[t]}</span> : null}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
       {notice ? (
         <Alert tone="success" action={<Button size="sm" variant="ghost" onClick={() => setNotice(null)}>Dismiss</Button>}>
           {notice}
         </Alert>
       ) : null}
 
-      <Section title="Details">
-        <DetailsForm
-          workspace={ws}
-          onSaved={(u) => {
-            setData(u);
-            say('Workspace details saved.');
-          }}
-        />
-        <dl className="details">
-          <Detail label="Slug">
-            <span className="mono">{ws.slug}</span>
-          </Detail>
-          <Detail label="Created">
-            <DateTime value={ws.created_at} />
-          </Detail>
-          <Detail label="Updated">
-            <DateTime value={ws.updated_at} />
-          </Detail>
-          <Detail label="ID">
-            <span className="mono">{ws.id}</span>
-          </Detail>
-        </dl>
-      </Section>
+      {tab === 'overview' ? (
+        <Section title="Overview" description={ws.description || undefined}>
+          <dl className="details">
+            <Detail label="Members">
+              <Link to={tabHref(ws.id, 'members')}>{memberCount ?? '…'}</Link>
+            </Detail>
+            <Detail label="Groups">
+              <Link to={tabHref(ws.id, 'groups')}>{groupCount ?? '…'}</Link>
+            </Detail>
+            <Detail label="Roles">
+              <Link to={tabHref(ws.id, 'roles')}>{roleCount ?? '…'}</Link>
+            </Detail>
+            <Detail label="Slug">
+              <span className="mono">{ws.slug}</span>
+            </Detail>
+            <Detail label="Created">
+              <DateTime value={ws.created_at} />
+            </Detail>
+            <Detail label="Updated">
+              <DateTime value={ws.updated_at} />
+            </Detail>
+            <Detail label="ID">
+              <span className="mono">{ws.id}</span>
+            </Detail>
+          </dl>
+        </Section>
+      ) : null}
 
-      <Section
-        title="Members"
-        description="Add people by email. An email Sentinel does not know yet is pre-provisioned: the user exists at once and signs in later."
-      >
-        <AddMemberForm
-          workspaceId={ws.id}
-          onAdded={(m) => {
-            members.update((items) => [...items.filter((x) => x.user_id !== m.user_id), m]);
-            say(`${m.email} was added as ${roleLabel(m.role)}.`);
-          }}
-        />
-        <PagedSectionList list={members} noun="members" errorTitle="Could not load members." empty="No members yet.">
-          {(items) => (
-            <div className="table-wrap">
-              <table className="table table--compact">
-                <caption className="visually-hidden">Members</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Member</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Joined</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((m) => (
-                    <MemberRow
-                      key={m.user_id}
-                      workspaceId={ws.id}
-                      member={m}
-                      onChanged={(u) => {
-                        members.update((items) => items.map((x) => (x.user_id === u.user_id ? u : x)));
-                        say(`${u.email} is now ${roleLabel(u.role)}.`);
-                      }}
-                      onRemove={() => setModal({ kind: 'remove-member', member: m })}
-                    />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </PagedSectionList>
-      </Section>
+      {tab === 'members' ? (
+        <Section
+          title="Members"
+          count={memberCount}
+          description="Add people by email. An email Sentinel does not know yet is pre-provisioned: the user exists at once and signs in later."
+        >
+          <AddMemberForm
+            workspaceId={ws.id}
+            onAdded={(m) => {
+              members.update((items) => [...items.filter((x) => x.user_id !== m.user_id), m]);
+              say(`${m.email} was added as ${roleLabel(m.role)}.`);
+            }}
+          />
+          <PagedSectionList list={members} noun="members" errorTitle="Could not load members." empty="No members yet.">
+            {(items) => (
+              <MemberTable
+                workspaceId={ws.id}
+                items={items}
+                onChanged={(u) => members.update((list) => list.map((x) => (x.user_id === u.user_id ? u : x)))}
+                onRemove={(m) => setModal({ kind: 'remove-member', member: m })}
+              />
+            )}
+          </PagedSectionList>
+        </Section>
+      ) : null}
 
-      <Section title="Groups" description="Named sets of this workspace’s members." action={<Button onClick={() => setModal({ kind: 'create-group' })}>Create group</Button>}>
-        <PagedSectionList list={groups} noun="groups" errorTitle="Could not load groups." empty="No groups yet.">
-          {(items) => (
-            <div className="table-wrap">
-              <table className="table table--compact">
-                <caption className="visually-hidden">Groups</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Group</th>
-                    <th scope="col">Description</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((g) => (
-                    <tr key={g.id}>
-                      <td className="strong">{g.name}</td>
-                      <td data-label="Description" className="muted truncate" title={g.description}>
-                        {g.description || '—'}
-                      </td>
-                      <td className="num">
-                        <div className="actions actions--end">
-                          <Button size="sm" onClick={() => setModal({ kind: 'group-members', group: g })}>
-                            Members<span className="visually-hidden"> of {g.name}</span>
-                          </Button>
-                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
-                            Edit<span className="visually-hidden"> {g.name}</span>
-                          </Button>
-                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-group', group: g })}>
-                            Delete<span className="visually-hidden"> {g.name}</span>
-                          </Button>
-                        </div>
-                      </td>
+      {tab === 'groups' ? (
+        <Section
+          title="Groups"
+          count={groupCount}
+          description="Named sets of this workspace’s members."
+          action={<Button onClick={() => setModal({ kind: 'create-group' })}>Create group</Button>}
+        >
+          <PagedSectionList list={groups} noun="groups" errorTitle="Could not load groups." empty="No groups yet.">
+            {(items) => (
+              <div className="table-wrap">
+                <table className="table table--compact">
+                  <caption className="visually-hidden">Groups</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Group</th>
+                      <th scope="col">Description</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </PagedSectionList>
-      </Section>
+                  </thead>
+                  <tbody>
+                    {sortItems(items, (g) => g.name, 'asc').map((g) => (
+                      <tr key={g.id}>
+                        <td>
+                          <button type="button" className="link-button table__link" onClick={() => setModal({ kind: 'group-members', group: g })}>
+                            {g.name}
+                          </button>
+                        </td>
+                        <td data-label="Description" className="muted truncate" title={g.description}>
+                          {g.description || '—'}
+                        </td>
+                        <td className="num">
+                          <div className="actions actions--end">
+                            <Button size="sm" onClick={() => setModal({ kind: 'group-members', group: g })}>
+                              Members<span className="visually-hidden"> of {g.name}</span>
+                            </Button>
+                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
+                              Edit<span className="visually-hidden"> {g.name}</span>
+                            </Button>
+                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-group', group: g })}>
+                              Delete<span className="visually-hidden"> {g.name}</span>
+                            </Button>
+                          </div>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </PagedSectionList>
+        </Section>
+      ) : null}
 
-      <Section
-        title="Roles"
-        description="Bundles of service actions; members holding a role may perform its actions in this workspace."
-        action={<Button onClick={() => setModal({ kind: 'create-role' })}>Create role</Button>}
-      >
-        <PagedSectionList list={roles} noun="roles" errorTitle="Could not load roles." empty="No roles yet.">
-          {(items) => (
-            <div className="table-wrap">
-              <table className="table table--compact">
-                <caption className="visually-hidden">Roles</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Role</th>
-                    <th scope="col">Description</th>
-                    <th scope="col" className="num">Actions</th>
-                    <th scope="col" className="num">Members</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Manage</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((r) => (
-                    <tr key={r.id}>
-                      <td>
-                        <Link className="table__link" to={paths.role.href(ws.id, r.id)}>
-                          {r.name}
-                        </Link>
-                      </td>
-                      <td data-label="Description" className="muted truncate" title={r.description}>
-                        {r.description || '—'}
-                      </td>
-                      <td data-label="Actions" className="num">{r.action_count}</td>
-                      <td data-label="Members" className="num">{r.member_count}</td>
-                      <td className="num">
-                        <div className="actions actions--end">
-                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
-                            Edit<span className="visually-hidden"> {r.name}</span>
-                          </Button>
-                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-role', role: r })}>
-                            Delete<span className="visually-hidden"> {r.name}</span>
-                          </Button>
-                        </div>
-                      </td>
+      {tab === 'roles' ? (
+        <Section
+          title="Roles"
+          count={roleCount}
+          description="Bundles of service actions; members holding a role may perform its actions in this workspace."
+          action={<Button onClick={() => setModal({ kind: 'create-role' })}>Create role</Button>}
+        >
+          <PagedSectionList list={roles} noun="roles" errorTitle="Could not load roles." empty="No roles yet.">
+            {(items) => (
+              <div className="table-wrap">
+                <table className="table table--compact">
+                  <caption className="visually-hidden">Roles</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Role</th>
+                      <th scope="col">Description</th>
+                      <th scope="col" className="num">Actions</th>
+                      <th scope="col" className="num">Members</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Manage</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </PagedSectionList>
-      </Section>
+                  </thead>
+                  <tbody>
+                    {sortItems(items, (r) => r.name, 'asc').map((r) => (
+                      <tr key={r.id}>
+                        <td>
+                          <Link className="table__link" to={paths.role.href(ws.id, r.id)}>
+                            {r.name}
+                          </Link>
+                        </td>
+                        <td data-label="Description" className="muted truncate" title={r.description}>
+                          {r.description || '—'}
+                        </td>
+                        <td data-label="Actions" className="num">{r.action_count}</td>
+                        <td data-label="Members" className="num">{r.member_count}</td>
+                        <td className="num">
+                          <div className="actions actions--end">
+                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
+                              Edit<span className="visually-hidden"> {r.name}</span>
+                            </Button>
+                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-role', role: r })}>
+                              Delete<span className="visually-hidden"> {r.name}</span>
+                            </Button>
+                          </div>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </PagedSectionList>
+        </Section>
+      ) : null}
 
-      <Section title="Delete workspace" tone="danger">
-        <div className="row-between">
-          <p>Deleting removes the workspace with its memberships, groups, roles, role assignments and resource ACLs. Users stay.</p>
-          <Button variant="danger" onClick={() => setModal({ kind: 'delete' })}>
-            Delete…
-          </Button>
-        </div>
-      </Section>
+      {tab === 'settings' ? (
+        <>
+          <Section title="Details">
+            <DetailsForm
+              workspace={ws}
+              onSaved={(u) => {
+                setData(u);
+                say('Workspace details saved.');
+              }}
+            />
+          </Section>
+          <Section title="Delete workspace" tone="danger">
+            <div className="row-between">
+              <p>Deleting removes the workspace with its memberships, groups, roles, role assignments and resource ACLs. Users stay.</p>
+              <Button variant="danger" onClick={() => setModal({ kind: 'delete' })}>
+                Delete…
+              </Button>
+            </div>
+          </Section>
+        </>
+      ) : null}
 
       {modal?.kind === 'remove-member' ? (
         <ConfirmDialog
@@ -533,6 +589,84 @@ function AddMemberForm({ workspaceId, onAdded }: { workspaceId: string; onAdded:
   );
 }
 
+type MemberSortKey = 'name' | 'role' | 'joined';
+const ROLE_RANK: Record<string, number> = { owner: 0, admin: 1, editor: 2, viewer: 3 };
+
+/** MemberTable: the loaded members, searchable and sorted by a column. */
+function MemberTable({
+  workspaceId,
+  items,
+  onChanged,
+  onRemove,
+}: {
+  workspaceId: string;
+  items: Member[];
+  onChanged: (m: Member) => void;
+  onRemove: (m: Member) => void;
+}) {
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<Sort<MemberSortKey>>({ key: 'name', dir: 'asc' });
+  const searchId = useId();
+  const shown = sortItems(
+    items.filter((m) => matchesQuery([m.name, m.email, roleLabel(m.role)], query)),
+    (m) => (sort.key === 'name' ? displayName(m) : sort.key === 'role' ? (ROLE_RANK[m.role] ?? 9) : (m.joined_at ?? '')),
+    sort.dir,
+  );
+  const onSort = (key: MemberSortKey) => setSort((s) => nextSort(s, key));
+  return (
+    <div className="stack">
+      <div className="search">
+        <label htmlFor={searchId} className="visually-hidden">
+          Search members
+        </label>
+        <input
+          id={searchId}
+          type="search"
+          className="input"
+          placeholder="Search members by name, email or role"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      </div>
+      {shown.length === 0 ? (
+        <p className="muted">No member matches “{query}”.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table table--compact">
+            <caption className="visually-hidden">Members</caption>
+            <thead>
+              <tr>
+                <SortHeader column="name" sort={sort} onSort={onSort}>
+                  Member
+                </SortHeader>
+                <SortHeader column="role" sort={sort} onSort={onSort}>
+                  Role
+                </SortHeader>
+                <SortHeader column="joined" sort={sort} onSort={onSort}>
+                  Joined
+                </SortHeader>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((m) => (
+                <MemberRow key={m.user_id} workspaceId={workspaceId} member={m} onChanged={onChanged} onRemove={() => onRemove(m)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** isPromotion: a change that gives owner or admin rights the member did not have. */
+export function isPromotion(from: string, to: string): boolean {
+  return (to === 'owner' || to === 'admin') && (ROLE_RANK[to] ?? 9) < (ROLE_RANK[from] ?? 9);
+}
+
 function MemberRow({
   workspaceId,
   member,
@@ -546,12 +680,18 @@ function MemberRow({
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The last change made here, shown next to the row with Undo.
+  const [changed, setChanged] = useState<{ from: string; to: string } | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
   const roleId = useId();
-  const change = async (role: string) => {
+  const who = displayName(member);
+  const change = async (role: string, undo = false) => {
+    const from = member.role;
     setBusy(true);
     setError(null);
     try {
       onChanged(await updateMember(workspaceId, member.user_id, role));
+      setChanged(undo ? null : { from, to: role });
     } catch (err) {
       const e = asApiError(err);
       if (!(e instanceof ApiError && e.kind === 'unauthorized')) setError(e.message);
@@ -563,7 +703,7 @@ function MemberRow({
     <tr>
       <td>
         <Link className="table__link" to={paths.user.href(member.user_id)}>
-          {member.name || member.email}
+          {who}
         </Link>
         {member.name ? <span className="cell-note">{member.email}</span> : null}
       </td>
@@ -577,7 +717,11 @@ function MemberRow({
             className="input input--select input--sm"
             value={member.role}
             disabled={busy}
-            onChange={(e) => change(e.target.value)}
+            onChange={(e) => {
+              const to = e.target.value;
+              if (isPromotion(member.role, to)) setConfirming(to);
+              else void change(to);
+            }}
           >
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -588,6 +732,14 @@ function MemberRow({
           </select>
           {busy ? <Spinner size="sm" /> : null}
         </div>
+        {changed && changed.to === member.role ? (
+          <span className="row-result" role="status">
+            Now {roleLabel(changed.to)} (was {roleLabel(changed.from)}).{' '}
+            <button type="button" className="link-button" disabled={busy} onClick={() => void change(changed.from, true)}>
+              Undo<span className="visually-hidden"> role change of {member.email}</span>
+            </button>
+          </span>
+        ) : null}
         {error ? <span className="field__error">{error}</span> : null}
       </td>
       <td data-label="Joined">
@@ -598,6 +750,24 @@ function MemberRow({
           Remove<span className="visually-hidden"> {member.email}</span>
         </Button>
       </td>
+      {confirming ? (
+        <ConfirmDialog
+          title={`Make ${who} ${roleLabel(confirming)}?`}
+          confirmLabel={`Make ${roleLabel(confirming)}`}
+          onClose={() => setConfirming(null)}
+          onConfirm={async () => {
+            const to = confirming;
+            setConfirming(null);
+            await change(to);
+          }}
+        >
+          <p>
+            {confirming === 'owner'
+              ? `As Owner, ${who} can change everything in this workspace, including who else is Owner.`
+              : `As Admin, ${who} can manage this workspace's members, groups and roles.`}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </tr>
   );
 }
