@@ -67,6 +67,7 @@ var (
 var ops = map[string]op{
 	"GET /health":                {summary: "Liveness", status: 200, resp: statusOK},
 	"GET /.well-known/jwks.json": {summary: "The public keys that verify user tokens", status: 200, resp: token.JWKS{}},
+	"GET /openapi.json":          {summary: "This OpenAPI document", status: 200, resp: openapi3.NewObjectSchema()},
 	"GET /service/whoami": {summary: "The calling service app", status: 200, resp: object(map[string]*openapi3.Schema{
 		"service_name": openapi3.NewStringSchema(), "name": openapi3.NewStringSchema(), "key_prefix": openapi3.NewStringSchema(),
 		"key_expires_at": orNull(openapi3.NewDateTimeSchema()),

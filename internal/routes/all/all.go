@@ -16,6 +16,7 @@ import (
 	"sentinel/internal/routes/authzroutes"
 	"sentinel/internal/routes/healthroutes"
 	"sentinel/internal/routes/jwksroutes"
+	"sentinel/internal/routes/openapiroutes"
 	"sentinel/internal/routes/permissiondualroutes"
 	"sentinel/internal/routes/permissionroutes"
 	"sentinel/internal/routes/preflightroutes"
@@ -37,6 +38,7 @@ type Group struct {
 var Groups = []Group{
 	{"healthroutes", healthroutes.Routes},
 	{"jwksroutes", jwksroutes.Routes},
+	{"openapiroutes", openapiroutes.Routes},
 	{"whoamiroutes", whoamiroutes.Routes},
 	{"permissionroutes", permissionroutes.Routes},
 	{"permissiondualroutes", permissiondualroutes.Routes},
