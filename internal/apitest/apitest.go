@@ -280,7 +280,7 @@ func (a *API) URL() string {
 		return a.stack.URL
 	}
 	if a.server == nil {
-		a.server = httptest.NewServer(a)
+		a.server = httptest.NewServer(a.validating(a))
 		a.t.Cleanup(a.server.Close)
 	}
 	return a.server.URL
@@ -475,10 +475,21 @@ type Request struct {
 	Invalid bool
 }
 
+// bad is a body a test sends malformed on purpose; see Bad.
+type bad struct{ body any }
+
+// Bad marks a body as deliberately malformed (for the helpers that take
+// only a body): the request is sent as if the body were given as is, and
+// is not checked against the OpenAPI document (see Request.Invalid).
+func Bad(body any) any { return bad{body} }
+
 // Do sends a request through the function handlers (or to the deployed
 // stack) and checks the exchange against the OpenAPI document.
 func (a *API) Do(req Request) *Response {
 	a.t.Helper()
+	if b, ok := req.Body.(bad); ok {
+		req.Body, req.Invalid = b.body, true
+	}
 	var body []byte
 	switch b := req.Body.(type) {
 	case nil:

@@ -344,7 +344,7 @@ func TestResolveRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := e.resolve(fromOrigin(e.docsOrigin), tt.body)
+			res := e.resolve(fromOrigin(e.docsOrigin), apitest.Bad(tt.body))
 			if res.Status != tt.status || res.Detail(t) != tt.detail {
 				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tt.status, tt.detail)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"sentinel/internal/apitest"
 	"sentinel/internal/idptest"
 )
 
@@ -184,7 +185,7 @@ func TestResolveNonce(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tok := e.idToken(t, fmt.Sprintf("n%d@example.com", i), tt.claims)
-			res := e.resolve(fromOrigin(e.docsOrigin), tt.body(tok))
+			res := e.resolve(fromOrigin(e.docsOrigin), apitest.Bad(tt.body(tok)))
 			if res.Status != tt.status || (tt.detail != "" && res.Detail(t) != tt.detail) {
 				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tt.status, tt.detail)
 			}

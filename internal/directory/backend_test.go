@@ -84,7 +84,9 @@ func TestBackendReads(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := b.get(tc.path, bob, tc.wid)
+			req := b.request(tc.path, bob, tc.wid)
+			req.Invalid = tc.wantStatus == 422 // a query value of the wrong type
+			res := b.d.api.Do(req)
 			if res.Status != tc.wantStatus || (tc.wantDetail != "" && res.Detail(t) != tc.wantDetail) {
 				t.Errorf("got %d %s, want %d %q", res.Status, res.Body, tc.wantStatus, tc.wantDetail)
 			}

@@ -179,9 +179,13 @@ func (d *dir) backend(serviceName string) *backend {
 // get calls a backend read as user uid with a token for workspace wid.
 func (b *backend) get(path, uid, wid string) *apitest.Response {
 	b.d.t.Helper()
-	return b.d.api.Do(apitest.Request{Method: "GET", Path: path, Header: map[string]string{
+	return b.d.api.Do(b.request(path, uid, wid))
+}
+
+func (b *backend) request(path, uid, wid string) apitest.Request {
+	return apitest.Request{Method: "GET", Path: path, Header: map[string]string{
 		"X-Service-Key": b.key, "Authorization": "Bearer " + b.d.api.UserToken(uid, wid, "viewer"),
-	}})
+	}}
 }
 
 // recorder is a Dependent that records its calls and may fail them.

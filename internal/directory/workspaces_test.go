@@ -35,7 +35,7 @@ func TestWorkspaceValidationAndConflicts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := d.admin.Do("POST", "/admin/workspaces", tc.body)
+			res := d.admin.Do("POST", "/admin/workspaces", apitest.Bad(tc.body))
 			if res.Status != tc.wantStatus || res.Detail(t) != tc.wantDetail {
 				t.Errorf("got %d %q, want %d %q", res.Status, res.Detail(t), tc.wantStatus, tc.wantDetail)
 			}

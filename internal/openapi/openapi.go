@@ -82,7 +82,7 @@ func tierStatuses(t authtier.Tier) []int {
 var statusText = map[int]string{
 	400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
 	409: "Conflict", 413: "Body too large", 415: "Not JSON", 422: "Invalid input",
-	429: "Too many requests", 503: "A dependency is unavailable; retry later",
+	429: "Too many requests", 500: "Internal error (the detail names the request id of the logged cause)", 503: "A dependency is unavailable; retry later",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -163,7 +163,7 @@ func operation(r routes.Route, o op) (*openapi3.Operation, error) {
 		statuses = append(statuses, 400, 413, 415, 422)
 	}
 	if len(o.query) > 0 {
-		statuses = append(statuses, 400)
+		statuses = append(statuses, 400, 422)
 	}
 	if strings.Contains(r.Path, "{") {
 		statuses = append(statuses, 404)
@@ -172,6 +172,9 @@ func operation(r routes.Route, o op) (*openapi3.Operation, error) {
 	if dependent(r) {
 		statuses = append(statuses, 503)
 	}
+	// Any route can fail unexpectedly: the answer carries only the request
+	// id its log line has.
+	statuses = append(statuses, 500)
 	ok := openapi3.NewResponse().WithDescription(http.StatusText(o.status))
 	if o.status != 204 {
 		s, err := o.response()

@@ -102,7 +102,7 @@ var ops = map[string]op{
 	"PATCH /admin/groups/{gid}":                       {summary: "Update a group", req: directory.GroupPatch{}, status: 200, resp: directory.Group{}, errs: []int{409}},
 	"DELETE /admin/groups/{gid}":                      {summary: "Delete a group", status: 204, errs: []int{409}},
 	"GET /admin/groups/{gid}/members":                 {summary: "List a group's members", status: 200, resp: directory.Page[directory.GroupMember]{}, query: listQuery},
-	"POST /admin/groups/{gid}/members/{user_id}":      {summary: "Add a workspace member to a group", status: 201, resp: directory.GroupMember{}, errs: []int{409}},
+	"POST /admin/groups/{gid}/members/{user_id}":      {summary: "Add a workspace member to a group", status: 201, resp: directory.GroupMember{}, errs: []int{400, 409}},
 	"DELETE /admin/groups/{gid}/members/{user_id}":    {summary: "Remove a group member", status: 204, errs: []int{409}},
 	"GET /admin/users":                                {summary: "List users", status: 200, resp: directory.Page[directory.User]{}, query: listQuery},
 	"POST /admin/users":                               {summary: "Create a user", req: directory.CreateUserInput{}, status: 201, resp: directory.User{}, errs: []int{409}},
@@ -144,12 +144,12 @@ var ops = map[string]op{
 	"POST /admin/roles/{rid}/actions":               {summary: "Add actions to a role", req: rbac.AddActionsInput{}, status: 201, resp: statusOK, errs: []int{409}},
 	"DELETE /admin/roles/{rid}/actions/{action_id}": {summary: "Remove an action from a role", status: 204, errs: []int{409}},
 	"GET /admin/roles/{rid}/members":                {summary: "A role's members", status: 200, resp: rbac.Page[rbac.Member]{}, query: pageQuery},
-	"POST /admin/roles/{rid}/members/{user_id}":     {summary: "Assign a role to a workspace member", status: 201, resp: statusOK, errs: []int{409}},
+	"POST /admin/roles/{rid}/members/{user_id}":     {summary: "Assign a role to a workspace member", status: 201, resp: statusOK, errs: []int{400, 409}},
 	"DELETE /admin/roles/{rid}/members/{user_id}":   {summary: "Unassign a role", status: 204, errs: []int{409}},
 	"GET /admin/service-actions":                    {summary: "List registered service actions", status: 200, resp: rbac.Page[rbac.ServiceAction]{}, query: []string{"service_name", "limit", "cursor"}},
 	"DELETE /admin/service-actions/{id}":            {summary: "Delete a service action", status: 204, errs: []int{409}},
 
-	"POST /authz/resolve":    {summary: "Resolve an IdP token: the user's workspaces, or an authz token for one", req: authz.Request{}, status: 200, resp: authzAnswer},
+	"POST /authz/resolve":    {summary: "Resolve an IdP token: the user's workspaces, or an authz token for one", req: authz.Request{}, status: 200, resp: authzAnswer, errs: []int{409}},
 	"OPTIONS /authz/resolve": {summary: "CORS preflight for an allowed origin", status: 204},
 }
 

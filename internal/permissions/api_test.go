@@ -158,7 +158,7 @@ func TestValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := f.call(tc.dual, tc.method, tc.path, tok, tc.body)
+			res := f.call(tc.dual, tc.method, tc.path, tok, apitest.Bad(tc.body))
 			if res.Status != 422 || res.Detail(t) != tc.wantDetail {
 				t.Errorf("got %d %q, want 422 %q", res.Status, res.Detail(t), tc.wantDetail)
 			}

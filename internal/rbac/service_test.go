@@ -87,7 +87,7 @@ func TestRegisterValidationAndScope(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := f.api.Key("POST", "/roles/actions/register", tc.key, tc.body)
+			res := f.api.Key("POST", "/roles/actions/register", tc.key, apitest.Bad(tc.body))
 			if res.Status != tc.wantStatus || res.Detail(t) != tc.wantDetail {
 				t.Errorf("got %d %q, want %d %q", res.Status, res.Detail(t), tc.wantStatus, tc.wantDetail)
 			}

@@ -91,7 +91,7 @@ func TestValidationAndConflicts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := admin.Do("POST", "/admin/service-apps", tc.body)
+			res := admin.Do("POST", "/admin/service-apps", apitest.Bad(tc.body))
 			if res.Status != tc.wantStatus || res.Detail(t) != tc.wantDetail {
 				t.Errorf("got %d %q, want %d %q", res.Status, res.Detail(t), tc.wantStatus, tc.wantDetail)
 			}
@@ -108,7 +108,7 @@ func TestValidationAndConflicts(t *testing.T) {
 		}
 	})
 	t.Run("wrong content type", func(t *testing.T) {
-		res := api.Do(apitest.Request{Method: "POST", Path: "/admin/service-apps", Body: `{}`, Header: map[string]string{
+		res := api.Do(apitest.Request{Method: "POST", Path: "/admin/service-apps", Body: `{}`, Invalid: true, Header: map[string]string{
 			"Cookie": "admin_token=" + admin.Cookie, "X-Requested-With": "x", "Content-Type": "text/plain"}})
 		if res.Status != 415 {
 			t.Errorf("got %d %s, want 415", res.Status, res.Body)

@@ -135,7 +135,7 @@ func TestClientIDsValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := admin.Do("POST", "/admin/service-apps", map[string]any{"name": "V", "service_name": "valid", "idp_client_ids": tt.ids})
+			res := admin.Do("POST", "/admin/service-apps", apitest.Bad(map[string]any{"name": "V", "service_name": "valid", "idp_client_ids": tt.ids}))
 			if res.Status != 422 || res.Detail(t) != tt.detail {
 				t.Errorf("got %d %s, want 422 %q", res.Status, res.Body, tt.detail)
 			}
