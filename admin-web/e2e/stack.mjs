@@ -81,7 +81,7 @@ export async function startStack() {
   execFileSync(path.join(repoRoot, 'scripts', 'install-dynamodb-local.sh'), { cwd: repoRoot, stdio: 'inherit' });
   execFileSync('go', ['build', '-o', bin, './cmd/sentinel'], { cwd: repoRoot, stdio: 'inherit' });
 
-  const [apiPort, adminPort, ddbPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, adminPort, ddbPort, idpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const email = 'e2e-admin@sentinel.local';
   const password = `e2e-${randomBytes(18).toString('base64url')}`;
   const logFile = path.join(tmp, 'stack.log');
@@ -95,6 +95,7 @@ export async function startStack() {
       SENTINEL_API_PORT: String(apiPort),
       SENTINEL_ADMIN_PORT: String(adminPort),
       SENTINEL_DYNAMODB_PORT: String(ddbPort),
+      SENTINEL_DEV_IDP_PORT: String(idpPort),
       SENTINEL_ADMIN_EMAIL: email,
       SENTINEL_ADMIN_PASSWORD: password,
       SENTINEL_LOCAL_DIR: path.join(tmp, 'state'),

@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
 import { ActivityRoute } from './routes/activity/activity';
+import { DocsRoute } from './routes/docs/docs';
 import { NotFoundRoute } from './routes/not-found';
 import { PermissionRoute } from './routes/permissions/permission';
 import { PermissionsRoute } from './routes/permissions/permissions';
@@ -20,6 +21,7 @@ import { WorkspacesRoute } from './routes/workspaces/workspaces';
 // prefix on this origin); the static host serves index.html for the rest.
 export const routes: RouteObject[] = [
   { path: paths.signIn.path, element: <SignInRoute /> },
+  { path: paths.docs.path, element: <DocsRoute /> },
   {
     element: <RequireAuth />,
     children: [

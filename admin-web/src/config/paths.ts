@@ -6,6 +6,7 @@ export const paths = {
     path: '/sign-in',
     href: (next?: string) => (next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'),
   },
+  docs: { path: '/docs', href: () => '/docs' },
   serviceApps: { path: '/service-apps', href: () => '/service-apps' },
   serviceApp: { path: '/service-apps/:id', href: (id: string) => `/service-apps/${encodeURIComponent(id)}` },
   activity: { path: '/activity', href: () => '/activity' },

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { env } from '@/config/env';
-import { safeNext } from '@/config/paths';
+import { paths, safeNext } from '@/config/paths';
 import { LoginInputSchema } from '@/features/auth/api/login';
 import { useAuth } from '@/lib/auth';
 import { asApiError } from '@/lib/use-resource';
@@ -107,6 +107,9 @@ export function SignInRoute() {
         </form>
         <p className="auth-card__foot">
           Running locally? <span className="mono">make dev</span> prints the admin email and password on its first start.
+        </p>
+        <p className="auth-card__foot">
+          <Link to={paths.docs.href()}>API reference</Link>
         </p>
       </main>
     </div>
