@@ -3,7 +3,7 @@ SHELL := /bin/bash
 FUNCTIONS := $(notdir $(wildcard functions/*))
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet openapi
+.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet openapi lint-openapi
 
 ## build: one arm64 bootstrap per function under build/functions/<name>/
 build: $(addprefix build-,$(FUNCTIONS))
@@ -16,6 +16,11 @@ build-%:
 ## handlers' types (make test fails while the checked-in one is stale)
 openapi:
 	go run ./internal/openapi/gen
+
+## lint-openapi: Redocly's linter (pinned in tools/redocly) on docs/openapi.json
+lint-openapi:
+	cd tools/redocly && npm ci --no-audit --no-fund --silent
+	tools/redocly/node_modules/.bin/redocly lint --config tools/redocly/redocly.yaml docs/openapi.json
 
 ## build-host: the same bootstraps (same flags and tags) for this machine's
 ## architecture, under build/host/functions/<name>/, for make deployed-test
@@ -59,7 +64,7 @@ vet:
 	go vet -tags deployed ./internal/deploytest/
 
 ## test: everything CI runs
-test: tools fmt-check vet test-go test-sdk test-infra deployed-test test-web
+test: tools fmt-check vet test-go test-sdk lint-openapi test-infra deployed-test test-web
 
 test-go:
 	./scripts/with-dynamodb.sh go test -count=1 ./...

@@ -96,6 +96,13 @@ func Document(table []routes.Route) (*openapi3.T, error) {
 			Version:     "1",
 			Description: "Authorization service: service apps, directory, resource permissions, RBAC and authz mode. The contract in prose is docs/api.md; this document is generated from the route table (make openapi).",
 		},
+		// The deployment's address is its stack's ApiUrl output; make dev
+		// serves the API on port 9003.
+		Servers: openapi3.Servers{{
+			URL:         "{baseUrl}",
+			Description: "A Sentinel deployment (its stack's ApiUrl output), or the local stack",
+			Variables:   map[string]*openapi3.ServerVariable{"baseUrl": {Default: "http://localhost:9003"}},
+		}},
 		Paths: openapi3.NewPaths(),
 		Components: &openapi3.Components{
 			Schemas: openapi3.Schemas{
@@ -225,7 +232,24 @@ func tag(path string) string {
 // (additionalProperties: false) so an undocumented field fails validation,
 // pointers nullable the OpenAPI 3.1 way (a "null" type).
 func schemaOf(v any) (*openapi3.SchemaRef, error) {
-	ref, err := openapi3gen.NewSchemaRefForValue(v, nil, openapi3gen.SchemaCustomizer(closeObjects))
+	return schemaWith(v, closeObjects)
+}
+
+// answerSchemaOf is schemaOf for an answer: also every field the encoder
+// always writes (no omitempty) is required, so an answer missing one fails
+// validation too.
+func answerSchemaOf(v any) (*openapi3.SchemaRef, error) {
+	return schemaWith(v, func(name string, t reflect.Type, tag reflect.StructTag, s *openapi3.Schema) error {
+		if err := closeObjects(name, t, tag, s); err != nil {
+			return err
+		}
+		s.Required = alwaysWritten(t)
+		return nil
+	})
+}
+
+func schemaWith(v any, c openapi3gen.SchemaCustomizerFn) (*openapi3.SchemaRef, error) {
+	ref, err := openapi3gen.NewSchemaRefForValue(v, nil, openapi3gen.SchemaCustomizer(c))
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +265,33 @@ func closeObjects(_ string, t reflect.Type, _ reflect.StructTag, s *openapi3.Sch
 		s.AdditionalProperties = openapi3.AdditionalProperties{Has: ptr(false)}
 	}
 	return nil
+}
+
+// alwaysWritten are the JSON names of a struct's fields that encoding/json
+// writes whatever their value, in name order.
+func alwaysWritten(t reflect.Type) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || (f.Anonymous && f.Type.Kind() == reflect.Struct) {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" && opts == "" || slices.Contains(strings.Split(opts, ","), "omitempty") || slices.Contains(strings.Split(opts, ","), "omitzero") {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func nullable(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {

@@ -37,7 +37,7 @@ func (o op) response() (*openapi3.SchemaRef, error) {
 	if s, ok := o.resp.(*openapi3.Schema); ok {
 		return openapi3.NewSchemaRef("", s), nil
 	}
-	return schemaOf(o.resp)
+	return answerSchemaOf(o.resp)
 }
 
 // object is a closed object schema with required string-or-given fields.
@@ -157,7 +157,7 @@ var ops = map[string]op{
 var authzAnswer = func() *openapi3.Schema {
 	var refs openapi3.SchemaRefs
 	for _, v := range []any{authz.Workspaces{}, authz.Grant{}} {
-		s, err := schemaOf(v)
+		s, err := answerSchemaOf(v)
 		if err != nil {
 			panic(err)
 		}
