@@ -27,7 +27,15 @@ type ResolvedUser struct {
 // WorkspaceRole is a workspace of the user with their role in it.
 type WorkspaceRole struct {
 	ID   string `json:"id"`
-	Name string `json:"name,omitempty"`
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+	Role string `json:"role"`
+}
+
+// GrantedWorkspace is the workspace an authz token was issued for, with the
+// user's role in it.
+type GrantedWorkspace struct {
+	ID   string `json:"id"`
 	Slug string `json:"slug"`
 	Role string `json:"role"`
 }
@@ -35,11 +43,11 @@ type WorkspaceRole struct {
 // Resolution answers Resolve: Workspaces without a workspace id; Workspace,
 // AuthzToken and ExpiresIn (seconds) with one.
 type Resolution struct {
-	User       ResolvedUser    `json:"user"`
-	Workspaces []WorkspaceRole `json:"workspaces,omitempty"`
-	Workspace  *WorkspaceRole  `json:"workspace,omitempty"`
-	AuthzToken string          `json:"authz_token,omitempty"`
-	ExpiresIn  int             `json:"expires_in,omitempty"`
+	User       ResolvedUser      `json:"user"`
+	Workspaces []WorkspaceRole   `json:"workspaces,omitempty"`
+	Workspace  *GrantedWorkspace `json:"workspace,omitempty"`
+	AuthzToken string            `json:"authz_token,omitempty"`
+	ExpiresIn  int               `json:"expires_in,omitempty"`
 }
 
 // AuthzClient calls authz mode.
