@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -16,6 +17,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"sentinel/internal/authtier"
+	"sentinel/internal/budget"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
@@ -835,4 +837,19 @@ func must(t *testing.T, assertion func()) {
 		}
 	}()
 	assertion()
+}
+
+// A function's Lambda timeout outlasts the longest budget of its routes,
+// so a slow dependency ends in the handler's 503 with Retry-After, never in
+// API Gateway's bare 503 of a timed-out function.
+func TestFunctionTimeoutOutlastsTheBudgets(t *testing.T) {
+	timeout := time.Duration(timeoutSeconds) * time.Second
+	for _, r := range all.Routes {
+		if b := r.Budget(config.Config{}); b >= timeout {
+			t.Errorf("%s: budget %v, function timeout %v", r.Key(), b, timeout)
+		}
+	}
+	if budget.Admin+time.Second > timeout {
+		t.Errorf("admin budget %v leaves under a second of the %v timeout to answer", budget.Admin, timeout)
+	}
 }

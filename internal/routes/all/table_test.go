@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"sentinel/internal/authtier"
+	"sentinel/internal/budget"
+	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
 )
@@ -177,5 +179,24 @@ func TestRoleChecksOnlyReadRBAC(t *testing.T) {
 		if len(f.Tables()) != want {
 			t.Errorf("%s uses tables %v, want its tier's and RBAC", name, f.Tables())
 		}
+	}
+}
+
+// The admin site's routes (sign-in runs bcrypt, purges fan out) get the
+// admin budget; every route a backend or a browser frontend calls gets the
+// service budget, so a caller waits at most that long for a 503.
+func TestRoutesGetTheirAudiencesBudget(t *testing.T) {
+	var c config.Config // the deployment's defaults
+	for _, r := range Routes {
+		want := budget.Service
+		if strings.HasPrefix(r.Path, "/admin/") {
+			want = budget.Admin
+		}
+		if got := r.Budget(c); got != want {
+			t.Errorf("%s: budget %v, want %v", r.Key(), got, want)
+		}
+	}
+	if budget.Service >= budget.Admin {
+		t.Errorf("service budget %v is not below the admin budget %v", budget.Service, budget.Admin)
 	}
 }
