@@ -6,16 +6,22 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
+	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 )
 
-// The account store: admin accounts (pk ADMIN#email, sk ACCOUNT) and revoked
-// sessions (pk JTI#id, sk REVOKED, expiring by TTL) in the Admins table. It
-// knows items and keys, nothing of passwords, lockouts or cookies.
+// The account store: admin accounts (pk ADMIN#email, sk ACCOUNT, listed by
+// email through the accounts index, whose partition key is sk), their
+// recovery codes (pk ADMIN#email, sk RECOVERY#sha256, no email attribute so
+// not in the index) and revoked sessions (pk JTI#id, sk REVOKED, expiring
+// by TTL) in the Admins table. It knows items and keys, nothing of
+// passwords, lockouts or cookies.
 
 type account struct {
 	PK           string `dynamodbav:"pk"`
@@ -29,7 +35,25 @@ type account struct {
 	SessionVersion int64  `dynamodbav:"session_version"`
 	CreatedAt      string `dynamodbav:"created_at"`
 	UpdatedAt      string `dynamodbav:"updated_at"`
+	Name           string `dynamodbav:"name,omitempty"`
+	CreatedBy      string `dynamodbav:"created_by,omitempty"`
+	LastSignInAt   string `dynamodbav:"last_sign_in_at,omitempty"`
+	// MustChangePassword is set on an account created with a temporary
+	// password: its sign-in leads to the password change first.
+	MustChangePassword bool `dynamodbav:"must_change_password,omitempty"`
+	// TOTPSecret is the confirmed RFC 6238 secret (base32), TOTPPending
+	// one being enrolled; neither ever leaves the server. TOTPLastStep is
+	// the time step of the last code accepted (a code is used once).
+	TOTPSecret   string `dynamodbav:"totp_secret,omitempty"`
+	TOTPPending  string `dynamodbav:"totp_pending,omitempty"`
+	TOTPLastStep int64  `dynamodbav:"totp_last_step,omitempty"`
+	TOTPSince    string `dynamodbav:"totp_since,omitempty"`
 }
+
+// accountsIndex lists the accounts by email: its partition key is the sort
+// key (every account's is ACCOUNT), its sort key the email, which only
+// account items carry.
+const accountsIndex = "accounts"
 
 // accounts stores admin accounts and revoked sessions.
 type accounts struct{ repo dynamo.Repo } // the Admins table
@@ -122,4 +146,90 @@ func (s accounts) revoke(ctx context.Context, tokenID string, expires time.Time,
 		return fmt.Errorf("revoke admin session: %w", err)
 	}
 	return nil
+}
+
+// Conditions of the account writes that mean something to the caller.
+var (
+	errExists   = apperr.New(apperr.Conflict, "An admin with this email exists")
+	errNoAdmin  = apperr.New(apperr.NotFound, "Admin not found")
+	errKeepGone = errors.New("the admin kept active is not active any more")
+)
+
+// accountsQuery selects every account through the accounts index.
+func accountsQuery() *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		IndexName:                 aws.String(accountsIndex),
+		KeyConditionExpression:    aws.String("sk = :sk"),
+		ExpressionAttributeValues: dynamo.Item{":sk": dynamo.S("ACCOUNT")},
+	}
+}
+
+// list answers one page of accounts in email order (one Query of the
+// accounts index).
+func (s accounts) list(ctx context.Context, limit int, cursor string) (dynamo.Page[account], error) {
+	in := accountsQuery()
+	in.Limit = aws.Int32(int32(limit))
+	page, err := dynamo.QueryPage[account](ctx, s.repo, in, cursor, dynamo.Scope{
+		Exact: map[string]string{"sk": "ACCOUNT"}, Prefix: map[string]string{"email": "", "pk": "ADMIN#"},
+	})
+	if err != nil {
+		return page, fmt.Errorf("list admins: %w", err)
+	}
+	return page, nil
+}
+
+// activeOthers lists the active accounts other than email, as the index
+// last saw them (a transaction checks the one it relies on).
+func (s accounts) activeOthers(ctx context.Context, email string) ([]string, error) {
+	all, err := dynamo.QueryAll[account](ctx, s.repo, accountsQuery())
+	if err != nil {
+		return nil, fmt.Errorf("list admins: %w", err)
+	}
+	var out []string
+	for _, a := range all {
+		if a.IsActive && a.Email != email {
+			out = append(out, a.Email)
+		}
+	}
+	return out, nil
+}
+
+// create puts a new account (errExists when the email has one), in one
+// transaction with also.
+func (s accounts) create(ctx context.Context, a account, also ...types.TransactWriteItem) error {
+	return dynamo.NewTx().AddOr(s.repo.Put(a, "attribute_not_exists(pk)", nil), errExists).Add(also...).Write(ctx, s.repo.DB)
+}
+
+// setActive activates or deactivates email's account and adds one to its
+// session version (errNoAdmin when there is none), in one transaction with
+// also; with keep, the transaction also requires keep's account to be
+// active (errKeepGone), so that of admins deactivating one another at once
+// at least one stays active (transactions are serializable: the last of
+// them finds the admin it keeps inactive).
+func (s accounts) setActive(ctx context.Context, email string, active bool, keep string, now time.Time, also ...types.TransactWriteItem) error {
+	tx := dynamo.NewTx().AddOr(s.repo.Update(accountKey(email),
+		"SET is_active = :a, updated_at = :now ADD session_version :one", "attribute_exists(pk)",
+		dynamo.Item{":a": dynamo.Bool(active), ":now": dynamo.S(dynamo.FormatTime(now)), ":one": dynamo.N(1)}), errNoAdmin)
+	if keep != "" {
+		tx.AddOr(s.repo.Check(accountKey(keep), "is_active = :t", dynamo.Item{":t": dynamo.Bool(true)}), errKeepGone)
+	}
+	return tx.Add(also...).Write(ctx, s.repo.DB)
+}
+
+// changePassword sets the password hash of email's account, clears its
+// must-change flag and adds one to its session version, if the account is
+// active and still at session version sv (the session asking), in one
+// transaction with also.
+func (s accounts) changePassword(ctx context.Context, email string, hash []byte, sv int64, now time.Time, also ...types.TransactWriteItem) error {
+	return dynamo.NewTx().AddOr(s.repo.Update(accountKey(email),
+		"SET password_hash = :h, updated_at = :now REMOVE must_change_password ADD session_version :one", "is_active = :t AND session_version = :sv",
+		dynamo.Item{":h": dynamo.S(string(hash)), ":now": dynamo.S(dynamo.FormatTime(now)), ":one": dynamo.N(1), ":t": dynamo.Bool(true), ":sv": dynamo.N(sv)}), errNoSession).
+		Add(also...).Write(ctx, s.repo.DB)
+}
+
+// signedIn records a sign-in's time on the account, in one transaction
+// with also (its activity entry).
+func (s accounts) signedIn(ctx context.Context, email string, now time.Time, also ...types.TransactWriteItem) error {
+	return dynamo.NewTx(s.repo.Update(accountKey(email), "SET last_sign_in_at = :now", "attribute_exists(pk)",
+		dynamo.Item{":now": dynamo.S(dynamo.FormatTime(now))})).Add(also...).Write(ctx, s.repo.DB)
 }

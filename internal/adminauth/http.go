@@ -2,6 +2,7 @@ package adminauth
 
 import (
 	"net/http"
+	"slices"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/identity"
@@ -28,8 +29,19 @@ func requireXRW(r *http.Request) error {
 	return nil
 }
 
-// Require is the admin tier middleware.
-func (s *Sessions) Require(next http.Handler) http.Handler {
+// Require is the admin tier middleware: a full session.
+func (s *Sessions) Require(next http.Handler) http.Handler { return s.RequireStep("")(next) }
+
+// AnyStep is every step a session may be at ("" for a full session).
+var AnyStep = []string{"", StepTOTP, StepChangePassword, StepEnrolTOTP}
+
+// RequireStep is the admin tier middleware of the routes that sessions at
+// the given sign-in steps may use ("" for a full session).
+func (s *Sessions) RequireStep(steps ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return s.require(steps, next) }
+}
+
+func (s *Sessions) require(steps []string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(CookieName)
 		if err != nil || c.Value == "" {
@@ -43,6 +55,10 @@ func (s *Sessions) Require(next http.Handler) http.Handler {
 		}
 		if err := requireXRW(r); err != nil {
 			web.Error(w, r, err)
+			return
+		}
+		if !slices.Contains(steps, a.Step) {
+			web.Error(w, r, apperr.New(apperr.Forbidden, "Finish signing in first (next step: %s)", a.Step))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(identity.WithAdmin(r.Context(), a)))
@@ -66,10 +82,15 @@ type LoginInput struct {
 	Password string `json:"password"`
 }
 
-// Me is the signed-in admin.
+// Me is the signed-in admin. NextStep, when present, is the sign-in step
+// still to take: totp, change_password or enrol_totp (the session opens
+// only that step's routes, /admin/auth/me and logout).
 type Me struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	Name        string `json:"name"`
+	TOTPEnabled bool   `json:"totp_enabled"`
+	NextStep    string `json:"next_step,omitempty"`
 }
 
 // LoginHandler serves POST /admin/auth/login.
@@ -82,8 +103,19 @@ func (s *Service) LoginHandler(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	web.SetCookie(r, s.cookie(tok, int(TokenTTL.Seconds())))
-	return 200, Me{ID: a.ID, Email: a.Email}, nil
+	return s.session(r, tok, a, false)
+}
+
+// session sets the cookie of a's new session token and answers who is
+// signed in and the step left (totpDone: as nextStep).
+func (s *Service) session(r *http.Request, tok string, a account, totpDone bool) (int, any, error) {
+	step := s.nextStep(a, totpDone)
+	ttl := TokenTTL
+	if step != "" {
+		ttl = StepTTL
+	}
+	web.SetCookie(r, s.cookie(tok, int(ttl.Seconds())))
+	return 200, Me{ID: a.ID, Email: a.Email, Name: a.Name, TOTPEnabled: a.TOTPSecret != "", NextStep: step}, nil
 }
 
 // LogoutHandler serves POST /admin/auth/logout.
@@ -98,6 +130,13 @@ func (s *Service) LogoutHandler(r *http.Request) (int, any, error) {
 
 // MeHandler serves GET /admin/auth/me.
 func (s *Service) MeHandler(r *http.Request) (int, any, error) {
-	a, _ := identity.AdminFrom(r.Context())
-	return 200, Me{ID: a.ID, Email: a.Email}, nil
+	me, _ := identity.AdminFrom(r.Context())
+	a, found, err := s.accounts.get(r.Context(), normalize(me.Email))
+	if err != nil {
+		return 0, nil, err
+	}
+	if !found {
+		return 0, nil, errNoSession
+	}
+	return 200, Me{ID: a.ID, Email: a.Email, Name: a.Name, TOTPEnabled: a.TOTPSecret != "", NextStep: me.Step}, nil
 }

@@ -66,12 +66,14 @@ func NewSessions(db dynamo.DB, adminsTable string, keys *token.Ring, now func() 
 // Service signs admins in and out; its Sessions guard the admin routes.
 type Service struct {
 	*Sessions
-	limits   *ratelimit.Limiter // failure counters in the Limits table
-	log      *activity.Log
-	cost     int
-	secure   bool // Secure cookies (everywhere but the local stage)
-	fakeHash []byte
-	compared atomic.Int64 // passwords compared, see PasswordsCompared
+	limits *ratelimit.Limiter // failure counters in the Limits table
+	log    *activity.Log
+	cost   int
+	secure bool // Secure cookies (everywhere but the local stage)
+	// requireTOTP sends every admin without TOTP to enrol at sign-in.
+	requireTOTP bool
+	fakeHash    []byte
+	compared    atomic.Int64 // passwords compared, see PasswordsCompared
 }
 
 // Options configure a Service.
@@ -84,6 +86,9 @@ type Options struct {
 	Now           func() time.Time
 	PasswordCost  int
 	SecureCookies bool
+	// RequireTOTP: every admin must sign in with TOTP (the stage setting
+	// SENTINEL_ADMIN_REQUIRE_TOTP); those not enrolled enrol at sign-in.
+	RequireTOTP bool
 }
 
 // New returns a Service.
@@ -92,7 +97,7 @@ func New(o Options) *Service {
 	// long as known ones.
 	fake, _ := bcrypt.GenerateFromPassword([]byte("not a password"), o.PasswordCost)
 	return &Service{Sessions: NewSessions(o.DB, o.AdminsTable, o.Keys, o.Now), limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log,
-		cost: o.PasswordCost, secure: o.SecureCookies, fakeHash: fake}
+		cost: o.PasswordCost, secure: o.SecureCookies, requireTOTP: o.RequireTOTP, fakeHash: fake}
 }
 
 func normalize(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -121,8 +126,8 @@ func (s *Service) setPassword(ctx context.Context, email, password string, react
 	if !validEmail(email) {
 		return false, apperr.Field("email", "must be an email address")
 	}
-	if len(password) < MinPasswordLen || len(password) > maxPasswordBytes {
-		return false, apperr.Field("password", fmt.Sprintf("must be %d characters to %d bytes", MinPasswordLen, maxPasswordBytes))
+	if err := validPassword("password", password); err != nil {
+		return false, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
 	if err != nil {
@@ -177,7 +182,32 @@ func RandomPassword() string {
 func emailLimitKey(email string) string { return "LOGIN#EMAIL#" + normalize(email) }
 func ipLimitKey(ip string) string       { return "LOGIN#IP#" + ip }
 
-// Login checks a password and returns a signed admin token.
+// Login checks a password and returns a signed admin token: a full
+// session, or one for the sign-in step still to take (nextStep).
+func (s *Service) Login(ctx context.Context, email, password, ip string) (string, account, error) {
+	email = normalize(email)
+	if !validEmail(email) {
+		// Shape only: it says nothing about which accounts exist.
+		return "", account{}, apperr.Field("email", "must be an email address")
+	}
+	a, err := s.checkPassword(ctx, email, password, ip, "admin.login_failed")
+	if err != nil {
+		return "", account{}, err
+	}
+	step := s.nextStep(a, false)
+	entry := activity.Entry{Actor: a.Email, Action: "admin.login", TargetType: "admin", TargetID: a.Email, Detail: map[string]any{"ip": ip}}
+	if step != "" {
+		entry.Detail["next_step"] = step
+	}
+	if err := s.accounts.signedIn(ctx, email, s.now(), s.log.Put(entry)); err != nil {
+		return "", account{}, err
+	}
+	tok, err := s.sign(a, step)
+	return tok, a, err
+}
+
+// checkPassword checks email's password under the sign-in limits (a
+// failure is recorded as failAction) and answers the account.
 //
 // The attempt is counted before its password is compared, against the
 // client IP's limit and then the email's, each a conditional increment
@@ -185,29 +215,23 @@ func ipLimitKey(ip string) string       { return "LOGIN#IP#" + ip }
 // EmailFailures passwords of one email (and IPFailures of one IP) are
 // compared in a window. A successful attempt gives its counts back, so the
 // windows count failures (and attempts still running).
-func (s *Service) Login(ctx context.Context, email, password, ip string) (string, account, error) {
-	now := s.now()
-	email = normalize(email)
-	if !validEmail(email) {
-		// Shape only: it says nothing about which accounts exist.
-		return "", account{}, apperr.Field("email", "must be an email address")
-	}
+func (s *Service) checkPassword(ctx context.Context, email, password, ip, failAction string) (account, error) {
 	ipSlot, err := s.take(ctx, ipLimitKey(ip), ipRule)
 	if err != nil {
-		return "", account{}, err
+		return account{}, err
 	}
 	emailSlot, err := s.take(ctx, emailLimitKey(email), emailRule)
 	if err != nil {
 		// Refused by the email's limit: no password compared, so the IP's
 		// count is given back.
 		if rerr := s.limits.Refund(ctx, ipSlot); rerr != nil {
-			return "", account{}, rerr
+			return account{}, rerr
 		}
-		return "", account{}, err
+		return account{}, err
 	}
 	a, found, err := s.accounts.get(ctx, email)
 	if err != nil {
-		return "", account{}, err
+		return account{}, err
 	}
 	hash := s.fakeHash
 	if found {
@@ -216,27 +240,58 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (string
 	s.compared.Add(1)
 	ok := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && found && a.IsActive
 	if !ok {
-		if err := s.log.Record(ctx, activity.Entry{Actor: email, Action: "admin.login_failed", TargetType: "admin", TargetID: email, Detail: map[string]any{"ip": ip}}); err != nil {
-			return "", account{}, err
+		if err := s.log.Record(ctx, activity.Entry{Actor: email, Action: failAction, TargetType: "admin", TargetID: email, Detail: map[string]any{"ip": ip}}); err != nil {
+			return account{}, err
 		}
-		return "", account{}, apperr.New(apperr.Unauthorized, msgBadLogin)
+		return account{}, apperr.New(apperr.Unauthorized, msgBadLogin)
 	}
 	for _, slot := range []ratelimit.Slot{emailSlot, ipSlot} {
 		if err := s.limits.Refund(ctx, slot); err != nil {
-			return "", account{}, err
+			return account{}, err
 		}
+	}
+	return a, nil
+}
+
+// Sign-in steps: what an admin token of a sign-in not finished yet still
+// has to do (token claim step). A full session has none.
+const (
+	StepTOTP           = "totp"            // give a TOTP or recovery code
+	StepChangePassword = "change_password" // replace a temporary password
+	StepEnrolTOTP      = "enrol_totp"      // enrol TOTP (the stage requires it)
+)
+
+// StepTTL is how long a token of an unfinished sign-in lives.
+const StepTTL = 10 * time.Minute
+
+// nextStep is the step a's sign-in takes next, "" when it is done
+// (totpDone: its TOTP code, if it has TOTP, was given).
+func (s *Service) nextStep(a account, totpDone bool) string {
+	switch {
+	case a.TOTPSecret != "" && !totpDone:
+		return StepTOTP
+	case a.MustChangePassword:
+		return StepChangePassword
+	case s.requireTOTP && a.TOTPSecret == "":
+		return StepEnrolTOTP
+	}
+	return ""
+}
+
+// sign signs a's session token: a full one, or one for step.
+func (s *Service) sign(a account, step string) (string, error) {
+	ttl := TokenTTL
+	if step != "" {
+		ttl = StepTTL
 	}
 	tok, err := s.keys.Sign(token.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: a.ID, Audience: jwt.ClaimStrings{token.AudAdmin}},
-		Type:             "admin", Email: a.Email, SessionVersion: a.SessionVersion,
-	}, now, TokenTTL)
+		Type:             "admin", Email: a.Email, SessionVersion: a.SessionVersion, Step: step,
+	}, s.now(), ttl)
 	if err != nil {
-		return "", account{}, fmt.Errorf("sign admin token: %w", err)
+		return "", fmt.Errorf("sign admin token: %w", err)
 	}
-	if err := s.log.Record(ctx, activity.Entry{Actor: a.Email, Action: "admin.login", TargetType: "admin", TargetID: a.Email, Detail: map[string]any{"ip": ip}}); err != nil {
-		return "", account{}, err
-	}
-	return tok, a, nil
+	return tok, nil
 }
 
 // take counts a sign-in attempt under rule, or refuses it with a 429 when
@@ -272,7 +327,7 @@ func (s *Sessions) Authenticate(ctx context.Context, raw string) (*identity.Admi
 	if revoked || !found || !a.IsActive || a.ID != c.Subject || a.SessionVersion != c.SessionVersion {
 		return nil, errNoSession
 	}
-	return &identity.Admin{ID: c.Subject, Email: c.Email, TokenID: c.ID, Expires: c.ExpiresAt.Time}, nil
+	return &identity.Admin{ID: c.Subject, Email: c.Email, TokenID: c.ID, Expires: c.ExpiresAt.Time, SessionVersion: c.SessionVersion, Step: c.Step}, nil
 }
 
 // Logout revokes the session's token id until the token would expire.

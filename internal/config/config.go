@@ -57,6 +57,10 @@ type Config struct {
 	// which app.Load reads at cold start; "" trusts no viewer address.
 	OriginSecretID string
 	OriginSecret   string
+	// AdminRequireTOTP makes TOTP two-factor sign-in required for every
+	// admin ($SENTINEL_ADMIN_REQUIRE_TOTP true or false, default false):
+	// an admin not enrolled enrols right after its password.
+	AdminRequireTOTP bool
 	// ServiceBudget and AdminBudget, when set, replace budget.Service and
 	// budget.Admin (tests use short ones; deployments keep the defaults).
 	ServiceBudget, AdminBudget time.Duration
@@ -92,6 +96,9 @@ const (
 // minute per client IP. Deployed stages keep the default; the local stack
 // reads it so that tests refusing many keys on purpose can raise it.
 const EnvAuthFailureLimit = "SENTINEL_AUTH_FAILURE_LIMIT"
+
+// EnvAdminRequireTOTP is the stage setting requiring TOTP of every admin.
+const EnvAdminRequireTOTP = "SENTINEL_ADMIN_REQUIRE_TOTP"
 
 // LocalStage is the local stack's stage.
 const LocalStage = "local"
@@ -200,6 +207,13 @@ func fromLookup(getenv func(string) string, keys token.Use) (Config, error) {
 			problems = append(problems, fmt.Sprintf("%s must be a whole number of failures per minute from 1 to %d", EnvAuthFailureLimit, maxRateLimit))
 		}
 		c.AuthFailureLimit = n
+	}
+	switch v := getenv(EnvAdminRequireTOTP); v {
+	case "", "false":
+	case "true":
+		c.AdminRequireTOTP = true
+	default:
+		problems = append(problems, EnvAdminRequireTOTP+" must be true or false")
 	}
 	problems = append(problems, c.readAuthz(getenv)...)
 	if len(problems) > 0 {

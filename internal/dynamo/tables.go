@@ -63,9 +63,14 @@ var (
 		},
 		TTLAttribute: "ttl",
 	}
-	// Admins holds admin accounts (pk ADMIN#email) and revoked admin
-	// sessions (pk JTI#id, expiring with the token).
-	Admins = Table{ID: "Admins", PartitionKey: "pk", SortKey: "sk", TTLAttribute: "ttl"}
+	// Admins holds admin accounts (pk ADMIN#email, sk ACCOUNT), their
+	// recovery codes, and revoked admin sessions (pk JTI#id, expiring with
+	// the token). The accounts index lists the accounts by email: its
+	// partition key is sk, and only account items carry an email.
+	Admins = Table{
+		ID: "Admins", PartitionKey: "pk", SortKey: "sk", TTLAttribute: "ttl",
+		GSIs: []GSI{{Name: "accounts", PartitionKey: "sk", SortKey: "email"}},
+	}
 	// Activity is the audit log: one partition per day, newest first by
 	// sort key, and an index by target.
 	Activity = Table{

@@ -15,6 +15,10 @@ type Admin struct {
 	// TokenID and Expires identify the session, for logout.
 	TokenID string
 	Expires time.Time
+	// SessionVersion is the account's when the session began; Step the
+	// sign-in step still to take ("" for a full session).
+	SessionVersion int64
+	Step           string
 }
 
 // Service is the service app a request is made for.

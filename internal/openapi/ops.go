@@ -9,6 +9,7 @@ import (
 	"sentinel/internal/adminauth"
 	"sentinel/internal/authz"
 	"sentinel/internal/directory"
+	"sentinel/internal/dynamo"
 	"sentinel/internal/permissions"
 	"sentinel/internal/rbac"
 	"sentinel/internal/serviceapps"
@@ -76,6 +77,13 @@ var ops = map[string]op{
 	"POST /admin/auth/login":  {summary: "Sign in an admin (sets the admin_token cookie)", req: adminauth.LoginInput{}, status: 200, resp: adminauth.Me{}},
 	"POST /admin/auth/logout": {summary: "Sign out", status: 200, resp: statusOK},
 	"GET /admin/auth/me":      {summary: "The signed-in admin", status: 200, resp: adminauth.Me{}},
+	"POST /admin/auth/change-password": {summary: "Change the signed-in admin's password (required after a temporary one; renews the cookie)",
+		req: adminauth.ChangePasswordInput{}, status: 200, resp: adminauth.Me{}, errs: []int{429}},
+
+	"GET /admin/admins":                     {summary: "List admins", status: 200, resp: dynamo.Page[adminauth.Admin]{}, query: listQuery},
+	"POST /admin/admins":                    {summary: "Add an admin (its temporary password is shown once)", req: adminauth.CreateInput{}, status: 201, resp: adminauth.Created{}, errs: []int{409}},
+	"POST /admin/admins/{email}/deactivate": {summary: "Deactivate an admin (never the last active one; ends its sessions)", status: 200, resp: adminauth.Admin{}, errs: []int{409}},
+	"POST /admin/admins/{email}/reactivate": {summary: "Reactivate an admin", status: 200, resp: adminauth.Admin{}},
 
 	"GET /admin/service-apps":                           {summary: "List service apps", status: 200, resp: []serviceapps.App{}},
 	"POST /admin/service-apps":                          {summary: "Create a service app (its key is shown once)", req: serviceapps.CreateInput{}, status: 201, resp: serviceapps.Created{}, errs: []int{409}},

@@ -220,6 +220,10 @@ type Claims struct {
 	// SessionVersion is an admin token's: the admin's session version
 	// when it signed in (a password reset or deactivation changes it).
 	SessionVersion int64 `json:"sv,omitempty"`
+	// Step is set on an admin token of a sign-in not finished yet: the
+	// step it still has to take (a TOTP code, a password change, a TOTP
+	// enrolment); such a token opens only that step's routes.
+	Step string `json:"step,omitempty"`
 }
 
 // What a user token carries is bounded, so that a user in many groups or

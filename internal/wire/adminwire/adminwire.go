@@ -48,7 +48,7 @@ var Service = &app.Service[*adminauth.Service]{Name: "admin sign-in", Build: fun
 	}
 	return adminauth.New(adminauth.Options{
 		DB: e.DB, AdminsTable: admins, LimitsTable: limits, Log: log, Keys: keys, Now: e.Now,
-		PasswordCost: e.Config.PasswordCost, SecureCookies: !e.Config.Local(),
+		PasswordCost: e.Config.PasswordCost, SecureCookies: !e.Config.Local(), RequireTOTP: e.Config.AdminRequireTOTP,
 	}), nil
 }}
 
@@ -61,6 +61,19 @@ var Admin = routes.Guard{Tier: authtier.Admin, Build: func(e *app.Env) (func(htt
 	}
 	return s.Require, nil
 }}
+
+// AdminAt is the admin tier of the routes a session at one of steps may
+// use ("" for a full session; see adminauth's Step constants): the routes
+// of a sign-in not finished yet.
+func AdminAt(steps ...string) routes.Guard {
+	return routes.Guard{Tier: authtier.Admin, Build: func(e *app.Env) (func(http.Handler) http.Handler, error) {
+		s, err := Sessions.Get(e)
+		if err != nil {
+			return nil, err
+		}
+		return s.RequireStep(steps...), nil
+	}}
+}
 
 // Login is the tier of the sign-in route: no session yet, X-Requested-With;
 // the per-IP sign-in limit sees the viewer behind the admin site.
