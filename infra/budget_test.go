@@ -259,7 +259,7 @@ func TestSpecFunctionsFollowTheGroupingRule(t *testing.T) {
 	}
 	slices.Sort(admin)
 	check(t, "admin functions", admin, []string{
-		"admin-activity", "admin-auth", "admin-groups", "admin-permissions", "admin-roles",
+		"admin-activity", "admin-admins", "admin-auth", "admin-groups", "admin-permissions", "admin-roles",
 		"admin-service-actions", "admin-service-apps", "admin-stats", "admin-users", "admin-workspaces",
 	})
 }

@@ -1,5 +1,5 @@
-// Package adminauthroutes is the admin sign-in routes and the team of
-// admins (api.md section 8): the admin-auth function.
+// Package adminauthroutes is the admin sign-in routes (api.md section 8):
+// the admin-auth function.
 package adminauthroutes
 
 import (
@@ -18,16 +18,11 @@ var access = []routes.Access{routes.Write(dynamo.Admins), routes.Write(dynamo.Li
 // settings: whether every admin must use TOTP decides a sign-in's steps.
 var settings = []string{config.EnvAdminRequireTOTP}
 
-// Routes of signing in and out, and of the team of admins. A session of a
-// sign-in not finished yet opens only its step's routes, me and logout.
+// Routes of signing in and out. A session of a sign-in not finished yet
+// opens only its step's routes, me and logout.
 var Routes = []routes.Route{
 	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Guard: adminwire.Login, Access: access, Keys: token.SignAdmin, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LoginHandler)},
 	{Method: "POST", Path: "/admin/auth/logout", Function: "admin-auth", Guard: adminwire.AdminAt(adminauth.AnyStep...), Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LogoutHandler)},
 	{Method: "GET", Path: "/admin/auth/me", Function: "admin-auth", Guard: adminwire.AdminAt(adminauth.AnyStep...), Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).MeHandler)},
 	{Method: "POST", Path: "/admin/auth/change-password", Function: "admin-auth", Guard: adminwire.AdminAt("", adminauth.StepChangePassword), Access: access, Keys: token.SignAdmin, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).ChangePasswordHandler)},
-
-	{Method: "GET", Path: "/admin/admins", Function: "admin-auth", Guard: adminwire.Admin, Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).ListHandler)},
-	{Method: "POST", Path: "/admin/admins", Function: "admin-auth", Guard: adminwire.Admin, Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).CreateHandler)},
-	{Method: "POST", Path: "/admin/admins/{email}/deactivate", Function: "admin-auth", Guard: adminwire.Admin, Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).DeactivateHandler)},
-	{Method: "POST", Path: "/admin/admins/{email}/reactivate", Function: "admin-auth", Guard: adminwire.Admin, Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).ReactivateHandler)},
 }

@@ -6,6 +6,7 @@ package all
 import (
 	"sentinel/internal/routes"
 	"sentinel/internal/routes/activityroutes"
+	"sentinel/internal/routes/adminadminroutes"
 	"sentinel/internal/routes/adminappsroutes"
 	"sentinel/internal/routes/adminauthroutes"
 	"sentinel/internal/routes/admingrouproutes"
@@ -48,6 +49,7 @@ var Groups = []Group{
 	{"authzroutes", authzroutes.Routes},
 	{"preflightroutes", preflightroutes.Routes},
 	{"adminauthroutes", adminauthroutes.Routes},
+	{"adminadminroutes", adminadminroutes.Routes},
 	{"adminappsroutes", adminappsroutes.Routes},
 	{"activityroutes", activityroutes.Routes},
 	{"statsroutes", statsroutes.Routes},
