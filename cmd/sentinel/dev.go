@@ -35,6 +35,7 @@ Runs the local stack until Ctrl-C. Settings come from the environment:
   SENTINEL_AUTHZ_RATE_LIMIT      /authz/resolve requests per minute per client IP (default 10)
   SENTINEL_AUTH_FAILURE_LIMIT    failed service-key/token authentications per minute per client IP (default 20)
   SENTINEL_AUTHZ_TOKEN_TTL       authz token lifetime (default 5m)
+  SENTINEL_ADMIN_REQUIRE_TOTP    true: every admin must sign in with a TOTP code (default false)
   SENTINEL_OIDC_PROVIDERS        more OIDC providers, JSON {"<name>": {"issuer", "jwks_uri", "audience"}}
   SENTINEL_OIDC_GOOGLE_CLIENT_ID the google provider's client id
   SENTINEL_OIDC_ENTRA_TENANT_ID  with SENTINEL_OIDC_ENTRA_CLIENT_ID: the entra_id provider

@@ -137,12 +137,7 @@ func (s accounts) session(ctx context.Context, tokenID, email string) (a account
 // revoke marks tokenID revoked until a minute after expires, in one
 // transaction with also (the audit entry of the logout).
 func (s accounts) revoke(ctx context.Context, tokenID string, expires time.Time, also ...types.TransactWriteItem) error {
-	revoked := struct {
-		PK  string `dynamodbav:"pk"`
-		SK  string `dynamodbav:"sk"`
-		TTL int64  `dynamodbav:"ttl"`
-	}{"JTI#" + tokenID, "REVOKED", expires.Unix() + 60}
-	if err := dynamo.NewTx(s.repo.Put(revoked, "", nil)).Add(also...).Write(ctx, s.repo.DB); err != nil {
+	if err := dynamo.NewTx(s.revokedItem(tokenID, expires)).Add(also...).Write(ctx, s.repo.DB); err != nil {
 		return fmt.Errorf("revoke admin session: %w", err)
 	}
 	return nil

@@ -72,6 +72,7 @@ type Service struct {
 	secure bool // Secure cookies (everywhere but the local stage)
 	// requireTOTP sends every admin without TOTP to enrol at sign-in.
 	requireTOTP bool
+	stage       string // names the deployment in authenticator apps
 	fakeHash    []byte
 	compared    atomic.Int64 // passwords compared, see PasswordsCompared
 }
@@ -89,6 +90,8 @@ type Options struct {
 	// RequireTOTP: every admin must sign in with TOTP (the stage setting
 	// SENTINEL_ADMIN_REQUIRE_TOTP); those not enrolled enrol at sign-in.
 	RequireTOTP bool
+	// Stage names the deployment in authenticator apps ("Sentinel prod").
+	Stage string
 }
 
 // New returns a Service.
@@ -97,7 +100,7 @@ func New(o Options) *Service {
 	// long as known ones.
 	fake, _ := bcrypt.GenerateFromPassword([]byte("not a password"), o.PasswordCost)
 	return &Service{Sessions: NewSessions(o.DB, o.AdminsTable, o.Keys, o.Now), limits: ratelimit.New(o.DB, o.LimitsTable, o.Now), log: o.Log,
-		cost: o.PasswordCost, secure: o.SecureCookies, requireTOTP: o.RequireTOTP, fakeHash: fake}
+		cost: o.PasswordCost, secure: o.SecureCookies, requireTOTP: o.RequireTOTP, stage: o.Stage, fakeHash: fake}
 }
 
 func normalize(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

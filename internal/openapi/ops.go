@@ -79,6 +79,12 @@ var ops = map[string]op{
 	"GET /admin/auth/me":      {summary: "The signed-in admin", status: 200, resp: adminauth.Me{}},
 	"POST /admin/auth/change-password": {summary: "Change the signed-in admin's password (required after a temporary one; renews the cookie)",
 		req: adminauth.ChangePasswordInput{}, status: 200, resp: adminauth.Me{}, errs: []int{429}},
+	"POST /admin/auth/totp/verify": {summary: "The TOTP step of a sign-in: a code or a recovery code, each accepted once (renews the cookie)",
+		req: adminauth.CodeInput{}, status: 200, resp: adminauth.Me{}, errs: []int{429}},
+	"POST /admin/auth/totp/enrol": {summary: "Start a TOTP enrolment: a new secret and its otpauth URI, shown in this answer only",
+		status: 200, resp: adminauth.Enrolment{}, errs: []int{409}},
+	"POST /admin/auth/totp/confirm": {summary: "Confirm the TOTP enrolment with a code: the recovery codes, shown in this answer only (renews the cookie)",
+		req: adminauth.CodeInput{}, status: 200, resp: adminauth.Confirmed{}, errs: []int{409, 429}},
 
 	"GET /admin/admins":                     {summary: "List admins", status: 200, resp: dynamo.Page[adminauth.Admin]{}, query: listQuery},
 	"POST /admin/admins":                    {summary: "Add an admin (its temporary password is shown once)", req: adminauth.CreateInput{}, status: 201, resp: adminauth.Created{}, errs: []int{409}},

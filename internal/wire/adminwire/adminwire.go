@@ -48,7 +48,7 @@ var Service = &app.Service[*adminauth.Service]{Name: "admin sign-in", Build: fun
 	}
 	return adminauth.New(adminauth.Options{
 		DB: e.DB, AdminsTable: admins, LimitsTable: limits, Log: log, Keys: keys, Now: e.Now,
-		PasswordCost: e.Config.PasswordCost, SecureCookies: !e.Config.Local(), RequireTOTP: e.Config.AdminRequireTOTP,
+		PasswordCost: e.Config.PasswordCost, SecureCookies: !e.Config.Local(), RequireTOTP: e.Config.AdminRequireTOTP, Stage: e.Config.Stage,
 	}), nil
 }}
 
