@@ -192,3 +192,19 @@ func TestKeySources(t *testing.T) {
 		t.Errorf("key directory deployed: %v", err)
 	}
 }
+
+// SENTINEL_ADMIN_REQUIRE_TOTP is true or false (default false); anything
+// else stops the cold start instead of silently not requiring TOTP.
+func TestAdminRequireTOTP(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "false": false, "true": true} {
+		c, err := fromLookup(lookup(map[string]string{"SENTINEL_STAGE": "local", EnvAdminRequireTOTP: v}), 0)
+		if err != nil || c.AdminRequireTOTP != want {
+			t.Errorf("%q: %v %v, want %v", v, c.AdminRequireTOTP, err, want)
+		}
+	}
+	for _, v := range []string{"yes", "1", "TRUE"} {
+		if _, err := fromLookup(lookup(map[string]string{"SENTINEL_STAGE": "local", EnvAdminRequireTOTP: v}), 0); err == nil || !strings.Contains(err.Error(), EnvAdminRequireTOTP) {
+			t.Errorf("%q: %v, want an error naming the setting", v, err)
+		}
+	}
+}
