@@ -1,7 +1,9 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
+import { AccountRoute } from './routes/account/account';
 import { ActivityRoute } from './routes/activity/activity';
+import { AdminsRoute } from './routes/admins/admins';
 import { DocsRoute } from './routes/docs/docs';
 import { NotFoundRoute } from './routes/not-found';
 import { PermissionRoute } from './routes/permissions/permission';
@@ -40,6 +42,8 @@ export const routes: RouteObject[] = [
           { path: paths.users.path, element: <UsersRoute /> },
           { path: paths.user.path, element: <UserRoute /> },
           { path: paths.activity.path, element: <ActivityRoute /> },
+          { path: paths.admins.path, element: <AdminsRoute /> },
+          { path: paths.account.path, element: <AccountRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -25,6 +25,8 @@ export const paths = {
   permission: { path: '/permissions/:id', href: (id: string) => `/permissions/${encodeURIComponent(id)}` },
   users: { path: '/users', href: () => '/users' },
   user: { path: '/users/:id', href: (id: string) => `/users/${encodeURIComponent(id)}` },
+  admins: { path: '/admins', href: () => '/admins' },
+  account: { path: '/account', href: () => '/account' },
 } as const;
 
 // safeNext returns a local path to continue to after sign-in, or the default.

@@ -20,6 +20,8 @@ type AuthContextValue = {
   state: AuthState;
   notice: SessionNotice;
   signIn: (input: LoginInput) => Promise<void>;
+  /** A sign-in step (code, password change, enrolment) answered who we are now. */
+  setAdmin: (admin: Admin) => void;
   signOut: () => Promise<void>;
   retry: () => void;
 };
@@ -66,6 +68,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setState({ status: 'signed-in', admin });
   }, []);
 
+  const setAdmin = useCallback((admin: Admin) => setState({ status: 'signed-in', admin }), []);
+
   const signOut = useCallback(async () => {
     try {
       await logoutCall();
@@ -80,7 +84,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setAttempt((n) => n + 1);
   }, []);
 
-  const value = useMemo(() => ({ state, notice, signIn, signOut, retry }), [state, notice, signIn, signOut, retry]);
+  const value = useMemo(
+    () => ({ state, notice, signIn, setAdmin, signOut, retry }),
+    [state, notice, signIn, setAdmin, signOut, retry],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

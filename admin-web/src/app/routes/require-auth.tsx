@@ -28,7 +28,9 @@ export function RequireAuth() {
       </div>
     );
   }
-  if (state.status === 'signed-out') {
+  // Signed out, or signed in with a step left (TOTP code, password change,
+  // enrolment): the sign-in page takes the admin through it and back.
+  if (state.status === 'signed-out' || state.admin.next_step) {
     return <Navigate to={paths.signIn.href(location.pathname + location.search)} replace />;
   }
   return <Outlet />;

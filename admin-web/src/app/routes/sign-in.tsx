@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -6,10 +6,56 @@ import { TextField } from '@/components/ui/field';
 import { env } from '@/config/env';
 import { paths, safeNext } from '@/config/paths';
 import { LoginInputSchema } from '@/features/auth/api/login';
+import type { SignInStep } from '@/features/auth/api/schemas';
+import { ChangePasswordForm } from '@/features/auth/components/change-password-form';
+import { TotpCodeForm } from '@/features/auth/components/totp-code-form';
+import { TotpEnrol } from '@/features/auth/components/totp-enrol';
 import { useAuth } from '@/lib/auth';
 import { asApiError } from '@/lib/use-resource';
 
 export function SignInRoute() {
+  const { state } = useAuth();
+  if (state.status === 'signed-in' && state.admin.next_step) return <SignInStep step={state.admin.next_step} />;
+  return <PasswordStep />;
+}
+
+const STEP_TITLES: Record<SignInStep, string> = {
+  totp: 'Two-factor sign-in',
+  change_password: 'Choose your password',
+  enrol_totp: 'Set up two-factor sign-in',
+};
+
+/** SignInStep takes a signed-in admin through what is left of the sign-in. */
+function SignInStep({ step }: { step: SignInStep }) {
+  const { setAdmin, signOut } = useAuth();
+  useEffect(() => {
+    document.title = `${STEP_TITLES[step]} · ${env.appName} Admin`;
+  }, [step]);
+  return (
+    <AuthCard title={STEP_TITLES[step]}>
+      {step === 'totp' ? <TotpCodeForm onDone={setAdmin} /> : null}
+      {step === 'change_password' ? (
+        <>
+          <Alert tone="info">You signed in with a temporary password: choose your own to continue.</Alert>
+          <ChangePasswordForm submitLabel="Set password and continue" onDone={setAdmin} />
+        </>
+      ) : null}
+      {step === 'enrol_totp' ? (
+        <>
+          <Alert tone="info">Two-factor sign-in is required for every admin of this deployment.</Alert>
+          <TotpEnrol onDone={setAdmin} />
+        </>
+      ) : null}
+      <p className="auth-card__foot">
+        <Button variant="ghost" size="sm" onClick={() => void signOut()}>
+          Cancel and sign out
+        </Button>
+      </p>
+    </AuthCard>
+  );
+}
+
+function PasswordStep() {
   const { state, notice, signIn } = useAuth();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
@@ -56,21 +102,7 @@ export function SignInRoute() {
   };
 
   return (
-    <div className="auth-page">
-      <main className="auth-card" aria-labelledby="sign-in-title">
-        <div className="brand brand--center">
-          <span className="brand__mark" aria-hidden="true">
-            <svg viewBox="0 0 24 24" width="26" height="26">
-              <path d="M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5l-8-3Z" fill="currentColor" />
-              <path d="m8.5 12 2.5 2.5 4.5-5" fill="none" stroke="#fff" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
-            </svg>
-          </span>
-          <span className="brand__name">{env.appName}</span>
-          <span className="brand__tag">Admin</span>
-        </div>
-        <h1 id="sign-in-title" className="auth-card__title">
-          Sign in
-        </h1>
+    <AuthCard title="Sign in">
         {notice === 'expired' && !formError ? (
           <Alert tone="warning" title="Your session has expired.">
             Sign in again to continue.
@@ -111,6 +143,28 @@ export function SignInRoute() {
         <p className="auth-card__foot">
           <Link to={paths.docs.href()}>API reference</Link>
         </p>
+    </AuthCard>
+  );
+}
+
+function AuthCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="auth-page">
+      <main className="auth-card" aria-labelledby="sign-in-title">
+        <div className="brand brand--center">
+          <span className="brand__mark" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="26" height="26">
+              <path d="M12 2 4 5v6c0 5 3.4 9.3 8 11 4.6-1.7 8-6 8-11V5l-8-3Z" fill="currentColor" />
+              <path d="m8.5 12 2.5 2.5 4.5-5" fill="none" stroke="#fff" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>
+          </span>
+          <span className="brand__name">{env.appName}</span>
+          <span className="brand__tag">Admin</span>
+        </div>
+        <h1 id="sign-in-title" className="auth-card__title">
+          {title}
+        </h1>
+        {children}
       </main>
     </div>
   );

@@ -15,6 +15,7 @@ const NAV: { label: string; href: string | null }[] = [
   { label: 'Service actions', href: paths.serviceActions.href() },
   { label: 'Permissions', href: paths.permissions.href() },
   { label: 'Activity', href: paths.activity.href() },
+  { label: 'Admins', href: paths.admins.href() },
 ];
 
 export function AppLayout() {
@@ -88,7 +89,9 @@ export function AppLayout() {
           <div className="sidebar__footer">
             <p className="sidebar__user" title={email}>
               <span className="visually-hidden">Signed in as </span>
-              {email}
+              <NavLink to={paths.account.href()} className="sidebar__account" aria-label={`Your account (${email})`}>
+                {email}
+              </NavLink>
             </p>
             <Button
               size="sm"
