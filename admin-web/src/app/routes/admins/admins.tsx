@@ -6,7 +6,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
 import { OneTimeSecretDialog } from '@/components/ui/one-time-secret-dialog';
-import { Spinner } from '@/components/ui/spinner';
+import { PagedSectionList } from '@/components/ui/paged-section-list';
 import { env } from '@/config/env';
 import { createAdmin, CreateAdminInputSchema, getAdmins, setAdminActive, type TeamAdmin } from '@/features/admins/api/admins';
 import { formatDate, formatDateTime } from '@/lib/format';
@@ -17,7 +17,8 @@ import { asApiError } from '@/lib/use-resource';
 export function AdminsRoute() {
   const { state: auth } = useAuth();
   const me = auth.status === 'signed-in' ? auth.admin.email : '';
-  const { state, loadMore, reload } = usePagedList(getAdmins, 'admins');
+  const list = usePagedList(getAdmins, 'admins');
+  const { state, reload } = list;
   const [adding, setAdding] = useState(false);
   // The temporary password lives only here, only while its panel is open.
   const [created, setCreated] = useState<{ admin: TeamAdmin; temporaryPassword: string } | null>(null);
@@ -60,16 +61,8 @@ export function AdminsRoute() {
       ) : null}
       {rowError ? <Alert tone="error">{rowError}</Alert> : null}
 
-      {state.status === 'loading' ? (
-        <div className="card card--center">
-          <Spinner label="Loading admins" />
-        </div>
-      ) : state.status === 'error' ? (
-        <Alert tone="error" title="Could not load admins." action={<Button onClick={reload}>Try again</Button>}>
-          {state.error.message}
-        </Alert>
-      ) : (
-        <>
+      <PagedSectionList list={list} noun="admins" errorTitle="Could not load admins." empty="No admins yet.">
+        {(items) => (
           <div className="card card--flush">
             <table className="table">
               <caption className="visually-hidden">Admins</caption>
@@ -87,7 +80,7 @@ export function AdminsRoute() {
                 </tr>
               </thead>
               <tbody>
-                {state.items.map((a) => (
+                {items.map((a) => (
                   <tr key={a.email} data-admin={a.email}>
                     <td>
                       {a.email}
@@ -125,18 +118,8 @@ export function AdminsRoute() {
               </tbody>
             </table>
           </div>
-          {state.nextCursor || state.moreError ? (
-            <div className="load-more">
-              {state.moreError ? <Alert tone="error">{state.moreError.message}</Alert> : null}
-              {state.nextCursor ? (
-                <Button busy={state.loadingMore} onClick={loadMore}>
-                  Load more
-                </Button>
-              ) : null}
-            </div>
-          ) : null}
-        </>
-      )}
+        )}
+      </PagedSectionList>
 
       {adding ? (
         <AddAdminDialog
