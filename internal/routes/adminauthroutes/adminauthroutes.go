@@ -16,7 +16,7 @@ var access = []routes.Access{routes.Write(dynamo.Admins), routes.Write(dynamo.Li
 
 // Routes of signing in and out.
 var Routes = []routes.Route{
-	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Guard: adminwire.Login, Access: access, Keys: token.SignAdmin, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LoginHandler)},
+	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Guard: adminwire.Login, Access: access, Keys: token.SignAdmin, MemoryMB: routes.SignMemoryMB, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LoginHandler)},
 	{Method: "POST", Path: "/admin/auth/logout", Function: "admin-auth", Guard: adminwire.Admin, Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LogoutHandler)},
 	{Method: "GET", Path: "/admin/auth/me", Function: "admin-auth", Guard: adminwire.Admin, Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).MeHandler)},
 }
