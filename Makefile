@@ -3,7 +3,7 @@ SHELL := /bin/bash
 FUNCTIONS := $(notdir $(wildcard functions/*))
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench dev dev-reset synth tools fmt-check vet openapi lint-openapi
+.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench cost dev dev-reset synth tools fmt-check vet openapi lint-openapi
 
 ## build: one arm64 bootstrap per function under build/functions/<name>/
 build: $(addprefix build-,$(FUNCTIONS))
@@ -78,6 +78,12 @@ test-sdk:
 ## bench: the Go benchmarks the README's performance section reports
 bench: tools
 	./scripts/with-dynamodb.sh go test -run '^$$' -bench . -benchmem ./...
+
+## cost: the cost model of checks (internal/cost): per 1M single checks and per
+## 1M in batches of 100, by service, next to Verified Permissions' price;
+## COST_FLAGS='-cpu-single 180us -cpu-batch 4ms' gives it this machine's make bench figures
+cost:
+	go run ./internal/cost/report $(COST_FLAGS)
 
 ## test-web: the admin site: typecheck, build, unit tests (Vitest), then the
 ## end-to-end tests in Debian's Chromium against `sentinel dev` on free ports.
