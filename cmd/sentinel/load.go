@@ -23,6 +23,7 @@ func loadCmd(ctx context.Context, args []string) error {
 	fs.IntVar(&shape.Concurrency, "concurrency", 16, "concurrent clients")
 	fs.DurationVar(&shape.Duration, "duration", 10*time.Second, "how long each phase runs")
 	fs.IntVar(&shape.BatchSize, "batch", 100, "checks per batch request")
+	other := fs.String("sentinel", "", "run the stack with this sentinel binary instead (another build, to compare; one without the counting proxy reports no DynamoDB calls)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +33,9 @@ func loadCmd(ctx context.Context, args []string) error {
 	bin, err := os.Executable()
 	if err != nil {
 		return err
+	}
+	if *other != "" {
+		bin = *other
 	}
 	dir, err := os.MkdirTemp("", "sentinel-load-")
 	if err != nil {
