@@ -52,9 +52,26 @@ type Result struct {
 type client struct {
 	api  string
 	http *http.Client
+	// retry: answers 503 and 429 are retried, a second longer each time
+	// (the seeding, on a busy machine); measured requests never are.
+	retry bool
 }
 
 func (c *client) do(ctx context.Context, method, path string, header map[string]string, body, out any) (int, error) {
+	for attempt := 1; ; attempt++ {
+		status, err := c.send(ctx, method, path, header, body, out)
+		if !c.retry || (status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests) || attempt == 8 {
+			return status, err
+		}
+		select {
+		case <-ctx.Done():
+			return status, err
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
+	}
+}
+
+func (c *client) send(ctx context.Context, method, path string, header map[string]string, body, out any) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -100,9 +117,11 @@ type seeded struct {
 // Run seeds the stack and runs the phases.
 func Run(ctx context.Context, s *Stack, shape Shape, progress io.Writer) ([]Result, error) {
 	jar, _ := cookiejar.New(nil)
-	admin := &client{api: s.API, http: &http.Client{Jar: jar, Timeout: time.Minute}}
+	admin := &client{api: s.API, http: &http.Client{Jar: jar, Timeout: time.Minute}, retry: true}
 	backend := &client{api: s.API, http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: shape.Concurrency * 2}}}
-	sd, err := seed(ctx, s, admin, backend, shape, progress)
+	seeding := *backend
+	seeding.retry = true
+	sd, err := seed(ctx, s, admin, &seeding, shape, progress)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
