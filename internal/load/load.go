@@ -60,7 +60,7 @@ type client struct {
 func (c *client) do(ctx context.Context, method, path string, header map[string]string, body, out any) (int, error) {
 	for attempt := 1; ; attempt++ {
 		status, err := c.send(ctx, method, path, header, body, out)
-		if !c.retry || (status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests) || attempt == 8 {
+		if !c.retry || (status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests) || attempt == 12 {
 			return status, err
 		}
 		select {
@@ -310,9 +310,12 @@ func seed(ctx context.Context, s *Stack, admin, backend *client, shape Shape, pr
 	fmt.Fprintf(progress, "load: registering %d resources, %d members, %d groups...\n", shape.Resources, shape.Members, shape.Groups)
 	sd.resources = make([]string, shape.Resources)
 	jobs := make(chan int)
-	errc := make(chan error, shape.Concurrency)
+	// At most 4 writers: the seeding is not measured, and more only make
+	// DynamoDB Local time out on a busy machine.
+	writers := min(shape.Concurrency, 4)
+	errc := make(chan error, writers)
 	var wg sync.WaitGroup
-	for range shape.Concurrency {
+	for range writers {
 		wg.Go(func() {
 			for i := range jobs {
 				if err := seedResource(ctx, backend, sd, i, members, groups, tokens); err != nil {
