@@ -104,6 +104,8 @@ function concrete(pattern) {
  */
 async function measure() {
   return page.evaluate(() => {
+    // Folded details count as unfolded: opening one must not widen the page.
+    for (const d of document.querySelectorAll('details')) d.open = true;
     const hidden = [];
     for (const el of document.querySelectorAll('body *')) {
       if (!(el instanceof HTMLElement)) continue;
