@@ -51,7 +51,6 @@ type SentinelStackProps struct {
 
 // Deployment settings.
 const (
-	memoryMB        = 512 // admin login runs bcrypt
 	timeoutSeconds  = 10
 	logRetention    = awslogs.RetentionDays_ONE_MONTH
 	throttleBurst   = 200
@@ -353,7 +352,7 @@ func newFunction(stack awscdk.Stack, fn routes.Function, env functionEnv) awslam
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
 		Code:         awslambda.Code_FromAsset(jsii.String(code), nil),
-		MemorySize:   jsii.Number(memoryMB),
+		MemorySize:   jsii.Number(fn.MemoryMB), // the route table's, by measurement (routes.MemoryMB)
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeoutSeconds)),
 		Role:         role,
 		LogGroup:     logs,

@@ -78,6 +78,7 @@ func TestFunctionsRunTheBuiltBootstraps(t *testing.T) {
 	tmpl := realTemplate(t)
 
 	// THEN each is an arm64 provided.al2023 function with its own log group
+	// and the memory the route table gives it
 	countIs(t, tmpl, "AWS::Lambda::Function", len(fns))
 	for _, fn := range fns {
 		t.Run(fn.Name, func(t *testing.T) {
@@ -85,7 +86,7 @@ func TestFunctionsRunTheBuiltBootstraps(t *testing.T) {
 			check(t, "Runtime", p["Runtime"], "provided.al2023")
 			check(t, "Architectures", p["Architectures"], []any{"arm64"})
 			check(t, "Handler", p["Handler"], "bootstrap")
-			check(t, "MemorySize", p["MemorySize"], float64(memoryMB))
+			check(t, "MemorySize", p["MemorySize"], float64(fn.MemoryMB))
 			check(t, "Timeout", p["Timeout"], float64(timeoutSeconds))
 			logs, _, ok := refersTo(dig(p, "LoggingConfig", "LogGroup"))
 			if !ok {

@@ -3,7 +3,7 @@
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser } from './browser.mjs';
@@ -236,6 +236,44 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await rows.filter({ hasText: 'Workspace created' }).waitFor();
     await rows.filter({ hasText: member.email }).first().waitFor();
     assert.equal(await rows.filter({ hasText: 'Group created' }).count(), 0, 'group entries have another target');
+
+    // Names, not ids: the target is the workspace's name, linked to its page.
+    const created = rows.filter({ hasText: 'Workspace created' });
+    assert.equal(await created.getByRole('link', { name: ws.name }).getAttribute('href'), `/workspaces/${ws.id}`);
+    // The detail folds open.
+    await created.getByText(/^\d+ fields?$/).click();
+    await created.getByText(ws.slug).first().waitFor();
+
+    // Actor and dates filter on the server; the URL keeps them.
+    await page.getByLabel('Actor').fill(stack.email);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/actor=/);
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('From', { exact: true }).fill(today);
+    await page.waitForURL(/from=\d{4}-\d{2}-\d{2}/);
+    await page.getByLabel('To', { exact: true }).fill(today);
+    await page.waitForURL(/to=\d{4}-\d{2}-\d{2}/);
+    await created.waitFor();
+    const shown = await page.locator('tbody tr').count();
+    assert.ok(shown >= 3, `entries of today by the e2e admin: ${shown}`);
+
+    // The CSV export holds exactly the filtered view.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    assert.match(download.suggestedFilename(), new RegExp(`^activity-workspace-${ws.id}-.*-${today}\\.csv$`));
+    const csv = readFileSync((await download.path()) ?? '', 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'time,action,action_label,actor,target_type,target_id,target_name,detail');
+    assert.equal(lines.length - 1, shown, 'one line per entry shown');
+    assert.ok(lines.slice(1).every((l) => l.includes(`,${stack.email},workspace,${ws.id},${ws.name},`)), csv);
+    assert.ok(lines.some((l) => l.startsWith(`${today}T`) && l.includes(',workspace.create,Workspace created,')), csv);
+
+    // Tomorrow on: nothing yet.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('To', { exact: true }).fill('');
+    await page.getByLabel('From', { exact: true }).fill(tomorrow);
+    await page.getByText('Nothing matches these filters').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.waitForURL(/\/activity$/);
   });
 
   test('users: find the member, see the membership, deactivate with confirmation', async () => {

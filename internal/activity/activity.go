@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,46 +73,71 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 	return nil
 }
 
-// Filter narrows a listing.
+// Filter narrows a listing. From and To bound the time (From inclusive, To
+// exclusive; zero: open); they are key conditions, not filters.
 type Filter struct {
-	Action, TargetType, TargetID string
-	Limit                        int
-	Cursor                       string
+	Action, TargetType, TargetID, Actor string
+	From, To                            time.Time
+	Limit                               int
+	Cursor                              string
 }
 
 // Page is one page of entries, newest first.
 type Page = dynamo.Page[Entry]
 
 // List answers one page with one Query: by target through the index when a
-// target id is given, else the log partition; action and target type are
+// target id is given, else the log partition; the time range is a condition
+// on the sort key (at#id) of either; action, target type and actor are
 // filters on that Query.
 func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
 	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(f.Limit))}
 	values := dynamo.Item{}
 	scope := dynamo.Scope{Exact: map[string]string{"pk": partition}, Prefix: map[string]string{"sk": ""}}
+	var key string
 	if f.TargetID != "" {
 		if f.TargetType == "" {
 			return Page{}, apperr.New(apperr.BadRequest, "target_id needs target_type")
 		}
 		in.IndexName = aws.String("by-target")
-		in.KeyConditionExpression = aws.String("#target = :t")
+		key = "#target = :t"
 		values[":t"] = dynamo.S(f.TargetType + "#" + f.TargetID)
 		scope.Exact["target"] = f.TargetType + "#" + f.TargetID
 	} else {
-		in.KeyConditionExpression = aws.String("pk = :pk")
+		key = "pk = :pk"
 		values[":pk"] = dynamo.S(partition)
-		if f.TargetType != "" {
-			in.FilterExpression = aws.String("target_type = :tt")
-			values[":tt"] = dynamo.S(f.TargetType)
+	}
+	// sk is "<at>#<id>": "<to>" sorts before every entry at exactly To, so
+	// both bounds below leave To itself out.
+	switch {
+	case !f.From.IsZero() && !f.To.IsZero():
+		if !f.From.Before(f.To) {
+			return Page{}, apperr.New(apperr.BadRequest, "from must be before to")
 		}
+		key += " AND sk BETWEEN :from AND :to"
+		values[":from"], values[":to"] = dynamo.S(dynamo.FormatTime(f.From)), dynamo.S(dynamo.FormatTime(f.To))
+	case !f.From.IsZero():
+		key += " AND sk >= :from"
+		values[":from"] = dynamo.S(dynamo.FormatTime(f.From))
+	case !f.To.IsZero():
+		key += " AND sk < :to"
+		values[":to"] = dynamo.S(dynamo.FormatTime(f.To))
+	}
+	in.KeyConditionExpression = aws.String(key)
+	var filters []string
+	if f.TargetType != "" && f.TargetID == "" {
+		filters = append(filters, "target_type = :tt")
+		values[":tt"] = dynamo.S(f.TargetType)
 	}
 	if f.Action != "" {
-		expr := "#action = :a"
-		if in.FilterExpression != nil {
-			expr = *in.FilterExpression + " AND " + expr
-		}
-		in.FilterExpression = aws.String(expr)
+		filters = append(filters, "#action = :a")
 		values[":a"] = dynamo.S(f.Action)
+	}
+	if f.Actor != "" {
+		filters = append(filters, "#actor = :actor")
+		values[":actor"] = dynamo.S(f.Actor)
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
 	}
 	in.ExpressionAttributeValues = values
 	page, err := dynamo.QueryPage[Entry](ctx, l.repo, in, f.Cursor, scope)
@@ -128,6 +154,37 @@ func (l *Log) ListHandler(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := l.List(r.Context(), Filter{Action: q.Get("action"), TargetType: q.Get("target_type"), TargetID: q.Get("target_id"), Limit: limit, Cursor: q.Get("cursor")})
+	from, err := parseBound("from", q.Get("from"), false)
+	if err != nil {
+		return 0, nil, err
+	}
+	to, err := parseBound("to", q.Get("to"), true)
+	if err != nil {
+		return 0, nil, err
+	}
+	page, err := l.List(r.Context(), Filter{
+		Action: q.Get("action"), TargetType: q.Get("target_type"), TargetID: q.Get("target_id"), Actor: q.Get("actor"),
+		From: from, To: to, Limit: limit, Cursor: q.Get("cursor"),
+	})
 	return 200, page, err
+}
+
+// parseBound reads a from/to query value: an RFC 3339 time, or a day
+// (YYYY-MM-DD, UTC) — as "to", a day includes itself (the bound is the next
+// midnight). Empty: no bound.
+func parseBound(name, v string, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, apperr.New(apperr.BadRequest, "%s must be a date (YYYY-MM-DD) or an RFC 3339 time", name)
+	}
+	if end {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t, nil
 }

@@ -44,6 +44,9 @@ const (
 	msgOrigin = "Invalid or missing service API key or origin"
 )
 
+// maxTokens bounds the verified user tokens an instance remembers.
+const maxTokens = 4096
+
 // touchEvery is how often a key's last_used_at is written at most.
 const touchEvery = time.Minute
 
@@ -56,7 +59,8 @@ type Authenticator struct {
 	failureRule ratelimit.Rule
 	now         func() time.Time
 
-	blocked     blockList // IPs over the failure limit, per instance
+	blocked     blockList            // IPs over the failure limit, per instance
+	tokens      *token.VerifiedCache // user tokens verified, until they expire
 	keyCache    cache[Key]
 	originCache cache[OriginApp]
 	userCache   cache[bool]     // user id → active
@@ -69,7 +73,8 @@ type Authenticator struct {
 // dual tier; users may be nil; limits counts the key and dual tiers'
 // failures per client IP (nil: no limit).
 func New(apps Apps, keys *token.Ring, users Users, limits *ratelimit.Limiter, now func() time.Time) *Authenticator {
-	a := &Authenticator{apps: apps, keys: keys, users: users, limits: limits, now: now, touched: map[string]time.Time{}}
+	a := &Authenticator{apps: apps, keys: keys, users: users, limits: limits, now: now, touched: map[string]time.Time{},
+		tokens: token.NewVerifiedCache(maxTokens)}
 	a.SetFailureLimit(FailureLimit)
 	return a
 }
@@ -147,7 +152,10 @@ func (a *Authenticator) User(ctx context.Context, svc *identity.Service, authori
 	if !ok || strings.TrimSpace(raw) == "" {
 		return nil, unauthorized("Missing bearer token")
 	}
-	c, err := a.keys.Verify(strings.TrimSpace(raw), a.now(), token.AudAccess, token.AudAuthz)
+	// A token seen before is not verified again (see token.VerifiedCache);
+	// what may change while it is valid is checked on every request below:
+	// the user's status and truncated groups (within CacheTTL), the calling app.
+	c, err := a.tokens.Verify(a.keys, strings.TrimSpace(raw), a.now(), token.AudAccess, token.AudAuthz)
 	if err != nil {
 		return nil, unauthorized("Invalid user token: " + err.Error())
 	}

@@ -193,7 +193,9 @@ func BenchmarkKeyTier(b *testing.B) {
 	}
 }
 
-// BenchmarkDualTier adds user-token verification (RS256, 3072-bit).
+// BenchmarkDualTier adds the user token, seen before: answered from the
+// tier's verified-token cache, not verified again (BenchmarkVerify in
+// internal/token compares the two).
 func BenchmarkDualTier(b *testing.B) {
 	api := apitest.New(b)
 	admin := api.SignIn()

@@ -30,6 +30,9 @@ import (
 	"sentinel/internal/token"
 )
 
+// EnvDynamoDBProxy names Config.DynamoDBProxy's variable.
+const EnvDynamoDBProxy = "SENTINEL_DYNAMODB_PROXY"
+
 // TablePrefix names the local tables (sentinel-local-ServiceApps, ...).
 const TablePrefix = "sentinel-local-"
 
@@ -54,6 +57,10 @@ type Config struct {
 	// Admins builds the admin service once the functions' environment is
 	// set (nil: the app's own, see admins.go).
 	Admins func(context.Context) (Admins, error)
+	// DynamoDBProxy ($SENTINEL_DYNAMODB_PROXY), when set, is the endpoint
+	// the functions reach DynamoDB Local through instead of its own: the
+	// load tool's counting proxy (internal/load).
+	DynamoDBProxy string
 	// Out receives the banner (nil: os.Stdout); Log the servers' logs.
 	Out io.Writer
 	Log *slog.Logger
@@ -72,6 +79,7 @@ func FromEnv() (Config, error) {
 		AdminEmail:    os.Getenv("SENTINEL_ADMIN_EMAIL"),
 		AdminPassword: os.Getenv("SENTINEL_ADMIN_PASSWORD"),
 		OIDCProviders: os.Getenv(config.EnvOIDCProviders),
+		DynamoDBProxy: os.Getenv(EnvDynamoDBProxy),
 	}
 	if c.StateDir == "" {
 		c.StateDir = filepath.Join(root, ".local")
@@ -235,7 +243,11 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		closeLns()
 		return nil, err
 	}
-	setEnv(s.Endpoint, names, s.APIURL, cfg.SigningKeyDir(), providers)
+	functionsEndpoint := s.Endpoint
+	if cfg.DynamoDBProxy != "" {
+		functionsEndpoint = cfg.DynamoDBProxy
+	}
+	setEnv(functionsEndpoint, names, s.APIURL, cfg.SigningKeyDir(), providers)
 	// The functions read these settings at their cold start; a mistake in
 	// them fails the start here, with the same message.
 	if _, err := config.FromEnv(token.SignUser | token.SignAdmin | token.VerifyUser | token.VerifyAdmin); err != nil {

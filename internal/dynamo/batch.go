@@ -29,13 +29,22 @@ var errUnprocessed = errors.New("keys left unprocessed")
 // under the retry policy. Missing items are simply absent from the answer,
 // which is in no particular order.
 func BatchGetItems(ctx context.Context, r Repo, keys []Item) ([]Item, error) {
+	keys = distinct(keys)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	if len(keys) <= MaxBatchGet {
+		// One call: in this goroutine, whose stack has already grown to
+		// the SDK's depth (a new one would grow it again on every call).
+		return r.batchGetChunk(ctx, keys)
+	}
 	var (
 		mu    sync.Mutex
 		items []Item
 		errs  []error
 		wg    sync.WaitGroup
 	)
-	for chunk := range slices.Chunk(distinct(keys), MaxBatchGet) {
+	for chunk := range slices.Chunk(keys, MaxBatchGet) {
 		wg.Go(func() {
 			got, err := r.batchGetChunk(ctx, chunk)
 			mu.Lock()

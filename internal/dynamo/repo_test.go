@@ -71,6 +71,13 @@ func TestGetAndBatchGet(t *testing.T) {
 	if c := env.Counter.Counts()["BatchGetItem"]; c != 2 {
 		t.Errorf("BatchGetItem calls = %d, want 1", c)
 	}
+	// No key: no call, no error.
+	if rows, err := dynamo.BatchGet[row](t.Context(), r, nil); err != nil || len(rows) != 0 {
+		t.Errorf("BatchGet of no keys = %v, %v", rows, err)
+	}
+	if c := env.Counter.Counts()["BatchGetItem"]; c != 2 {
+		t.Errorf("BatchGetItem calls after no keys = %d, want still 2", c)
+	}
 }
 
 func TestQueryAllAndPages(t *testing.T) {

@@ -100,7 +100,7 @@ var ops = map[string]op{
 	"DELETE /admin/service-apps/{id}":                   {summary: "Delete a service app and what it registered", status: 204, errs: []int{409}},
 
 	"GET /admin/stats":    {summary: "Counts for the dashboard", status: 200, resp: stats.Stats{}},
-	"GET /admin/activity": {summary: "The activity log", status: 200, resp: activity.Page{}, query: []string{"action", "target_type", "target_id", "limit", "cursor"}},
+	"GET /admin/activity": {summary: "The activity log", status: 200, resp: activity.Page{}, query: []string{"action", "target_type", "target_id", "actor", "from", "to", "limit", "cursor"}},
 
 	"GET /admin/workspaces":                           {summary: "List workspaces", status: 200, resp: directory.Page[directory.Workspace]{}, query: listQuery},
 	"POST /admin/workspaces":                          {summary: "Create a workspace", req: directory.NewWorkspace{}, status: 201, resp: directory.Workspace{}, errs: []int{409}},

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
+	"sentinel/internal/authtier"
 )
 
 // Every decision rule of api.md section 4, through POST /permissions/check
@@ -447,5 +448,36 @@ func TestConcurrency(t *testing.T) {
 	}
 	if shares := f.count("RES#", "SHARE#"); shares != 1 {
 		t.Errorf("%d shares to one grantee, want 1", shares)
+	}
+}
+
+// The dual tier verifies a token once and remembers it until it expires:
+// with the same token, a share or a revocation holds for the very next
+// check, and a deactivation within the tier's cache bound.
+func TestSameTokenSeesChangesAtOnce(t *testing.T) {
+	f := newFixture(t)
+	owner := f.member(f.ws, "owner")
+	member := f.member(f.ws, "member")
+	id, rid := f.register(f.ws, owner, "private")
+	tok := f.UserToken(member, f.ws, "viewer")
+	if got := f.check(tok, doc(rid, "view")); got[0] {
+		t.Fatal("private resource allowed before any share")
+	}
+	f.share(f.UserToken(owner, f.ws, "viewer"), id, "user", member, "view")
+	if got := f.check(tok, doc(rid, "view")); !got[0] {
+		t.Error("share does not hold for the next check with the same token")
+	}
+	res := f.Key("DELETE", "/permissions/"+id+"/share", f.key, map[string]string{"grantee_type": "user", "grantee_id": member})
+	if res.Status != 200 {
+		t.Fatalf("revoke: %d %s", res.Status, res.Body)
+	}
+	if got := f.check(tok, doc(rid, "view")); got[0] {
+		t.Error("revoked share still allows the next check with the same token")
+	}
+	f.admin.Must(200, "PATCH", "/admin/users/"+member, map[string]any{"is_active": false})
+	f.Clock.Advance(authtier.CacheTTL)
+	res = f.dual("POST", "/permissions/check", tok, map[string]any{"checks": []map[string]string{doc(rid, "view")}})
+	if res.Status != 401 || res.Detail(t) != "Invalid user token: user is deactivated" {
+		t.Errorf("deactivated user's cached token: %d %s, want 401", res.Status, res.Body)
 	}
 }

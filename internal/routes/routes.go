@@ -43,7 +43,40 @@ type Route struct {
 	// shared ones (stage, issuer, tables, keys); the stack sets those the
 	// deployment configures on this route's function only.
 	Settings []string
+	// MemoryMB is the function memory the route needs beyond its tier's
+	// (tierMemory): SignMemoryMB for a route that signs a token or hashes
+	// a password on every request. Zero: its tier's.
+	MemoryMB int
 	Handler  Constructor
+}
+
+// Function memory. Lambda gives a function CPU in proportion to its
+// memory, one vCPU at 1769 MB, and bills memory × duration; a function
+// gets the least memory whose CPU share keeps its measured CPU per warm
+// request near a millisecond or two (README, Performance: memory per
+// function).
+const (
+	// MemoryMB is every function's unless its tier or routes need more: a
+	// warm request of the public, key and dual tiers costs ~0.1–0.2 ms of
+	// one core (BenchmarkLambdaCheck), about 2 ms at 128 MB.
+	MemoryMB = 128
+	// AdminMemoryMB is the admin tiers': each request verifies the admin
+	// session (RS256-3072, ~0.17 ms of one core, BenchmarkVerify) before its
+	// handler's work, ~2–3 ms at 256 MB.
+	AdminMemoryMB = 256
+	// SignMemoryMB is for routes that sign an RS256-3072 token (~2.5 ms of
+	// one core, BenchmarkSign) or check a bcrypt password (cost 12, ~0.25 s
+	// of one core) per request: ~9 ms and ~0.9 s at 512 MB.
+	SignMemoryMB = 512
+)
+
+// Memory is the memory the route needs: its own or its tier's, the larger.
+func (r Route) Memory() int {
+	m := MemoryMB
+	if t := r.Tier(); t == authtier.Admin || t == authtier.AdminLogin {
+		m = AdminMemoryMB
+	}
+	return max(m, r.MemoryMB)
 }
 
 // Budget is how long a request to the route may take: the admin budget
@@ -104,6 +137,8 @@ type Function struct {
 	Keys token.Use
 	// Settings merges the routes' settings, sorted.
 	Settings []string
+	// MemoryMB is the largest memory its routes need (Route.Memory).
+	MemoryMB int
 	// ViewerIP reports whether the function counts per client IP behind the
 	// admin site (the sign-in route): the stack gives it the origin secret
 	// that proves CloudFront-Viewer-Address (web.BehindCloudFront).
@@ -153,6 +188,7 @@ func Functions(table []Route) []Function {
 		}
 		f.Routes = append(f.Routes, r)
 		f.Keys |= r.Keys | r.Tier().Keys()
+		f.MemoryMB = max(f.MemoryMB, r.Memory())
 		f.ViewerIP = f.ViewerIP || r.Tier() == authtier.AdminLogin
 		for _, s := range r.Settings {
 			if !slices.Contains(f.Settings, s) {

@@ -186,6 +186,17 @@ func (r *Ring) Public() *Ring {
 	return &Ring{Keys: keys, Issuer: r.Issuer}
 }
 
+// publishes reports whether the key kid is published (and accepted) at
+// now, without building the list.
+func (r *Ring) publishes(kid string, now time.Time) bool {
+	for i, k := range r.Keys {
+		if k.ID == kid {
+			return r.stage(i, now) != StageRetired
+		}
+	}
+	return false
+}
+
 // key returns the public key with the given kid among the published ones.
 func (r *Ring) key(kid string, now time.Time) (*rsa.PublicKey, bool) {
 	for _, k := range r.published(now) {
@@ -305,13 +316,29 @@ func (r *Ring) Verify(raw string, now time.Time, audiences ...string) (*Claims, 
 	if len(raw) > MaxTokenBytes {
 		return nil, ErrTooLong
 	}
+	c, _, err := r.verify(raw, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAudience(c, audiences); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// verify checks what does not depend on the audiences asked for: the
+// signature by a key published at now, the issuer, the expiry. It returns
+// the claims and the id of the key that signed them.
+func (r *Ring) verify(raw string, now time.Time) (*Claims, string, error) {
 	keys := r.active(now, false)
 	var c Claims
+	var signer string
 	_, err := jwt.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
 		if t.Method.Alg() != jwt.SigningMethodRS256.Alg() {
 			return nil, ErrAlg
 		}
 		kid, _ := t.Header["kid"].(string)
+		signer = kid
 		if k, ok := keys.key(kid, now); ok {
 			return k, nil
 		}
@@ -328,23 +355,30 @@ func (r *Ring) Verify(raw string, now time.Time, audiences ...string) (*Claims, 
 	if err != nil {
 		for _, known := range []error{ErrAlg, ErrKid} {
 			if errors.Is(err, known) {
-				return nil, known
+				return nil, "", known
 			}
 		}
 		switch {
 		case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-			return nil, ErrClaims
+			return nil, "", ErrClaims
 		case errors.Is(err, jwt.ErrTokenExpired):
-			return nil, ErrExpired
+			return nil, "", ErrExpired
 		case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-			return nil, ErrIssuer
+			return nil, "", ErrIssuer
 		case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-			return nil, ErrSignature
+			return nil, "", ErrSignature
 		case errors.Is(err, jwt.ErrTokenUnverifiable):
-			return nil, ErrAlg // "alg" names no method the library knows, e.g. none
+			return nil, "", ErrAlg // "alg" names no method the library knows, e.g. none
 		}
-		return nil, ErrMalformed
+		return nil, "", ErrMalformed
 	}
+	return &c, signer, nil
+}
+
+// checkAudience requires one of the accepted audiences (and only it) with
+// its matching type claim; user tokens (access/authz) must also carry sub,
+// wid and wrole, admin tokens sub.
+func checkAudience(c *Claims, audiences []string) error {
 	aud := ""
 	for _, a := range audiences {
 		if slices.Contains(c.Audience, a) {
@@ -353,12 +387,12 @@ func (r *Ring) Verify(raw string, now time.Time, audiences ...string) (*Claims, 
 		}
 	}
 	if aud == "" || len(c.Audience) != 1 || c.Type != typeOf[aud] {
-		return nil, ErrAudience
+		return ErrAudience
 	}
 	if c.Subject == "" || (aud != AudAdmin && (c.WID == "" || c.WRole == "")) {
-		return nil, ErrClaims
+		return ErrClaims
 	}
-	return &c, nil
+	return nil
 }
 
 // JWK is one public key in a JWKS.

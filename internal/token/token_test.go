@@ -83,6 +83,13 @@ func TestVerify(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Errorf("Verify = %v, want %v", err, tc.want)
 			}
+			// The cache answers the same, the first time and the next.
+			cache := token.NewVerifiedCache(10)
+			for i := range 2 {
+				if _, err := cache.Verify(ring, tc.raw, now, token.AudAccess); !errors.Is(err, tc.want) {
+					t.Errorf("cached Verify #%d = %v, want %v", i+1, err, tc.want)
+				}
+			}
 		})
 	}
 }

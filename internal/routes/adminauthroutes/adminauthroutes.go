@@ -21,11 +21,11 @@ var settings = []string{config.EnvAdminRequireTOTP}
 // Routes of signing in and out. A session of a sign-in not finished yet
 // opens only its step's routes, me and logout.
 var Routes = []routes.Route{
-	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Guard: adminwire.Login, Access: access, Keys: token.SignAdmin, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LoginHandler)},
+	{Method: "POST", Path: "/admin/auth/login", Function: "admin-auth", Guard: adminwire.Login, Access: access, Keys: token.SignAdmin, MemoryMB: routes.SignMemoryMB, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LoginHandler)},
 	{Method: "POST", Path: "/admin/auth/logout", Function: "admin-auth", Guard: adminwire.AdminAt(adminauth.AnyStep...), Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).LogoutHandler)},
 	{Method: "GET", Path: "/admin/auth/me", Function: "admin-auth", Guard: adminwire.AdminAt(adminauth.AnyStep...), Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).MeHandler)},
-	{Method: "POST", Path: "/admin/auth/change-password", Function: "admin-auth", Guard: adminwire.AdminAt("", adminauth.StepChangePassword), Access: access, Keys: token.SignAdmin, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).ChangePasswordHandler)},
-	{Method: "POST", Path: "/admin/auth/totp/verify", Function: "admin-auth", Guard: adminwire.AdminAt(adminauth.StepTOTP), Access: access, Keys: token.SignAdmin, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).VerifyHandler)},
+	{Method: "POST", Path: "/admin/auth/change-password", Function: "admin-auth", Guard: adminwire.AdminAt("", adminauth.StepChangePassword), Access: access, Keys: token.SignAdmin, MemoryMB: routes.SignMemoryMB, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).ChangePasswordHandler)},
+	{Method: "POST", Path: "/admin/auth/totp/verify", Function: "admin-auth", Guard: adminwire.AdminAt(adminauth.StepTOTP), Access: access, Keys: token.SignAdmin, MemoryMB: routes.SignMemoryMB, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).VerifyHandler)},
 	{Method: "POST", Path: "/admin/auth/totp/enrol", Function: "admin-auth", Guard: adminwire.AdminAt("", adminauth.StepEnrolTOTP), Access: access, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).EnrolHandler)},
-	{Method: "POST", Path: "/admin/auth/totp/confirm", Function: "admin-auth", Guard: adminwire.AdminAt("", adminauth.StepEnrolTOTP), Access: access, Keys: token.SignAdmin, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).ConfirmHandler)},
+	{Method: "POST", Path: "/admin/auth/totp/confirm", Function: "admin-auth", Guard: adminwire.AdminAt("", adminauth.StepEnrolTOTP), Access: access, Keys: token.SignAdmin, MemoryMB: routes.SignMemoryMB, Settings: settings, Handler: routes.Bind(adminwire.Service, (*adminauth.Service).ConfirmHandler)},
 }

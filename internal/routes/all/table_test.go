@@ -13,6 +13,7 @@ import (
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/routes"
+	"sentinel/internal/token"
 )
 
 // The route table and functions/ must agree: every route names a function
@@ -198,5 +199,39 @@ func TestRoutesGetTheirAudiencesBudget(t *testing.T) {
 	}
 	if budget.Service >= budget.Admin {
 		t.Errorf("service budget %v is not below the admin budget %v", budget.Service, budget.Admin)
+	}
+}
+
+// Each function's memory is the one its measured CPU needs (README,
+// Performance): the check and read functions the least Lambda offers, the
+// admin functions what verifying a session each request takes, and the
+// functions that sign a token or check a password per request more. A
+// change to these is a change to the cost model: measure first.
+func TestFunctionMemory(t *testing.T) {
+	want := map[string]int{
+		"permissions-check": 128, "permissions-accessible": 128, "roles-check": 128, "service-whoami": 128, "health": 128, "jwks": 128,
+		"admin-workspaces": 256, "admin-activity": 256, "admin-service-apps": 256,
+		"admin-auth": 512, "authz-resolve": 512,
+	}
+	for _, fn := range Functions() {
+		if w, ok := want[fn.Name]; ok && fn.MemoryMB != w {
+			t.Errorf("%s: %d MB, want %d", fn.Name, fn.MemoryMB, w)
+		}
+		for _, r := range fn.Routes {
+			tier := r.Tier()
+			switch {
+			case r.Keys.Signs(token.UserRing) || r.Keys.Signs(token.AdminRing):
+				if fn.MemoryMB < routes.SignMemoryMB {
+					t.Errorf("%s signs tokens (%s) with %d MB, want at least %d", fn.Name, r.Key(), fn.MemoryMB, routes.SignMemoryMB)
+				}
+			case tier == authtier.Admin || tier == authtier.AdminLogin:
+				if fn.MemoryMB < routes.AdminMemoryMB {
+					t.Errorf("%s verifies admin sessions (%s) with %d MB, want at least %d", fn.Name, r.Key(), fn.MemoryMB, routes.AdminMemoryMB)
+				}
+			}
+		}
+		if fn.MemoryMB < 128 || fn.MemoryMB > 10240 {
+			t.Errorf("%s: %d MB is outside Lambda's 128–10240 MB", fn.Name, fn.MemoryMB)
+		}
 	}
 }

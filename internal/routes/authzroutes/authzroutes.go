@@ -69,5 +69,5 @@ var Service = &app.Service[*authz.Service]{Name: "authz", Build: func(e *app.Env
 var Routes = []routes.Route{
 	{Method: "POST", Path: "/authz/resolve", Function: "authz-resolve", Guard: appswire.KeyOrOrigin,
 		Access: []routes.Access{routes.Write(dynamo.Limits), routes.Write(dynamo.Directory), routes.Write(dynamo.Activity), routes.Read(dynamo.RBAC)},
-		Keys:   token.SignUser, Settings: config.AuthzSettings, Handler: routes.Bind(Service, (*authz.Service).ResolveHandler)},
+		Keys:   token.SignUser, Settings: config.AuthzSettings, MemoryMB: routes.SignMemoryMB, Handler: routes.Bind(Service, (*authz.Service).ResolveHandler)},
 }

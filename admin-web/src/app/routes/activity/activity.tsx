@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -6,20 +6,31 @@ import { Spinner } from '@/components/ui/spinner';
 import { RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getActivity, type ActivityEntry, type ActivityFilter } from '@/features/activity/api/get-activity';
+import { getActivity, NO_FILTER, type ActivityEntry, type ActivityFilter } from '@/features/activity/api/get-activity';
+import { activityCsv, csvFileName } from '@/features/activity/csv';
+import { useTargetNames } from '@/features/activity/use-target-names';
 import { actionGroups, actionLabel, detailPairs, TARGET_TYPE_LABELS, targetTypeLabel } from '@/features/activity/labels';
 import { formatDateTime } from '@/lib/format';
 import { usePagedList } from '@/lib/paging';
 
-/** Where a target can be opened in this site, when it has a page. */
-function targetHref(type: string, id: string): string | null {
-  switch (type) {
+/** Where a target can be opened in this site, when it has a page (groups and roles through the workspace their entry names). */
+export function targetHref(entry: Pick<ActivityEntry, 'target_type' | 'target_id' | 'detail'>): string | null {
+  const id = entry.target_id;
+  const workspaceId = typeof entry.detail['workspace_id'] === 'string' ? entry.detail['workspace_id'] : '';
+  switch (entry.target_type) {
     case 'service_app':
       return paths.serviceApp.href(id);
     case 'workspace':
       return paths.workspace.href(id);
     case 'user':
       return paths.user.href(id);
+    case 'group':
+      return workspaceId ? paths.workspace.href(workspaceId, 'groups') : null;
+    case 'role':
+      return workspaceId ? paths.role.href(workspaceId, id) : null;
+    case 'service_action':
+    case 'service':
+      return paths.serviceActions.href();
     default:
       return null;
   }
@@ -31,29 +42,59 @@ export function ActivityRoute() {
     action: params.get('action') ?? '',
     target_type: params.get('target_type') ?? '',
     target_id: params.get('target_id') ?? '',
+    actor: params.get('actor') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
   };
   const key = JSON.stringify(filter);
   const { state, loadMore, reload } = usePagedList((cursor, signal) => getActivity(filter, cursor, signal), key);
 
   // The form edits a draft; Apply (or changing a menu) puts it in the URL.
+  // A URL this page set itself leaves the draft alone (typing may have gone
+  // on meanwhile); any other (back, a link, Clear) replaces it.
   const [draft, setDraft] = useState(filter);
-  useEffect(() => setDraft(filter), [key]);
+  const applied = useRef('');
+  useEffect(() => {
+    if (key !== applied.current) setDraft(filter);
+  }, [key]);
   useEffect(() => {
     document.title = `Activity · ${env.appName} Admin`;
   }, []);
 
   const apply = (next: ActivityFilter) => {
+    applied.current = JSON.stringify({
+      ...next,
+      target_id: next.target_type ? next.target_id.trim() : '',
+      actor: next.actor.trim(),
+    });
+    setDraft(next);
     const p = new URLSearchParams();
     if (next.action) p.set('action', next.action);
     if (next.target_type) p.set('target_type', next.target_type);
     if (next.target_type && next.target_id.trim()) p.set('target_id', next.target_id.trim());
+    if (next.actor.trim()) p.set('actor', next.actor.trim());
+    if (next.from) p.set('from', next.from);
+    if (next.to) p.set('to', next.to);
     setParams(p);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     apply(draft);
   };
-  const filtered = Boolean(filter.action || filter.target_type);
+  const filtered = Boolean(filter.action || filter.target_type || filter.actor || filter.from || filter.to);
+  const entries = state.status === 'ready' ? state.items : [];
+  const targetName = useTargetNames(entries);
+  const exportCsv = () => {
+    const blob = new Blob([activityCsv(entries, targetName)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = csvFileName(filter, new Date());
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
 
   return (
     <div className="page">
@@ -64,7 +105,12 @@ export function ActivityRoute() {
             Every admin change and key event, newest first: who did it, to what, and when. Secrets are never recorded.
           </p>
         </div>
-        <Button onClick={reload}>Refresh</Button>
+        <div className="actions">
+          <Button onClick={exportCsv} disabled={entries.length === 0}>
+            Export CSV
+          </Button>
+          <Button onClick={reload}>Refresh</Button>
+        </div>
       </header>
 
       <form className="card filters" role="search" aria-label="Filter activity" noValidate onSubmit={submit}>
@@ -132,12 +178,62 @@ export function ActivityRoute() {
             onChange={(e) => setDraft({ ...draft, target_id: e.target.value })}
           />
         </div>
+        <div className="filters__field">
+          <label htmlFor="activity-actor" className="field__label">
+            Actor
+          </label>
+          <input
+            id="activity-actor"
+            className="input"
+            type="email"
+            value={draft.actor}
+            placeholder="Admin email, exact"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={300}
+            onChange={(e) => setDraft({ ...draft, actor: e.target.value })}
+          />
+        </div>
+        <div className="filters__field filters__field--date">
+          <label htmlFor="activity-from" className="field__label">
+            From
+          </label>
+          <input
+            id="activity-from"
+            className="input"
+            type="date"
+            value={draft.from}
+            max={draft.to || undefined}
+            onChange={(e) => {
+              const next = { ...draft, from: e.target.value };
+              setDraft(next);
+              apply(next);
+            }}
+          />
+        </div>
+        <div className="filters__field filters__field--date">
+          <label htmlFor="activity-to" className="field__label">
+            To
+          </label>
+          <input
+            id="activity-to"
+            className="input"
+            type="date"
+            value={draft.to}
+            min={draft.from || undefined}
+            onChange={(e) => {
+              const next = { ...draft, to: e.target.value };
+              setDraft(next);
+              apply(next);
+            }}
+          />
+        </div>
         <div className="filters__actions">
           <Button type="submit" variant="primary">
             Apply
           </Button>
           {filtered ? (
-            <Button variant="ghost" onClick={() => apply({ action: '', target_type: '', target_id: '' })}>
+            <Button variant="ghost" onClick={() => apply(NO_FILTER)}>
               Clear filters
             </Button>
           ) : null}
@@ -156,7 +252,7 @@ export function ActivityRoute() {
         <div className="card empty-state">
           <h2 className="section-title">{filtered ? 'Nothing matches these filters' : 'No activity yet'}</h2>
           <p className="muted">
-            {filtered ? 'Try another action or target, or clear the filters.' : 'Changes made in this admin site appear here.'}
+            {filtered ? 'Try another action, target, actor or dates, or clear the filters.' : 'Changes made in this admin site appear here.'}
           </p>
         </div>
       ) : (
@@ -183,7 +279,7 @@ export function ActivityRoute() {
               </thead>
               <tbody>
                 {state.items.map((entry) => (
-                  <ActivityRow key={entry.id} entry={entry} />
+                  <ActivityRow key={entry.id} entry={entry} name={targetName(entry)} />
                 ))}
               </tbody>
             </table>
@@ -206,9 +302,10 @@ export function ActivityRoute() {
   );
 }
 
-function ActivityRow({ entry }: { entry: ActivityEntry }) {
-  const href = targetHref(entry.target_type, entry.target_id);
+function ActivityRow({ entry, name }: { entry: ActivityEntry; name: string }) {
+  const href = targetHref(entry);
   const pairs = detailPairs(entry.detail);
+  const label = name || entry.target_id;
   return (
     <tr>
       <td className="nowrap">
@@ -219,29 +316,48 @@ function ActivityRow({ entry }: { entry: ActivityEntry }) {
         <span className="activity-action">{actionLabel(entry.action)}</span>
         <span className="cell-note mono">{entry.action}</span>
       </td>
-      <td data-label="Actor" className="activity-actor" title={entry.actor}>
-        {entry.actor || <span className="muted">—</span>}
+      <td data-label="Actor" className="activity-actor">
+        {entry.actor ? (
+          <Link to={`${paths.activity.href()}?actor=${encodeURIComponent(entry.actor)}`} title={`Only ${entry.actor}'s activity`}>
+            {entry.actor}
+          </Link>
+        ) : (
+          <span className="muted">—</span>
+        )}
       </td>
       <td data-label="Target">
         <span className="activity-target-type">{targetTypeLabel(entry.target_type)}</span>
-        <span className="cell-note mono activity-id" title={entry.target_id}>
-          {href ? <Link to={href}>{entry.target_id}</Link> : entry.target_id}
+        <span className="activity-target">
+          {href ? <Link to={href}>{label}</Link> : label}
+          {name ? (
+            <span className="cell-note mono" title={entry.target_id}>
+              {shortId(entry.target_id)}
+            </span>
+          ) : null}
         </span>
       </td>
       <td data-label="Detail">
         {pairs.length === 0 ? (
           <span className="muted">—</span>
         ) : (
-          <dl className="kv">
-            {pairs.map((p) => (
-              <div key={p.key} className="kv__pair">
-                <dt>{p.key}</dt>
-                <dd title={p.value}>{p.value}</dd>
-              </div>
-            ))}
-          </dl>
+          <details className="activity-detail">
+            <summary>{pairs.length === 1 ? '1 field' : `${pairs.length} fields`}</summary>
+            <dl className="kv">
+              {pairs.map((p) => (
+                <div key={p.key} className="kv__pair">
+                  <dt>{p.key}</dt>
+                  <dd title={p.value}>{p.value}</dd>
+                </div>
+              ))}
+            </dl>
+          </details>
         )}
       </td>
     </tr>
   );
+}
+
+/** shortId: the first 8 characters of a UUID-like id (the full id is in the title). */
+function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }

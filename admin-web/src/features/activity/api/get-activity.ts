@@ -20,7 +20,9 @@ export const ActivityEntrySchema = z.object({
 
 export type ActivityEntry = z.infer<typeof ActivityEntrySchema>;
 
-export type ActivityFilter = { action: string; target_type: string; target_id: string };
+export type ActivityFilter = { action: string; target_type: string; target_id: string; actor: string; from: string; to: string };
+
+export const NO_FILTER: ActivityFilter = { action: '', target_type: '', target_id: '', actor: '', from: '', to: '' };
 
 const ActivityPageSchema = pageSchema(ActivityEntrySchema);
 
@@ -29,7 +31,7 @@ const ActivityPageSchema = pageSchema(ActivityEntrySchema);
 const MAX_EMPTY_PAGES = 5;
 export const ACTIVITY_PAGE_SIZE = 50;
 
-/** GET /admin/activity?action=&target_type=&target_id=&limit=&cursor= (newest first). */
+/** GET /admin/activity?action=&target_type=&target_id=&actor=&from=&to=&limit=&cursor= (newest first; from/to are days, to inclusive). */
 export async function getActivity(filter: ActivityFilter, cursor: string | null, signal?: AbortSignal): Promise<Page<ActivityEntry>> {
   let next = cursor;
   for (let i = 0; ; i++) {
@@ -38,6 +40,9 @@ export async function getActivity(filter: ActivityFilter, cursor: string | null,
         action: filter.action,
         target_type: filter.target_type,
         target_id: filter.target_type ? filter.target_id.trim() : '',
+        actor: filter.actor.trim(),
+        from: filter.from,
+        to: filter.to,
         limit: ACTIVITY_PAGE_SIZE,
         cursor: next,
       })}`,
