@@ -23,7 +23,7 @@ const (
 	Requests            = "Requests"            // per request: [Route Outcome], [RouteGroup]
 	Latency             = "Latency"             // ms, per request: [Route Outcome], [RouteGroup]
 	Checks              = "Checks"              // permission or role decisions: [Service Decision]
-	AuthFailures        = "AuthFailures"        // refused credentials: [Tier Reason]
+	AuthFailures        = "AuthFailures"        // refused credentials: [Tier Reason], []
 	RateLimited         = "RateLimited"         // 429s: [Limit]
 	Resolves            = "Resolves"            // POST /authz/resolve: [ResolveOutcome]
 	DependencyRetries   = "DependencyRetries"   // retried AWS calls: [Dependency]
@@ -275,9 +275,12 @@ func Check(ctx context.Context, service string, allowed bool) {
 	from(ctx).add(Checks, "Count", 1, []string{DimService, DimDecision}, map[string]string{DimService: service, DimDecision: decision})
 }
 
-// AuthFailure records refused credentials on the route's tier.
+// AuthFailure records refused credentials on the route's tier, also
+// without dimensions (the total the spike alarm watches).
 func AuthFailure(ctx context.Context, reason string) {
-	from(ctx).add(AuthFailures, "Count", 1, []string{DimTier, DimReason}, map[string]string{DimReason: reason})
+	rec := from(ctx)
+	rec.add(AuthFailures, "Count", 1, []string{DimTier, DimReason}, map[string]string{DimReason: reason})
+	rec.record(AuthFailures, "Count", []string{}, nil, func(v float64) float64 { return v })
 }
 
 // Limited records a request refused by a rate limit (auth_failures,

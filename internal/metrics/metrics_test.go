@@ -80,6 +80,9 @@ func TestOneLinePerRequest(t *testing.T) {
 	if v, ok := lines[2].Find(AuthFailures, []string{DimTier, DimReason}, map[string]string{DimTier: "dual", DimReason: ReasonBadToken}); !ok || v != 1 {
 		t.Errorf("AuthFailures = %v, %v", v, ok)
 	}
+	if v, ok := lines[2].Find(AuthFailures, []string{}, nil); !ok || v != 1 {
+		t.Errorf("AuthFailures without dimensions = %v, %v", v, ok)
+	}
 	if _, ok := lines[2].Find(Requests, []string{DimRoute, DimOutcome}, map[string]string{DimOutcome: "2xx"}); !ok {
 		t.Errorf("nothing written is a 200: %v", lines[2].Members)
 	}
