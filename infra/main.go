@@ -61,6 +61,8 @@ func main() {
 		AdminSiteDir: contextString(app, "adminSite", ""),
 		AssetDir:     contextString(app, "assetDir", ""),
 		Settings:     settings(app, fns),
+		AlarmEmail:   contextString(app, "alarmEmail", ""),
+		Tracing:      contextString(app, "xray", "false") == "true",
 	})
 	app.Synth(nil)
 }

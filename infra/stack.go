@@ -47,6 +47,12 @@ type SentinelStackProps struct {
 	// OIDC providers, token lifetime and rate limit), each set on the
 	// functions whose routes read it, and checked as a cold start would.
 	Settings map[string]string
+	// AlarmEmail, when set, subscribes to the alarms' SNS topic (context
+	// alarmEmail).
+	AlarmEmail string
+	// Tracing turns on X-Ray active tracing of the functions (context
+	// xray=true); off by default.
+	Tracing bool
 }
 
 // Deployment settings.
@@ -98,8 +104,10 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 	if props.AdminSiteDir != "" {
 		originSecret = newOriginSecret(stack, props.Stage)
 	}
+	functions := map[string]awslambda.Function{}
 	for _, fn := range props.Functions {
 		env := functionEnv{
+			tracing:  props.Tracing,
 			stage:    props.Stage,
 			issuer:   issuer,
 			assetDir: assetDir,
@@ -111,6 +119,7 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 			env.originSecretArn = originSecret.SecretArn()
 		}
 		handler := newFunction(stack, fn, env)
+		functions[fn.Name] = handler
 		// One integration per function, shared by its routes; each route
 		// gets its own invoke permission scoped to its path.
 		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(constructID(fn.Name)+"Integration"), handler,
@@ -123,6 +132,8 @@ func NewSentinelStack(scope constructs.Construct, id string, props *SentinelStac
 			})
 		}
 	}
+
+	newObservability(stack, observed{stage: props.Stage, api: stage, functions: functions, tables: tables, alarmEmail: props.AlarmEmail})
 
 	// After the routes exist: a suppression reaches the children present.
 	suppress(api, "AwsSolutions-APIG4", "Every function authorizes in its own code with the contract's tiers "+
@@ -261,6 +272,7 @@ type functionEnv struct {
 	// originSecretArn is the admin site's origin secret, for a function
 	// counting per viewer IP (routes.Function.ViewerIP); nil without a site.
 	originSecretArn *string
+	tracing         bool
 }
 
 // checkSettings refuses settings no function reads (a typo) and values a
@@ -346,7 +358,12 @@ func newFunction(stack awscdk.Stack, fn routes.Function, env functionEnv) awslam
 			"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements}),
 		},
 	})
+	tracing := awslambda.Tracing_DISABLED
+	if env.tracing {
+		tracing = awslambda.Tracing_ACTIVE
+	}
 	return awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
+		Tracing:      tracing,
 		Description:  jsii.String("Sentinel " + fn.Name),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),

@@ -466,6 +466,12 @@ var templates = map[string]*cfnTemplate{}
 // adminSiteDir when set) the first time key is asked for.
 func synthOnce(t *testing.T, key string, fns []routes.Function, adminSiteDir string) *cfnTemplate {
 	t.Helper()
+	return synthWith(t, key, fns, adminSiteDir, nil)
+}
+
+// synthWith is synthOnce with props changed by change (context flags).
+func synthWith(t *testing.T, key string, fns []routes.Function, adminSiteDir string, change func(*SentinelStackProps)) *cfnTemplate {
+	t.Helper()
 	if tmpl, ok := templates[key]; ok {
 		return tmpl
 	}
@@ -473,12 +479,16 @@ func synthOnce(t *testing.T, key string, fns []routes.Function, adminSiteDir str
 	// cdk-nag's AwsSolutions pack runs on every stack the tests synthesize;
 	// nag_test.go reads its findings.
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
-	stack := NewSentinelStack(app, "Sentinel", &SentinelStackProps{
+	props := &SentinelStackProps{
 		Stage:        testStage,
 		Functions:    fns,
 		AssetDir:     assetDir(t, fns),
 		AdminSiteDir: adminSiteDir,
-	})
+	}
+	if change != nil {
+		change(props)
+	}
+	stack := NewSentinelStack(app, "Sentinel", props)
 	tmpl := newCFNTemplate(t, assertions.Template_FromStack(stack, nil))
 	tmpl.stack = stack
 	templates[key] = tmpl

@@ -17,6 +17,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
+	"sentinel/internal/metrics"
 	"sentinel/internal/ratelimit"
 	"sentinel/internal/token"
 )
@@ -305,6 +306,7 @@ func (s *Service) take(ctx context.Context, key string, rule ratelimit.Rule) (ra
 		return slot, err
 	}
 	if wait > 0 {
+		metrics.Limited(ctx, "admin_login")
 		return slot, &apperr.Error{Code: apperr.RateLimited, Message: "Too many failed sign-in attempts; try again later", RetryAfter: wait}
 	}
 	return slot, nil

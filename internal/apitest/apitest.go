@@ -28,6 +28,7 @@ import (
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/idptest"
+	"sentinel/internal/metrics"
 	"sentinel/internal/permissions"
 	"sentinel/internal/rbac"
 	"sentinel/internal/routes"
@@ -157,6 +158,7 @@ type API struct {
 	mu       sync.Mutex
 	handlers map[string]http.Handler // per function, built on first use
 	provide  []func(*app.Env)        // Provide's services, in every function
+	metrics  *metrics.Sink           // the functions' EMF lines (CaptureMetrics), nil: none
 }
 
 // Deps are services over every table, for tests that set up or inspect
@@ -302,6 +304,7 @@ func (a *API) env(name string, tables []dynamo.Table, keys token.Use) *app.Env {
 	}
 	e := app.NewEnv(a.t.Context(), name, a.Config, db, names, keys)
 	e.Now = a.Clock.Now
+	e.Metrics = a.metrics
 	if keys.Uses(token.UserRing) {
 		app.Provide(e, secretswire.UserKeys, a.keys.User)
 	}
@@ -354,6 +357,16 @@ func (a *API) deps() (*Deps, error) {
 func Provide[T any](a *API, s *app.Service[T], v T) {
 	a.t.Helper()
 	a.redeploy("Provide("+s.Name+")", func() { a.provide = append(a.provide, func(e *app.Env) { app.Provide(e, s, v) }) })
+}
+
+// CaptureMetrics makes every function built from now on write its EMF
+// lines (one per request, internal/metrics) to the buffer returned, as a
+// Lambda writes them to stdout; before, they write none.
+func (a *API) CaptureMetrics() *metrics.Buffer {
+	a.t.Helper()
+	buf := &metrics.Buffer{}
+	a.redeploy("CaptureMetrics", func() { a.metrics = metrics.NewSink(buf, a.Config.Stage) })
+	return buf
 }
 
 // UseDB makes every function built from now on, and Deps, call DynamoDB

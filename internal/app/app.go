@@ -15,6 +15,7 @@ import (
 
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/metrics"
 	"sentinel/internal/token"
 )
 
@@ -29,6 +30,9 @@ type Env struct {
 	Now      func() time.Time
 	// Ctx bounds what services read while they are built (the signing keys).
 	Ctx context.Context
+	// Metrics receives one EMF line per request (stdout in Lambda); nil
+	// (the local stack, most tests) emits none.
+	Metrics *metrics.Sink
 
 	tables   dynamo.Names // only the tables the function declares
 	built    map[any]any

@@ -16,6 +16,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/identity"
+	"sentinel/internal/metrics"
 	"sentinel/internal/ratelimit"
 	"sentinel/internal/token"
 	"sentinel/internal/web"
@@ -85,6 +86,11 @@ func unauthorized(msg string) error { return apperr.New(apperr.Unauthorized, "%s
 // call, a known or unknown key one GSI Query per CacheTTL.
 func (a *Authenticator) Service(ctx context.Context, presented string) (*identity.Service, error) {
 	if !WellFormed(presented) {
+		reason := metrics.ReasonUnknownKey
+		if presented == "" {
+			reason = metrics.ReasonMissingKey
+		}
+		metrics.AuthFailure(ctx, reason)
 		return nil, unauthorized(msgKey)
 	}
 	now := a.now()
@@ -94,6 +100,7 @@ func (a *Authenticator) Service(ctx context.Context, presented string) (*identit
 		return nil, err
 	}
 	if !found || !k.Usable(now) {
+		metrics.AuthFailure(ctx, metrics.ReasonUnknownKey)
 		return nil, unauthorized(msgKey)
 	}
 	a.touch(ctx, k, now)
@@ -133,6 +140,7 @@ func (a *Authenticator) touch(ctx context.Context, k Key, now time.Time) {
 // active app's allowed_origins.
 func (a *Authenticator) Origin(ctx context.Context, origin string) (*identity.Service, error) {
 	if origin == "" || origin == "null" || len(origin) > MaxOriginLen {
+		metrics.AuthFailure(ctx, metrics.ReasonOrigin)
 		return nil, unauthorized(msgOrigin)
 	}
 	now := a.now()
@@ -141,13 +149,23 @@ func (a *Authenticator) Origin(ctx context.Context, origin string) (*identity.Se
 		return nil, err
 	}
 	if !found || !app.IsActive {
+		metrics.AuthFailure(ctx, metrics.ReasonOrigin)
 		return nil, unauthorized(msgOrigin)
 	}
 	return &identity.Service{AppID: app.AppID, ServiceName: app.ServiceName, Name: app.Name, ViaOrigin: true}, nil
 }
 
-// User verifies a user token for the calling service (dual tier).
+// User verifies a user token for the calling service (dual tier); a
+// refusal counts as a bad_token auth failure.
 func (a *Authenticator) User(ctx context.Context, svc *identity.Service, authorization string) (*identity.User, error) {
+	u, err := a.user(ctx, svc, authorization)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.Unauthorized {
+		metrics.AuthFailure(ctx, metrics.ReasonBadToken)
+	}
+	return u, err
+}
+
+func (a *Authenticator) user(ctx context.Context, svc *identity.Service, authorization string) (*identity.User, error) {
 	raw, ok := strings.CutPrefix(authorization, "Bearer ")
 	if !ok || strings.TrimSpace(raw) == "" {
 		return nil, unauthorized("Missing bearer token")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/metrics"
 	"sentinel/internal/ratelimit"
 	"sentinel/internal/web"
 )
@@ -29,7 +30,8 @@ func (a *Authenticator) SetFailureLimit(n int) {
 
 func failureKey(ip string) string { return "SVCAUTH#IP#" + ip }
 
-func tooManyFailures(wait int) error {
+func tooManyFailures(ctx context.Context, wait int) error {
+	metrics.Limited(ctx, "auth_failures")
 	return &apperr.Error{Code: apperr.RateLimited, Message: "Too many failed authentication attempts; try again later", RetryAfter: wait}
 }
 
@@ -42,7 +44,7 @@ func (a *Authenticator) limited(next http.Handler, authenticate func(*http.Reque
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip := web.ClientIP(r)
 		if wait := a.blocked.wait(ip, a.now()); wait > 0 {
-			web.Error(w, r, tooManyFailures(wait))
+			web.Error(w, r, tooManyFailures(r.Context(), wait))
 			return
 		}
 		ctx, err := authenticate(r)
@@ -58,7 +60,7 @@ func (a *Authenticator) limited(next http.Handler, authenticate func(*http.Reque
 				slog.Error("count authentication failure", "request_id", web.RequestID(r.Context()), "err", lerr)
 			case wait > 0:
 				a.blocked.set(ip, a.now().Add(time.Duration(wait)*time.Second))
-				err = tooManyFailures(wait)
+				err = tooManyFailures(r.Context(), wait)
 			}
 		}
 		web.Error(w, r, err)

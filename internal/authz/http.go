@@ -6,6 +6,7 @@ import (
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/identity"
+	"sentinel/internal/metrics"
 	"sentinel/internal/web"
 )
 
@@ -35,6 +36,7 @@ func (s *Service) ResolveHandler(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	if wait > 0 {
+		metrics.Limited(ctx, "authz_resolve")
 		return 0, nil, &apperr.Error{Code: apperr.RateLimited, Message: "Too many requests; try again later", RetryAfter: wait}
 	}
 	var in Request
@@ -46,6 +48,14 @@ func (s *Service) ResolveHandler(r *http.Request) (int, any, error) {
 	}
 	svc, _ := identity.ServiceFrom(ctx)
 	out, err := s.Resolve(ctx, svc, in)
+	outcome := "issued"
+	if err != nil {
+		outcome = "error"
+		if e, ok := apperr.As(err); ok {
+			outcome = string(e.Code)
+		}
+	}
+	metrics.Resolve(ctx, outcome)
 	return 200, out, err
 }
 

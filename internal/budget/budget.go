@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/metrics"
 )
 
 // The budgets of a request, from its arrival at the function to its
@@ -162,10 +163,27 @@ func (attemptTimedOut) Unwrap() error        { return context.DeadlineExceeded }
 
 func classifyErrors(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 	out, md, err := next.HandleInitialize(ctx, in)
+	countRetries(ctx, md)
 	if e := Classify(err); e != nil {
 		err = &dependencyError{public: e, err: err}
 	}
 	return out, md, err
+}
+
+// countRetries records the SDK's retries of a call and its throttled
+// attempts (EMF, by service: "DynamoDB", "SecretsManager").
+func countRetries(ctx context.Context, md middleware.Metadata) {
+	results, ok := retry.GetAttemptResults(md)
+	if !ok || len(results.Results) == 0 {
+		return
+	}
+	throttled := 0
+	for _, r := range results.Results {
+		if r.Err != nil && throttles.IsErrorThrottle(r.Err) == aws.TrueTernary {
+			throttled++
+		}
+	}
+	metrics.Retry(ctx, middleware.GetServiceID(ctx), len(results.Results)-1, throttled)
 }
 
 var (

@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/metrics"
 )
 
 // The retry policy, one for every call that DynamoDB asks to retry and the
@@ -34,6 +36,7 @@ func Retry(ctx context.Context, again func(error) bool, f func() error) error {
 		if err == nil || !again(err) || attempt == Attempts {
 			return err
 		}
+		metrics.Retry(ctx, "DynamoDB", 1, 0)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

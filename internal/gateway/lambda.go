@@ -7,6 +7,7 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"sentinel/internal/app"
+	"sentinel/internal/metrics"
 	"sentinel/internal/routes"
 )
 
@@ -37,8 +39,9 @@ func Adapt(h http.Handler) EventHandler {
 }
 
 // Build returns the event handler of the function name of table, from its
-// environment: the services its routes use, built once.
-func Build(ctx context.Context, name string, table []routes.Route) (EventHandler, error) {
+// environment: the services its routes use, built once. Its EMF lines go
+// to metricsOut (nil: none).
+func Build(ctx context.Context, name string, table []routes.Route, metricsOut io.Writer) (EventHandler, error) {
 	fn, ok := routes.FunctionNamed(table, name)
 	if !ok {
 		return nil, fmt.Errorf("no routes for function %q", name)
@@ -47,6 +50,7 @@ func Build(ctx context.Context, name string, table []routes.Route) (EventHandler
 	if err != nil {
 		return nil, fmt.Errorf("function %s: %w", name, err)
 	}
+	env.Metrics = metrics.NewSink(metricsOut, env.Config.Stage)
 	h, err := routes.Handler(fn, env)
 	if err != nil {
 		return nil, err
@@ -55,11 +59,12 @@ func Build(ctx context.Context, name string, table []routes.Route) (EventHandler
 }
 
 // Start is the whole main of a function: build the routes of table that
-// name serves once per cold start, then serve events. A configuration or
+// name serves once per cold start, then serve events, with its metrics on
+// stdout (CloudWatch Logs extracts them). A configuration or
 // wiring error stops the cold start with one clear message (it is not a
 // request path).
 func Start(name string, table []routes.Route) {
-	h, err := Build(context.Background(), name, table)
+	h, err := Build(context.Background(), name, table, os.Stdout)
 	if err != nil {
 		slog.Error("cold start failed", "err", err)
 		os.Exit(1)

@@ -48,6 +48,9 @@ type Local struct {
 	Build func(ctx context.Context, function string) (EventHandler, error)
 	// Log receives one line per request and every failure; nil means slog.Default().
 	Log *slog.Logger
+	// Metrics receives the functions' EMF lines; nil (the local stack)
+	// means none.
+	Metrics io.Writer
 
 	mu   sync.Mutex
 	fns  map[string]*function
@@ -147,7 +150,9 @@ func (g *Local) handler(ctx context.Context, name string) (EventHandler, error) 
 	}
 	build := g.Build
 	if build == nil {
-		build = func(ctx context.Context, name string) (EventHandler, error) { return Build(ctx, name, g.Table) }
+		build = func(ctx context.Context, name string) (EventHandler, error) {
+			return Build(ctx, name, g.Table, g.Metrics)
+		}
 	}
 	h, err := build(context.WithoutCancel(ctx), name)
 	if err != nil {

@@ -478,7 +478,7 @@ func TestColdStartNeedsAKnownStage(t *testing.T) {
 			for k, v := range env {
 				t.Setenv(k, v)
 			}
-			_, err := Build(t.Context(), "health", all.Routes)
+			_, err := Build(t.Context(), "health", all.Routes, nil)
 			if err == nil || !strings.Contains(err.Error(), "SENTINEL_STAGE") {
 				t.Errorf("Build = %v, want a cold-start error naming SENTINEL_STAGE", err)
 			}
@@ -486,7 +486,7 @@ func TestColdStartNeedsAKnownStage(t *testing.T) {
 	}
 	t.Setenv("SENTINEL_STAGE", "prod")
 	t.Setenv("AWS_LAMBDA_FUNCTION_NAME", "sentinel-health")
-	if _, err := Build(t.Context(), "health", all.Routes); err != nil {
+	if _, err := Build(t.Context(), "health", all.Routes, nil); err != nil {
 		t.Errorf("Build in a deployed stage = %v", err)
 	}
 }

@@ -96,6 +96,14 @@ func ServiceFrom(ctx context.Context) (*Service, bool) {
 	return s, ok
 }
 
+// ServiceName is the calling service app's service_name ("" without one).
+func ServiceName(ctx context.Context) string {
+	if s, ok := ServiceFrom(ctx); ok && s != nil {
+		return s.ServiceName
+	}
+	return ""
+}
+
 // WithUser returns ctx carrying u.
 func WithUser(ctx context.Context, u *User) context.Context {
 	return context.WithValue(ctx, userKey, u)

@@ -3,6 +3,8 @@ package permissions
 import (
 	"net/http"
 
+	"sentinel/internal/identity"
+	"sentinel/internal/metrics"
 	"sentinel/internal/web"
 )
 
@@ -47,6 +49,12 @@ func (h Handlers) Check(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	results, err := h.Store.Check(r.Context(), in.Checks)
+	if err == nil {
+		svc := identity.ServiceName(r.Context())
+		for _, res := range results {
+			metrics.Check(r.Context(), svc, res.Allowed)
+		}
+	}
 	return 200, CheckOutput{Results: results}, err
 }
 

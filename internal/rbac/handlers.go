@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"sentinel/internal/identity"
+	"sentinel/internal/metrics"
 	"sentinel/internal/web"
 )
 
@@ -31,7 +33,7 @@ func (h Handlers) CheckAction(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	d, err := h.Store.CheckAction(r.Context(), in)
-	return 200, d, err
+	return 200, d, recordCheck(r.Context(), d, err)
 }
 
 // UserActions serves GET /roles/user-actions?service_name=&workspace_id=
@@ -51,7 +53,15 @@ func (h Handlers) Check(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	d, err := h.Store.CheckUser(r.Context(), in)
-	return 200, d, err
+	return 200, d, recordCheck(r.Context(), d, err)
+}
+
+// recordCheck counts a role decision of the calling service (EMF).
+func recordCheck(ctx context.Context, d Decision, err error) error {
+	if err == nil {
+		metrics.Check(ctx, identity.ServiceName(ctx), d.Allowed)
+	}
+	return err
 }
 
 // ListServiceActions serves GET /admin/service-actions?service_name=.

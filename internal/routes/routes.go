@@ -22,6 +22,7 @@ import (
 	"sentinel/internal/budget"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/metrics"
 	"sentinel/internal/token"
 	"sentinel/internal/web"
 )
@@ -83,6 +84,26 @@ func (r Route) Memory() int {
 // for the admin tiers, the service budget for the others.
 func (r Route) Budget(c config.Config) time.Duration {
 	return c.Budget(r.Tier() == authtier.Admin || r.Tier() == authtier.AdminLogin)
+}
+
+// Metrics is what the route's EMF lines say about it (internal/metrics).
+func (r Route) Metrics(function string) metrics.Route {
+	return metrics.Route{Function: function, Key: r.Key(), Group: r.Group(), Tier: string(r.Tier())}
+}
+
+// Group is the route's group for latency alarms: "check" for the service
+// tiers (the hot path of backends), "authz" for resolve, "admin" for the
+// admin API, "public" for the rest.
+func (r Route) Group() string {
+	switch r.Tier() {
+	case authtier.ServiceKey, authtier.Dual:
+		return "check"
+	case authtier.KeyOrOrig:
+		return "authz"
+	case authtier.Admin, authtier.AdminLogin:
+		return "admin"
+	}
+	return "public"
 }
 
 // Key is the API Gateway route key, "GET /health".
@@ -172,7 +193,7 @@ func Handler(fn Function, e *app.Env) (http.Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("function %s, route %s: %w", fn.Name, r.Key(), err)
 		}
-		rt.Handle(r.Method, r.Path, budget.Within(r.Budget(e.Config), guard(h)))
+		rt.Handle(r.Method, r.Path, e.Metrics.Handler(r.Metrics(fn.Name), budget.Within(r.Budget(e.Config), guard(h))))
 	}
 	return web.Middleware(rt), nil
 }
