@@ -251,8 +251,11 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     const today = new Date().toISOString().slice(0, 10);
     await page.getByLabel('From', { exact: true }).fill(today);
     await page.waitForURL(/from=\d{4}-\d{2}-\d{2}/);
+    // Until its answer arrives, the previous filter's rows may be counted.
+    const filtered = page.waitForResponse((r) => r.url().includes('/admin/activity?') && /[?&]to=/.test(r.url()));
     await page.getByLabel('To', { exact: true }).fill(today);
     await page.waitForURL(/to=\d{4}-\d{2}-\d{2}/);
+    await filtered;
     await created.waitFor();
     const shown = await page.locator('tbody tr').count();
     assert.ok(shown >= 3, `entries of today by the e2e admin: ${shown}`);
