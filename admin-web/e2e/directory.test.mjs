@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { adminCall, servicePost } from './api.mjs';
 import { launchBrowser } from './browser.mjs';
 import { startStack, webRoot } from './stack.mjs';
 
@@ -31,32 +32,12 @@ const group = `Reviewers ${suffix}`;
  * @param {string} method
  * @param {string} url
  * @param {unknown} [body]
- * @returns {Promise<{ status: number, body: any }>}
  */
-async function admin(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(u, {
-        method: m,
-        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
-        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    /** @type {[string, string, unknown]} */ ([method, url, body]),
-  );
-}
+const admin = (method, url, body) => adminCall(page, method, url, body);
 
 /** Calls the API port as a backend, with a service key. */
-async function asService(/** @type {string} */ key, /** @type {string} */ url, /** @type {unknown} */ body) {
-  const res = await fetch(`${stack.apiURL}${url}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Service-Key': key },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const asService = (/** @type {string} */ key, /** @type {string} */ url, /** @type {unknown} */ body) =>
+  servicePost(stack.apiURL, key, url, body);
 
 const service = { name: `docs-${suffix}`, key: '' };
 const role = { name: `Editors ${suffix}`, id: '' };

@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { adminCall, servicePost } from './api.mjs';
 import { launchBrowser } from './browser.mjs';
 import { startStack, webRoot } from './stack.mjs';
 
@@ -47,32 +48,12 @@ const ids = { workspace: '', role: '', serviceApp: '', user: '', permission: '' 
  * @param {string} method
  * @param {string} url
  * @param {unknown} [body]
- * @returns {Promise<{ status: number, body: any }>}
  */
-async function admin(method, url, body) {
-  return page.evaluate(
-    async ([m, u, b]) => {
-      const res = await fetch(u, {
-        method: m,
-        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
-        ...(b === undefined ? {} : { body: JSON.stringify(b) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    /** @type {[string, string, unknown]} */ ([method, url, body]),
-  );
-}
+const admin = (method, url, body) => adminCall(page, method, url, body);
 
 /** Calls the API port as a backend, with a service key. */
-async function asService(/** @type {string} */ key, /** @type {string} */ url, /** @type {unknown} */ body) {
-  const res = await fetch(`${stack.apiURL}${url}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Service-Key': key },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const asService = (/** @type {string} */ key, /** @type {string} */ url, /** @type {unknown} */ body) =>
+  servicePost(stack.apiURL, key, url, body);
 
 /** @param {{status: number, body: any}} res */
 function ok(res) {
