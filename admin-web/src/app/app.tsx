@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { RouterProvider } from 'react-router';
-import { AuthProvider } from '@/lib/auth';
+import { AppProviders } from './provider';
 import { createRouter } from './router';
 
 export function App() {
   const [router] = useState(createRouter);
   return (
-    <AuthProvider>
+    <AppProviders>
       <RouterProvider router={router} />
-    </AuthProvider>
+    </AppProviders>
   );
 }

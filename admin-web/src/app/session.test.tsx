@@ -3,16 +3,16 @@ import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { safeNext } from '@/config/paths';
-import { AuthProvider } from '@/lib/auth';
+import { AppProviders } from '@/app/provider';
 import { mockFetch, on, sampleApp } from '@/testing/fetch';
 import { routes } from './router';
 
 function renderAt(path: string) {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   render(
-    <AuthProvider>
+    <AppProviders>
       <RouterProvider router={router} />
-    </AuthProvider>,
+    </AppProviders>,
   );
   return router;
 }

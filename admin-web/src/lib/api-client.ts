@@ -130,6 +130,27 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler): () => void
   };
 }
 
+type WriteListener = () => void;
+let onWrite: WriteListener | null = null;
+
+/**
+ * setWriteListener registers what runs after every successful write (POST,
+ * PATCH, DELETE): the query cache forgets what the write may have changed.
+ * Returns a function that unregisters it.
+ */
+export function setWriteListener(listener: WriteListener): () => void {
+  onWrite = listener;
+  return () => {
+    if (onWrite === listener) onWrite = null;
+  };
+}
+
+/** asApiError: any failure as an ApiError (unexpected ones with a generic message). */
+export function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError({ kind: 'server', status: 0, message: 'Something went wrong. Reload the page and try again.' });
+}
+
 export type RequestOptions<T> = {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
@@ -186,6 +207,7 @@ export async function request<T = void>(path: string, options: RequestOptions<T>
     throw error;
   }
 
+  if (method !== 'GET') onWrite?.();
   if (!schema) return undefined as T;
   const result = schema.safeParse(parsed);
   if (!result.success) {

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { getMe } from '@/features/auth/api/get-me';
 import { login as loginCall, type LoginInput } from '@/features/auth/api/login';
@@ -34,6 +35,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [attempt, setAttempt] = useState(0);
   const signedIn = useRef(false);
   signedIn.current = state.status === 'signed-in';
+  // What one admin's session loaded is never shown to the next one.
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -56,10 +59,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setUnauthorizedHandler(() => {
         if (!signedIn.current) return;
         signedIn.current = false;
+        queryClient.clear();
         setNotice('expired');
         setState({ status: 'signed-out', admin: null });
       }),
-    [],
+    [queryClient],
   );
 
   const signIn = useCallback(async (input: LoginInput) => {
@@ -74,10 +78,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await logoutCall();
     } finally {
+      queryClient.clear();
       setNotice('signed-out');
       setState({ status: 'signed-out', admin: null });
     }
-  }, []);
+  }, [queryClient]);
 
   const retry = useCallback(() => {
     setState({ status: 'loading', admin: null });

@@ -1,7 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
 import { z } from 'zod';
-import { ApiError } from './api-client';
-import { asApiError } from './use-resource';
 
 // The admin API's list envelope (api.md section 8): {items, next_cursor},
 // next_cursor null on the last page; ?limit=&cursor= (and q= where noted).
@@ -23,59 +20,6 @@ export function listQuery(params: Record<string, string | number | null | undefi
   }
   const s = search.toString();
   return s ? `?${s}` : '';
-}
-
-export type PagedList<T> =
-  | { status: 'loading' }
-  | { status: 'error'; error: ApiError }
-  | { status: 'ready'; items: T[]; nextCursor: string | null; loadingMore: boolean; moreError: ApiError | null };
-
-/**
- * usePagedList loads the first page for key, and appends the next page on
- * loadMore() (following next_cursor). A new key starts over.
- */
-export function usePagedList<T>(load: (cursor: string | null, signal?: AbortSignal) => Promise<Page<T>>, key: string) {
-  const [state, setState] = useState<PagedList<T>>({ status: 'loading' });
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    load(null, controller.signal).then(
-      (page) => {
-        if (!controller.signal.aborted)
-          setState({ status: 'ready', items: page.items, nextCursor: page.next_cursor, loadingMore: false, moreError: null });
-      },
-      (err: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', error: asApiError(err) });
-      },
-    );
-    return () => controller.abort();
-    // load is recreated every render; key and generation decide when to load.
-  }, [key, generation]);
-
-  const loadMore = async () => {
-    if (state.status !== 'ready' || !state.nextCursor || state.loadingMore) return;
-    const cursor = state.nextCursor;
-    setState({ ...state, loadingMore: true, moreError: null });
-    try {
-      const page = await load(cursor);
-      setState((prev) =>
-        prev.status === 'ready'
-          ? { status: 'ready', items: [...prev.items, ...page.items], nextCursor: page.next_cursor, loadingMore: false, moreError: null }
-          : prev,
-      );
-    } catch (err) {
-      setState((prev) => (prev.status === 'ready' ? { ...prev, loadingMore: false, moreError: asApiError(err) } : prev));
-    }
-  };
-
-  const reload = useCallback(() => setGeneration((n) => n + 1), []);
-  const update = useCallback((f: (items: T[]) => T[]) => {
-    setState((prev) => (prev.status === 'ready' ? { ...prev, items: f(prev.items) } : prev));
-  }, []);
-
-  return { state, loadMore, reload, update };
 }
 
 /**

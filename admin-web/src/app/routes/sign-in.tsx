@@ -11,7 +11,7 @@ import { ChangePasswordForm } from '@/features/auth/components/change-password-f
 import { TotpCodeForm } from '@/features/auth/components/totp-code-form';
 import { TotpEnrol } from '@/features/auth/components/totp-enrol';
 import { useAuth } from '@/lib/auth';
-import { asApiError } from '@/lib/use-resource';
+import { asApiError } from '@/lib/api-client';
 
 export function SignInRoute() {
   const { state } = useAuth();

@@ -11,14 +11,15 @@ import type { ApiError } from '@/lib/api-client';
  */
 export function PendingPage({
   breadcrumb,
-  resource,
+  query,
   noun,
   missingNoun = noun,
   notFound,
   onRetry,
 }: {
   breadcrumb: ReactNode;
-  resource: { status: 'loading' } | { status: 'error'; error: ApiError };
+  /** The page's query while it has no data: loading without an error. */
+  query: { error: ApiError | null };
   /** What the page shows, e.g. "workspace". */
   noun: string;
   /** The noun of the "does not exist" title, when it reads better otherwise. */
@@ -27,7 +28,7 @@ export function PendingPage({
   notFound: ReactNode;
   onRetry: () => void;
 }) {
-  if (resource.status === 'loading') {
+  if (!query.error) {
     return (
       <div className="page">
         {breadcrumb}
@@ -37,7 +38,7 @@ export function PendingPage({
       </div>
     );
   }
-  const missing = resource.error.kind === 'not_found';
+  const missing = query.error.kind === 'not_found';
   return (
     <div className="page">
       {breadcrumb}
@@ -46,7 +47,7 @@ export function PendingPage({
         title={missing ? `This ${missingNoun} does not exist.` : `Could not load this ${noun}.`}
         action={missing ? undefined : <Button onClick={onRetry}>Try again</Button>}
       >
-        {missing ? notFound : resource.error.message}
+        {missing ? notFound : query.error.message}
       </Alert>
     </div>
   );

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { asApiError } from '@/lib/use-resource';
+import { asApiError } from '@/lib/api-client';
 import { Alert } from './alert';
 import { Button } from './button';
 import { Dialog } from './dialog';

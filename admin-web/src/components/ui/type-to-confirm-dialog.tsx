@@ -3,8 +3,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
-import { ApiError } from '@/lib/api-client';
-import { asApiError } from '@/lib/use-resource';
+import { ApiError, asApiError } from '@/lib/api-client';
 
 /**
  * TypeToConfirmDialog guards an irreversible action: it runs only once the

@@ -6,12 +6,12 @@ import { Spinner } from '@/components/ui/spinner';
 import { RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getActivity, NO_FILTER, type ActivityEntry, type ActivityFilter } from '@/features/activity/api/get-activity';
+import { activityQuery, NO_FILTER, type ActivityEntry, type ActivityFilter } from '@/features/activity/api/get-activity';
 import { activityCsv, csvFileName } from '@/features/activity/csv';
 import { useTargetNames } from '@/features/activity/use-target-names';
 import { actionGroups, actionLabel, detailPairs, TARGET_TYPE_LABELS, targetTypeLabel } from '@/features/activity/labels';
 import { formatDateTime } from '@/lib/format';
-import { usePagedList } from '@/lib/paging';
+import { useCursorList } from '@/lib/query';
 
 /** Where a target can be opened in this site, when it has a page (groups and roles through the workspace their entry names). */
 export function targetHref(entry: Pick<ActivityEntry, 'target_type' | 'target_id' | 'detail'>): string | null {
@@ -47,7 +47,8 @@ export function ActivityRoute() {
     to: params.get('to') ?? '',
   };
   const key = JSON.stringify(filter);
-  const { state, loadMore, reload } = usePagedList((cursor, signal) => getActivity(filter, cursor, signal), key);
+  const list = useCursorList(activityQuery(filter));
+  const { query, items } = list;
 
   // The form edits a draft; Apply (or changing a menu) puts it in the URL.
   // A URL this page set itself leaves the draft alone (typing may have gone
@@ -82,7 +83,7 @@ export function ActivityRoute() {
     apply(draft);
   };
   const filtered = Boolean(filter.action || filter.target_type || filter.actor || filter.from || filter.to);
-  const entries = state.status === 'ready' ? state.items : [];
+  const entries = items;
   const targetName = useTargetNames(entries);
   const exportCsv = () => {
     const blob = new Blob([activityCsv(entries, targetName)], { type: 'text/csv;charset=utf-8' });
@@ -109,7 +110,7 @@ export function ActivityRoute() {
           <Button onClick={exportCsv} disabled={entries.length === 0}>
             Export CSV
           </Button>
-          <Button onClick={reload}>Refresh</Button>
+          <Button busy={query.isRefetching} onClick={() => void query.refetch()}>Refresh</Button>
         </div>
       </header>
 
@@ -240,15 +241,15 @@ export function ActivityRoute() {
         </div>
       </form>
 
-      {state.status === 'loading' ? (
+      {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading activity" />
         </div>
-      ) : state.status === 'error' ? (
-        <Alert tone="error" title="Could not load the activity log." action={<Button onClick={reload}>Try again</Button>}>
-          {state.error.message}
+      ) : query.isError && !query.isFetchNextPageError ? (
+        <Alert tone="error" title="Could not load the activity log." action={<Button onClick={() => void query.refetch()}>Try again</Button>}>
+          {query.error.message}
         </Alert>
-      ) : state.items.length === 0 && !state.nextCursor ? (
+      ) : items.length === 0 && !query.hasNextPage ? (
         <div className="card empty-state">
           <h2 className="section-title">{filtered ? 'Nothing matches these filters' : 'No activity yet'}</h2>
           <p className="muted">
@@ -278,21 +279,21 @@ export function ActivityRoute() {
                 </tr>
               </thead>
               <tbody>
-                {state.items.map((entry) => (
+                {items.map((entry) => (
                   <ActivityRow key={entry.id} entry={entry} name={targetName(entry)} />
                 ))}
               </tbody>
             </table>
           </div>
           <div className="load-more">
-            {state.moreError ? <Alert tone="error">{state.moreError.message}</Alert> : null}
-            {state.nextCursor ? (
-              <Button busy={state.loadingMore} onClick={loadMore}>
+            {query.isFetchNextPageError ? <Alert tone="error">{query.error?.message}</Alert> : null}
+            {query.hasNextPage ? (
+              <Button busy={query.isFetchingNextPage} onClick={list.loadMore}>
                 Load more
               </Button>
             ) : (
               <p className="muted">
-                {state.items.length === 1 ? '1 entry' : `${state.items.length} entries`} · the end of the log
+                {items.length === 1 ? '1 entry' : `${items.length} entries`} · the end of the log
               </p>
             )}
           </div>

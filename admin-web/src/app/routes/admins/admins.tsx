@@ -8,17 +8,18 @@ import { TextField } from '@/components/ui/field';
 import { OneTimeSecretDialog } from '@/components/ui/one-time-secret-dialog';
 import { PagedSectionList } from '@/components/ui/paged-section-list';
 import { env } from '@/config/env';
-import { createAdmin, CreateAdminInputSchema, getAdmins, setAdminActive, type TeamAdmin } from '@/features/admins/api/admins';
+import { createAdmin, CreateAdminInputSchema, adminsQuery, setAdminActive, type TeamAdmin } from '@/features/admins/api/admins';
 import { formatDate, formatDateTime } from '@/lib/format';
 import { useAuth } from '@/lib/auth';
-import { usePagedList } from '@/lib/paging';
-import { asApiError } from '@/lib/use-resource';
+import { countLabel } from '@/lib/list-view';
+import { useCursorList } from '@/lib/query';
+import { asApiError } from '@/lib/api-client';
 
 export function AdminsRoute() {
   const { state: auth } = useAuth();
   const me = auth.status === 'signed-in' ? auth.admin.email : '';
-  const list = usePagedList(getAdmins, 'admins');
-  const { state, reload } = list;
+  const list = useCursorList(adminsQuery());
+  const reload = () => void list.query.refetch();
   const [adding, setAdding] = useState(false);
   // The temporary password lives only here, only while its panel is open.
   const [created, setCreated] = useState<{ admin: TeamAdmin; temporaryPassword: string } | null>(null);
@@ -41,12 +42,12 @@ export function AdminsRoute() {
     }
   };
 
-  const count = state.status === 'ready' ? state.items.length : null;
+  const count = list.query.isSuccess ? countLabel(list.items.length, list.query.hasNextPage) : null;
   return (
     <div className="page">
       <header className="page-header">
         <div>
-          <h1 className="page-title">Admins{count !== null ? <span className="count"> ({count}{state.status === 'ready' && state.nextCursor ? '+' : ''})</span> : null}</h1>
+          <h1 className="page-title">Admins{count !== null ? <span className="count"> ({count})</span> : null}</h1>
           <p className="page-subtitle">People who sign in to this admin site. New admins get a temporary password they change at first sign-in.</p>
         </div>
         <Button variant="primary" onClick={() => setAdding(true)}>

@@ -9,7 +9,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getPermission } from '@/features/permissions/api/get-permission';
+import { permissionQuery } from '@/features/permissions/api/get-permission';
 import { revokeShare } from '@/features/permissions/api/revoke-share';
 import {
   LEVELS,
@@ -24,24 +24,27 @@ import { share, type Grantee } from '@/features/permissions/api/share';
 import { updateVisibility } from '@/features/permissions/api/update-visibility';
 import { getGroups } from '@/features/workspaces/api/get-groups';
 import { getMembers } from '@/features/workspaces/api/get-members';
-import { getWorkspace } from '@/features/workspaces/api/get-workspace';
-import { ApiError } from '@/lib/api-client';
+import { workspaceQuery } from '@/features/workspaces/api/get-workspace';
+import { ApiError, asApiError } from '@/lib/api-client';
 import { loadAll } from '@/lib/paging';
-import { asApiError, useResource } from '@/lib/use-resource';
+import { apiQuery, useRecord } from '@/lib/query';
+import { useQuery } from '@tanstack/react-query';
 import { PendingPage } from '@/components/layouts/pending-page';
 
 /** One resource's permission record: owner, visibility (changeable), shares (grant, revoke). */
 export function PermissionRoute() {
   const { id = '' } = useParams();
-  const { resource, reload, setData } = useResource((signal) => getPermission(id, signal), id);
+  const { query, setData } = useRecord(permissionQuery(id));
   const [revoking, setRevoking] = useState<EnrichedShare | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const r = resource.status === 'ready' ? resource.data : null;
+  const r = query.data ?? null;
   useEffect(() => {
     document.title = `${r ? `${r.service_name} ${r.resource_type}` : 'Resource'} · ${env.appName} Admin`;
   }, [r]);
-  const refresh = async () => setData(await getPermission(id));
+  const refresh = async () => {
+    await query.refetch({ throwOnError: true });
+  };
 
   const back = (
     <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -51,13 +54,13 @@ export function PermissionRoute() {
     </nav>
   );
 
-  if (resource.status !== 'ready') {
+  if (!query.isSuccess) {
     return (
       <PendingPage
         breadcrumb={back}
-        resource={resource}
+        query={query}
         noun="resource" missingNoun="resource record"
-        onRetry={reload}
+        onRetry={() => void query.refetch()}
         notFound={
           <>
             Its service may have deregistered or purged it. <Link to={paths.permissions.href()}>Back to permissions</Link>
@@ -67,7 +70,7 @@ export function PermissionRoute() {
     );
   }
 
-  const res = resource.data;
+  const res = query.data;
   const say = (m: string) => setNotice(m);
 
   return (
@@ -80,7 +83,7 @@ export function PermissionRoute() {
           </h1>
           <p className="page-subtitle mono">{res.resource_id}</p>
         </div>
-        <Button onClick={reload}>Refresh</Button>
+        <Button busy={query.isRefetching} onClick={() => void query.refetch()}>Refresh</Button>
       </header>
 
       {notice ? (
@@ -209,10 +212,10 @@ function granteeLabel(s: EnrichedShare): string {
 }
 
 function WorkspaceName({ id }: { id: string }) {
-  const { resource } = useResource((signal) => getWorkspace(id, signal), id);
+  const { data } = useQuery(workspaceQuery(id));
   return (
     <Link to={paths.workspace.href(id)}>
-      {resource.status === 'ready' ? resource.data.name : <span className="mono">{id}</span>}
+      {data ? data.name : <span className="mono">{id}</span>}
     </Link>
   );
 }
@@ -285,7 +288,9 @@ async function loadCandidates(workspaceId: string, signal: AbortSignal): Promise
 }
 
 function ShareForm({ resource, onShared }: { resource: EnrichedResource; onShared: (label: string, level: Level) => Promise<void> }) {
-  const candidates = useResource((signal) => loadCandidates(resource.workspace_id, signal), resource.workspace_id);
+  const candidates = useQuery(
+    apiQuery(['workspaces', resource.workspace_id, 'share-candidates'], (signal) => loadCandidates(resource.workspace_id, signal)),
+  );
   const [choice, setChoice] = useState('');
   const [level, setLevel] = useState<Level>('view');
   const [busy, setBusy] = useState(false);
@@ -293,15 +298,15 @@ function ShareForm({ resource, onShared }: { resource: EnrichedResource; onShare
   const granteeId = useId();
   const levelId = useId();
 
-  if (candidates.resource.status === 'loading') return <Spinner label="Loading members and groups" />;
-  if (candidates.resource.status === 'error') {
+  if (candidates.isPending) return <Spinner label="Loading members and groups" />;
+  if (candidates.isError) {
     return (
-      <Alert tone="error" title="Could not load the workspace’s members and groups." action={<Button onClick={candidates.reload}>Try again</Button>}>
-        {candidates.resource.error.message}
+      <Alert tone="error" title="Could not load the workspace’s members and groups." action={<Button onClick={() => void candidates.refetch()}>Try again</Button>}>
+        {candidates.error.message}
       </Alert>
     );
   }
-  const { members, groups } = candidates.resource.data;
+  const { members, groups } = candidates.data;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

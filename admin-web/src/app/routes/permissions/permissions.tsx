@@ -7,12 +7,14 @@ import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getPermissions, type PermissionFilter } from '@/features/permissions/api/get-permissions';
+import { permissionsQuery, type PermissionFilter } from '@/features/permissions/api/get-permissions';
 import { PurgeServiceDialog } from '@/features/permissions/components/purge-service-dialog';
 import { filterErrors, type FilterErrors } from '@/features/permissions/validation';
 import { getWorkspaces } from '@/features/workspaces/api/get-workspaces';
-import { loadAll, usePagedList } from '@/lib/paging';
-import { useResource } from '@/lib/use-resource';
+import { LoadMore } from '@/components/ui/paged-section-list';
+import { loadAll } from '@/lib/paging';
+import { apiQuery, useCursorList } from '@/lib/query';
+import { useQuery } from '@tanstack/react-query';
 
 const EMPTY: PermissionFilter = { workspace_id: '', service_name: '', resource_type: '' };
 
@@ -26,11 +28,9 @@ export function PermissionsRoute() {
   };
   const key = `${applied.workspace_id}|${applied.service_name}|${applied.resource_type}`;
   const ready = filterErrors(applied) === null;
-  const list = usePagedList(
-    (cursor, signal) => (ready ? getPermissions(applied, cursor, signal) : Promise.resolve({ items: [], next_cursor: null })),
-    key,
-  );
-  const workspaces = useResource((signal) => loadAll((cursor, s) => getWorkspaces('', cursor, s), signal), 'all');
+  const list = useCursorList({ ...permissionsQuery(applied), enabled: ready });
+  const { query, items } = list;
+  const workspaces = useQuery(apiQuery(['workspaces', 'all'], (signal) => loadAll((cursor, s) => getWorkspaces('', cursor, s), signal)));
   const [draft, setDraft] = useState<PermissionFilter>(applied);
   const [errors, setErrors] = useState<FilterErrors>({});
   const [purging, setPurging] = useState(false);
@@ -41,7 +41,7 @@ export function PermissionsRoute() {
     document.title = `Permissions · ${env.appName} Admin`;
   }, []);
 
-  const wsNames = new Map(workspaces.resource.status === 'ready' ? workspaces.resource.data.map((w) => [w.id, w.name]) : []);
+  const wsNames = new Map(workspaces.data ? workspaces.data.map((w) => [w.id, w.name]) : []);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -62,7 +62,7 @@ export function PermissionsRoute() {
             Resources services registered (POST /permissions/register), with their owner, visibility and shares.
           </p>
         </div>
-        {ready ? <Button onClick={list.reload}>Refresh</Button> : null}
+        {ready ? <Button busy={query.isRefetching} onClick={() => void query.refetch()}>Refresh</Button> : null}
       </header>
 
       {notice ? (
@@ -86,8 +86,8 @@ export function PermissionsRoute() {
             }}
           >
             <option value="">Any workspace</option>
-            {workspaces.resource.status === 'ready'
-              ? workspaces.resource.data.map((w) => (
+            {workspaces.data
+              ? workspaces.data.map((w) => (
                   <option key={w.id} value={w.id}>
                     {w.name} ({w.slug})
                   </option>
@@ -141,15 +141,15 @@ export function PermissionsRoute() {
           <h2 className="section-title">Choose a workspace or a service</h2>
           <p className="muted">The API lists permission records by workspace or by service; add a resource type to narrow a service.</p>
         </div>
-      ) : list.state.status === 'loading' ? (
+      ) : query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading permissions" />
         </div>
-      ) : list.state.status === 'error' ? (
-        <Alert tone="error" title="Could not load permissions." action={<Button onClick={list.reload}>Try again</Button>}>
-          {list.state.error.message}
+      ) : query.isError && !query.isFetchNextPageError ? (
+        <Alert tone="error" title="Could not load permissions." action={<Button onClick={() => void query.refetch()}>Try again</Button>}>
+          {query.error.message}
         </Alert>
-      ) : list.state.items.length === 0 ? (
+      ) : items.length === 0 ? (
         <div className="card empty-state">
           <h2 className="section-title">No resource matches these filters</h2>
           <p className="muted">Services register their resources with their key; try another workspace or service.</p>
@@ -170,7 +170,7 @@ export function PermissionsRoute() {
                 </tr>
               </thead>
               <tbody>
-                {list.state.items.map((r) => (
+                {items.map((r) => (
                   <tr key={r.id}>
                     <td>
                       <Link className="table__link mono" to={paths.permission.href(r.id)}>
@@ -191,16 +191,7 @@ export function PermissionsRoute() {
               </tbody>
             </table>
           </div>
-          {list.state.nextCursor || list.state.moreError ? (
-            <div className="load-more">
-              {list.state.moreError ? <Alert tone="error">{list.state.moreError.message}</Alert> : null}
-              {list.state.nextCursor ? (
-                <Button busy={list.state.loadingMore} onClick={list.loadMore}>
-                  Load more
-                </Button>
-              ) : null}
-            </div>
-          ) : null}
+          <LoadMore list={list} />
         </>
       )}
 
@@ -230,7 +221,7 @@ export function PermissionsRoute() {
           onPurged={(n) => {
             setPurging(false);
             setNotice(`${n === 1 ? '1 resource record' : `${n} resource records`} of ${applied.service_name} deleted.`);
-            list.reload();
+            void query.refetch();
           }}
         />
       ) : null}

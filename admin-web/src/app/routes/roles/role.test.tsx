@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthProvider } from '@/lib/auth';
+import { AppProviders } from '@/app/provider';
 import { mockFetch, on } from '@/testing/fetch';
 import { routes } from '../../router';
 
@@ -33,9 +33,9 @@ const member = { user_id: 'u1', email: 'ada@example.com', name: '', avatar_url: 
 function renderAt(path: string) {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   render(
-    <AuthProvider>
+    <AppProviders>
       <RouterProvider router={router} />
-    </AuthProvider>,
+    </AppProviders>,
   );
   return router;
 }

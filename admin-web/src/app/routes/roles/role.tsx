@@ -11,8 +11,8 @@ import { paths } from '@/config/paths';
 import { addRoleActions } from '@/features/roles/api/add-role-actions';
 import { addRoleMember } from '@/features/roles/api/add-role-member';
 import { deleteRole } from '@/features/roles/api/delete-role';
-import { getRoleActions } from '@/features/roles/api/get-role-actions';
-import { getRoleMembers } from '@/features/roles/api/get-role-members';
+import { roleActionsQuery } from '@/features/roles/api/get-role-actions';
+import { roleMembersQuery } from '@/features/roles/api/get-role-members';
 import { getRoles } from '@/features/roles/api/get-roles';
 import { getServiceActions } from '@/features/roles/api/get-service-actions';
 import { removeRoleAction } from '@/features/roles/api/remove-role-action';
@@ -24,9 +24,10 @@ import { getMembers } from '@/features/workspaces/api/get-members';
 import { getWorkspace } from '@/features/workspaces/api/get-workspace';
 import type { Member, Workspace } from '@/features/workspaces/api/schemas';
 import type { WorkspacesFlash } from '@/app/routes/workspaces/workspaces';
-import { ApiError } from '@/lib/api-client';
-import { loadAll, usePagedList } from '@/lib/paging';
-import { asApiError, useResource } from '@/lib/use-resource';
+import { ApiError, asApiError } from '@/lib/api-client';
+import { loadAll } from '@/lib/paging';
+import { apiQuery, useCursorList, useRecord } from '@/lib/query';
+import { useQuery } from '@tanstack/react-query';
 import { PendingPage } from '@/components/layouts/pending-page';
 import { PagedSectionList } from '@/components/ui/paged-section-list';
 
@@ -47,14 +48,14 @@ async function loadRole(workspaceId: string, roleId: string, signal: AbortSignal
 
 export function RoleRoute() {
   const { id = '', rid = '' } = useParams();
-  const { resource, reload, setData } = useResource((signal) => loadRole(id, rid, signal), `${id}/${rid}`);
-  const actions = usePagedList((cursor, signal) => getRoleActions(rid, cursor, signal), rid);
-  const members = usePagedList((cursor, signal) => getRoleMembers(rid, cursor, signal), rid);
+  const { query, setData } = useRecord(apiQuery(['workspaces', id, 'roles', rid], (signal) => loadRole(id, rid, signal)));
+  const actions = useCursorList(roleActionsQuery(rid));
+  const members = useCursorList(roleMembersQuery(rid));
   const [modal, setModal] = useState<Modal>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const navigate = useNavigate();
 
-  const loaded = resource.status === 'ready' ? resource.data : null;
+  const loaded = query.data ?? null;
   useEffect(() => {
     document.title = `${loaded ? loaded.role.name : 'Role'} · ${env.appName} Admin`;
   }, [loaded]);
@@ -69,13 +70,13 @@ export function RoleRoute() {
     </nav>
   );
 
-  if (resource.status !== 'ready') {
+  if (!query.isSuccess) {
     return (
       <PendingPage
         breadcrumb={back}
-        resource={resource}
+        query={query}
         noun="role"
-        onRetry={reload}
+        onRetry={() => void query.refetch()}
         notFound={
           <>
             It may have been deleted, or its workspace with it. <Link to={paths.workspace.href(id)}>Back to the workspace</Link>
@@ -85,12 +86,12 @@ export function RoleRoute() {
     );
   }
 
-  const { workspace: ws, role } = resource.data;
+  const { workspace: ws, role } = query.data;
   const say = (message: string) => setNotice(message);
   const setCounts = (patch: Partial<Pick<Role, 'action_count' | 'member_count'>>) =>
     setData((prev) => ({ ...prev, role: { ...prev.role, ...patch } }));
-  const actionCount = actions.state.status === 'ready' && !actions.state.nextCursor ? actions.state.items.length : role.action_count;
-  const memberCount = members.state.status === 'ready' && !members.state.nextCursor ? members.state.items.length : role.member_count;
+  const actionCount = actions.query.isSuccess && !actions.query.hasNextPage ? actions.items.length : role.action_count;
+  const memberCount = members.query.isSuccess && !members.query.hasNextPage ? members.items.length : role.member_count;
 
   return (
     <div className="page">
@@ -146,7 +147,7 @@ export function RoleRoute() {
       >
         <AddActionForm
           roleId={role.id}
-          held={actions.state.status === 'ready' ? actions.state.items : []}
+          held={actions.items}
           onAdded={(a) => {
             actions.update((items) => [...items.filter((x) => x.id !== a.id), a]);
             setCounts({ action_count: role.action_count + 1 });
@@ -172,9 +173,9 @@ export function RoleRoute() {
         <AddMemberForm
           roleId={role.id}
           workspaceId={ws.id}
-          held={members.state.status === 'ready' ? members.state.items : []}
+          held={members.items}
           onAdded={(m) => {
-            members.reload();
+            void members.query.refetch();
             setCounts({ member_count: role.member_count + 1 });
             say(`${m.email} now holds ${role.name}.`);
           }}
@@ -331,13 +332,13 @@ function ActionTable({ items, onRemove }: { items: ServiceAction[]; onRemove: (a
 }
 
 function AddActionForm({ roleId, held, onAdded }: { roleId: string; held: ServiceAction[]; onAdded: (a: ServiceAction) => void }) {
-  const all = useResource((signal) => loadAll((cursor, s) => getServiceActions('', cursor, s), signal), 'all');
+  const all = useQuery(apiQuery(['service-actions', 'all'], (signal) => loadAll((cursor, s) => getServiceActions('', cursor, s), signal)));
   const [choice, setChoice] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const selectId = useId();
   const heldIds = new Set(held.map((a) => a.id));
-  const candidates = all.resource.status === 'ready' ? all.resource.data.filter((a) => !heldIds.has(a.id)) : [];
+  const candidates = all.data ? all.data.filter((a) => !heldIds.has(a.id)) : [];
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -361,15 +362,15 @@ function AddActionForm({ roleId, held, onAdded }: { roleId: string; held: Servic
     }
   };
 
-  if (all.resource.status === 'loading') return <Spinner label="Loading service actions" />;
-  if (all.resource.status === 'error') {
+  if (all.isPending) return <Spinner label="Loading service actions" />;
+  if (all.isError) {
     return (
-      <Alert tone="error" title="Could not load the service actions." action={<Button onClick={all.reload}>Try again</Button>}>
-        {all.resource.error.message}
+      <Alert tone="error" title="Could not load the service actions." action={<Button onClick={() => void all.refetch()}>Try again</Button>}>
+        {all.error.message}
       </Alert>
     );
   }
-  if (all.resource.data.length === 0) {
+  if (all.data.length === 0) {
     return <p className="muted">No service has registered an action yet (POST /roles/actions/register with its key).</p>;
   }
   return (
@@ -422,13 +423,13 @@ function AddMemberForm({
   held: RoleMember[];
   onAdded: (m: Member) => void;
 }) {
-  const all = useResource((signal) => loadAll((cursor, s) => getMembers(workspaceId, cursor, s), signal), workspaceId);
+  const all = useQuery(apiQuery(['workspaces', workspaceId, 'members', 'all'], (signal) => loadAll((cursor, s) => getMembers(workspaceId, cursor, s), signal)));
   const [choice, setChoice] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const selectId = useId();
   const heldIds = new Set(held.map((m) => m.user_id));
-  const candidates = all.resource.status === 'ready' ? all.resource.data.filter((m) => !heldIds.has(m.user_id)) : [];
+  const candidates = all.data ? all.data.filter((m) => !heldIds.has(m.user_id)) : [];
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -450,7 +451,7 @@ function AddMemberForm({
       if (/not a member/i.test(apiError.message)) {
         // The member left the workspace since this list loaded: say so, and refresh the list.
         setError(`${member.email} is not a member of this workspace any more (400 from the API). Add them to the workspace first.`);
-        all.reload();
+        void all.refetch();
       } else {
         setError(apiError.message);
       }
@@ -459,15 +460,15 @@ function AddMemberForm({
     }
   };
 
-  if (all.resource.status === 'loading') return <Spinner label="Loading workspace members" />;
-  if (all.resource.status === 'error') {
+  if (all.isPending) return <Spinner label="Loading workspace members" />;
+  if (all.isError) {
     return (
-      <Alert tone="error" title="Could not load the workspace’s members." action={<Button onClick={all.reload}>Try again</Button>}>
-        {all.resource.error.message}
+      <Alert tone="error" title="Could not load the workspace’s members." action={<Button onClick={() => void all.refetch()}>Try again</Button>}>
+        {all.error.message}
       </Alert>
     );
   }
-  if (all.resource.data.length === 0) {
+  if (all.data.length === 0) {
     return (
       <p className="muted">
         The workspace has no members yet. <Link to={paths.workspace.href(workspaceId, 'members')}>Add them on the workspace page.</Link>

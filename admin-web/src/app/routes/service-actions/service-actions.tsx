@@ -7,16 +7,18 @@ import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { deleteServiceAction } from '@/features/roles/api/delete-service-action';
-import { getServiceActions } from '@/features/roles/api/get-service-actions';
+import { serviceActionsQuery } from '@/features/roles/api/get-service-actions';
 import type { ServiceAction } from '@/features/roles/api/schemas';
 import { firstError, serviceFilterSchema } from '@/features/roles/validation';
-import { usePagedList } from '@/lib/paging';
+import { LoadMore } from '@/components/ui/paged-section-list';
+import { useCursorList } from '@/lib/query';
 
 /** The actions backends registered with their keys, by service; roles bundle them. */
 export function ServiceActionsRoute() {
   const [params, setParams] = useSearchParams();
   const service = params.get('service') ?? '';
-  const { state, loadMore, reload, update } = usePagedList((cursor, signal) => getServiceActions(service, cursor, signal), service);
+  const list = useCursorList(serviceActionsQuery(service));
+  const { query, items, update } = list;
   const [draft, setDraft] = useState(service);
   const [draftError, setDraftError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ServiceAction | null>(null);
@@ -46,7 +48,7 @@ export function ServiceActionsRoute() {
             actions; manage roles on each workspace’s page.
           </p>
         </div>
-        <Button onClick={reload}>Refresh</Button>
+        <Button busy={query.isRefetching} onClick={() => void query.refetch()}>Refresh</Button>
       </header>
 
       {notice ? (
@@ -88,15 +90,15 @@ export function ServiceActionsRoute() {
         </p>
       ) : null}
 
-      {state.status === 'loading' ? (
+      {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading service actions" />
         </div>
-      ) : state.status === 'error' ? (
-        <Alert tone="error" title="Could not load service actions." action={<Button onClick={reload}>Try again</Button>}>
-          {state.error.message}
+      ) : query.isError && !query.isFetchNextPageError ? (
+        <Alert tone="error" title="Could not load service actions." action={<Button onClick={() => void query.refetch()}>Try again</Button>}>
+          {query.error.message}
         </Alert>
-      ) : state.items.length === 0 ? (
+      ) : items.length === 0 ? (
         <div className="card empty-state">
           <h2 className="section-title">{service ? `${service} registered no actions` : 'No service actions yet'}</h2>
           <p className="muted">
@@ -122,7 +124,7 @@ export function ServiceActionsRoute() {
                 </tr>
               </thead>
               <tbody>
-                {state.items.map((a) => (
+                {items.map((a) => (
                   <tr key={a.id}>
                     <td className="mono">{a.service_name}</td>
                     <td data-label="Action" className="mono strong">{a.action}</td>
@@ -142,16 +144,7 @@ export function ServiceActionsRoute() {
               </tbody>
             </table>
           </div>
-          {state.nextCursor || state.moreError ? (
-            <div className="load-more">
-              {state.moreError ? <Alert tone="error">{state.moreError.message}</Alert> : null}
-              {state.nextCursor ? (
-                <Button busy={state.loadingMore} onClick={loadMore}>
-                  Load more
-                </Button>
-              ) : null}
-            </div>
-          ) : null}
+          <LoadMore list={list} />
         </>
       )}
 

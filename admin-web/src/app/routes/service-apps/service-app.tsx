@@ -8,7 +8,7 @@ import { TextField } from '@/components/ui/field';
 import { DateTime, RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getServiceApp } from '@/features/service-apps/api/get-service-app';
+import { serviceAppQuery } from '@/features/service-apps/api/get-service-app';
 import { revokePreviousKey } from '@/features/service-apps/api/revoke-previous-key';
 import { isBound, type OneTimeKey, type ServiceApp } from '@/features/service-apps/api/schemas';
 import { updateServiceApp } from '@/features/service-apps/api/update-service-app';
@@ -18,9 +18,9 @@ import { DeleteServiceAppDialog } from '@/features/service-apps/components/delet
 import { OneTimeKeyDialog } from '@/features/service-apps/components/one-time-key-dialog';
 import { RotateKeyDialog } from '@/features/service-apps/components/rotate-key-dialog';
 import { firstError, nameSchema } from '@/features/service-apps/validation';
-import { ApiError } from '@/lib/api-client';
+import { ApiError, asApiError } from '@/lib/api-client';
 import { formatRelative } from '@/lib/format';
-import { asApiError, useResource } from '@/lib/use-resource';
+import { useRecord } from '@/lib/query';
 import type { ServiceAppsFlash } from './service-apps';
 import { PendingPage } from '@/components/layouts/pending-page';
 
@@ -28,14 +28,14 @@ type Modal = 'rotate' | 'revoke' | 'status' | 'delete' | null;
 
 export function ServiceAppRoute() {
   const { id = '' } = useParams();
-  const { resource, reload, setData } = useResource((signal) => getServiceApp(id, signal), id);
+  const { query, setData } = useRecord(serviceAppQuery(id));
   const [modal, setModal] = useState<Modal>(null);
   // The plaintext key lives only here, only while its panel is open.
   const [secret, setSecret] = useState<OneTimeKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const navigate = useNavigate();
 
-  const app = resource.status === 'ready' ? resource.data : null;
+  const app = query.data ?? null;
 
   useEffect(() => {
     document.title = `${app ? app.name : 'Service app'} · ${env.appName} Admin`;
@@ -49,13 +49,13 @@ export function ServiceAppRoute() {
     </nav>
   );
 
-  if (resource.status !== 'ready') {
+  if (!query.isSuccess) {
     return (
       <PendingPage
         breadcrumb={back}
-        resource={resource}
+        query={query}
         noun="service app"
-        onRetry={reload}
+        onRetry={() => void query.refetch()}
         notFound={
           <>
             It may have been deleted. <Link to={paths.serviceApps.href()}>Back to all service apps</Link>
@@ -65,7 +65,7 @@ export function ServiceAppRoute() {
     );
   }
 
-  const a = resource.data;
+  const a = query.data;
   const current = a.keys[0] ?? { key_prefix: a.key_prefix, created_at: a.created_at, expires_at: null, last_used_at: a.last_used_at };
   const previous = a.keys[1] ?? null;
   const saved = (updated: ServiceApp, message?: string) => {

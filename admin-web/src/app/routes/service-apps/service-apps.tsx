@@ -7,17 +7,17 @@ import { Spinner } from '@/components/ui/spinner';
 import { RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getServiceApps } from '@/features/service-apps/api/get-service-apps';
+import { serviceAppsQuery } from '@/features/service-apps/api/get-service-apps';
 import { isBound, type OneTimeKey } from '@/features/service-apps/api/schemas';
 import { CreateServiceAppDialog } from '@/features/service-apps/components/create-service-app-dialog';
 import { OneTimeKeyDialog } from '@/features/service-apps/components/one-time-key-dialog';
 import { formatDate } from '@/lib/format';
-import { useResource } from '@/lib/use-resource';
+import { useRecord } from '@/lib/query';
 
 export type ServiceAppsFlash = { flash?: string };
 
 export function ServiceAppsRoute() {
-  const { resource, reload, setData } = useResource(getServiceApps, 'service-apps');
+  const { query, setData } = useRecord(serviceAppsQuery());
   const [creating, setCreating] = useState(false);
   // The plaintext key lives only here, only while its panel is open.
   const [secret, setSecret] = useState<OneTimeKey | null>(null);
@@ -29,7 +29,7 @@ export function ServiceAppsRoute() {
     document.title = `Service apps · ${env.appName} Admin`;
   }, []);
 
-  const apps = resource.status === 'ready' ? [...resource.data].sort((a, b) => a.name.localeCompare(b.name)) : [];
+  const apps = query.data ? [...query.data].sort((a, b) => a.name.localeCompare(b.name)) : [];
 
   return (
     <div className="page">
@@ -58,13 +58,13 @@ export function ServiceAppsRoute() {
         </Alert>
       ) : null}
 
-      {resource.status === 'loading' ? (
+      {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading service apps" />
         </div>
-      ) : resource.status === 'error' ? (
-        <Alert tone="error" title="Could not load service apps." action={<Button onClick={reload}>Try again</Button>}>
-          {resource.error.message}
+      ) : query.isError ? (
+        <Alert tone="error" title="Could not load service apps." action={<Button onClick={() => void query.refetch()}>Try again</Button>}>
+          {query.error.message}
         </Alert>
       ) : apps.length === 0 ? (
         <div className="card empty-state">
@@ -130,8 +130,8 @@ export function ServiceAppsRoute() {
           onCreated={(created) => {
             setCreating(false);
             setSecret(created);
-            if (resource.status === 'ready') setData((prev) => [...prev.filter((a) => a.id !== created.app.id), created.app]);
-            else reload();
+            if (query.isSuccess) setData((prev) => [...prev.filter((a) => a.id !== created.app.id), created.app]);
+            else void query.refetch();
           }}
         />
       ) : null}

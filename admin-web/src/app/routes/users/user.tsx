@@ -6,18 +6,18 @@ import { Button } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getUser } from '@/features/users/api/get-user';
+import { userQuery } from '@/features/users/api/get-user';
 import { UserStatusDialog } from '@/features/users/components/user-status-dialog';
 import { ROLE_LABELS, type WorkspaceRole } from '@/features/workspaces/validation';
-import { useResource } from '@/lib/use-resource';
+import { useRecord } from '@/lib/query';
 import { PendingPage } from '@/components/layouts/pending-page';
 
 export function UserRoute() {
   const { id = '' } = useParams();
-  const { resource, reload, setData } = useResource((signal) => getUser(id, signal), id);
+  const { query, setData } = useRecord(userQuery(id));
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const u = resource.status === 'ready' ? resource.data : null;
+  const u = query.data ?? null;
 
   useEffect(() => {
     document.title = `${u ? u.name || u.email : 'User'} · ${env.appName} Admin`;
@@ -31,19 +31,19 @@ export function UserRoute() {
     </nav>
   );
 
-  if (resource.status !== 'ready') {
+  if (!query.isSuccess) {
     return (
       <PendingPage
         breadcrumb={back}
-        resource={resource}
+        query={query}
         noun="user"
-        onRetry={reload}
+        onRetry={() => void query.refetch()}
         notFound={<Link to={paths.users.href()}>Back to all users</Link>}
       />
     );
   }
 
-  const user = resource.data;
+  const user = query.data;
   return (
     <div className="page">
       {back}

@@ -7,14 +7,16 @@ import { Spinner } from '@/components/ui/spinner';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { displayName } from '@/lib/list-view';
-import { getUsers } from '@/features/users/api/get-users';
+import { usersQuery } from '@/features/users/api/get-users';
 import { formatDate } from '@/lib/format';
-import { usePagedList } from '@/lib/paging';
+import { LoadMore } from '@/components/ui/paged-section-list';
+import { useCursorList } from '@/lib/query';
 
 export function UsersRoute() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
-  const { state, loadMore, reload } = usePagedList((cursor, signal) => getUsers(q, cursor, signal), q);
+  const list = useCursorList(usersQuery(q));
+  const { query, items } = list;
   const [draft, setDraft] = useState(q);
   useEffect(() => setDraft(q), [q]);
   useEffect(() => {
@@ -60,15 +62,15 @@ export function UsersRoute() {
         ) : null}
       </form>
 
-      {state.status === 'loading' ? (
+      {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading users" />
         </div>
-      ) : state.status === 'error' ? (
-        <Alert tone="error" title="Could not load users." action={<Button onClick={reload}>Try again</Button>}>
-          {state.error.message}
+      ) : query.isError && !query.isFetchNextPageError ? (
+        <Alert tone="error" title="Could not load users." action={<Button onClick={() => void query.refetch()}>Try again</Button>}>
+          {query.error.message}
         </Alert>
-      ) : state.items.length === 0 ? (
+      ) : items.length === 0 ? (
         <div className="card empty-state">
           <h2 className="section-title">{q ? `No user matches “${q}”` : 'No users yet'}</h2>
           <p className="muted">
@@ -88,7 +90,7 @@ export function UsersRoute() {
                 </tr>
               </thead>
               <tbody>
-                {state.items.map((u) => (
+                {items.map((u) => (
                   <tr key={u.id}>
                     <td>
                       <Link className="table__link" to={paths.user.href(u.id)}>
@@ -105,16 +107,7 @@ export function UsersRoute() {
               </tbody>
             </table>
           </div>
-          {state.nextCursor || state.moreError ? (
-            <div className="load-more">
-              {state.moreError ? <Alert tone="error">{state.moreError.message}</Alert> : null}
-              {state.nextCursor ? (
-                <Button busy={state.loadingMore} onClick={loadMore}>
-                  Load more
-                </Button>
-              ) : null}
-            </div>
-          ) : null}
+          <LoadMore list={list} />
         </>
       )}
     </div>

@@ -10,14 +10,14 @@ import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { deleteRole } from '@/features/roles/api/delete-role';
-import { getRoles } from '@/features/roles/api/get-roles';
+import { rolesQuery } from '@/features/roles/api/get-roles';
 import type { Role } from '@/features/roles/api/schemas';
 import { RoleDialog } from '@/features/roles/components/role-dialog';
 import { addMember } from '@/features/workspaces/api/add-member';
 import { deleteGroup } from '@/features/workspaces/api/delete-group';
-import { getGroups } from '@/features/workspaces/api/get-groups';
-import { getMembers } from '@/features/workspaces/api/get-members';
-import { getWorkspace } from '@/features/workspaces/api/get-workspace';
+import { groupsQuery } from '@/features/workspaces/api/get-groups';
+import { membersQuery } from '@/features/workspaces/api/get-members';
+import { workspaceQuery } from '@/features/workspaces/api/get-workspace';
 import { removeMember } from '@/features/workspaces/api/remove-member';
 import type { Group, Member, Workspace } from '@/features/workspaces/api/schemas';
 import { updateMember } from '@/features/workspaces/api/update-member';
@@ -34,9 +34,8 @@ import {
   ROLES,
   type WorkspaceRole,
 } from '@/features/workspaces/validation';
-import { ApiError } from '@/lib/api-client';
-import { usePagedList } from '@/lib/paging';
-import { asApiError, useResource } from '@/lib/use-resource';
+import { ApiError, asApiError } from '@/lib/api-client';
+import { useCursorList, useRecord } from '@/lib/query';
 import type { WorkspacesFlash } from './workspaces';
 import { PendingPage } from '@/components/layouts/pending-page';
 import { PagedSectionList } from '@/components/ui/paged-section-list';
@@ -76,17 +75,17 @@ type Modal =
 
 export function WorkspaceRoute() {
   const { id = '' } = useParams();
-  const { resource, reload, setData } = useResource((signal) => getWorkspace(id, signal), id);
-  const members = usePagedList((cursor, signal) => getMembers(id, cursor, signal), id);
-  const groups = usePagedList((cursor, signal) => getGroups(id, cursor, signal), id);
-  const roles = usePagedList((cursor, signal) => getRoles(id, cursor, signal), id);
+  const { query, setData } = useRecord(workspaceQuery(id));
+  const members = useCursorList(membersQuery(id));
+  const groups = useCursorList(groupsQuery(id));
+  const roles = useCursorList(rolesQuery(id));
   const [modal, setModal] = useState<Modal>(null);
   const [searchParams] = useSearchParams();
   const location = useLocation();
   const [notice, setNotice] = useState<string | null>((location.state as WorkspacesFlash | null)?.flash ?? null);
   const navigate = useNavigate();
 
-  const w = resource.status === 'ready' ? resource.data : null;
+  const w = query.data ?? null;
   useEffect(() => {
     document.title = `${w ? w.name : 'Workspace'} · ${env.appName} Admin`;
   }, [w]);
@@ -99,13 +98,13 @@ export function WorkspaceRoute() {
     </nav>
   );
 
-  if (resource.status !== 'ready') {
+  if (!query.isSuccess) {
     return (
       <PendingPage
         breadcrumb={back}
-        resource={resource}
+        query={query}
         noun="workspace"
-        onRetry={reload}
+        onRetry={() => void query.refetch()}
         notFound={
           <>
             It may have been deleted. <Link to={paths.workspaces.href()}>Back to all workspaces</Link>
@@ -115,14 +114,14 @@ export function WorkspaceRoute() {
     );
   }
 
-  const ws = resource.data;
-  const memberList = members.state.status === 'ready' ? members.state.items : [];
+  const ws = query.data;
+  const memberList = members.items;
   const say = (message: string) => setNotice(message);
 
   const tab = workspaceTab(searchParams.get('tab'));
-  const memberCount = members.state.status === 'ready' ? countLabel(members.state.items.length, !!members.state.nextCursor) : null;
-  const groupCount = groups.state.status === 'ready' ? countLabel(groups.state.items.length, !!groups.state.nextCursor) : null;
-  const roleCount = roles.state.status === 'ready' ? countLabel(roles.state.items.length, !!roles.state.nextCursor) : null;
+  const memberCount = members.query.isSuccess ? countLabel(members.items.length, members.query.hasNextPage) : null;
+  const groupCount = groups.query.isSuccess ? countLabel(groups.items.length, groups.query.hasNextPage) : null;
+  const roleCount = roles.query.isSuccess ? countLabel(roles.items.length, roles.query.hasNextPage) : null;
   const counts: Partial<Record<WorkspaceTab, string | null>> = { members: memberCount, groups: groupCount, roles: roleCount };
 
   return (

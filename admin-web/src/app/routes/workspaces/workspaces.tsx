@@ -5,17 +5,19 @@ import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { getWorkspaces } from '@/features/workspaces/api/get-workspaces';
+import { workspacesQuery } from '@/features/workspaces/api/get-workspaces';
 import { CreateWorkspaceDialog } from '@/features/workspaces/components/create-workspace-dialog';
 import { formatDate } from '@/lib/format';
-import { usePagedList } from '@/lib/paging';
+import { LoadMore } from '@/components/ui/paged-section-list';
+import { useCursorList } from '@/lib/query';
 
 export type WorkspacesFlash = { flash?: string };
 
 export function WorkspacesRoute() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
-  const { state, loadMore, reload } = usePagedList((cursor, signal) => getWorkspaces(q, cursor, signal), q);
+  const list = useCursorList(workspacesQuery(q));
+  const { query, items } = list;
   const [draft, setDraft] = useState(q);
   const [creating, setCreating] = useState(false);
   const navigate = useNavigate();
@@ -80,15 +82,15 @@ export function WorkspacesRoute() {
         ) : null}
       </form>
 
-      {state.status === 'loading' ? (
+      {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading workspaces" />
         </div>
-      ) : state.status === 'error' ? (
-        <Alert tone="error" title="Could not load workspaces." action={<Button onClick={reload}>Try again</Button>}>
-          {state.error.message}
+      ) : query.isError && !query.isFetchNextPageError ? (
+        <Alert tone="error" title="Could not load workspaces." action={<Button onClick={() => void query.refetch()}>Try again</Button>}>
+          {query.error.message}
         </Alert>
-      ) : state.items.length === 0 ? (
+      ) : items.length === 0 ? (
         <div className="card empty-state">
           <h2 className="section-title">{q ? `No workspace matches “${q}”` : 'No workspaces yet'}</h2>
           <p className="muted">{q ? 'Search finds the start of a name or slug, or an exact id.' : 'Create one for each tenant of your services.'}</p>
@@ -112,7 +114,7 @@ export function WorkspacesRoute() {
                 </tr>
               </thead>
               <tbody>
-                {state.items.map((w) => (
+                {items.map((w) => (
                   <tr key={w.id}>
                     <td>
                       <Link className="table__link" to={paths.workspace.href(w.id)}>
@@ -131,16 +133,7 @@ export function WorkspacesRoute() {
               </tbody>
             </table>
           </div>
-          {state.nextCursor || state.moreError ? (
-            <div className="load-more">
-              {state.moreError ? <Alert tone="error">{state.moreError.message}</Alert> : null}
-              {state.nextCursor ? (
-                <Button busy={state.loadingMore} onClick={loadMore}>
-                  Load more
-                </Button>
-              ) : null}
-            </div>
-          ) : null}
+          <LoadMore list={list} />
         </>
       )}
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
+import { cursorList } from '@/lib/query';
 
 // An entry as GET /admin/activity answers it (internal/activity). Detail
 // never holds a secret; the page still hides values under secret-looking keys.
@@ -52,3 +53,6 @@ export async function getActivity(filter: ActivityFilter, cursor: string | null,
     next = page.next_cursor;
   }
 }
+
+/** The query of activity (see lib/query.ts). */
+export const activityQuery = (filter: ActivityFilter) => cursorList(['activity', filter], (cursor, signal) => getActivity(filter, cursor, signal));

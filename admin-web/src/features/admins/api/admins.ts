@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
+import { cursorList } from '@/lib/query';
 
 export const TeamAdminSchema = z.object({
   email: z.string(),
@@ -43,3 +44,6 @@ export function setAdminActive(email: string, active: boolean): Promise<TeamAdmi
     schema: TeamAdminSchema,
   });
 }
+
+/** The query of admins (see lib/query.ts). */
+export const adminsQuery = () => cursorList(['admins'], (cursor, signal) => getAdmins(cursor, signal));

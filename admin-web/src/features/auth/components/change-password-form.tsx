@@ -4,7 +4,7 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { changePassword } from '@/features/auth/api/steps';
 import type { Admin } from '@/features/auth/api/schemas';
-import { asApiError } from '@/lib/use-resource';
+import { asApiError } from '@/lib/api-client';
 
 const MIN_LENGTH = 12;
 

@@ -4,7 +4,7 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import type { Admin } from '@/features/auth/api/schemas';
 import { verifyTotp } from '@/features/auth/api/steps';
-import { asApiError } from '@/lib/use-resource';
+import { asApiError } from '@/lib/api-client';
 
 /** TotpCodeForm is the code step of a sign-in: a code from the authenticator app, or a recovery code. */
 export function TotpCodeForm({ onDone }: { onDone: (admin: Admin) => void }) {

@@ -6,7 +6,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { CopyButton } from '@/features/service-apps/components/copy-button';
 import type { Admin } from '@/features/auth/api/schemas';
 import { confirmTotp, startTotpEnrol, type Confirmed, type Enrolment } from '@/features/auth/api/steps';
-import { asApiError } from '@/lib/use-resource';
+import { asApiError } from '@/lib/api-client';
 
 /**
  * TotpEnrol sets up two-factor sign-in: a new secret as a QR code and as

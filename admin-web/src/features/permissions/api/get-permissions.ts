@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { ResourceSchema, type Resource } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const ResourcePageSchema = pageSchema(ResourceSchema);
 
@@ -13,3 +14,6 @@ export function getPermissions(f: PermissionFilter, cursor: string | null, signa
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of permissions (see lib/query.ts). */
+export const permissionsQuery = (f: PermissionFilter) => cursorList(['permissions', 'list', f], (cursor, signal) => getPermissions(f, cursor, signal));

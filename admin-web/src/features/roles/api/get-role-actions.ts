@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { ServiceActionSchema, type ServiceAction } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const ActionPageSchema = pageSchema(ServiceActionSchema);
 
@@ -11,3 +12,6 @@ export function getRoleActions(roleId: string, cursor: string | null, signal?: A
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of roleActions (see lib/query.ts). */
+export const roleActionsQuery = (roleId: string) => cursorList(['roles', roleId, 'actions'], (cursor, signal) => getRoleActions(roleId, cursor, signal));

@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { RoleMemberSchema, type RoleMember } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const MemberPageSchema = pageSchema(RoleMemberSchema);
 
@@ -11,3 +12,6 @@ export function getRoleMembers(roleId: string, cursor: string | null, signal?: A
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of roleMembers (see lib/query.ts). */
+export const roleMembersQuery = (roleId: string) => cursorList(['roles', roleId, 'members'], (cursor, signal) => getRoleMembers(roleId, cursor, signal));

@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { RoleSchema, type Role } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const RolePageSchema = pageSchema(RoleSchema);
 
@@ -11,3 +12,6 @@ export function getRoles(workspaceId: string, cursor: string | null, signal?: Ab
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of roles (see lib/query.ts). */
+export const rolesQuery = (workspaceId: string) => cursorList(['workspaces', workspaceId, 'roles'], (cursor, signal) => getRoles(workspaceId, cursor, signal));

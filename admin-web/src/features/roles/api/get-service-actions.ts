@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { ServiceActionSchema, type ServiceAction } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const ActionPageSchema = pageSchema(ServiceActionSchema);
 
@@ -11,3 +12,6 @@ export function getServiceActions(serviceName: string, cursor: string | null, si
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of serviceActions (see lib/query.ts). */
+export const serviceActionsQuery = (serviceName: string) => cursorList(['service-actions', serviceName], (cursor, signal) => getServiceActions(serviceName, cursor, signal));

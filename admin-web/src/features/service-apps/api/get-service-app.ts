@@ -1,5 +1,6 @@
 import { request } from '@/lib/api-client';
 import { ServiceAppSchema, type ServiceApp } from './schemas';
+import { apiQuery } from '@/lib/query';
 
 /** GET /admin/service-apps/{id} */
 export function getServiceApp(id: string, signal?: AbortSignal): Promise<ServiceApp> {
@@ -8,3 +9,6 @@ export function getServiceApp(id: string, signal?: AbortSignal): Promise<Service
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of serviceApp (see lib/query.ts). */
+export const serviceAppQuery = (id: string) => apiQuery(['service-apps', id], (signal) => getServiceApp(id, signal));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { request } from '@/lib/api-client';
 import { ServiceAppSchema, type ServiceApp } from './schemas';
+import { apiQuery } from '@/lib/query';
 
 // api.md section 3 answers a plain array; section 8's list envelope
 // ({items, next_cursor}) is accepted too, and followed page by page.
@@ -27,3 +28,6 @@ export async function getServiceApps(signal?: AbortSignal): Promise<ServiceApp[]
   }
   return all;
 }
+
+/** The query of serviceApps (see lib/query.ts). */
+export const serviceAppsQuery = () => apiQuery(['service-apps', 'list'], (signal) => getServiceApps(signal));

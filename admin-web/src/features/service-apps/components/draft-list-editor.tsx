@@ -1,8 +1,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { ApiError } from '@/lib/api-client';
-import { asApiError } from '@/lib/use-resource';
+import { ApiError, asApiError } from '@/lib/api-client';
 
 /** What an entry form gets: the draft so far, and add to append to it. */
 export type EntryProps<T> = { draft: T[]; add: (item: T) => void };

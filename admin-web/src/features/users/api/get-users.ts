@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { UserSchema, type User } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const UserPageSchema = pageSchema(UserSchema);
 
@@ -11,3 +12,6 @@ export function getUsers(q: string, cursor: string | null, signal?: AbortSignal)
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of users (see lib/query.ts). */
+export const usersQuery = (q: string) => cursorList(['users', 'list', q], (cursor, signal) => getUsers(q, cursor, signal));

@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { GroupMemberSchema, type GroupMember } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const GroupMemberPageSchema = pageSchema(GroupMemberSchema);
 
@@ -11,3 +12,6 @@ export function getGroupMembers(groupId: string, cursor: string | null, signal?:
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of groupMembers (see lib/query.ts). */
+export const groupMembersQuery = (groupId: string) => cursorList(['groups', groupId, 'members'], (cursor, signal) => getGroupMembers(groupId, cursor, signal));

@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { GroupSchema, type Group } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const GroupPageSchema = pageSchema(GroupSchema);
 
@@ -11,3 +12,6 @@ export function getGroups(workspaceId: string, cursor: string | null, signal?: A
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of groups (see lib/query.ts). */
+export const groupsQuery = (workspaceId: string) => cursorList(['workspaces', workspaceId, 'groups'], (cursor, signal) => getGroups(workspaceId, cursor, signal));

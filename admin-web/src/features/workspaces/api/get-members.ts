@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { MemberSchema, type Member } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const MemberPageSchema = pageSchema(MemberSchema);
 
@@ -11,3 +12,6 @@ export function getMembers(workspaceId: string, cursor: string | null, signal?: 
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of members (see lib/query.ts). */
+export const membersQuery = (workspaceId: string) => cursorList(['workspaces', workspaceId, 'members'], (cursor, signal) => getMembers(workspaceId, cursor, signal));

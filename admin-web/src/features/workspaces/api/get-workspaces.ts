@@ -1,6 +1,7 @@
 import { request } from '@/lib/api-client';
 import { listQuery, pageSchema, type Page } from '@/lib/paging';
 import { WorkspaceSchema, type Workspace } from './schemas';
+import { cursorList } from '@/lib/query';
 
 const WorkspacePageSchema = pageSchema(WorkspaceSchema);
 
@@ -11,3 +12,6 @@ export function getWorkspaces(q: string, cursor: string | null, signal?: AbortSi
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The query of workspaces (see lib/query.ts). */
+export const workspacesQuery = (q: string) => cursorList(['workspaces', 'list', q], (cursor, signal) => getWorkspaces(q, cursor, signal));

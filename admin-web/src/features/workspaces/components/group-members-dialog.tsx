@@ -3,11 +3,11 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Spinner } from '@/components/ui/spinner';
-import { ApiError } from '@/lib/api-client';
-import { usePagedList } from '@/lib/paging';
-import { asApiError } from '@/lib/use-resource';
+import { LoadMore } from '@/components/ui/paged-section-list';
+import { ApiError, asApiError } from '@/lib/api-client';
+import { useCursorList } from '@/lib/query';
 import { addGroupMember } from '../api/add-group-member';
-import { getGroupMembers } from '../api/get-group-members';
+import { groupMembersQuery } from '../api/get-group-members';
 import { removeGroupMember } from '../api/remove-group-member';
 import type { Group, Member } from '../api/schemas';
 
@@ -21,14 +21,15 @@ export function GroupMembersDialog({
   workspaceMembers: Member[];
   onClose: () => void;
 }) {
-  const { state, loadMore, update } = usePagedList((cursor, signal) => getGroupMembers(group.id, cursor, signal), group.id);
+  const list = useCursorList(groupMembersQuery(group.id));
+  const { query, items, update } = list;
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const selectId = useId();
 
-  const inGroup = new Set(state.status === 'ready' ? state.items.map((m) => m.user_id) : []);
+  const inGroup = new Set(items.map((m) => m.user_id));
   const candidates = workspaceMembers.filter((m) => !inGroup.has(m.user_id));
   useEffect(() => {
     if (choice && !candidates.some((c) => c.user_id === choice)) setChoice('');
@@ -110,15 +111,15 @@ export function GroupMembersDialog({
         </form>
         {error ? <Alert tone="error">{error}</Alert> : null}
         {notice ? <Alert tone="success">{notice}</Alert> : null}
-        {state.status === 'loading' ? (
+        {query.isPending ? (
           <div className="card--center">
             <Spinner label="Loading group members" />
           </div>
-        ) : state.status === 'error' ? (
+        ) : query.isError && !query.isFetchNextPageError ? (
           <Alert tone="error" title="Could not load the group’s members.">
-            {state.error.message}
+            {query.error.message}
           </Alert>
-        ) : state.items.length === 0 ? (
+        ) : items.length === 0 ? (
           <p className="muted">No members yet.</p>
         ) : (
           <div className="table-wrap">
@@ -133,7 +134,7 @@ export function GroupMembersDialog({
                 </tr>
               </thead>
               <tbody>
-                {state.items.map((m) => (
+                {items.map((m) => (
                   <tr key={m.user_id}>
                     <td>
                       {m.name ? <span className="strong">{m.name}</span> : null}
@@ -150,13 +151,7 @@ export function GroupMembersDialog({
             </table>
           </div>
         )}
-        {state.status === 'ready' && state.nextCursor ? (
-          <div className="load-more">
-            <Button size="sm" busy={state.loadingMore} onClick={loadMore}>
-              Load more
-            </Button>
-          </div>
-        ) : null}
+        <LoadMore list={list} />
       </div>
     </Dialog>
   );
