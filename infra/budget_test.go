@@ -96,6 +96,7 @@ var specRoutes = []specRoute{
 	{"PATCH /admin/users/{id}", authtier.Admin, 0},
 	{"GET /admin/workspaces/{id}/groups", authtier.Admin, 0},
 	{"POST /admin/workspaces/{id}/groups", authtier.Admin, 0},
+	{"GET /admin/groups/{gid}", authtier.Admin, 0},
 	{"PATCH /admin/groups/{gid}", authtier.Admin, 0},
 	{"DELETE /admin/groups/{gid}", authtier.Admin, 0},
 	{"GET /admin/groups/{gid}/members", authtier.Admin, 0},

@@ -22,7 +22,7 @@ func TestTransactionConflictsAreRetried(t *testing.T) {
 	var (
 		ws    directory.Workspace
 		ada   directory.User
-		group directory.Group
+		group directory.AdminGroup
 	)
 	str := func(v string) *string { return &v }
 	c.RetriesEach(t,

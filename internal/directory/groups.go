@@ -45,18 +45,19 @@ var (
 
 // CreateGroup creates a group in a workspace, claiming its name there in
 // the same transaction (409 when taken).
-func (s *Store) CreateGroup(ctx context.Context, workspaceID string, in NewGroup) (Group, error) {
+func (s *Store) CreateGroup(ctx context.Context, workspaceID string, in NewGroup) (AdminGroup, error) {
 	if err := in.validate(); err != nil {
-		return Group{}, err
+		return AdminGroup{}, err
 	}
 	if !validID(workspaceID) {
-		return Group{}, errNoWorkspace
+		return AdminGroup{}, errNoWorkspace
 	}
 	at := dynamo.FormatTime(s.now())
 	id := uuid.NewString()
+	none := 0
 	g := groupItem{
 		PK: groupPK(id), SK: skGroup, ID: id, WorkspaceID: workspaceID, Name: in.Name, Description: in.Description,
-		CreatedAt: at, UpdatedAt: at, Version: 1,
+		CreatedAt: at, UpdatedAt: at, Version: 1, MemberCount: &none,
 	}
 	t := dynamo.NewTx()
 	t.AddOr(s.repo.Check(dynamoKey{workspacePK(workspaceID), skWorkspace}.av(), writable, nil), errNoWorkspace)
@@ -65,9 +66,9 @@ func (s *Store) CreateGroup(ctx context.Context, workspaceID string, in NewGroup
 	t.Add(s.repo.Put(g.entry(), "", nil))
 	t.Add(s.entry(ctx, "group.create", "group", id, map[string]any{"workspace_id": workspaceID, "name": g.Name}))
 	if err := s.write(ctx, t, "create group"); err != nil {
-		return Group{}, err
+		return AdminGroup{}, err
 	}
-	return g.group(), nil
+	return g.adminGroup(), nil
 }
 
 // loadGroup reads a group; one being deleted is not found unless deleting
@@ -94,19 +95,40 @@ func (s *Store) GroupInWorkspace(ctx context.Context, workspaceID, groupID strin
 	return err == nil && g.WorkspaceID == workspaceID, err
 }
 
-// ListGroups returns a page of a workspace's groups (admin): one Query;
-// with q, a search by id or name (see searchKeys).
-func (s *Store) ListGroups(ctx context.Context, workspaceID string, l List) (Page[Group], error) {
-	return workspacePage(ctx, s, workspaceID, groupSK, l, groupFinder(workspaceID), groupItem.group)
+// ListGroups returns a page of a workspace's groups with their member
+// counts (admin): one Query; with q, a search by id or name (see
+// searchKeys). A group made before the counter is counted once (see
+// counted).
+func (s *Store) ListGroups(ctx context.Context, workspaceID string, l List) (Page[AdminGroup], error) {
+	p, err := workspacePage(ctx, s, workspaceID, groupSK, l, groupFinder(workspaceID), func(g groupItem) groupItem { return g })
+	if err != nil {
+		return Page[AdminGroup]{}, err
+	}
+	items, err := s.countedAll(ctx, p.Items)
+	return Page[AdminGroup]{Items: items, NextCursor: p.NextCursor}, err
 }
 
 // WorkspaceGroups returns a page of the groups of the token's workspace
-// (backend read): ListGroups, held to the token's workspace.
+// (backend read, as the original answered it: without counts): one Query,
+// held to the token's workspace.
 func (s *Store) WorkspaceGroups(ctx context.Context, workspaceID string, l List) (Page[Group], error) {
 	if err := ownWorkspace(ctx, workspaceID); err != nil {
 		return Page[Group]{}, err
 	}
-	return s.ListGroups(ctx, workspaceID, l)
+	return workspacePage(ctx, s, workspaceID, groupSK, l, groupFinder(workspaceID), groupItem.group)
+}
+
+// GetGroup returns a group with its member count (admin): one GetItem.
+func (s *Store) GetGroup(ctx context.Context, id string) (AdminGroup, error) {
+	g, err := s.loadGroup(ctx, id, false)
+	if err != nil {
+		return AdminGroup{}, err
+	}
+	gs, err := s.countedAll(ctx, []groupItem{g})
+	if err != nil {
+		return AdminGroup{}, err
+	}
+	return gs[0], nil
 }
 
 // GroupPatch is a partial update of a group; nil fields are left alone.
@@ -117,14 +139,17 @@ type GroupPatch struct {
 
 // UpdateGroup renames a group (claiming the new name in its workspace) or
 // changes its description; the workspace's list entry follows.
-func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (Group, error) {
+func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (AdminGroup, error) {
 	if err := validatePatch(p.Name, p.Description); err != nil {
-		return Group{}, err
+		return AdminGroup{}, err
 	}
-	return dynamo.Reread(ctx, func() (Group, error) {
+	return dynamo.Reread(ctx, func() (AdminGroup, error) {
 		g, err := s.loadGroup(ctx, id, false)
+		if err == nil {
+			g, err = s.counted(ctx, g)
+		}
 		if err != nil {
-			return Group{}, err
+			return AdminGroup{}, err
 		}
 		next, detail := g, map[string]any{}
 		patch(detail, "name", p.Name, &next.Name)
@@ -136,7 +161,7 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (Group
 			t.Add(s.unclaim(workspacePK(g.WorkspaceID), groupNameKey(g.Name), id))
 		}
 		if len(detail) == 0 {
-			return g.group(), nil
+			return g.adminGroup(), nil
 		}
 		next.UpdatedAt = dynamo.FormatTime(s.now())
 		next.Version = g.Version + 1
@@ -144,9 +169,9 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, p GroupPatch) (Group
 		t.Add(s.repo.Put(next.entry(), "attribute_exists(pk)", nil))
 		t.Add(s.entry(ctx, "group.update", "group", id, detail))
 		if err := s.write(ctx, t, "update group "+id); err != nil {
-			return Group{}, err
+			return AdminGroup{}, err
 		}
-		return next.group(), nil
+		return next.adminGroup(), nil
 	})
 }
 
@@ -285,6 +310,9 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (Gro
 	}
 	return dynamo.Reread(ctx, func() (GroupMember, error) {
 		g, err := s.loadGroup(ctx, groupID, false)
+		if err == nil {
+			g, err = s.counted(ctx, g)
+		}
 		if err != nil {
 			return GroupMember{}, err
 		}
@@ -308,7 +336,7 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (Gro
 		}
 		t := dynamo.NewTx()
 		t.AddOr(s.repo.Check(dynamoKey{workspacePK(g.WorkspaceID), skWorkspace}.av(), writable, nil), errNoGroup)
-		t.AddOr(s.repo.Check(dynamoKey{g.PK, g.SK}.av(), writable, nil), errNoGroup)
+		t.Add(s.countUpdates(g, 1, writable)...)
 		t.AddOr(s.repo.Put(gm, "attribute_not_exists(pk)", nil), errAlreadyInGrp)
 		t.AddOr(s.repo.Update(memberKey(g.WorkspaceID, userID).av(), "ADD #groups :g SET #version = #version + :one", writable,
 			dynamo.Item{":g": dynamo.SS(groupID), ":one": dynamo.N(1)}), errNotMember)
@@ -322,19 +350,27 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) (Gro
 	})
 }
 
-// RemoveGroupMember takes a user out of a group (404 when not in it).
+// RemoveGroupMember takes a user out of a group (404 when not in it); the
+// group's count follows in the same transaction.
 func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
-	g, err := s.loadGroup(ctx, groupID, false)
-	if err != nil {
-		return err
-	}
-	if !validID(userID) {
-		return errNotInGroup
-	}
-	t := dynamo.NewTx()
-	t.AddOr(s.repo.Delete(groupMemberKey(groupID, userID).av(), "attribute_exists(pk)", nil), errNotInGroup)
-	t.Add(s.repo.Update(memberKey(g.WorkspaceID, userID).av(), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
-		dynamo.Item{":g": dynamo.SS(groupID), ":one": dynamo.N(1)}))
-	t.Add(s.entry(ctx, "group.remove_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID}))
-	return s.write(ctx, t, "remove member from group "+groupID)
+	_, err := dynamo.Reread(ctx, func() (struct{}, error) {
+		g, err := s.loadGroup(ctx, groupID, false)
+		if err == nil {
+			g, err = s.counted(ctx, g)
+		}
+		if err != nil {
+			return struct{}{}, err
+		}
+		if !validID(userID) {
+			return struct{}{}, errNotInGroup
+		}
+		t := dynamo.NewTx()
+		t.AddOr(s.repo.Delete(groupMemberKey(groupID, userID).av(), "attribute_exists(pk)", nil), errNotInGroup)
+		t.Add(s.repo.Update(memberKey(g.WorkspaceID, userID).av(), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
+			dynamo.Item{":g": dynamo.SS(groupID), ":one": dynamo.N(1)}))
+		t.Add(s.countUpdates(g, -1, "")...)
+		t.Add(s.entry(ctx, "group.remove_member", "group", groupID, map[string]any{"workspace_id": g.WorkspaceID, "user_id": userID}))
+		return struct{}{}, s.write(ctx, t, "remove member from group "+groupID)
+	})
+	return err
 }

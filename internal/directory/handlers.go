@@ -152,9 +152,15 @@ func (h Handlers) UpdateUser(r *http.Request) (int, any, error) {
 
 // ListGroups serves GET /admin/workspaces/{id}/groups.
 func (h Handlers) ListGroups(r *http.Request) (int, any, error) {
-	return page(r, func(ctx context.Context, l List) (Page[Group], error) {
+	return page(r, func(ctx context.Context, l List) (Page[AdminGroup], error) {
 		return h.Store.ListGroups(ctx, r.PathValue("id"), l)
 	})
+}
+
+// GetGroup serves GET /admin/groups/{gid}.
+func (h Handlers) GetGroup(r *http.Request) (int, any, error) {
+	g, err := h.Store.GetGroup(r.Context(), r.PathValue("gid"))
+	return 200, g, err
 }
 
 // CreateGroup serves POST /admin/workspaces/{id}/groups.

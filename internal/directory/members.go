@@ -122,15 +122,21 @@ func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) er
 		if err != nil {
 			return struct{}{}, err
 		}
-		// A member of more groups than one transaction holds leaves them
-		// in steps, the membership listing its remaining groups each time.
-		for len(m.Groups) > dynamo.MaxTransactItems-3 {
-			step := m.Groups[:dynamo.MaxTransactItems-1]
+		if err := s.countGroups(ctx, m.Groups); err != nil {
+			return struct{}{}, err
+		}
+		// Leaving a group is three items: the group membership and the
+		// counts on the group and its entry (see countUpdates). A member of
+		// more groups than one transaction holds leaves them in steps, the
+		// membership listing its remaining groups each time.
+		const perGroup = 3
+		for len(m.Groups) > (dynamo.MaxTransactItems-3)/perGroup {
+			step := m.Groups[:(dynamo.MaxTransactItems-1)/perGroup]
 			t := dynamo.NewTx()
 			t.Add(s.repo.Update(dynamoKey{m.PK, m.SK}.av(), "DELETE #groups :g SET #version = :v1", "#version = :v",
 				dynamo.Item{":g": dynamo.SS(step...), ":v": dynamo.N(m.Version), ":v1": dynamo.N(m.Version + 1)}))
 			for _, g := range step {
-				t.Add(s.repo.Delete(groupMemberKey(g, userID).av(), "", nil))
+				t.Add(s.leaveGroup(workspaceID, g, userID)...)
 			}
 			if err := s.write(ctx, t, "remove member "+userID+" from groups"); err != nil {
 				return struct{}{}, err
@@ -140,7 +146,7 @@ func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) er
 		t := dynamo.NewTx()
 		t.Add(s.repo.Delete(dynamoKey{m.PK, m.SK}.av(), "#version = :v", dynamo.Item{":v": dynamo.N(m.Version)}))
 		for _, g := range m.Groups {
-			t.Add(s.repo.Delete(groupMemberKey(g, userID).av(), "", nil))
+			t.Add(s.leaveGroup(workspaceID, g, userID)...)
 		}
 		t.Add(s.repo.Update(dynamoKey{userPK(userID), skUser}.av(), "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
 			dynamo.Item{":w": dynamo.SS(workspaceID), ":one": dynamo.N(1)}))
@@ -148,6 +154,14 @@ func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) er
 		return struct{}{}, s.write(ctx, t, "remove member "+userID)
 	})
 	return err
+}
+
+// leaveGroup are the items of a transaction that take a member of the
+// workspace out of group gid (counted: see countGroups) as the member
+// leaves the workspace.
+func (s *Store) leaveGroup(workspaceID, gid, userID string) []types.TransactWriteItem {
+	return append([]types.TransactWriteItem{s.repo.Delete(groupMemberKey(gid, userID).av(), "attribute_exists(pk)", nil)},
+		s.countUpdates(groupItem{ID: gid, WorkspaceID: workspaceID}, -1, "")...)
 }
 
 // ListMembers returns a page of a workspace's members (admin): one Query;

@@ -43,6 +43,13 @@ type Group struct {
 	CreatedAt   string `json:"created_at"`
 }
 
+// AdminGroup is a group as the admin API answers it: with the number of
+// its members (the backend reads answer Group, as the original did).
+type AdminGroup struct {
+	Group
+	MemberCount int `json:"member_count"`
+}
+
 // GroupMember is a group membership as the group member lists show it.
 type GroupMember struct {
 	UserID  string `json:"user_id"`

@@ -26,7 +26,8 @@ import (
 //	                                       workspace, and a copy of the user's profile
 //	WS#<wid>              GROUP#<gid>      a group, as the workspace's group list shows it
 //	WS#<wid>              GNAME#<name>     makes a group name unique in its workspace
-//	GROUP#<gid>           GROUP            the group itself (found by id alone)
+//	GROUP#<gid>           GROUP            the group itself (found by id alone); the group
+//	                                       and its GROUP#<gid> entry carry member_count
 //	GROUP#<gid>           MEMBER#<uid>     a group membership, with a copy of the profile
 //
 // Every item of a workspace is in its WS# partition or in the GROUP#
@@ -157,12 +158,26 @@ type groupItem struct {
 	// Deleting is set (on the group only) while a delete removes its members.
 	Deleting bool `dynamodbav:"deleting,omitempty"`
 	Version  int  `dynamodbav:"version"`
+	// MemberCount is the number of the group's members, on the group and
+	// on its entry alike (see counted); nil on a group made before the
+	// counter existed, until it is counted.
+	MemberCount *int `dynamodbav:"member_count,omitempty"`
 	// searchKeys are set on the entry only: the workspace's group list.
 	searchKeys
 }
 
 func (g groupItem) group() Group {
 	return Group{ID: g.ID, WorkspaceID: g.WorkspaceID, Name: g.Name, Description: g.Description, CreatedAt: g.CreatedAt}
+}
+
+// adminGroup is the group as the admin API shows it, with its member
+// count (the caller counted it first, see counted).
+func (g groupItem) adminGroup() AdminGroup {
+	n := 0
+	if g.MemberCount != nil {
+		n = *g.MemberCount
+	}
+	return AdminGroup{Group: g.group(), MemberCount: n}
 }
 
 func (g groupItem) entry() groupItem {

@@ -33,6 +33,7 @@ var route = routes.For("admin-groups", adminwire.Admin, access, Handlers)
 var Routes = []routes.Route{
 	route("GET", "/admin/workspaces/{id}/groups", directory.Handlers.ListGroups),
 	route("POST", "/admin/workspaces/{id}/groups", directory.Handlers.CreateGroup),
+	route("GET", "/admin/groups/{gid}", directory.Handlers.GetGroup),
 	route("PATCH", "/admin/groups/{gid}", directory.Handlers.UpdateGroup),
 	route("DELETE", "/admin/groups/{gid}", directory.Handlers.DeleteGroup),
 	route("GET", "/admin/groups/{gid}/members", directory.Handlers.ListGroupMembers),
