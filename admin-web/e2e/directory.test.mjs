@@ -180,7 +180,7 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await members.getByLabel('Email').fill('');
   });
 
-  test('groups: create one and add the member', async () => {
+  test('groups: create one, open its page, add the member; the counts follow', async () => {
     await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: /^Groups/ }).click();
     await page.waitForURL(/\?tab=groups$/);
     const groups = page.getByRole('region', { name: /^Groups/ });
@@ -189,14 +189,30 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await dialog.getByLabel('Group name').fill(group);
     await dialog.getByRole('button', { name: 'Create group' }).click();
     await page.getByText(`Group ${group} was created.`).waitFor();
-    await groups.getByRole('button', { name: `Members of ${group}` }).click();
-    const members = page.getByRole('dialog', { name: `Members of ${group}` });
+    const row = groups.getByRole('row').filter({ hasText: group });
+    assert.equal((await row.getByRole('cell').nth(1).textContent())?.trim(), '0', 'a new group counts no member');
+    await row.getByRole('link', { name: group }).click();
+    await page.waitForURL(new RegExp(`/workspaces/${ws.id}/groups/[0-9a-f-]+$`));
+    await page.getByRole('heading', { level: 1, name: group }).waitFor();
+    await page.getByText(`Group in ${ws.name} · 0 members`).waitFor();
+    const members = page.getByRole('region', { name: /^Members/ });
+    await members.getByText('Nobody is in this group yet.').waitFor();
     await members.getByLabel('Workspace member to add').selectOption(member.id);
     await members.getByRole('button', { name: 'Add to group' }).click();
     await members.getByRole('row').filter({ hasText: member.email }).waitFor();
-    await shot('group-members-dialog.png');
-    await members.getByRole('button', { name: 'Done' }).click();
-    await members.waitFor({ state: 'detached' });
+    await page.getByText(`Group in ${ws.name} · 1 member`).waitFor();
+    // Search: the member by email, then nobody.
+    await members.getByLabel('Search members').fill(member.email);
+    await members.getByRole('row').filter({ hasText: member.email }).waitFor();
+    await members.getByLabel('Search members').fill('nobody-matches-this');
+    await members.getByText('No member matches.').waitFor();
+    await members.getByLabel('Search members').fill('');
+    await members.getByRole('row').filter({ hasText: member.email }).waitFor();
+    await shot('group-page.png');
+    // The breadcrumb goes back to the workspace's groups, where the count is the API's.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: ws.name }).click();
+    await page.waitForURL(/\?tab=groups$/);
+    await groups.getByRole('row').filter({ hasText: group }).getByRole('cell', { name: '1', exact: true }).waitFor();
     await shot('workspace-detail.png');
   });
 
@@ -332,9 +348,20 @@ describe('admin site: directory and activity', { timeout: 300_000 }, () => {
     await page.getByText('Search finds an exact email or id, or the start of a name or email.').waitFor();
   });
 
-  test('groups: rename and delete with confirmation; remove a member with confirmation', async () => {
+  test('groups: remove a member on the group page with confirmation; rename and delete with confirmation', async () => {
     await page.goto(`${stack.adminURL}/workspaces/${ws.id}?tab=groups`);
     const groups = page.getByRole('region', { name: /^Groups/ });
+    await groups.getByRole('link', { name: group }).click();
+    const inGroup = page.getByRole('region', { name: /^Members/ });
+    await inGroup.getByRole('button', { name: `Remove ${member.email}` }).click();
+    const leave = page.getByRole('alertdialog', { name: `Remove ${member.email} from ${group}?` });
+    await leave.getByRole('button', { name: 'Remove from group' }).click();
+    await page.getByText(`${member.email} left ${group}.`).waitFor();
+    await page.getByText(`Group in ${ws.name} · 0 members`).waitFor();
+    await inGroup.getByText('Nobody is in this group yet.').waitFor();
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: ws.name }).click();
+    await groups.getByRole('row').filter({ hasText: group }).getByRole('cell', { name: '0', exact: true }).waitFor();
+
     await groups.getByRole('button', { name: `Edit ${group}` }).click();
     const edit = page.getByRole('dialog', { name: `Edit ${group}` });
     await edit.getByLabel('Group name').fill(`${group} (renamed)`);

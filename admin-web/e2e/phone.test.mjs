@@ -41,7 +41,7 @@ let page;
 const pageErrors = /** @type {string[]} */ ([]);
 
 const suffix = randomBytes(3).toString('hex');
-const ids = { workspace: '', role: '', serviceApp: '', user: '', permission: '' };
+const ids = { workspace: '', role: '', group: '', serviceApp: '', user: '', permission: '' };
 
 /**
  * Calls the admin API from the signed-in page (cookie session).
@@ -72,6 +72,7 @@ function concrete(pattern) {
     '/service-apps/:id': `/service-apps/${ids.serviceApp}`,
     '/workspaces/:id': `/workspaces/${ids.workspace}`,
     '/workspaces/:id/roles/:rid': `/workspaces/${ids.workspace}/roles/${ids.role}`,
+    '/workspaces/:id/groups/:gid': `/workspaces/${ids.workspace}/groups/${ids.group}`,
     '/permissions/:id': `/permissions/${ids.permission}`,
     '/users/:id': `/users/${ids.user}`,
   };
@@ -145,7 +146,7 @@ describe('admin site on a phone (390×844)', { timeout: 300_000 }, () => {
 
   test('the route table lists the pages this test knows', () => {
     const patterns = routePatterns();
-    for (const p of ['/sign-in', '/service-apps', '/workspaces/:id', '/workspaces/:id/roles/:rid', '/activity']) {
+    for (const p of ['/sign-in', '/service-apps', '/workspaces/:id', '/workspaces/:id/roles/:rid', '/workspaces/:id/groups/:gid', '/activity']) {
       assert.ok(patterns.includes(p), `${p} missing from ${patterns.join(', ')}`);
     }
   });
@@ -187,6 +188,7 @@ describe('admin site on a phone (390×844)', { timeout: 300_000 }, () => {
     ids.user = people[0] ?? '';
     const group = ok(await admin('POST', `/admin/workspaces/${ws.id}/groups`, { name: `Regional sales managers EMEA ${suffix}`, description: 'Everyone who signs off on regional contracts' }));
     ok(await admin('POST', `/admin/groups/${group.id}/members/${ids.user}`));
+    ids.group = group.id;
     const role = ok(await admin('POST', `/admin/workspaces/${ws.id}/roles`, { name: `Contract reviewers and approvers ${suffix}`, description: 'May read and download every contract' }));
     ids.role = role.id;
     const actions = ok(await admin('GET', `/admin/service-actions?service_name=document-management-service-${suffix}`));

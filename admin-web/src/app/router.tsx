@@ -5,6 +5,7 @@ import { AccountRoute } from './routes/account/account';
 import { ActivityRoute } from './routes/activity/activity';
 import { AdminsRoute } from './routes/admins/admins';
 import { DocsRoute } from './routes/docs/docs';
+import { GroupRoute } from './routes/groups/group';
 import { NotFoundRoute } from './routes/not-found';
 import { PermissionRoute } from './routes/permissions/permission';
 import { PermissionsRoute } from './routes/permissions/permissions';
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
           { path: paths.workspaces.path, element: <WorkspacesRoute /> },
           { path: paths.workspace.path, element: <WorkspaceRoute /> },
           { path: paths.role.path, element: <RoleRoute /> },
+          { path: paths.group.path, element: <GroupRoute /> },
           { path: paths.serviceActions.path, element: <ServiceActionsRoute /> },
           { path: paths.permissions.path, element: <PermissionsRoute /> },
           { path: paths.permission.path, element: <PermissionRoute /> },

@@ -20,6 +20,10 @@ export const paths = {
     path: '/workspaces/:id/roles/:rid',
     href: (workspaceId: string, roleId: string) => `/workspaces/${encodeURIComponent(workspaceId)}/roles/${encodeURIComponent(roleId)}`,
   },
+  group: {
+    path: '/workspaces/:id/groups/:gid',
+    href: (workspaceId: string, groupId: string) => `/workspaces/${encodeURIComponent(workspaceId)}/groups/${encodeURIComponent(groupId)}`,
+  },
   serviceActions: { path: '/service-actions', href: () => '/service-actions' },
   permissions: { path: '/permissions', href: () => '/permissions' },
   permission: { path: '/permissions/:id', href: (id: string) => `/permissions/${encodeURIComponent(id)}` },

@@ -25,7 +25,7 @@ export function targetHref(entry: Pick<ActivityEntry, 'target_type' | 'target_id
     case 'user':
       return paths.user.href(id);
     case 'group':
-      return workspaceId ? paths.workspace.href(workspaceId, 'groups') : null;
+      return workspaceId ? paths.group.href(workspaceId, id) : null;
     case 'role':
       return workspaceId ? paths.role.href(workspaceId, id) : null;
     case 'service_action':

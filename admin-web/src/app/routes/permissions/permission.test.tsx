@@ -58,7 +58,7 @@ describe('permission page', () => {
       on('GET', `/admin/workspaces/${wid}/members?limit=100`, { status: 200, body: { items: [], next_cursor: null } }),
       on('GET', `/admin/workspaces/${wid}/groups?limit=100`, {
         status: 200,
-        body: { items: [{ id: 'g1', workspace_id: wid, name: 'Reviewers', description: null, created_at: null }], next_cursor: null },
+        body: { items: [{ id: 'g1', workspace_id: wid, name: 'Reviewers', description: null, created_at: null, member_count: 1 }], next_cursor: null },
       }),
       on('POST', `/admin/permissions/${pid}/share`, () => {
         current = record({ shares: [share] });

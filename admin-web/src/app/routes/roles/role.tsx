@@ -20,9 +20,9 @@ import { removeRoleMember } from '@/features/roles/api/remove-role-member';
 import type { Role, RoleMember, ServiceAction } from '@/features/roles/api/schemas';
 import { RoleDialog } from '@/features/roles/components/role-dialog';
 import { groupByService } from '@/features/roles/validation';
-import { getMembers } from '@/features/workspaces/api/get-members';
 import { getWorkspace } from '@/features/workspaces/api/get-workspace';
-import type { Member, Workspace } from '@/features/workspaces/api/schemas';
+import type { Workspace } from '@/features/workspaces/api/schemas';
+import { AddWorkspaceMemberForm } from '@/features/workspaces/components/add-workspace-member-form';
 import type { WorkspacesFlash } from '@/app/routes/workspaces/workspaces';
 import { ApiError, asApiError } from '@/lib/api-client';
 import { loadAll } from '@/lib/paging';
@@ -170,10 +170,13 @@ export function RoleRoute() {
       </Section>
 
       <Section title="Members" description={`Members of ${ws.name} who hold this role.`}>
-        <AddMemberForm
-          roleId={role.id}
+        <AddWorkspaceMemberForm
           workspaceId={ws.id}
-          held={members.items}
+          held={members.items.map((m) => m.user_id)}
+          add={(m) => addRoleMember(role.id, m.user_id)}
+          formLabel="Add a member to the role"
+          submitLabel="Add to role"
+          allHeld="Every member holds this role"
           onAdded={(m) => {
             void members.query.refetch();
             setCounts({ member_count: role.member_count + 1 });
@@ -405,104 +408,6 @@ function AddActionForm({ roleId, held, onAdded }: { roleId: string; held: Servic
         </div>
         <Button type="submit" variant="primary" busy={busy} disabled={candidates.length === 0}>
           Add action
-        </Button>
-      </div>
-      {error ? <Alert tone="error">{error}</Alert> : null}
-    </form>
-  );
-}
-
-function AddMemberForm({
-  roleId,
-  workspaceId,
-  held,
-  onAdded,
-}: {
-  roleId: string;
-  workspaceId: string;
-  held: RoleMember[];
-  onAdded: (m: Member) => void;
-}) {
-  const all = useQuery(apiQuery(['workspaces', workspaceId, 'members', 'all'], (signal) => loadAll((cursor, s) => getMembers(workspaceId, cursor, s), signal)));
-  const [choice, setChoice] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const selectId = useId();
-  const heldIds = new Set(held.map((m) => m.user_id));
-  const candidates = all.data ? all.data.filter((m) => !heldIds.has(m.user_id)) : [];
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (busy) return;
-    const member = candidates.find((m) => m.user_id === choice);
-    if (!member) {
-      setError('Choose a workspace member to add.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await addRoleMember(roleId, member.user_id);
-      onAdded(member);
-      setChoice('');
-    } catch (err) {
-      const apiError = asApiError(err);
-      if (apiError instanceof ApiError && apiError.kind === 'unauthorized') return;
-      if (/not a member/i.test(apiError.message)) {
-        // The member left the workspace since this list loaded: say so, and refresh the list.
-        setError(`${member.email} is not a member of this workspace any more (400 from the API). Add them to the workspace first.`);
-        void all.refetch();
-      } else {
-        setError(apiError.message);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (all.isPending) return <Spinner label="Loading workspace members" />;
-  if (all.isError) {
-    return (
-      <Alert tone="error" title="Could not load the workspace’s members." action={<Button onClick={() => void all.refetch()}>Try again</Button>}>
-        {all.error.message}
-      </Alert>
-    );
-  }
-  if (all.data.length === 0) {
-    return (
-      <p className="muted">
-        The workspace has no members yet. <Link to={paths.workspace.href(workspaceId, 'members')}>Add them on the workspace page.</Link>
-      </p>
-    );
-  }
-  return (
-    <form className="stack" noValidate onSubmit={submit} aria-label="Add a member to the role">
-      <div className="inline-form inline-form--field">
-        <div className="field field--inline">
-          <label htmlFor={selectId} className="field__label">
-            Workspace member to add
-          </label>
-          <select
-            id={selectId}
-            className="input input--select"
-            value={choice}
-            aria-invalid={error ? true : undefined}
-            disabled={candidates.length === 0}
-            onChange={(e) => {
-              setChoice(e.target.value);
-              setError(null);
-            }}
-          >
-            <option value="">{candidates.length === 0 ? 'Every member holds this role' : 'Choose a member…'}</option>
-            {candidates.map((m) => (
-              <option key={m.user_id} value={m.user_id}>
-                {m.name ? `${m.name} (${m.email})` : m.email}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Button type="submit" variant="primary" busy={busy} disabled={candidates.length === 0}>
-          Add to role
         </Button>
       </div>
       {error ? <Alert tone="error">{error}</Alert> : null}

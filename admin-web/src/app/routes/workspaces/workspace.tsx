@@ -24,7 +24,6 @@ import { updateMember } from '@/features/workspaces/api/update-member';
 import { updateWorkspace } from '@/features/workspaces/api/update-workspace';
 import { DeleteWorkspaceDialog } from '@/features/workspaces/components/delete-workspace-dialog';
 import { GroupDialog } from '@/features/workspaces/components/group-dialog';
-import { GroupMembersDialog } from '@/features/workspaces/components/group-members-dialog';
 import {
   descriptionSchema,
   displayNameSchema,
@@ -66,7 +65,6 @@ type Modal =
   | { kind: 'create-group' }
   | { kind: 'edit-group'; group: Group }
   | { kind: 'delete-group'; group: Group }
-  | { kind: 'group-members'; group: Group }
   | { kind: 'create-role' }
   | { kind: 'edit-role'; role: Role }
   | { kind: 'delete-role'; role: Role }
@@ -115,7 +113,6 @@ export function WorkspaceRoute() {
   }
 
   const ws = query.data;
-  const memberList = members.items;
   const say = (message: string) => setNotice(message);
 
   const tab = workspaceTab(searchParams.get('tab'));
@@ -226,6 +223,7 @@ export function WorkspaceRoute() {
                   <thead>
                     <tr>
                       <th scope="col">Group</th>
+                      <th scope="col" className="num">Members</th>
                       <th scope="col">Description</th>
                       <th scope="col">
                         <span className="visually-hidden">Actions</span>
@@ -236,18 +234,18 @@ export function WorkspaceRoute() {
                     {sortItems(items, (g) => g.name, 'asc').map((g) => (
                       <tr key={g.id}>
                         <td>
-                          <button type="button" className="link-button table__link" onClick={() => setModal({ kind: 'group-members', group: g })}>
+                          <Link className="table__link" to={paths.group.href(ws.id, g.id)}>
                             {g.name}
-                          </button>
+                          </Link>
+                        </td>
+                        <td data-label="Members" className="num">
+                          {g.member_count}
                         </td>
                         <td data-label="Description" className="muted truncate" title={g.description}>
                           {g.description || '—'}
                         </td>
                         <td className="num">
                           <div className="actions actions--end">
-                            <Button size="sm" onClick={() => setModal({ kind: 'group-members', group: g })}>
-                              Members<span className="visually-hidden"> of {g.name}</span>
-                            </Button>
                             <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
                               Edit<span className="visually-hidden"> {g.name}</span>
                             </Button>
@@ -390,9 +388,6 @@ export function WorkspaceRoute() {
         >
           <p>Its members stay in the workspace; resources shared with the group are no longer shared with them through it.</p>
         </ConfirmDialog>
-      ) : null}
-      {modal?.kind === 'group-members' ? (
-        <GroupMembersDialog group={modal.group} workspaceMembers={memberList} onClose={() => setModal(null)} />
       ) : null}
       {modal?.kind === 'create-role' || modal?.kind === 'edit-role' ? (
         <RoleDialog

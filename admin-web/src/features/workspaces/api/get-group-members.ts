@@ -5,13 +5,14 @@ import { cursorList } from '@/lib/query';
 
 const GroupMemberPageSchema = pageSchema(GroupMemberSchema);
 
-/** GET /admin/groups/{gid}/members?limit=&cursor= */
-export function getGroupMembers(groupId: string, cursor: string | null, signal?: AbortSignal): Promise<Page<GroupMember>> {
-  return request(`/groups/${encodeURIComponent(groupId)}/members${listQuery({ limit: 100, cursor })}`, {
+/** GET /admin/groups/{gid}/members?q=&limit=&cursor= */
+export function getGroupMembers(groupId: string, cursor: string | null, signal?: AbortSignal, q = ''): Promise<Page<GroupMember>> {
+  return request(`/groups/${encodeURIComponent(groupId)}/members${listQuery({ q, limit: 100, cursor })}`, {
     schema: GroupMemberPageSchema,
     ...(signal ? { signal } : {}),
   });
 }
 
-/** The query of groupMembers (see lib/query.ts). */
-export const groupMembersQuery = (groupId: string) => cursorList(['groups', groupId, 'members'], (cursor, signal) => getGroupMembers(groupId, cursor, signal));
+/** The query of groupMembers, searched for q when set (see lib/query.ts). */
+export const groupMembersQuery = (groupId: string, q = '') =>
+  cursorList(['groups', groupId, 'members', q], (cursor, signal) => getGroupMembers(groupId, cursor, signal, q));

@@ -26,6 +26,8 @@ export const GroupSchema = z.object({
   name: z.string(),
   description: z.string().nullable().optional().transform((v) => v ?? ''),
   created_at: z.string().nullable().optional().default(null),
+  /** Kept by the API with every add and removal (admin answers only). */
+  member_count: z.number().int().nonnegative(),
 });
 
 export const GroupMemberSchema = z.object({

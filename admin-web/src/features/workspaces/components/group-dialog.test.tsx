@@ -5,7 +5,7 @@ import { mockFetch, on } from '@/testing/fetch';
 import { GroupDialog } from './group-dialog';
 
 const wid = '0b5f9a56-1b8e-4a47-9a0e-2c4a3b1d7e10';
-const group = { id: 'g1', workspace_id: wid, name: 'Reviewers', description: '', created_at: '2026-11-01T10:00:00Z' };
+const group = { id: 'g1', workspace_id: wid, name: 'Reviewers', description: '', created_at: '2026-11-01T10:00:00Z', member_count: 2 };
 
 describe('group dialog', () => {
   afterEach(() => vi.unstubAllGlobals());
