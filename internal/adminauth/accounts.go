@@ -71,18 +71,41 @@ var errInactive = errors.New("admin is deactivated")
 // conditional UpdateItem). A deactivated account is left as it is
 // (errInactive) unless reactivate. It answers the account as it was (found
 // false when it did not exist).
+//
+// A write token makes it safe to repeat (an attempt abandoned after it
+// landed): the condition refuses the token already stored, and the item
+// keeps what the account was before the write that stored it
+// (prior_active: NULL when there was none, else is_active), so the repeat
+// answers as the first attempt would have.
 func (s accounts) upsert(ctx context.Context, email string, hash []byte, now time.Time, reactivate bool) (old account, found bool, err error) {
 	at := dynamo.FormatTime(now)
-	cond := "attribute_not_exists(pk) OR is_active = :t"
-	if reactivate {
-		cond = ""
+	tok := dynamo.Token()
+	cond := "(attribute_not_exists(upsert_req) OR upsert_req <> :req)"
+	if !reactivate {
+		cond = "(attribute_not_exists(pk) OR is_active = :t) AND " + cond
 	}
 	item, err := dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(accountKey(email),
-		"SET password_hash = :h, updated_at = :now, is_active = :t, email = :e, id = if_not_exists(id, :id), created_at = if_not_exists(created_at, :now) ADD session_version :one", cond,
-		dynamo.Item{":h": dynamo.S(string(hash)), ":now": dynamo.S(at), ":t": dynamo.Bool(true), ":e": dynamo.S(email), ":id": dynamo.S(uuid.NewString()), ":one": dynamo.N(1)}),
+		"SET password_hash = :h, updated_at = :now, is_active = :t, email = :e, id = if_not_exists(id, :id), created_at = if_not_exists(created_at, :now), "+
+			"upsert_req = :req, prior_active = if_not_exists(is_active, :none) ADD session_version :one", cond,
+		dynamo.Item{":h": dynamo.S(string(hash)), ":now": dynamo.S(at), ":t": dynamo.Bool(true), ":e": dynamo.S(email), ":id": dynamo.S(uuid.NewString()), ":one": dynamo.N(1),
+			":req": dynamo.S(tok), ":none": &types.AttributeValueMemberNULL{Value: true}}),
 		types.ReturnValueAllOld)
 	if dynamo.IsConditionFailed(err) {
-		return account{}, true, errInactive
+		var seen struct {
+			Req   string `dynamodbav:"upsert_req"`
+			Prior *bool  `dynamodbav:"prior_active"`
+		}
+		item, _ := dynamo.FailedItem(err)
+		if err := attributevalue.UnmarshalMap(item, &seen); err != nil {
+			return account{}, true, fmt.Errorf("decode admin: %w", err)
+		}
+		if seen.Req != tok {
+			return account{}, true, errInactive
+		}
+		if seen.Prior == nil { // this write created it
+			return account{}, false, nil
+		}
+		return account{IsActive: *seen.Prior}, true, nil
 	}
 	if err != nil {
 		return account{}, false, fmt.Errorf("ensure admin: %w", err)
@@ -98,6 +121,8 @@ func (s accounts) upsert(ctx context.Context, email string, hash []byte, now tim
 
 // deactivate marks email's account inactive and adds one to its session
 // version (one conditional UpdateItem); found is false when there is none.
+// Repeated (an attempt that landed, retried), it adds one more: the
+// version only has to change for the sessions to end.
 func (s accounts) deactivate(ctx context.Context, email string, now time.Time) (found bool, err error) {
 	_, err = dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(accountKey(email),
 		"SET is_active = :f, updated_at = :now ADD session_version :one", "attribute_exists(pk)",

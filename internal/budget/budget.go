@@ -122,16 +122,17 @@ func WithAttemptTimeout(attempt time.Duration) func(*middleware.Stack) error {
 const attemptTimeoutID = "sentinel-attempt-timeout"
 
 // timed are the operations whose attempts the attempt timeout bounds: those
-// a request makes that are safe to run again after an attempt abandoned
-// mid-way — reads, and transactions (the SDK's retries carry the same
-// client token, so DynamoDB runs one transaction once). A single write
-// abandoned mid-way may have landed (a rate-limit count would count twice,
-// a conditional write meet itself), so only the request's deadline bounds
-// it; table management and the operator's secret writes are left to their
-// caller's deadline too.
+// a request makes, all safe to run again after an attempt abandoned
+// mid-way (which may have landed) — reads; transactions (the SDK's
+// retries carry the same client token, so DynamoDB runs one transaction
+// once); and single writes, each written to leave the same data when
+// repeated (internal/dynamo, single.go: absolute values, or a write token
+// its condition refuses twice). Table management and the operator's
+// secret writes are left to their caller's deadline.
 var timed = map[string]bool{
 	"GetItem": true, "Query": true, "BatchGetItem": true, "TransactGetItems": true,
-	"TransactWriteItems": true, "GetSecretValue": true,
+	"TransactWriteItems": true, "PutItem": true, "UpdateItem": true, "DeleteItem": true,
+	"GetSecretValue": true,
 }
 
 func attemptTimeout(attempt time.Duration) middleware.FinalizeMiddleware {

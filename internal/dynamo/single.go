@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,7 +14,16 @@ import (
 // Single writes: one item built with Repo.Put, Update or Delete, written on
 // its own under the retry policy (a write that meets a transaction in
 // progress on its item is retried). A failed condition is reported by
-// IsConditionFailed.
+// IsConditionFailed, with the item it saw (FailedItem).
+//
+// Every single write must be safe to repeat: the SDK times out its
+// attempts and retries them (budget.AttemptTimeout), and an attempt
+// abandoned, or whose answer was lost, may have landed. So each is
+// written to leave the same item when run twice — absolute values (SET,
+// if_not_exists) under a condition its own write does not break — or, for
+// what cannot be (a count), with a write token (Token) stored in the item
+// and refused by the condition: the repeat then fails its condition, and
+// FailedItem shows the token of the attempt that landed.
 
 // PutItem writes a Put item.
 func PutItem(ctx context.Context, db DB, w types.TransactWriteItem) error {
@@ -21,6 +32,7 @@ func PutItem(ctx context.Context, db DB, w types.TransactWriteItem) error {
 		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{
 			TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
 			ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues,
+			ReturnValuesOnConditionCheckFailure: failedItem(p.ConditionExpression),
 		})
 		return err
 	})
@@ -36,7 +48,7 @@ func UpdateItem(ctx context.Context, db DB, w types.TransactWriteItem, ret types
 		out, err = db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
 			ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues,
-			ReturnValues: ret,
+			ReturnValues: ret, ReturnValuesOnConditionCheckFailure: failedItem(u.ConditionExpression),
 		})
 		return err
 	})
@@ -53,9 +65,36 @@ func DeleteItem(ctx context.Context, db DB, w types.TransactWriteItem) error {
 		_, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 			TableName: d.TableName, Key: d.Key, ConditionExpression: d.ConditionExpression,
 			ExpressionAttributeNames: d.ExpressionAttributeNames, ExpressionAttributeValues: d.ExpressionAttributeValues,
+			ReturnValuesOnConditionCheckFailure: failedItem(d.ConditionExpression),
 		})
 		return err
 	})
+}
+
+// failedItem asks a conditional write to answer, when its condition fails,
+// the item the condition saw (no extra read, no extra cost).
+func failedItem(cond *string) types.ReturnValuesOnConditionCheckFailure {
+	if cond == nil {
+		return ""
+	}
+	return types.ReturnValuesOnConditionCheckFailureAllOld
+}
+
+// FailedItem is the item a single write's failed condition saw: found is
+// false when err is no failed condition or there was no item.
+func FailedItem(err error) (item Item, found bool) {
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) || len(ccf.Item) == 0 {
+		return nil, false
+	}
+	return ccf.Item, true
+}
+
+// Token returns a fresh write token: 96 random bits, 16 characters.
+func Token() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // IsConditionFailed reports whether err is a failed condition, of a single

@@ -1,7 +1,8 @@
 // Package faultproxy is a test harness: an HTTP proxy in front of DynamoDB
 // Local that injects faults per operation (read from X-Amz-Target) and on
 // a schedule — throttling, 500s, added latency, hangs, connection resets,
-// unprocessed batch keys and items, cancelled transactions. The code under
+// unprocessed batch keys and items, cancelled transactions, and writes
+// that land but whose answer is lost or late. The code under
 // test reaches it through its ordinary endpoint setting (dynamo.EndpointEnv
 // or dynamo.LocalClient's endpoint): nothing in production code knows it.
 package faultproxy
@@ -49,6 +50,10 @@ const (
 	// LostAnswer forwards the call, so that DynamoDB does it, then resets
 	// the connection instead of answering: the client cannot know it landed.
 	LostAnswer Kind = "lost-answer"
+	// LateAnswer forwards the call, so that DynamoDB does it, then holds
+	// the answer until the client gives up (its attempt timeout, then a
+	// retry): an attempt abandoned after it landed.
+	LateAnswer Kind = "late-answer"
 )
 
 // Rule injects a fault into matching calls.
@@ -202,6 +207,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case LostAnswer:
 		p.forward.ServeHTTP(httptest.NewRecorder(), r)
 		reset(w)
+	case LateAnswer:
+		rec := httptest.NewRecorder()
+		p.forward.ServeHTTP(rec, r)
+		select {
+		case <-r.Context().Done():
+		case <-release:
+			copyAnswer(w, rec)
+		}
 	case Unprocessed:
 		unprocessed(w, op, body)
 	case Conflict:
@@ -209,6 +222,15 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		panic(fmt.Sprintf("faultproxy: unknown fault %q", rule.Kind))
 	}
+}
+
+// copyAnswer writes a recorded answer.
+func copyAnswer(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
 func fail(w http.ResponseWriter, status int, errType, msg string, extra map[string]any) {

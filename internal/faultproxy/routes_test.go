@@ -322,6 +322,7 @@ var faults = []fault{
 	// own item).
 	{"lost answer", []faultproxy.Rule{
 		{Kind: faultproxy.LostAnswer, Op: "TransactWriteItems", Times: 1}, {Kind: faultproxy.LostAnswer, Op: "PutItem", Times: 1},
+		{Kind: faultproxy.LostAnswer, Op: "UpdateItem", Times: 1},
 	}, 0, "", false},
 }
 

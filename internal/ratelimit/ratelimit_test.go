@@ -6,9 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"sentinel/internal/apitest"
+	"sentinel/internal/budget"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
+	"sentinel/internal/faultproxy"
 	"sentinel/internal/ratelimit"
 )
 
@@ -214,5 +218,86 @@ func TestClaim(t *testing.T) {
 	wg.Wait()
 	if len(winners) != 1 {
 		t.Errorf("winners of a concurrent claim = %v, want exactly one", winners)
+	}
+}
+
+// A write that lands but whose answer is lost (the connection reset: the
+// SDK retries it) or late (its attempt times out: retried too) counts its
+// event once — opening a window (PutItem) or adding to one (UpdateItem),
+// by Allow or Take — and a refund repeated so gives back one slot.
+func TestRepeatedWritesCountOnce(t *testing.T) {
+	env := dynamotest.New(t)
+	proxy := faultproxy.New(t, dynamotest.Endpoint(t))
+	client := dynamo.LocalClient(proxy.URL, func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, budget.WithAttemptTimeout(budget.AttemptTimeout))
+	})
+	clock := apitest.NewClock(time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC))
+	l := ratelimit.New(client, env.Names.Name(dynamo.Limits), clock.Now)
+	ctx := t.Context()
+	rule := ratelimit.Rule{Max: 3, Window: time.Minute}
+	stored := func(t *testing.T, key string) int {
+		t.Helper()
+		c, found, err := dynamo.Get[struct {
+			Count int `dynamodbav:"count"`
+		}](ctx, dynamo.Repo{DB: env.Client, Table: env.Names.Name(dynamo.Limits)}, dynamo.Item{"pk": dynamo.S(key)})
+		if err != nil || !found {
+			t.Fatalf("counter %s: found %v, %v", key, found, err)
+		}
+		return c.Count
+	}
+	// faulty runs f with the first call of op landing without its answer.
+	faulty := func(t *testing.T, kind faultproxy.Kind, op string, f func() error) {
+		t.Helper()
+		proxy.Set(faultproxy.Rule{Kind: kind, Op: op, Times: 1})
+		defer proxy.Clear()
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+		if proxy.Injected(kind) != 1 || proxy.Calls(op) < 2 {
+			t.Fatalf("%d faults injected, %d calls of %s: want 1 and the call repeated", proxy.Injected(kind), proxy.Calls(op), op)
+		}
+	}
+	for _, kind := range []faultproxy.Kind{faultproxy.LostAnswer, faultproxy.LateAnswer} {
+		for _, op := range []string{"PutItem", "UpdateItem"} {
+			t.Run(string(kind)+"/"+op, func(t *testing.T) {
+				allowKey, takeKey := "allow-"+string(kind)+op, "take-"+string(kind)+op
+				before := 0
+				if op == "UpdateItem" { // the window is open: the event adds to it
+					if _, err := l.Allow(ctx, allowKey, rule); err != nil {
+						t.Fatal(err)
+					}
+					if _, _, err := l.Take(ctx, takeKey, rule); err != nil {
+						t.Fatal(err)
+					}
+					before = 1
+				}
+				faulty(t, kind, op, func() error {
+					wait, err := l.Allow(ctx, allowKey, rule)
+					if err == nil && wait != 0 {
+						t.Errorf("Allow: wait %d, want allowed", wait)
+					}
+					return err
+				})
+				if got := stored(t, allowKey); got != before+1 {
+					t.Errorf("Allow: count %d, want %d", got, before+1)
+				}
+				var slot ratelimit.Slot
+				faulty(t, kind, op, func() error {
+					s, wait, err := l.Take(ctx, takeKey, rule)
+					if err == nil && wait != 0 {
+						t.Errorf("Take: wait %d, want a slot", wait)
+					}
+					slot = s
+					return err
+				})
+				if got := stored(t, takeKey); got != before+1 {
+					t.Errorf("Take: count %d, want %d", got, before+1)
+				}
+				faulty(t, kind, "UpdateItem", func() error { return l.Refund(ctx, slot) })
+				if got := stored(t, takeKey); got != before {
+					t.Errorf("Refund: count %d, want %d", got, before)
+				}
+			})
+		}
 	}
 }
