@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { adminCall } from './api.mjs';
 import { launchBrowser } from './browser.mjs';
 import { startStack, webRoot } from './stack.mjs';
 
@@ -161,6 +162,38 @@ describe('admin site: service apps', { timeout: 300_000 }, () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await opener.evaluate((el) => el === document.activeElement), true, 'focus returns to the Create button');
+  });
+
+  test('search: the start of a name or service name finds an app, on the server', async () => {
+    const other = { name: `Billing ${suffix}`, service_name: `billing-${suffix}` };
+    const created = await adminCall(page, 'POST', '/admin/service-apps', other);
+    assert.equal(created.status, 201);
+    const search = page.getByRole('searchbox', { name: 'Search service apps' });
+    const submit = page.getByRole('button', { name: 'Search', exact: true });
+    const rows = page.getByRole('table', { name: 'Service apps' }).getByRole('row');
+
+    // The start of a name (any case): only that app; the URL keeps the search.
+    await search.fill(`DOCU STORE ${suffix}`);
+    await submit.click();
+    await page.waitForURL(/\?q=DOCU/);
+    await rows.filter({ hasText: app.serviceName }).waitFor();
+    assert.equal(await rows.filter({ hasText: other.service_name }).count(), 0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'service-apps-search.png') });
+
+    // The start of a service name.
+    await search.fill(`billing-${suffix}`);
+    await submit.click();
+    await rows.filter({ hasText: other.service_name }).waitFor();
+    assert.equal(await rows.filter({ hasText: app.serviceName }).count(), 0);
+
+    // Nothing found says so; Clear shows every app again.
+    await search.fill(`nothing-${suffix}`);
+    await submit.click();
+    await page.getByRole('heading', { name: `No service app matches “nothing-${suffix}”` }).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForURL(/\/service-apps$/);
+    await rows.filter({ hasText: other.service_name }).waitFor();
+    await rows.filter({ hasText: app.serviceName }).waitFor();
   });
 
   test('detail: a deep link reloads, and rename works', async () => {

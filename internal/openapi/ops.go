@@ -91,7 +91,7 @@ var ops = map[string]op{
 	"POST /admin/admins/{email}/deactivate": {summary: "Deactivate an admin (never the last active one; ends its sessions)", status: 200, resp: adminauth.Admin{}, errs: []int{409}},
 	"POST /admin/admins/{email}/reactivate": {summary: "Reactivate an admin", status: 200, resp: adminauth.Admin{}},
 
-	"GET /admin/service-apps":                           {summary: "List service apps", status: 200, resp: []serviceapps.App{}},
+	"GET /admin/service-apps":                           {summary: "List service apps (q searches them)", status: 200, resp: []serviceapps.App{}, query: []string{"q"}},
 	"POST /admin/service-apps":                          {summary: "Create a service app (its key is shown once)", req: serviceapps.CreateInput{}, status: 201, resp: serviceapps.Created{}, errs: []int{409}},
 	"GET /admin/service-apps/{id}":                      {summary: "Get a service app", status: 200, resp: serviceapps.App{}},
 	"PATCH /admin/service-apps/{id}":                    {summary: "Update a service app", req: serviceapps.Patch{}, status: 200, resp: serviceapps.App{}, errs: []int{409}},

@@ -3,16 +3,24 @@ package serviceapps
 import (
 	"net/http"
 
+	"sentinel/internal/directory"
 	"sentinel/internal/web"
 )
 
 // Handlers serves the admin API for service apps (api.md section 3).
 type Handlers struct{ Store *Store }
 
-// List serves GET /admin/service-apps.
+// List serves GET /admin/service-apps (?q= searches them, see Search).
 func (h Handlers) List(r *http.Request) (int, any, error) {
+	q := r.URL.Query().Get("q")
+	if err := directory.ValidateQuery(q); err != nil {
+		return 0, nil, err
+	}
 	apps, err := h.Store.List(r.Context())
-	return 200, apps, err
+	if err != nil {
+		return 0, nil, err
+	}
+	return 200, Search(apps, q), nil
 }
 
 // Create serves POST /admin/service-apps.

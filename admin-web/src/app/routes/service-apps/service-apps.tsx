@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
+import { UrlSearch } from '@/components/ui/url-search';
 import { RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
@@ -17,7 +18,9 @@ import { useRecord } from '@/lib/query';
 export type ServiceAppsFlash = { flash?: string };
 
 export function ServiceAppsRoute() {
-  const { query, setData } = useRecord(serviceAppsQuery());
+  const [params] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const { query, setData } = useRecord(serviceAppsQuery(q));
   const [creating, setCreating] = useState(false);
   // The plaintext key lives only here, only while its panel is open.
   const [secret, setSecret] = useState<OneTimeKey | null>(null);
@@ -29,7 +32,8 @@ export function ServiceAppsRoute() {
     document.title = `Service apps · ${env.appName} Admin`;
   }, []);
 
-  const apps = query.data ? [...query.data].sort((a, b) => a.name.localeCompare(b.name)) : [];
+  // A search answers the best matches first (api.md section 10); the whole list is by name.
+  const apps = query.data ? (q ? query.data : [...query.data].sort((a, b) => a.name.localeCompare(b.name))) : [];
 
   return (
     <div className="page">
@@ -58,6 +62,8 @@ export function ServiceAppsRoute() {
         </Alert>
       ) : null}
 
+      <UrlSearch noun="service apps" placeholder="Name or service name, or the start of one" />
+
       {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading service apps" />
@@ -66,6 +72,11 @@ export function ServiceAppsRoute() {
         <Alert tone="error" title="Could not load service apps." action={<Button onClick={() => void query.refetch()}>Try again</Button>}>
           {query.error.message}
         </Alert>
+      ) : apps.length === 0 && q ? (
+        <div className="card empty-state">
+          <h2 className="section-title">No service app matches “{q}”</h2>
+          <p className="muted">Search finds an exact id or service name, or the start of a name or service name.</p>
+        </div>
       ) : apps.length === 0 ? (
         <div className="card empty-state">
           <h2 className="section-title">No service apps yet</h2>
@@ -130,7 +141,7 @@ export function ServiceAppsRoute() {
           onCreated={(created) => {
             setCreating(false);
             setSecret(created);
-            if (query.isSuccess) setData((prev) => [...prev.filter((a) => a.id !== created.app.id), created.app]);
+            if (query.isSuccess && !q) setData((prev) => [...prev.filter((a) => a.id !== created.app.id), created.app]);
             else void query.refetch();
           }}
         />

@@ -1,9 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
+import { UrlSearch } from '@/components/ui/url-search';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { displayName } from '@/lib/list-view';
@@ -13,21 +14,13 @@ import { LoadMore } from '@/components/ui/paged-section-list';
 import { useCursorList } from '@/lib/query';
 
 export function UsersRoute() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const q = params.get('q') ?? '';
   const list = useCursorList(usersQuery(q));
   const { query, items } = list;
-  const [draft, setDraft] = useState(q);
-  useEffect(() => setDraft(q), [q]);
   useEffect(() => {
     document.title = `Users · ${env.appName} Admin`;
   }, []);
-
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    const v = draft.trim();
-    setParams(v ? { q: v } : {});
-  };
 
   return (
     <div className="page">
@@ -40,27 +33,7 @@ export function UsersRoute() {
         </div>
       </header>
 
-      <form className="search" role="search" aria-label="User search" noValidate onSubmit={search}>
-        <label htmlFor="user-search" className="visually-hidden">
-          Search users
-        </label>
-        <input
-          id="user-search"
-          className="input"
-          type="search"
-          value={draft}
-          maxLength={100}
-          placeholder="Email, or the start of a name"
-          autoComplete="off"
-          onChange={(e) => setDraft(e.target.value)}
-        />
-        <Button type="submit">Search</Button>
-        {q ? (
-          <Button variant="ghost" onClick={() => setParams({})}>
-            Clear
-          </Button>
-        ) : null}
-      </form>
+      <UrlSearch noun="users" placeholder="Email, or the start of a name" />
 
       {query.isPending ? (
         <div className="card card--center">

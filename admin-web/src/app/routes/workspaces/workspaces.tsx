@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
+import { UrlSearch } from '@/components/ui/url-search';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { workspacesQuery } from '@/features/workspaces/api/get-workspaces';
@@ -14,26 +15,18 @@ import { useCursorList } from '@/lib/query';
 export type WorkspacesFlash = { flash?: string };
 
 export function WorkspacesRoute() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const q = params.get('q') ?? '';
   const list = useCursorList(workspacesQuery(q));
   const { query, items } = list;
-  const [draft, setDraft] = useState(q);
   const [creating, setCreating] = useState(false);
   const navigate = useNavigate();
   const location = useLocation();
   const flash = (location.state as WorkspacesFlash | null)?.flash ?? null;
 
-  useEffect(() => setDraft(q), [q]);
   useEffect(() => {
     document.title = `Workspaces · ${env.appName} Admin`;
   }, []);
-
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    const v = draft.trim();
-    setParams(v ? { q: v } : {});
-  };
 
   return (
     <div className="page">
@@ -60,27 +53,7 @@ export function WorkspacesRoute() {
         </Alert>
       ) : null}
 
-      <form className="search" role="search" aria-label="Workspace search" noValidate onSubmit={search}>
-        <label htmlFor="workspace-search" className="visually-hidden">
-          Search workspaces
-        </label>
-        <input
-          id="workspace-search"
-          className="input"
-          type="search"
-          value={draft}
-          maxLength={100}
-          placeholder="The start of a name or slug"
-          autoComplete="off"
-          onChange={(e) => setDraft(e.target.value)}
-        />
-        <Button type="submit">Search</Button>
-        {q ? (
-          <Button variant="ghost" onClick={() => setParams({})}>
-            Clear
-          </Button>
-        ) : null}
-      </form>
+      <UrlSearch noun="workspaces" placeholder="The start of a name or slug" />
 
       {query.isPending ? (
         <div className="card card--center">

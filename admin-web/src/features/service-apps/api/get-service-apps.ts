@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { request } from '@/lib/api-client';
+import { listQuery } from '@/lib/paging';
 import { ServiceAppSchema, type ServiceApp } from './schemas';
 import { apiQuery } from '@/lib/query';
 
@@ -12,12 +13,12 @@ const PageSchema = z.union([
 
 const MAX_PAGES = 50;
 
-/** GET /admin/service-apps */
-export async function getServiceApps(signal?: AbortSignal): Promise<ServiceApp[]> {
+/** GET /admin/service-apps?q= (every app; q searches them, api.md section 10) */
+export async function getServiceApps(q: string, signal?: AbortSignal): Promise<ServiceApp[]> {
   const all: ServiceApp[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
+    const query: string = listQuery({ q: q.trim(), cursor });
     const res: z.infer<typeof PageSchema> = await request(`/service-apps${query}`, {
       schema: PageSchema,
       ...(signal ? { signal } : {}),
@@ -30,4 +31,4 @@ export async function getServiceApps(signal?: AbortSignal): Promise<ServiceApp[]
 }
 
 /** The query of serviceApps (see lib/query.ts). */
-export const serviceAppsQuery = () => apiQuery(['service-apps', 'list'], (signal) => getServiceApps(signal));
+export const serviceAppsQuery = (q: string) => apiQuery(['service-apps', 'list', q], (signal) => getServiceApps(q, signal));
