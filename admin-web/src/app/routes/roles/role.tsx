@@ -26,6 +26,7 @@ import { AddWorkspaceMemberForm } from '@/features/workspaces/components/add-wor
 import type { WorkspacesFlash } from '@/app/routes/workspaces/workspaces';
 import { ApiError, asApiError } from '@/lib/api-client';
 import { loadAll } from '@/lib/paging';
+import { countLabel } from '@/lib/list-view';
 import { apiQuery, useCursorList, useRecord } from '@/lib/query';
 import { useQuery } from '@tanstack/react-query';
 import { PendingPage } from '@/components/layouts/pending-page';
@@ -138,6 +139,7 @@ export function RoleRoute() {
 
       <Section
         title="Actions"
+        count={actions.query.isSuccess ? countLabel(actions.items.length, actions.query.hasNextPage) : null}
         description={
           <>
             What members of this role may do. Services register their actions with their key; manage them under{' '}
@@ -169,7 +171,11 @@ export function RoleRoute() {
         </PagedSectionList>
       </Section>
 
-      <Section title="Members" description={`Members of ${ws.name} who hold this role.`}>
+      <Section
+        title="Members"
+        count={members.query.isSuccess ? countLabel(members.items.length, members.query.hasNextPage) : null}
+        description={`Members of ${ws.name} who hold this role.`}
+      >
         <AddWorkspaceMemberForm
           workspaceId={ws.id}
           held={members.items.map((m) => m.user_id)}

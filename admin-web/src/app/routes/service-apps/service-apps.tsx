@@ -3,17 +3,71 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { Spinner } from '@/components/ui/spinner';
 import { UrlSearch } from '@/components/ui/url-search';
 import { RelativeTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { serviceAppsQuery } from '@/features/service-apps/api/get-service-apps';
-import { isBound, type OneTimeKey } from '@/features/service-apps/api/schemas';
+import { isBound, type OneTimeKey, type ServiceApp } from '@/features/service-apps/api/schemas';
 import { CreateServiceAppDialog } from '@/features/service-apps/components/create-service-app-dialog';
 import { OneTimeKeyDialog } from '@/features/service-apps/components/one-time-key-dialog';
 import { formatDate } from '@/lib/format';
 import { useRecord } from '@/lib/query';
+
+const APP_COLUMNS: Column<ServiceApp>[] = [
+  {
+    id: 'name',
+    header: 'Name',
+    sortValue: (a) => a.name,
+    cell: (a) => (
+      <Link className="table__link" to={paths.serviceApp.href(a.id)}>
+        {a.name}
+      </Link>
+    ),
+  },
+  { id: 'service', header: 'Service name', label: 'Service name', className: 'mono', sortValue: (a) => a.service_name, cell: (a) => a.service_name },
+  { id: 'prefix', header: 'Key prefix', label: 'Key prefix', className: 'mono muted', cell: (a) => `${a.key_prefix}…` },
+  {
+    id: 'status',
+    header: 'Status',
+    label: 'Status',
+    sortValue: (a) => (a.is_active ? 0 : 1),
+    cell: (a) => (a.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>),
+  },
+  {
+    id: 'origins',
+    header: 'Origins',
+    label: 'Origins',
+    className: 'num',
+    headerClassName: 'num',
+    sortValue: (a) => a.allowed_origins.length,
+    cell: (a) => a.allowed_origins.length,
+  },
+  {
+    id: 'clients',
+    header: 'Client ids',
+    label: 'Client ids',
+    cell: (a) => (isBound(a) ? Object.values(a.idp_client_ids).flat().length : <Badge tone="warning">Not bound to a client id</Badge>),
+  },
+  {
+    id: 'used',
+    header: 'Last used',
+    label: 'Last used',
+    descFirst: true,
+    sortValue: (a) => a.last_used_at,
+    cell: (a) => <RelativeTime value={a.last_used_at} />,
+  },
+  {
+    id: 'created',
+    header: 'Created',
+    label: 'Created',
+    descFirst: true,
+    sortValue: (a) => a.created_at,
+    cell: (a) => <time dateTime={a.created_at}>{formatDate(a.created_at)}</time>,
+  },
+];
 
 export type ServiceAppsFlash = { flash?: string };
 
@@ -32,14 +86,19 @@ export function ServiceAppsRoute() {
     document.title = `Service apps · ${env.appName} Admin`;
   }, []);
 
-  // A search answers the best matches first (api.md section 10); the whole list is by name.
-  const apps = query.data ? (q ? query.data : [...query.data].sort((a, b) => a.name.localeCompare(b.name))) : [];
+  // A search answers the best matches first (api.md section 10); the whole
+  // list comes oldest first and is shown by name. Every app is loaded (the
+  // list is not paged), so sorting covers them all.
+  const apps = query.data ?? [];
 
   return (
     <div className="page">
       <header className="page-header">
         <div>
-          <h1 className="page-title">Service apps</h1>
+          <h1 className="page-title">
+            Service apps
+            {query.isSuccess ? <span className="section-count">{apps.length}</span> : null}
+          </h1>
           <p className="page-subtitle">
             Backend services that call Sentinel with an API key. Browser frontends are admitted by their allowed origins.
           </p>
@@ -87,51 +146,7 @@ export function ServiceAppsRoute() {
         </div>
       ) : (
         <div className="card card--flush">
-          <table className="table">
-            <caption className="visually-hidden">Service apps</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Service name</th>
-                <th scope="col">Key prefix</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Origins
-                </th>
-                <th scope="col">Client ids</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {apps.map((app) => (
-                <tr key={app.id}>
-                  <td>
-                    <Link className="table__link" to={paths.serviceApp.href(app.id)}>
-                      {app.name}
-                    </Link>
-                  </td>
-                  <td data-label="Service name" className="mono">{app.service_name}</td>
-                  <td data-label="Key prefix" className="mono muted">{app.key_prefix}…</td>
-                  <td data-label="Status">{app.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
-                  <td data-label="Origins" className="num">{app.allowed_origins.length}</td>
-                  <td data-label="Client ids">
-                    {isBound(app) ? (
-                      Object.values(app.idp_client_ids).flat().length
-                    ) : (
-                      <Badge tone="warning">Not bound to a client id</Badge>
-                    )}
-                  </td>
-                  <td data-label="Last used">
-                    <RelativeTime value={app.last_used_at} />
-                  </td>
-                  <td data-label="Created">
-                    <time dateTime={app.created_at}>{formatDate(app.created_at)}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable key={q} caption="Service apps" rows={apps} columns={APP_COLUMNS} rowId={(a) => a.id} initialSort={q ? undefined : { id: 'name' }} />
         </div>
       )}
 

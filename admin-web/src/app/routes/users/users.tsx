@@ -3,15 +3,48 @@ import { Link, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { Spinner } from '@/components/ui/spinner';
 import { UrlSearch } from '@/components/ui/url-search';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { displayName } from '@/lib/list-view';
+import { countLabel, displayName } from '@/lib/list-view';
 import { usersQuery } from '@/features/users/api/get-users';
+import type { User } from '@/features/users/api/schemas';
 import { formatDate } from '@/lib/format';
 import { LoadMore } from '@/components/ui/paged-section-list';
 import { useCursorList } from '@/lib/query';
+
+const USER_COLUMNS: Column<User>[] = [
+  {
+    id: 'user',
+    header: 'User',
+    sortValue: displayName,
+    cell: (u) => (
+      <>
+        <Link className="table__link" to={paths.user.href(u.id)}>
+          {displayName(u)}
+        </Link>
+        {u.name ? <span className="cell-note">{u.email}</span> : null}
+      </>
+    ),
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    label: 'Status',
+    sortValue: (u) => (u.is_active ? 0 : 1),
+    cell: (u) => (u.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>),
+  },
+  {
+    id: 'created',
+    header: 'Created',
+    label: 'Created',
+    descFirst: true,
+    sortValue: (u) => u.created_at,
+    cell: (u) => <time dateTime={u.created_at}>{formatDate(u.created_at)}</time>,
+  },
+];
 
 export function UsersRoute() {
   const [params] = useSearchParams();
@@ -26,7 +59,10 @@ export function UsersRoute() {
     <div className="page">
       <header className="page-header">
         <div>
-          <h1 className="page-title">Users</h1>
+          <h1 className="page-title">
+            Users
+            {query.isSuccess ? <span className="section-count">{countLabel(items.length, query.hasNextPage)}</span> : null}
+          </h1>
           <p className="page-subtitle">
             People who sign in to your services. They appear on first sign-in, or when an admin adds their email to a workspace.
           </p>
@@ -53,32 +89,7 @@ export function UsersRoute() {
       ) : (
         <>
           <div className="card card--flush">
-            <table className="table">
-              <caption className="visually-hidden">Users</caption>
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((u) => (
-                  <tr key={u.id}>
-                    <td>
-                      <Link className="table__link" to={paths.user.href(u.id)}>
-                        {displayName(u)}
-                      </Link>
-                      {u.name ? <span className="cell-note">{u.email}</span> : null}
-                    </td>
-                    <td data-label="Status">{u.is_active ? <Badge tone="success">Active</Badge> : <Badge tone="neutral">Inactive</Badge>}</td>
-                    <td data-label="Created">
-                      <time dateTime={u.created_at}>{formatDate(u.created_at)}</time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable caption="Users" rows={items} columns={USER_COLUMNS} rowId={(u) => u.id} partial={query.hasNextPage} />
           </div>
           <LoadMore list={list} />
         </>

@@ -38,8 +38,8 @@ import { useCursorList, useRecord } from '@/lib/query';
 import type { WorkspacesFlash } from './workspaces';
 import { PendingPage } from '@/components/layouts/pending-page';
 import { PagedSectionList } from '@/components/ui/paged-section-list';
-import { SortHeader } from '@/components/ui/sort-header';
-import { countLabel, displayName, matchesQuery, nextSort, sortItems, type Sort } from '@/lib/list-view';
+import { DataTable, type Column } from '@/components/ui/data-table';
+import { countLabel, displayName, matchesQuery } from '@/lib/list-view';
 
 // The workspace page's sections, one at a time (?tab=…; overview without one).
 const WORKSPACE_TABS = ['overview', 'members', 'groups', 'roles', 'settings'] as const;
@@ -200,6 +200,7 @@ export function WorkspaceRoute() {
               <MemberTable
                 workspaceId={ws.id}
                 items={items}
+                partial={members.query.hasNextPage}
                 onChanged={(u) => members.update((list) => list.map((x) => (x.user_id === u.user_id ? u : x)))}
                 onRemove={(m) => setModal({ kind: 'remove-member', member: m })}
               />
@@ -218,46 +219,57 @@ export function WorkspaceRoute() {
           <PagedSectionList list={groups} noun="groups" errorTitle="Could not load groups." empty="No groups yet.">
             {(items) => (
               <div className="table-wrap">
-                <table className="table table--compact">
-                  <caption className="visually-hidden">Groups</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Group</th>
-                      <th scope="col" className="num">Members</th>
-                      <th scope="col">Description</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {sortItems(items, (g) => g.name, 'asc').map((g) => (
-                      <tr key={g.id}>
-                        <td>
-                          <Link className="table__link" to={paths.group.href(ws.id, g.id)}>
-                            {g.name}
-                          </Link>
-                        </td>
-                        <td data-label="Members" className="num">
-                          {g.member_count}
-                        </td>
-                        <td data-label="Description" className="muted truncate" title={g.description}>
-                          {g.description || '—'}
-                        </td>
-                        <td className="num">
-                          <div className="actions actions--end">
-                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
-                              Edit<span className="visually-hidden"> {g.name}</span>
-                            </Button>
-                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-group', group: g })}>
-                              Delete<span className="visually-hidden"> {g.name}</span>
-                            </Button>
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  caption="Groups"
+                  className="table table--compact"
+                  rows={items}
+                  rowId={(g) => g.id}
+                  initialSort={{ id: 'name' }}
+                  partial={groups.query.hasNextPage}
+                  columns={[
+                    {
+                      id: 'name',
+                      header: 'Group',
+                      sortValue: (g) => g.name,
+                      cell: (g) => (
+                        <Link className="table__link" to={paths.group.href(ws.id, g.id)}>
+                          {g.name}
+                        </Link>
+                      ),
+                    },
+                    {
+                      id: 'members',
+                      header: 'Members',
+                      label: 'Members',
+                      className: 'num',
+                      headerClassName: 'num',
+                      sortValue: (g) => g.member_count,
+                      cell: (g) => g.member_count,
+                    },
+                    {
+                      id: 'description',
+                      header: 'Description',
+                      label: 'Description',
+                      className: 'muted truncate',
+                      cell: (g) => <span title={g.description}>{g.description || '—'}</span>,
+                    },
+                    {
+                      id: 'manage',
+                      header: <span className="visually-hidden">Actions</span>,
+                      className: 'num',
+                      cell: (g) => (
+                        <div className="actions actions--end">
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-group', group: g })}>
+                            Edit<span className="visually-hidden"> {g.name}</span>
+                          </Button>
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-group', group: g })}>
+                            Delete<span className="visually-hidden"> {g.name}</span>
+                          </Button>
+                        </div>
+                      ),
+                    },
+                  ]}
+                />
               </div>
             )}
           </PagedSectionList>
@@ -274,46 +286,50 @@ export function WorkspaceRoute() {
           <PagedSectionList list={roles} noun="roles" errorTitle="Could not load roles." empty="No roles yet.">
             {(items) => (
               <div className="table-wrap">
-                <table className="table table--compact">
-                  <caption className="visually-hidden">Roles</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Role</th>
-                      <th scope="col">Description</th>
-                      <th scope="col" className="num">Actions</th>
-                      <th scope="col" className="num">Members</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Manage</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {sortItems(items, (r) => r.name, 'asc').map((r) => (
-                      <tr key={r.id}>
-                        <td>
-                          <Link className="table__link" to={paths.role.href(ws.id, r.id)}>
-                            {r.name}
-                          </Link>
-                        </td>
-                        <td data-label="Description" className="muted truncate" title={r.description}>
-                          {r.description || '—'}
-                        </td>
-                        <td data-label="Actions" className="num">{r.action_count}</td>
-                        <td data-label="Members" className="num">{r.member_count}</td>
-                        <td className="num">
-                          <div className="actions actions--end">
-                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
-                              Edit<span className="visually-hidden"> {r.name}</span>
-                            </Button>
-                            <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-role', role: r })}>
-                              Delete<span className="visually-hidden"> {r.name}</span>
-                            </Button>
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  caption="Roles"
+                  className="table table--compact"
+                  rows={items}
+                  rowId={(r) => r.id}
+                  initialSort={{ id: 'name' }}
+                  partial={roles.query.hasNextPage}
+                  columns={[
+                    {
+                      id: 'name',
+                      header: 'Role',
+                      sortValue: (r) => r.name,
+                      cell: (r) => (
+                        <Link className="table__link" to={paths.role.href(ws.id, r.id)}>
+                          {r.name}
+                        </Link>
+                      ),
+                    },
+                    {
+                      id: 'description',
+                      header: 'Description',
+                      label: 'Description',
+                      className: 'muted truncate',
+                      cell: (r) => <span title={r.description}>{r.description || '—'}</span>,
+                    },
+                    { id: 'actions', header: 'Actions', label: 'Actions', className: 'num', headerClassName: 'num', sortValue: (r) => r.action_count, cell: (r) => r.action_count },
+                    { id: 'members', header: 'Members', label: 'Members', className: 'num', headerClassName: 'num', sortValue: (r) => r.member_count, cell: (r) => r.member_count },
+                    {
+                      id: 'manage',
+                      header: <span className="visually-hidden">Manage</span>,
+                      className: 'num',
+                      cell: (r) => (
+                        <div className="actions actions--end">
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'edit-role', role: r })}>
+                            Edit<span className="visually-hidden"> {r.name}</span>
+                          </Button>
+                          <Button size="sm" variant="ghost" onClick={() => setModal({ kind: 'delete-role', role: r })}>
+                            Delete<span className="visually-hidden"> {r.name}</span>
+                          </Button>
+                        </div>
+                      ),
+                    },
+                  ]}
+                />
               </div>
             )}
           </PagedSectionList>
@@ -583,30 +599,58 @@ function AddMemberForm({ workspaceId, onAdded }: { workspaceId: string; onAdded:
   );
 }
 
-type MemberSortKey = 'name' | 'role' | 'joined';
 const ROLE_RANK: Record<string, number> = { owner: 0, admin: 1, editor: 2, viewer: 3 };
 
 /** MemberTable: the loaded members, searchable and sorted by a column. */
 function MemberTable({
   workspaceId,
   items,
+  partial,
   onChanged,
   onRemove,
 }: {
   workspaceId: string;
   items: Member[];
+  partial: boolean;
   onChanged: (m: Member) => void;
   onRemove: (m: Member) => void;
 }) {
   const [query, setQuery] = useState('');
-  const [sort, setSort] = useState<Sort<MemberSortKey>>({ key: 'name', dir: 'asc' });
   const searchId = useId();
-  const shown = sortItems(
-    items.filter((m) => matchesQuery([m.name, m.email, roleLabel(m.role)], query)),
-    (m) => (sort.key === 'name' ? displayName(m) : sort.key === 'role' ? (ROLE_RANK[m.role] ?? 9) : (m.joined_at ?? '')),
-    sort.dir,
-  );
-  const onSort = (key: MemberSortKey) => setSort((s) => nextSort(s, key));
+  const shown = items.filter((m) => matchesQuery([m.name, m.email, roleLabel(m.role)], query));
+  const columns: Column<Member>[] = [
+    {
+      id: 'name',
+      header: 'Member',
+      sortValue: displayName,
+      cell: (m) => (
+        <>
+          <Link className="table__link" to={paths.user.href(m.user_id)}>
+            {displayName(m)}
+          </Link>
+          {m.name ? <span className="cell-note">{m.email}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'role',
+      header: 'Role',
+      label: 'Role',
+      sortValue: (m) => ROLE_RANK[m.role] ?? 9,
+      cell: (m) => <MemberRoleCell workspaceId={workspaceId} member={m} onChanged={onChanged} />,
+    },
+    { id: 'joined', header: 'Joined', label: 'Joined', descFirst: true, sortValue: (m) => m.joined_at, cell: (m) => <DateTime value={m.joined_at} /> },
+    {
+      id: 'remove',
+      header: <span className="visually-hidden">Actions</span>,
+      className: 'num',
+      cell: (m) => (
+        <Button size="sm" variant="ghost" onClick={() => onRemove(m)}>
+          Remove<span className="visually-hidden"> {m.email}</span>
+        </Button>
+      ),
+    },
+  ];
   return (
     <div className="stack">
       <div className="search">
@@ -626,30 +670,15 @@ function MemberTable({
         <p className="muted">No member matches “{query}”.</p>
       ) : (
         <div className="table-wrap">
-          <table className="table table--compact">
-            <caption className="visually-hidden">Members</caption>
-            <thead>
-              <tr>
-                <SortHeader column="name" sort={sort} onSort={onSort}>
-                  Member
-                </SortHeader>
-                <SortHeader column="role" sort={sort} onSort={onSort}>
-                  Role
-                </SortHeader>
-                <SortHeader column="joined" sort={sort} onSort={onSort}>
-                  Joined
-                </SortHeader>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((m) => (
-                <MemberRow key={m.user_id} workspaceId={workspaceId} member={m} onChanged={onChanged} onRemove={() => onRemove(m)} />
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Members"
+            className="table table--compact"
+            rows={shown}
+            columns={columns}
+            rowId={(m) => m.user_id}
+            initialSort={{ id: 'name' }}
+            partial={partial}
+          />
         </div>
       )}
     </div>
@@ -661,17 +690,8 @@ export function isPromotion(from: string, to: string): boolean {
   return (to === 'owner' || to === 'admin') && (ROLE_RANK[to] ?? 9) < (ROLE_RANK[from] ?? 9);
 }
 
-function MemberRow({
-  workspaceId,
-  member,
-  onChanged,
-  onRemove,
-}: {
-  workspaceId: string;
-  member: Member;
-  onChanged: (m: Member) => void;
-  onRemove: () => void;
-}) {
+/** MemberRoleCell: a member's role, changed in place (promotions asked first), with the last change and Undo. */
+function MemberRoleCell({ workspaceId, member, onChanged }: { workspaceId: string; member: Member; onChanged: (m: Member) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // The last change made here, shown next to the row with Undo.
@@ -694,14 +714,7 @@ function MemberRow({
     }
   };
   return (
-    <tr>
-      <td>
-        <Link className="table__link" to={paths.user.href(member.user_id)}>
-          {who}
-        </Link>
-        {member.name ? <span className="cell-note">{member.email}</span> : null}
-      </td>
-      <td data-label="Role">
+    <>
         <label htmlFor={roleId} className="visually-hidden">
           Role of {member.email}
         </label>
@@ -735,15 +748,6 @@ function MemberRow({
           </span>
         ) : null}
         {error ? <span className="field__error">{error}</span> : null}
-      </td>
-      <td data-label="Joined">
-        <DateTime value={member.joined_at} />
-      </td>
-      <td className="num">
-        <Button size="sm" variant="ghost" onClick={onRemove}>
-          Remove<span className="visually-hidden"> {member.email}</span>
-        </Button>
-      </td>
       {confirming ? (
         <ConfirmDialog
           title={`Make ${who} ${roleLabel(confirming)}?`}
@@ -762,6 +766,6 @@ function MemberRow({
           </p>
         </ConfirmDialog>
       ) : null}
-    </tr>
+    </>
   );
 }

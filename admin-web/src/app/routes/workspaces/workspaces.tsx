@@ -2,15 +2,47 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { DataTable, type Column } from '@/components/ui/data-table';
 import { Spinner } from '@/components/ui/spinner';
 import { UrlSearch } from '@/components/ui/url-search';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { workspacesQuery } from '@/features/workspaces/api/get-workspaces';
+import type { Workspace } from '@/features/workspaces/api/schemas';
+import { countLabel } from '@/lib/list-view';
 import { CreateWorkspaceDialog } from '@/features/workspaces/components/create-workspace-dialog';
 import { formatDate } from '@/lib/format';
 import { LoadMore } from '@/components/ui/paged-section-list';
 import { useCursorList } from '@/lib/query';
+
+const WORKSPACE_COLUMNS: Column<Workspace>[] = [
+  {
+    id: 'name',
+    header: 'Name',
+    sortValue: (w) => w.name,
+    cell: (w) => (
+      <Link className="table__link" to={paths.workspace.href(w.id)}>
+        {w.name}
+      </Link>
+    ),
+  },
+  { id: 'slug', header: 'Slug', label: 'Slug', className: 'mono', sortValue: (w) => w.slug, cell: (w) => w.slug },
+  {
+    id: 'description',
+    header: 'Description',
+    label: 'Description',
+    className: 'muted truncate',
+    cell: (w) => <span title={w.description}>{w.description || '—'}</span>,
+  },
+  {
+    id: 'created',
+    header: 'Created',
+    label: 'Created',
+    descFirst: true,
+    sortValue: (w) => w.created_at,
+    cell: (w) => <time dateTime={w.created_at}>{formatDate(w.created_at)}</time>,
+  },
+];
 
 export type WorkspacesFlash = { flash?: string };
 
@@ -32,7 +64,10 @@ export function WorkspacesRoute() {
     <div className="page">
       <header className="page-header">
         <div>
-          <h1 className="page-title">Workspaces</h1>
+          <h1 className="page-title">
+            Workspaces
+            {query.isSuccess ? <span className="section-count">{countLabel(items.length, query.hasNextPage)}</span> : null}
+          </h1>
           <p className="page-subtitle">Tenants: each has its own members, groups, roles and resources.</p>
         </div>
         <Button variant="primary" onClick={() => setCreating(true)} icon={<PlusIcon />}>
@@ -76,35 +111,7 @@ export function WorkspacesRoute() {
       ) : (
         <>
           <div className="card card--flush">
-            <table className="table">
-              <caption className="visually-hidden">Workspaces</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Slug</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((w) => (
-                  <tr key={w.id}>
-                    <td>
-                      <Link className="table__link" to={paths.workspace.href(w.id)}>
-                        {w.name}
-                      </Link>
-                    </td>
-                    <td data-label="Slug" className="mono">{w.slug}</td>
-                    <td data-label="Description" className="muted truncate" title={w.description}>
-                      {w.description || '—'}
-                    </td>
-                    <td data-label="Created">
-                      <time dateTime={w.created_at}>{formatDate(w.created_at)}</time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable caption="Workspaces" rows={items} columns={WORKSPACE_COLUMNS} rowId={(w) => w.id} partial={query.hasNextPage} />
           </div>
           <LoadMore list={list} />
         </>
