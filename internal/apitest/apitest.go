@@ -22,6 +22,7 @@ import (
 	"sentinel/internal/adminauth"
 	"sentinel/internal/app"
 	"sentinel/internal/authtier"
+	"sentinel/internal/awsjson"
 	"sentinel/internal/config"
 	"sentinel/internal/devidp"
 	"sentinel/internal/directory"
@@ -153,7 +154,7 @@ type API struct {
 	server *httptest.Server
 
 	keys     secretswire.Keys // every function's key rings
-	db       dynamo.DB        // what functions call DynamoDB through, if not Env.Client (UseDB, NewInProcessAt)
+	db       dynamo.DB        // what functions call DynamoDB through: a WireClient, as deployed (UseDB, NewInProcessAt)
 	cfg      config.Config    // the configuration Config returns to at each ColdStart
 	mu       sync.Mutex
 	handlers map[string]http.Handler // per function, built on first use
@@ -250,9 +251,12 @@ func newInProcess(t testing.TB, env *dynamotest.Env, endpoint string, opts ...Op
 	}
 	a := &API{t: t, Env: env, Clock: clock, Config: cfg, cfg: cfg, handlers: map[string]http.Handler{}, RemoteAddr: "192.0.2.10:4242",
 		keys: secretswire.Keys{User: Ring(t), Admin: AdminRing(t)}}
-	if endpoint != "" {
-		a.db = dynamo.LocalClient(endpoint, env.Counter.Option())
+	// The functions call DynamoDB as deployed ones do, through the
+	// WireClient; Env.Client (the SDK's) is the tests' own.
+	if endpoint == "" {
+		endpoint = dynamotest.Endpoint(t)
 	}
+	a.db = dynamo.LocalWireClient(endpoint, awsjson.Options{Observe: env.Counter.Observe})
 	deps, err := a.deps()
 	if err != nil {
 		t.Fatal(err)
@@ -298,11 +302,7 @@ func (a *API) env(name string, tables []dynamo.Table, keys token.Use) *app.Env {
 	for _, t := range tables {
 		names[t.ID] = a.Env.Names.Name(t)
 	}
-	var db dynamo.DB = a.Env.Client
-	if a.db != nil {
-		db = a.db
-	}
-	e := app.NewEnv(a.t.Context(), name, a.Config, db, names, keys)
+	e := app.NewEnv(a.t.Context(), name, a.Config, a.db, names, keys)
 	e.Now = a.Clock.Now
 	e.Metrics = a.metrics
 	if keys.Uses(token.UserRing) {
@@ -370,7 +370,7 @@ func (a *API) CaptureMetrics() *metrics.Buffer {
 }
 
 // UseDB makes every function built from now on, and Deps, call DynamoDB
-// through db (a wrapper of Env.Client that logs or delays calls, say), as
+// through db (a wrapper of a client that logs or delays calls, say), as
 // Provide does for a service.
 func (a *API) UseDB(db dynamo.DB) {
 	a.t.Helper()

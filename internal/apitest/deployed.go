@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"sentinel/internal/awsjson"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
@@ -144,7 +145,8 @@ func deployed(t testing.TB) *API {
 	db := dynamo.LocalClient(dynamotest.Endpoint(t), counter.Option())
 	a := &API{t: t, Env: &dynamotest.Env{Client: db, Names: base.Tables, Counter: counter}, Config: cfg,
 		Clock: &Clock{wall: t}, stack: s, RemoteAddr: ip.String() + ":0", client: clientFrom(ip),
-		keys: base.Keys, handlers: map[string]http.Handler{}}
+		keys: base.Keys, handlers: map[string]http.Handler{},
+		db: dynamo.LocalWireClient(dynamotest.Endpoint(t), awsjson.Options{Observe: counter.Observe})}
 	if a.Deps, err = a.deps(); err != nil {
 		t.Fatal(err)
 	}

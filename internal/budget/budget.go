@@ -135,9 +135,12 @@ var timed = map[string]bool{
 	"GetSecretValue": true,
 }
 
+// Timed reports whether the attempts of operation op are timed.
+func Timed(op string) bool { return timed[op] }
+
 func attemptTimeout(attempt time.Duration) middleware.FinalizeMiddleware {
 	return middleware.FinalizeMiddlewareFunc(attemptTimeoutID, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-		if !timed[middleware.GetOperationName(ctx)] {
+		if !Timed(middleware.GetOperationName(ctx)) {
 			return next.HandleFinalize(ctx, in)
 		}
 		actx, cancel := context.WithTimeout(ctx, attempt)
@@ -146,13 +149,16 @@ func attemptTimeout(attempt time.Duration) middleware.FinalizeMiddleware {
 		if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
 			// The attempt's own deadline, not the request's: retryable
 			// (the SDK never retries a cancelled context).
-			err = attemptTimedOut(attempt)
+			err = AttemptTimedOut(attempt)
 		}
 		return out, md, err
 	})
 }
 
-// attemptTimedOut is one attempt that outlived its timeout.
+// AttemptTimedOut is the error of one attempt that outlived its timeout
+// attempt: retryable, and a timeout.
+func AttemptTimedOut(attempt time.Duration) error { return attemptTimedOut(attempt) }
+
 type attemptTimedOut time.Duration
 
 func (a attemptTimedOut) Error() string {
@@ -165,10 +171,15 @@ func (attemptTimedOut) Unwrap() error        { return context.DeadlineExceeded }
 func classifyErrors(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 	out, md, err := next.HandleInitialize(ctx, in)
 	countRetries(ctx, md)
+	return out, md, Wrap(err)
+}
+
+// Wrap returns err, made also its public 503 when Classify gives one.
+func Wrap(err error) error {
 	if e := Classify(err); e != nil {
-		err = &dependencyError{public: e, err: err}
+		return &dependencyError{public: e, err: err}
 	}
-	return out, md, err
+	return err
 }
 
 // countRetries records the SDK's retries of a call and its throttled

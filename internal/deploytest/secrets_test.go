@@ -18,8 +18,10 @@ import (
 	"sentinel/internal/token/secretstore"
 )
 
-// smClient is the SDK's own client, configured as a function's is: from
-// the environment, with the endpoint in AWS_ENDPOINT_URL_SECRETS_MANAGER.
+// smClient is the SDK's own client on the emulator (which the tests hold
+// to the service's behaviour), with the environment a function's client
+// (secretstore.NewClient) reads: the endpoint in
+// AWS_ENDPOINT_URL_SECRETS_MANAGER.
 func smClient(t *testing.T) (*secretsmanager.Client, *SecretsManager) {
 	t.Helper()
 	sm := NewSecretsManager()
@@ -33,7 +35,9 @@ func smClient(t *testing.T) (*secretsmanager.Client, *SecretsManager) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return secretstore.NewClient(cfg), sm
+	return secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
+		o.BaseEndpoint = awsenv.Endpoint(os.Getenv, "SECRETS_MANAGER")
+	}), sm
 }
 
 func TestSecretsManagerStagesVersionsAsTheService(t *testing.T) {
@@ -45,9 +49,13 @@ func TestSecretsManagerStagesVersionsAsTheService(t *testing.T) {
 		t.Fatal(err)
 	}
 	arn := aws.ToString(created.ARN)
-	// THEN reading it is the service's ResourceNotFoundException, which
-	// the key loader reads as "no keys yet"
-	if _, err := (secretstore.Secret{SM: c, ID: arn}).Read(ctx); !errors.Is(err, token.ErrNoKeys) {
+	// THEN reading it (as a function reads it) is the service's
+	// ResourceNotFoundException, which the key loader reads as "no keys yet"
+	cfg, err := awsenv.Lambda(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (secretstore.Secret{SM: secretstore.NewClient(cfg), ID: arn}).Read(ctx); !errors.Is(err, token.ErrNoKeys) {
 		t.Fatalf("Read of an empty secret = %v, want ErrNoKeys", err)
 	}
 	// WHEN two values are put, by ARN and by name

@@ -56,14 +56,15 @@ func (c *Counter) Option() func(*dynamodb.Options) {
 		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
 			return st.Initialize.Add(middleware.InitializeMiddlewareFunc("sentinel-counter",
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					c.add(middleware.GetOperationName(ctx))
+					c.Observe(middleware.GetOperationName(ctx))
 					return next.HandleInitialize(ctx, in)
 				}), middleware.After)
 		})
 	}
 }
 
-func (c *Counter) add(op string) {
+// Observe counts one call of op (WireOptions.Observe).
+func (c *Counter) Observe(op string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.counts == nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apitest"
+	"sentinel/internal/awsjson"
 	"sentinel/internal/cost"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
@@ -49,7 +50,7 @@ func BenchmarkLambdaCheck(b *testing.B) {
 		checks = append(checks, fmt.Sprintf(`{"service_name":"docu-store","resource_type":"doc","resource_id":%q,"action":"view"}`, rid))
 	}
 	replay := dynamotest.NewReplay()
-	f.UseDB(dynamo.LocalClient(dynamotest.Endpoint(b), replay.Option()))
+	f.UseDB(dynamo.LocalWireClient(dynamotest.Endpoint(b), awsjson.Options{HTTP: replay}))
 	h, err := f.Instance("permissions-check")
 	if err != nil {
 		b.Fatal(err)

@@ -17,9 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/golang-jwt/jwt/v5"
 
 	"sentinel/internal/apitest"
@@ -452,16 +449,16 @@ func kidOfRaw(raw string) string {
 // ("<source>-keys").
 type multiSecret map[token.Source]*memSecret
 
-func (m multiSecret) secret(id *string) *memSecret {
-	return m[token.Source(strings.TrimSuffix(aws.ToString(id), "-keys"))]
+func (m multiSecret) secret(id string) *memSecret {
+	return m[token.Source(strings.TrimSuffix(id, "-keys"))]
 }
 
-func (m multiSecret) GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	return m.secret(in.SecretId).GetSecretValue(ctx, in)
+func (m multiSecret) GetSecretString(ctx context.Context, id string) (string, error) {
+	return m.secret(id).GetSecretString(ctx, id)
 }
 
-func (m multiSecret) PutSecretValue(ctx context.Context, in *secretsmanager.PutSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.PutSecretValueOutput, error) {
-	return m.secret(in.SecretId).PutSecretValue(ctx, in)
+func (m multiSecret) PutSecretString(ctx context.Context, id, value string) error {
+	return m.secret(id).PutSecretString(ctx, id, value)
 }
 
 // memSecret stands in for one Secrets Manager secret.
@@ -470,18 +467,18 @@ type memSecret struct {
 	value *string
 }
 
-func (s *memSecret) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+func (s *memSecret) GetSecretString(context.Context, string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.value == nil {
-		return nil, &smtypes.ResourceNotFoundException{Message: aws.String("no current version")}
+		return "", secretstore.ErrNotFound
 	}
-	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(*s.value)}, nil
+	return *s.value, nil
 }
 
-func (s *memSecret) PutSecretValue(_ context.Context, in *secretsmanager.PutSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.PutSecretValueOutput, error) {
+func (s *memSecret) PutSecretString(_ context.Context, _, value string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.value = in.SecretString
-	return &secretsmanager.PutSecretValueOutput{}, nil
+	s.value = &value
+	return nil
 }

@@ -12,9 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
@@ -180,8 +177,8 @@ func TestTokenLifetimeBound(t *testing.T) {
 
 type emptySecret struct{ secretstore.API }
 
-func (emptySecret) GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	return nil, &smtypes.ResourceNotFoundException{Message: aws.String("no current version")}
+func (emptySecret) GetSecretString(context.Context, string) (string, error) {
+	return "", secretstore.ErrNotFound
 }
 
 // A new stack's secret has no value until the first rotate: that reads as

@@ -102,11 +102,13 @@ func goDeps(t *testing.T, pkgs ...string) map[string][]string {
 }
 
 // Only the functions that read the signing keys or the admin site's
-// origin secret link the Secrets Manager client, and none links the SDK's
-// default configuration chain (STS, SSO, IMDS: functions take their
-// credentials from Lambda's environment).
+// origin secret link the Secrets Manager client (secretstore), none links
+// the SDK's Secrets Manager package (internal/awsjson calls the service),
+// and none links the SDK's default configuration chain (STS, SSO, IMDS:
+// functions take their credentials from Lambda's environment).
 func TestOnlyFunctionsThatReadSecretsLinkSecretsManager(t *testing.T) {
-	const secretsManager = "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	const secretsManager = "sentinel/internal/token/secretstore"
+	const sdkSecretsManager = "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	const defaultChain = "github.com/aws/aws-sdk-go-v2/config"
 	deps := goDeps(t, "../../../functions/...")
 	for _, fn := range Functions() {
@@ -117,6 +119,9 @@ func TestOnlyFunctionsThatReadSecretsLinkSecretsManager(t *testing.T) {
 		readsSecrets := fn.Keys != 0 || fn.ViewerIP
 		if got := slices.Contains(linked, secretsManager); got != readsSecrets {
 			t.Errorf("functions/%s links the Secrets Manager client: %v, want %v (keys %v, origin secret %v)", fn.Name, got, readsSecrets, fn.Keys, fn.ViewerIP)
+		}
+		if slices.Contains(linked, sdkSecretsManager) {
+			t.Errorf("functions/%s links the SDK's Secrets Manager client", fn.Name)
 		}
 		if slices.Contains(linked, defaultChain) {
 			t.Errorf("functions/%s links the SDK's default configuration chain", fn.Name)

@@ -6,38 +6,72 @@ package secretstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"github.com/aws/smithy-go"
 
 	"sentinel/internal/awsenv"
-	"sentinel/internal/budget"
+	"sentinel/internal/awsjson"
 	"sentinel/internal/token"
 )
 
-// API is the part of Secrets Manager the keys use.
+// API is the part of Secrets Manager the keys use: a secret's current
+// value (ErrNotFound for a secret without one), and a new current value.
 type API interface {
-	GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
-	PutSecretValue(context.Context, *secretsmanager.PutSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.PutSecretValueOutput, error)
+	GetSecretString(ctx context.Context, id string) (string, error)
+	PutSecretString(ctx context.Context, id, value string) error
 }
 
-// NewClient is the one Secrets Manager client of the project, on cfg: a
+// ErrNotFound is a secret that does not exist or has no value yet.
+var ErrNotFound = errors.New("the secret has no value")
+
+var secretsManager = awsjson.Service{ID: "SecretsManager", SigningName: "secretsmanager", Target: "secretsmanager.", Version: "1.1"}
+
+// Client is the one Secrets Manager client of the project (awsjson: the
+// budget's attempts, retries and 503s, without the SDK's client).
+type Client struct{ c *awsjson.Client }
+
+var _ API = Client{}
+
+// NewClient returns a client with cfg's region and credentials: a
 // function's (awsenv.Lambda) or an operator's (the SDK's default chain, in
 // cmd/sentinel). An endpoint set the SDK's way
 // (AWS_ENDPOINT_URL_SECRETS_MANAGER, else AWS_ENDPOINT_URL) is used, as
-// emulators set it. Its retries and attempt timeouts are the project's
-// (budget.Configure).
-func NewClient(cfg aws.Config) *secretsmanager.Client {
-	budget.Configure(&cfg)
-	return secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
-		if ep := awsenv.Endpoint(os.Getenv, "SECRETS_MANAGER"); ep != nil {
-			o.BaseEndpoint = ep
-		}
-	})
+// emulators set it.
+func NewClient(cfg aws.Config) Client {
+	o := awsjson.Options{Region: cfg.Region, Credentials: cfg.Credentials}
+	if ep := awsenv.Endpoint(os.Getenv, "SECRETS_MANAGER"); ep != nil {
+		o.Endpoint = *ep
+	}
+	return Client{awsjson.New(secretsManager, o)}
+}
+
+// GetSecretString returns the secret's current value.
+func (c Client) GetSecretString(ctx context.Context, id string) (string, error) {
+	body, _ := json.Marshal(struct{ SecretId string }{id}) // strings always marshal
+	var out struct{ SecretString *string }
+	err := c.c.Call(ctx, "GetSecretValue", body, &out)
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == "ResourceNotFoundException" {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	if out.SecretString == nil {
+		return "", fmt.Errorf("secret %s holds binary, not a string", id)
+	}
+	return *out.SecretString, nil
+}
+
+// PutSecretString stores value as the secret's new current version.
+func (c Client) PutSecretString(ctx context.Context, id, value string) error {
+	body, _ := json.Marshal(struct{ SecretId, SecretString string }{id, value})
+	return c.c.Call(ctx, "PutSecretValue", body, &struct{}{})
 }
 
 // Secret is a Secrets Manager secret holding a blob. The stack creates
@@ -52,21 +86,19 @@ var _ token.Blob = Secret{}
 
 // Read returns the secret's current value; one without a value holds no keys.
 func (s Secret) Read(ctx context.Context) ([]byte, error) {
-	out, err := s.SM.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(s.ID)})
-	var missing *smtypes.ResourceNotFoundException
-	if errors.As(err, &missing) {
+	v, err := s.SM.GetSecretString(ctx, s.ID)
+	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("%w (secret %s has no value)", token.ErrNoKeys, s.ID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read signing key secret %s: %w", s.ID, err)
 	}
-	return []byte(aws.ToString(out.SecretString)), nil
+	return []byte(v), nil
 }
 
 // Write stores the value as the secret's new current version.
 func (s Secret) Write(ctx context.Context, value []byte) error {
-	_, err := s.SM.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: aws.String(s.ID), SecretString: aws.String(string(value))})
-	if err != nil {
+	if err := s.SM.PutSecretString(ctx, s.ID, string(value)); err != nil {
 		return fmt.Errorf("write signing key secret %s: %w", s.ID, err)
 	}
 	return nil

@@ -10,9 +10,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
 	"sentinel/internal/app"
 	"sentinel/internal/awsenv"
 	"sentinel/internal/config"
@@ -53,10 +50,10 @@ var OriginSecret = &app.Service[string]{Name: "origin secret", Build: func(e *ap
 
 // client is a function's Secrets Manager client, on Lambda's environment
 // (awsenv.Lambda).
-func client() (*secretsmanager.Client, error) {
+func client() (secretstore.Client, error) {
 	cfg, err := awsenv.Lambda(os.Getenv)
 	if err != nil {
-		return nil, err
+		return secretstore.Client{}, err
 	}
 	return secretstore.NewClient(cfg), nil
 }
@@ -68,14 +65,14 @@ func loadOriginSecret(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
+	v, err := sm.GetSecretString(ctx, id)
 	if err != nil {
 		return "", fmt.Errorf("read the admin site's origin secret %s: %w", id, err)
 	}
-	if len(aws.ToString(out.SecretString)) < 16 {
+	if len(v) < 16 {
 		return "", fmt.Errorf("the admin site's origin secret %s is shorter than 16 characters", id)
 	}
-	return aws.ToString(out.SecretString), nil
+	return v, nil
 }
 
 // Keys are a function's key rings: each holds private keys only in the

@@ -1,0 +1,260 @@
+// Package awsjson calls AWS services that speak the JSON protocols
+// (awsJson1_0, awsJson1_1: DynamoDB, Secrets Manager) the way the
+// functions need: a request signed with the AWS SDK's SigV4 signer, sent
+// over a pooled HTTP client, its answer's CRC32 checked, under the
+// project's policy for a dependency (internal/budget: attempts timed per
+// budget.Timed, budget.MaxAttempts attempts with full-jitter backoff for
+// what the SDK's standard retryer retries, a failure returned as its 503).
+//
+// It replaces, in the functions, the SDK's service clients and their
+// per-call middleware stacks: those cost each function about a megabyte
+// of binary and most of a warm check's allocations (README, "Function
+// binaries" and "Performance"). The services' own packages (dynamo,
+// secretstore) keep the SDK's input, output and error types.
+package awsjson
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/smithy-go"
+
+	"sentinel/internal/budget"
+	"sentinel/internal/metrics"
+)
+
+// Service is what a client needs to know of an AWS service.
+type Service struct {
+	// ID names it in metrics ("DynamoDB", "SecretsManager").
+	ID string
+	// SigningName is its SigV4 name and endpoint prefix ("dynamodb").
+	SigningName string
+	// Target prefixes an operation in X-Amz-Target ("DynamoDB_20120810.").
+	Target string
+	// Version is the protocol's: "1.0" or "1.1".
+	Version string
+	// Refusal, when set, gives the service's own type of a refusal its
+	// callers look for by type, or nil (the *Error is enough).
+	Refusal func(*Error) error
+}
+
+// Doer sends a request (an *http.Client, or a test's recorder).
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Options configure a Client.
+type Options struct {
+	Region      string
+	Credentials aws.CredentialsProvider
+	// Endpoint is the service's URL; empty means the region's public one.
+	Endpoint string
+	// HTTP sends the requests; nil means a pooled client of its own.
+	HTTP Doer
+	// AttemptTimeout bounds each attempt of the timed operations
+	// (budget.Timed); zero means budget.AttemptTimeout.
+	AttemptTimeout time.Duration
+	// Observe, when set, is told each call's operation (tests count them).
+	Observe func(op string)
+}
+
+// Client calls one service.
+type Client struct {
+	svc      Service
+	endpoint string
+	o        Options
+	signer   *v4.Signer
+}
+
+// New returns a client of svc with the options o.
+func New(svc Service, o Options) *Client {
+	endpoint := o.Endpoint
+	if endpoint == "" {
+		suffix := "amazonaws.com"
+		if strings.HasPrefix(o.Region, "cn-") {
+			suffix = "amazonaws.com.cn"
+		}
+		endpoint = "https://" + svc.SigningName + "." + o.Region + "." + suffix
+	}
+	if o.HTTP == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		t.DisableCompression = true // the CRC32 is of the answer as sent
+		o.HTTP = &http.Client{Transport: t}
+	}
+	if o.AttemptTimeout == 0 {
+		o.AttemptTimeout = budget.AttemptTimeout
+	}
+	return &Client{svc: svc, endpoint: strings.TrimSuffix(endpoint, "/") + "/", o: o, signer: v4.NewSigner()}
+}
+
+var (
+	throttles  = retry.IsErrorThrottles(retry.DefaultThrottles)
+	retryables = retry.IsErrorRetryables(retry.DefaultRetryables)
+)
+
+// Backoff is the pause before retry n (1, 2, …): full jitter over
+// 50 ms · 2^(n-1), at most budget.MaxBackoff.
+func Backoff(n int) time.Duration {
+	return rand.N(min(50*time.Millisecond<<(n-1), budget.MaxBackoff) + 1)
+}
+
+// Call runs op with body (the request's JSON) and reads its answer into
+// out, under the policy.
+func (c *Client) Call(ctx context.Context, op string, body []byte, out any) error {
+	if c.o.Observe != nil {
+		c.o.Observe(op)
+	}
+	retries, throttled := 0, 0
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = c.attempt(ctx, op, body, out)
+		if err == nil || attempt == budget.MaxAttempts || ctx.Err() != nil ||
+			(retryables.IsErrorRetryable(err) != aws.TrueTernary && throttles.IsErrorThrottle(err) != aws.TrueTernary) {
+			break
+		}
+		retries++
+		if throttles.IsErrorThrottle(err) == aws.TrueTernary {
+			throttled++
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(Backoff(attempt)):
+		}
+	}
+	if retries > 0 {
+		metrics.Retry(ctx, c.svc.ID, retries, throttled)
+	}
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	return budget.Wrap(err)
+}
+
+// attempt is one attempt of op: timed when budget.Timed says so.
+func (c *Client) attempt(ctx context.Context, op string, body []byte, out any) error {
+	actx := ctx
+	if budget.Timed(op) {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.o.AttemptTimeout)
+		defer cancel()
+	}
+	err := c.send(actx, op, body, out)
+	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		// The attempt's own deadline, not the request's: retryable.
+		return budget.AttemptTimedOut(c.o.AttemptTimeout)
+	}
+	return err
+}
+
+func (c *Client) send(ctx context.Context, op string, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-"+c.svc.Version)
+	req.Header.Set("X-Amz-Target", c.svc.Target+op)
+	req.Header.Set("Accept-Encoding", "identity")
+	creds, err := c.o.Credentials.Retrieve(ctx)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	if err := c.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), c.svc.SigningName, c.o.Region, time.Now()); err != nil {
+		return err
+	}
+	res, err := c.o.HTTP.Do(req)
+	if err != nil {
+		return connectionError{err}
+	}
+	defer res.Body.Close()
+	answer, err := io.ReadAll(res.Body)
+	if err != nil {
+		return connectionError{err}
+	}
+	if want := res.Header.Get("X-Amz-Crc32"); want != "" && want != strconv.FormatUint(uint64(crc32.ChecksumIEEE(answer)), 10) {
+		return connectionError{errors.New("the answer's CRC32 does not match its X-Amz-Crc32 header")}
+	}
+	if res.StatusCode != http.StatusOK {
+		return c.refusal(res.StatusCode, answer)
+	}
+	if err := json.Unmarshal(answer, out); err != nil {
+		return fmt.Errorf("%s %s answer: %w", c.svc.ID, op, err)
+	}
+	return nil
+}
+
+// Error is an answer other than 200: its status, the code and message
+// from its body (the status's text when the body is not the service's),
+// and the body, which some refusals carry more in.
+type Error struct {
+	Status        int
+	Code, Message string
+	Body          []byte
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
+}
+func (e *Error) ErrorCode() string    { return e.Code }
+func (e *Error) ErrorMessage() string { return e.Message }
+func (e *Error) ErrorFault() smithy.ErrorFault {
+	if e.Status >= 500 {
+		return smithy.FaultServer
+	}
+	return smithy.FaultClient
+}
+
+// HTTPStatusCode is what makes a 5xx retryable.
+func (e *Error) HTTPStatusCode() int { return e.Status }
+
+func (c *Client) refusal(status int, answer []byte) error {
+	var body struct {
+		Type    string `json:"__type"`
+		Message string // matches "message" too
+	}
+	_ = json.Unmarshal(answer, &body) // a body that is not the service's leaves the status
+	e := &Error{Status: status, Code: body.Type[strings.LastIndexByte(body.Type, '#')+1:], Message: body.Message, Body: answer}
+	if e.Code == "" {
+		e.Code = http.StatusText(status)
+	}
+	if c.svc.Refusal != nil {
+		if t := c.svc.Refusal(e); t != nil {
+			return &typed{base: e, typed: t}
+		}
+	}
+	return e
+}
+
+// typed is a refusal both as its service's type (errors.As finds it) and
+// as the *Error (whose status and code the retry policy reads).
+type typed struct {
+	base  *Error
+	typed error
+}
+
+func (t *typed) Error() string   { return t.base.Error() }
+func (t *typed) Unwrap() []error { return []error{t.typed, t.base} }
+
+// connectionError is a request that got no whole answer: as in the SDK,
+// retryable.
+type connectionError struct{ err error }
+
+func (e connectionError) Error() string         { return e.err.Error() }
+func (e connectionError) Unwrap() error         { return e.err }
+func (e connectionError) ConnectionError() bool { return true }
