@@ -193,10 +193,21 @@ func (c *Client) send(ctx context.Context, op string, body []byte, out any) erro
 	if res.StatusCode != http.StatusOK {
 		return c.refusal(res.StatusCode, answer)
 	}
-	if err := json.Unmarshal(answer, out); err != nil {
+	if d, ok := out.(Decoder); ok {
+		err = d.DecodeAnswer(answer)
+	} else {
+		err = json.Unmarshal(answer, out)
+	}
+	if err != nil {
 		return fmt.Errorf("%s %s answer: %w", c.svc.ID, op, err)
 	}
 	return nil
+}
+
+// Decoder is an answer that reads itself (faster than encoding/json);
+// Call reads the others with json.Unmarshal.
+type Decoder interface {
+	DecodeAnswer([]byte) error
 }
 
 // Error is an answer other than 200: its status, the code and message

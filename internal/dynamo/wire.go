@@ -3,7 +3,6 @@ package dynamo
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -89,7 +88,7 @@ func (c *WireClient) Query(ctx context.Context, in *dynamodb.QueryInput, _ ...fu
 	if err := c.call(ctx, "Query", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.QueryOutput{Items: items(out.Items), Count: out.Count, ScannedCount: out.ScannedCount,
+	return &dynamodb.QueryOutput{Items: out.Items, Count: out.Count, ScannedCount: out.ScannedCount,
 		LastEvaluatedKey: out.LastEvaluatedKey}, nil
 }
 
@@ -98,18 +97,7 @@ func (c *WireClient) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItem
 	if err := c.call(ctx, "BatchGetItem", in, &out); err != nil {
 		return nil, err
 	}
-	res := &dynamodb.BatchGetItemOutput{Responses: make(map[string][]map[string]types.AttributeValue, len(out.Responses))}
-	for table, its := range out.Responses {
-		res.Responses[table] = items(its)
-	}
-	if len(out.UnprocessedKeys) > 0 {
-		res.UnprocessedKeys = make(map[string]types.KeysAndAttributes, len(out.UnprocessedKeys))
-		for table, k := range out.UnprocessedKeys {
-			res.UnprocessedKeys[table] = types.KeysAndAttributes{Keys: items(k.Keys), ConsistentRead: k.ConsistentRead,
-				ProjectionExpression: k.ProjectionExpression, ExpressionAttributeNames: k.ExpressionAttributeNames}
-		}
-	}
-	return res, nil
+	return &dynamodb.BatchGetItemOutput{Responses: out.Responses, UnprocessedKeys: out.UnprocessedKeys}, nil
 }
 
 func (c *WireClient) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
@@ -117,23 +105,7 @@ func (c *WireClient) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWrite
 	if err := c.call(ctx, "BatchWriteItem", in, &out); err != nil {
 		return nil, err
 	}
-	res := &dynamodb.BatchWriteItemOutput{}
-	if len(out.UnprocessedItems) > 0 {
-		res.UnprocessedItems = make(map[string][]types.WriteRequest, len(out.UnprocessedItems))
-		for table, reqs := range out.UnprocessedItems {
-			for _, r := range reqs {
-				var w types.WriteRequest
-				if r.PutRequest != nil {
-					w.PutRequest = &types.PutRequest{Item: r.PutRequest.Item}
-				}
-				if r.DeleteRequest != nil {
-					w.DeleteRequest = &types.DeleteRequest{Key: r.DeleteRequest.Key}
-				}
-				res.UnprocessedItems[table] = append(res.UnprocessedItems[table], w)
-			}
-		}
-	}
-	return res, nil
+	return &dynamodb.BatchWriteItemOutput{UnprocessedItems: out.UnprocessedItems}, nil
 }
 
 // TransactWriteItems gives a transaction without a client token one, kept
@@ -155,17 +127,13 @@ func (c *WireClient) TransactWriteItems(ctx context.Context, in *dynamodb.Transa
 // (nil for the others, which they know by code).
 func refusal(r *awsjson.Error) error {
 	var e errorOutput
-	_ = json.Unmarshal(r.Body, &e) // a body that is not DynamoDB's carries nothing more
+	_ = e.DecodeAnswer(r.Body) // a body that is not DynamoDB's carries nothing more
 	msg := aws.String(r.Message)
 	switch r.Code {
 	case "ConditionalCheckFailedException":
 		return &types.ConditionalCheckFailedException{Message: msg, Item: e.Item}
 	case "TransactionCanceledException":
-		reasons := make([]types.CancellationReason, len(e.CancellationReasons))
-		for i, r := range e.CancellationReasons {
-			reasons[i] = types.CancellationReason{Code: r.Code, Message: r.Message, Item: r.Item}
-		}
-		return &types.TransactionCanceledException{Message: msg, CancellationReasons: reasons}
+		return &types.TransactionCanceledException{Message: msg, CancellationReasons: e.CancellationReasons}
 	case "TransactionConflictException":
 		return &types.TransactionConflictException{Message: msg}
 	}

@@ -151,81 +151,9 @@ func writeString(buf *bytes.Buffer, s string) {
 }
 
 // item is an item (or key) in an answer.
-type item map[string]types.AttributeValue
+type item = map[string]types.AttributeValue
 
-// attributeValue is one attribute value on the wire.
-type attributeValue struct {
-	S, N       *string
-	B          []byte
-	BOOL, NULL *bool
-	M          map[string]attributeValue
-	L          []attributeValue
-	SS, NS     []string
-	BS         [][]byte
-}
-
-func (it *item) UnmarshalJSON(b []byte) error {
-	var m map[string]attributeValue
-	if err := json.Unmarshal(b, &m); err != nil {
-		return err
-	}
-	*it = toItem(m)
-	return nil
-}
-
-func toItem(m map[string]attributeValue) item {
-	if m == nil {
-		return nil
-	}
-	out := make(item, len(m))
-	for k, v := range m {
-		out[k] = v.value()
-	}
-	return out
-}
-
-func (a attributeValue) value() types.AttributeValue {
-	switch {
-	case a.S != nil:
-		return &types.AttributeValueMemberS{Value: *a.S}
-	case a.N != nil:
-		return &types.AttributeValueMemberN{Value: *a.N}
-	case a.BOOL != nil:
-		return &types.AttributeValueMemberBOOL{Value: *a.BOOL}
-	case a.NULL != nil:
-		return &types.AttributeValueMemberNULL{Value: *a.NULL}
-	case a.B != nil:
-		return &types.AttributeValueMemberB{Value: a.B}
-	case a.M != nil:
-		return &types.AttributeValueMemberM{Value: toItem(a.M)}
-	case a.L != nil:
-		l := make([]types.AttributeValue, len(a.L))
-		for i, v := range a.L {
-			l[i] = v.value()
-		}
-		return &types.AttributeValueMemberL{Value: l}
-	case a.SS != nil:
-		return &types.AttributeValueMemberSS{Value: a.SS}
-	case a.NS != nil:
-		return &types.AttributeValueMemberNS{Value: a.NS}
-	case a.BS != nil:
-		return &types.AttributeValueMemberBS{Value: a.BS}
-	}
-	return &types.AttributeValueMemberNULL{Value: true}
-}
-
-func items(its []item) []map[string]types.AttributeValue {
-	if its == nil {
-		return nil
-	}
-	out := make([]map[string]types.AttributeValue, len(its))
-	for i, it := range its {
-		out[i] = it
-	}
-	return out
-}
-
-// The answers' shapes on the wire.
+// The answers' shapes (read by wiredecode.go).
 type (
 	itemOutput struct {
 		Item       item // GetItem
@@ -237,29 +165,16 @@ type (
 		ScannedCount     int32
 		LastEvaluatedKey item
 	}
-	keysAndAttributes struct {
-		Keys                     []item
-		ConsistentRead           *bool
-		ProjectionExpression     *string
-		ExpressionAttributeNames map[string]string
-	}
 	batchGetOutput struct {
 		Responses       map[string][]item
-		UnprocessedKeys map[string]keysAndAttributes
-	}
-	writeRequest struct {
-		PutRequest    *struct{ Item item }
-		DeleteRequest *struct{ Key item }
+		UnprocessedKeys map[string]types.KeysAndAttributes
 	}
 	batchWriteOutput struct {
-		UnprocessedItems map[string][]writeRequest
+		UnprocessedItems map[string][]types.WriteRequest
 	}
 	// errorOutput is what some refusals carry.
 	errorOutput struct {
 		Item                item
-		CancellationReasons []struct {
-			Code, Message *string
-			Item          item
-		}
+		CancellationReasons []types.CancellationReason
 	}
 )

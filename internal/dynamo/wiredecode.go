@@ -1,0 +1,419 @@
+package dynamo
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Reading DynamoDB's answers straight into the SDK's attribute values: a
+// check reads a few items per request, and encoding/json's reflection
+// allocated more than the rest of the request together.
+
+var errSyntax = errors.New("dynamo: malformed answer")
+
+// scanner reads one JSON document. After the first error every read
+// returns zero values and err keeps that error.
+type scanner struct {
+	b   []byte
+	i   int
+	err error
+}
+
+func (s *scanner) fail() {
+	if s.err == nil {
+		s.err = fmt.Errorf("%w at byte %d", errSyntax, s.i)
+	}
+	s.i = len(s.b)
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// next is the next non-space byte, not consumed (0 at the end).
+func (s *scanner) next() byte {
+	s.space()
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+func (s *scanner) consume(c byte) bool {
+	if s.next() == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+func (s *scanner) must(c byte) {
+	if !s.consume(c) {
+		s.fail()
+	}
+}
+
+// object reads an object, calling member for each key; member reads its value.
+func (s *scanner) object(member func(key string)) {
+	if s.consume('n') { // null
+		s.literal("ull")
+		return
+	}
+	s.must('{')
+	if s.consume('}') {
+		return
+	}
+	for s.err == nil {
+		key := s.str()
+		s.must(':')
+		member(key)
+		if !s.consume(',') {
+			s.must('}')
+			return
+		}
+	}
+}
+
+// array reads an array, calling elem for each element.
+func (s *scanner) array(elem func()) {
+	if s.consume('n') {
+		s.literal("ull")
+		return
+	}
+	s.must('[')
+	if s.consume(']') {
+		return
+	}
+	for s.err == nil {
+		elem()
+		if !s.consume(',') {
+			s.must(']')
+			return
+		}
+	}
+}
+
+func (s *scanner) literal(rest string) {
+	if len(s.b)-s.i < len(rest) || string(s.b[s.i:s.i+len(rest)]) != rest {
+		s.fail()
+		return
+	}
+	s.i += len(rest)
+}
+
+func (s *scanner) str() string {
+	s.must('"')
+	start := s.i
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '"':
+			v := string(s.b[start:s.i])
+			s.i++
+			return v
+		case '\\':
+			return s.escaped(start - 1)
+		}
+		s.i++
+	}
+	s.fail()
+	return ""
+}
+
+// escaped reads a string with escapes: from its opening quote at start,
+// s.i at its first backslash.
+func (s *scanner) escaped(start int) string {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '\\':
+			s.i += 2
+			continue
+		case '"':
+			s.i++
+			var v string
+			if json.Unmarshal(s.b[start:s.i], &v) != nil {
+				s.fail()
+			}
+			return v
+		}
+		s.i++
+	}
+	s.fail()
+	return ""
+}
+
+func (s *scanner) boolean() bool {
+	switch s.next() {
+	case 't':
+		s.literal("true")
+		return true
+	case 'f':
+		s.literal("false")
+	default:
+		s.fail()
+	}
+	return false
+}
+
+func (s *scanner) integer() int32 {
+	s.space()
+	start := s.i
+	for s.i < len(s.b) && (s.b[s.i] == '-' || s.b[s.i] >= '0' && s.b[s.i] <= '9') {
+		s.i++
+	}
+	n, err := strconv.ParseInt(string(s.b[start:s.i]), 10, 32)
+	if err != nil {
+		s.fail()
+	}
+	return int32(n)
+}
+
+// skip reads a value it has no use for.
+func (s *scanner) skip() {
+	switch s.next() {
+	case '{':
+		s.object(func(string) { s.skip() })
+	case '[':
+		s.array(s.skip)
+	case '"':
+		s.str()
+	case 't', 'f':
+		s.boolean()
+	case 'n':
+		s.literal("null")
+	default:
+		s.space()
+		start := s.i
+		for s.i < len(s.b) && (s.b[s.i] == '-' || s.b[s.i] == '+' || s.b[s.i] == '.' || s.b[s.i] == 'e' || s.b[s.i] == 'E' || s.b[s.i] >= '0' && s.b[s.i] <= '9') {
+			s.i++
+		}
+		if s.i == start {
+			s.fail()
+		}
+	}
+}
+
+func (s *scanner) strings() []string {
+	out := []string{}
+	s.array(func() { out = append(out, s.str()) })
+	return out
+}
+
+func (s *scanner) binary() []byte {
+	v, err := base64.StdEncoding.DecodeString(s.str())
+	if err != nil {
+		s.fail()
+	}
+	return v
+}
+
+func (s *scanner) item() item {
+	if s.next() == 'n' {
+		s.literal("null")
+		return nil
+	}
+	it := item{}
+	s.object(func(name string) { it[name] = s.value() })
+	return it
+}
+
+func (s *scanner) items() []map[string]types.AttributeValue {
+	out := []map[string]types.AttributeValue{}
+	s.array(func() { out = append(out, s.item()) })
+	return out
+}
+
+// value reads one attribute value: an object with one member naming its type.
+func (s *scanner) value() types.AttributeValue {
+	var av types.AttributeValue
+	s.object(func(kind string) {
+		switch kind {
+		case "S":
+			av = &types.AttributeValueMemberS{Value: s.str()}
+		case "N":
+			av = &types.AttributeValueMemberN{Value: s.str()}
+		case "BOOL":
+			av = &types.AttributeValueMemberBOOL{Value: s.boolean()}
+		case "NULL":
+			av = &types.AttributeValueMemberNULL{Value: s.boolean()}
+		case "B":
+			av = &types.AttributeValueMemberB{Value: s.binary()}
+		case "SS":
+			av = &types.AttributeValueMemberSS{Value: s.strings()}
+		case "NS":
+			av = &types.AttributeValueMemberNS{Value: s.strings()}
+		case "BS":
+			var bs [][]byte
+			s.array(func() { bs = append(bs, s.binary()) })
+			av = &types.AttributeValueMemberBS{Value: bs}
+		case "M":
+			av = &types.AttributeValueMemberM{Value: s.item()}
+		case "L":
+			l := []types.AttributeValue{}
+			s.array(func() { l = append(l, s.value()) })
+			av = &types.AttributeValueMemberL{Value: l}
+		default:
+			s.fail()
+		}
+	})
+	if av == nil {
+		s.fail()
+	}
+	return av
+}
+
+// decode reads a whole answer, calling member for each top-level key.
+func decode(b []byte, member func(s *scanner, key string)) error {
+	s := &scanner{b: b}
+	s.object(func(key string) { member(s, key) })
+	if s.next() != 0 {
+		s.fail()
+	}
+	return s.err
+}
+
+func (o *itemOutput) DecodeAnswer(b []byte) error {
+	return decode(b, func(s *scanner, key string) {
+		switch key {
+		case "Item":
+			o.Item = s.item()
+		case "Attributes":
+			o.Attributes = s.item()
+		default:
+			s.skip()
+		}
+	})
+}
+
+func (o *queryOutput) DecodeAnswer(b []byte) error {
+	return decode(b, func(s *scanner, key string) {
+		switch key {
+		case "Items":
+			o.Items = s.items()
+		case "Count":
+			o.Count = s.integer()
+		case "ScannedCount":
+			o.ScannedCount = s.integer()
+		case "LastEvaluatedKey":
+			o.LastEvaluatedKey = s.item()
+		default:
+			s.skip()
+		}
+	})
+}
+
+func (o *batchGetOutput) DecodeAnswer(b []byte) error {
+	return decode(b, func(s *scanner, key string) {
+		switch key {
+		case "Responses":
+			o.Responses = map[string][]map[string]types.AttributeValue{}
+			s.object(func(table string) { o.Responses[table] = s.items() })
+		case "UnprocessedKeys":
+			o.UnprocessedKeys = map[string]types.KeysAndAttributes{}
+			s.object(func(table string) {
+				var ka types.KeysAndAttributes
+				s.object(func(key string) {
+					switch key {
+					case "Keys":
+						ka.Keys = s.items()
+					case "ConsistentRead":
+						v := s.boolean()
+						ka.ConsistentRead = &v
+					case "ProjectionExpression":
+						v := s.str()
+						ka.ProjectionExpression = &v
+					case "ExpressionAttributeNames":
+						ka.ExpressionAttributeNames = map[string]string{}
+						s.object(func(k string) { ka.ExpressionAttributeNames[k] = s.str() })
+					default:
+						s.skip()
+					}
+				})
+				o.UnprocessedKeys[table] = ka
+			})
+		default:
+			s.skip()
+		}
+	})
+}
+
+func (o *batchWriteOutput) DecodeAnswer(b []byte) error {
+	return decode(b, func(s *scanner, key string) {
+		if key != "UnprocessedItems" {
+			s.skip()
+			return
+		}
+		o.UnprocessedItems = map[string][]types.WriteRequest{}
+		s.object(func(table string) {
+			s.array(func() {
+				var w types.WriteRequest
+				s.object(func(kind string) {
+					switch kind {
+					case "PutRequest":
+						w.PutRequest = &types.PutRequest{}
+						s.object(func(k string) {
+							if k == "Item" {
+								w.PutRequest.Item = s.item()
+							} else {
+								s.skip()
+							}
+						})
+					case "DeleteRequest":
+						w.DeleteRequest = &types.DeleteRequest{}
+						s.object(func(k string) {
+							if k == "Key" {
+								w.DeleteRequest.Key = s.item()
+							} else {
+								s.skip()
+							}
+						})
+					default:
+						s.skip()
+					}
+				})
+				o.UnprocessedItems[table] = append(o.UnprocessedItems[table], w)
+			})
+		})
+	})
+}
+
+func (o *errorOutput) DecodeAnswer(b []byte) error {
+	return decode(b, func(s *scanner, key string) {
+		switch key {
+		case "Item":
+			o.Item = s.item()
+		case "CancellationReasons":
+			s.array(func() {
+				var r types.CancellationReason
+				s.object(func(key string) {
+					switch key {
+					case "Code":
+						v := s.str()
+						r.Code = &v
+					case "Message":
+						v := s.str()
+						r.Message = &v
+					case "Item":
+						r.Item = s.item()
+					default:
+						s.skip()
+					}
+				})
+				o.CancellationReasons = append(o.CancellationReasons, r)
+			})
+		default:
+			s.skip()
+		}
+	})
+}
