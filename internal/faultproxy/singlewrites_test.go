@@ -13,6 +13,7 @@ import (
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/faultproxy"
+	"sentinel/internal/idempotency"
 )
 
 // production gives the functions the deployed budgets.
@@ -231,5 +232,38 @@ func TestAdminUpsertUnderLostAnswers(t *testing.T) {
 	}
 	if res, s := f.api.SignInAs(email, password); res.Status != 200 || s == nil {
 		t.Errorf("sign-in after: %d %s", res.Status, res.Body)
+	}
+}
+
+// A create whose transaction landed but whose answer came too late (the
+// request's budget ended: 503), retried by the client with its
+// Idempotency-Key once the fault clears: one app, and the answer names it.
+func TestCreateRetriedWithIdempotencyKey(t *testing.T) {
+	f := newFixture(t)
+	req := f.adminReq("POST", "/admin/service-apps", map[string]any{"name": "Ledger", "service_name": "ledger", "allowed_origins": []string{}})
+	req.Header[idempotency.Header] = "ledger-create-1"
+	f.api.ColdStart(short)
+	f.proxy.Set(faultproxy.Rule{Kind: faultproxy.LateAnswer, Op: "TransactWriteItems", Times: 1})
+	res := f.api.Do(req)
+	hit := f.proxy.Injected(faultproxy.LateAnswer)
+	f.proxy.Clear()
+	if res.Status != 503 || hit != 1 {
+		t.Fatalf("create with its answer held: %d %s (%d faults), want 503", res.Status, res.Body, hit)
+	}
+	f.api.ColdStart()
+	retry := f.api.Do(req)
+	var apps []map[string]any
+	f.admin.Do("GET", "/admin/service-apps", nil).JSON(t, &apps)
+	var ids []string
+	for _, a := range apps {
+		if a["service_name"] == "ledger" {
+			ids = append(ids, a["id"].(string))
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("%d apps named ledger, want 1", len(ids))
+	}
+	if retry.Status != 409 || !strings.Contains(string(retry.Body), ids[0]) {
+		t.Errorf("the retry: %d %s, want 409 naming app %s", retry.Status, retry.Body, ids[0])
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3gen"
 
 	"sentinel/internal/authtier"
+	"sentinel/internal/idempotency"
 	"sentinel/internal/routes"
 )
 
@@ -140,6 +141,11 @@ func Document(table []routes.Route) (*openapi3.T, error) {
 	return doc, nil
 }
 
+// idempotencyDoc describes the Idempotency-Key header (docs/api.md).
+const idempotencyDoc = "Makes the create safe to retry: the same key from the same caller within 24 hours " +
+	"is the same create. A service app's create, met again, answers 409 naming the app created (its api_key is " +
+	"shown once and not kept); the key sent with another request body answers 422."
+
 func operation(r routes.Route, o op) (*openapi3.Operation, error) {
 	op := &openapi3.Operation{
 		OperationID: operationID(r),
@@ -158,6 +164,10 @@ func operation(r routes.Route, o op) (*openapi3.Operation, error) {
 			s = openapi3.NewIntegerSchema()
 		}
 		op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: openapi3.NewQueryParameter(q).WithSchema(s)})
+	}
+	if o.idempotent {
+		op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: openapi3.NewHeaderParameter(idempotency.Header).
+			WithDescription(idempotencyDoc).WithSchema(openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(idempotency.MaxLen))})
 	}
 	statuses := slices.Clone(tierStatuses(r.Tier()))
 	if o.req != nil {

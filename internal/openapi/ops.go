@@ -32,6 +32,8 @@ type op struct {
 	resp  any
 	query []string
 	errs  []int
+	// idempotent routes take an Idempotency-Key header (internal/idempotency).
+	idempotent bool
 }
 
 func (o op) response() (*openapi3.SchemaRef, error) {
@@ -92,7 +94,7 @@ var ops = map[string]op{
 	"POST /admin/admins/{email}/reactivate": {summary: "Reactivate an admin", status: 200, resp: adminauth.Admin{}},
 
 	"GET /admin/service-apps":                           {summary: "List service apps (q searches them)", status: 200, resp: []serviceapps.App{}, query: []string{"q"}},
-	"POST /admin/service-apps":                          {summary: "Create a service app (its key is shown once)", req: serviceapps.CreateInput{}, status: 201, resp: serviceapps.Created{}, errs: []int{409}},
+	"POST /admin/service-apps":                          {summary: "Create a service app (its key is shown once)", req: serviceapps.CreateInput{}, status: 201, resp: serviceapps.Created{}, errs: []int{409}, idempotent: true},
 	"GET /admin/service-apps/{id}":                      {summary: "Get a service app", status: 200, resp: serviceapps.App{}},
 	"PATCH /admin/service-apps/{id}":                    {summary: "Update a service app", req: serviceapps.Patch{}, status: 200, resp: serviceapps.App{}, errs: []int{409}},
 	"POST /admin/service-apps/{id}/rotate-key":          {summary: "Rotate a service app's key", req: serviceapps.RotateInput{}, optionalBody: true, status: 200, resp: serviceapps.Rotated{}, errs: []int{409}},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"sentinel/internal/directory"
+	"sentinel/internal/idempotency"
 	"sentinel/internal/web"
 )
 
@@ -29,7 +30,11 @@ func (h Handlers) Create(r *http.Request) (int, any, error) {
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	app, key, err := h.Store.Create(r.Context(), in)
+	ctx, err := idempotency.Bind(r, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	app, key, err := h.Store.Create(ctx, in)
 	return 201, Created{app, key}, err
 }
 

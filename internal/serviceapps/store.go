@@ -18,6 +18,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/idempotency"
 	"sentinel/internal/identity"
 )
 
@@ -234,8 +235,13 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 		detail["idp_client_ids"] = in.IdPClientIDs
 	}
 	taken := apperr.New(apperr.Conflict, "service_name '%s' is already taken", in.ServiceName)
+	idem, replayable := idempotency.From(ctx)
 	write := func(tombstone string) error {
-		tx := dynamo.NewTx(s.put(app, "attribute_not_exists(pk)"), s.put(key, ""))
+		tx := dynamo.NewTx()
+		if replayable { // first: a replay is told from a taken name
+			tx.AddOr(idem.Put(s.repo, now, id), idempotency.ErrUsed)
+		}
+		tx.Add(s.put(app, "attribute_not_exists(pk)"), s.put(key, ""))
 		s.claimServiceName(tx, in.ServiceName, id, tombstone, taken)
 		s.claimOrigins(tx, in.AllowedOrigins, id)
 		s.claimClientIDs(tx, pairs, id)
@@ -245,6 +251,9 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 		return tx.Write(ctx, s.repo.DB)
 	}
 	err := write("")
+	if errors.Is(err, idempotency.ErrUsed) {
+		return App{}, "", s.replayCreate(ctx, idem)
+	}
 	if errors.Is(err, taken) {
 		// Taken, or the tombstone of a deleted app: purge what that app
 		// registered, then take the name over.
@@ -257,6 +266,18 @@ func (s *Store) Create(ctx context.Context, in CreateInput) (App, string, error)
 		return App{}, "", fmt.Errorf("create service app: %w", err)
 	}
 	return view(app, []keyItem{key}, now), plain, nil
+}
+
+// replayCreate answers a create whose Idempotency-Key already created an
+// app: not that answer again, as its api_key is stored only hashed, but a
+// 409 naming the app (a 422 when the key came with another request).
+func (s *Store) replayCreate(ctx context.Context, idem idempotency.Key) error {
+	id, err := idem.Used(ctx, s.repo)
+	if err != nil {
+		return fmt.Errorf("create service app: %w", err)
+	}
+	return apperr.New(apperr.Conflict, "This %s already created service app %s; its api_key was shown once, in that answer, "+
+		"and is not kept: read the app, or rotate its key for a new one", idempotency.Header, id)
 }
 
 // reclaim prepares a service name for a new app when its claim is the
