@@ -65,6 +65,8 @@ const consoleLines = /** @type {string[]} */ ([]);
 const suffix = randomBytes(3).toString('hex');
 const bob = { email: `bob-${suffix}@example.com`, name: 'Bob Builder', temp: '', password: `bob's own password ${suffix}`, secret: '' };
 let recoveryCodes = /** @type {string[]} */ ([]);
+let freshCodes = /** @type {string[]} */ ([]);
+let secondSecret = '';
 
 async function signIn(/** @type {string} */ email, /** @type {string} */ password) {
   await page.goto(`${stack.adminURL}/sign-in`);
@@ -205,6 +207,79 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
     await page.waitForURL(/\/sign-in/);
   });
 
+  test('new recovery codes, then two-factor off, each proven by a recovery code', async () => {
+    await signIn(bob.email, bob.password);
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code', { exact: true }).fill(recoveryCodes[1] ?? '');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(/\/service-apps$/);
+    await page.getByRole('link', { name: /Your account/ }).click();
+
+    await page.getByRole('button', { name: 'New recovery codes…' }).click();
+    const make = page.getByRole('form', { name: 'Make new recovery codes' });
+    await make.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await make.getByLabel('Recovery code', { exact: true }).fill(recoveryCodes[2] ?? '');
+    await make.getByRole('button', { name: 'Make new recovery codes' }).click();
+    const codes = page.getByLabel('Recovery codes', { exact: true });
+    await codes.waitFor();
+    freshCodes = ((await codes.textContent()) ?? '').split('\n').map((c) => c.trim()).filter(Boolean);
+    assert.equal(freshCodes.length, 10);
+    assert.equal(freshCodes.some((c) => recoveryCodes.includes(c)), false, 'the new codes are new');
+    await page.getByLabel('I have stored these recovery codes somewhere safe.').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('Your new recovery codes are stored; the old ones no longer work.').waitFor();
+    assert.equal((await page.content()).includes(freshCodes[0] ?? '-'), false, 'the new codes are still in the page');
+
+    // An old code no longer proves anything; a new one turns two-factor off.
+    await page.getByRole('button', { name: 'Turn off…' }).click();
+    const off = page.getByRole('form', { name: 'Turn off two-factor sign-in' });
+    await off.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await off.getByLabel('Recovery code', { exact: true }).fill(recoveryCodes[3] ?? '');
+    await off.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
+    await off.getByText('That code is not valid (or was used already).').waitFor();
+    await off.getByLabel('Recovery code', { exact: true }).fill(freshCodes[0] ?? '');
+    await off.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
+    await page.getByText('Two-factor sign-in is off.').waitFor();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).waitFor();
+    await signOut();
+
+    // The sign-in asks for no code any more.
+    await signIn(bob.email, bob.password);
+    await page.waitForURL(/\/service-apps$/);
+  });
+
+  test('another admin resets two-factor sign-in (asked first); the admin then signs in with the password', async () => {
+    // Bob turns it on again.
+    await page.getByRole('link', { name: /Your account/ }).click();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    await page.getByRole('img', { name: 'QR code of your two-factor secret' }).waitFor();
+    secondSecret = (await page.locator('[data-secret="totp-secret"]').textContent())?.trim() ?? '';
+    assert.notEqual(secondSecret, bob.secret);
+    await page.getByLabel('Code from the app').fill(totp(secondSecret));
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    await page.getByLabel('I have stored these recovery codes somewhere safe.').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await signOut();
+
+    await signIn(stack.email, stack.password);
+    await page.waitForURL(/\/service-apps$/);
+    await page.goto(`${stack.adminURL}/admins`);
+    const row = page.getByRole('row').filter({ hasText: bob.email });
+    await row.getByText('On', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: `Reset two-factor of ${stack.email}` }).count(), 0, 'no reset of your own');
+    await row.getByRole('button', { name: `Reset two-factor of ${bob.email}` }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Reset two-factor sign-in of ${bob.email}?` });
+    await confirm.getByRole('button', { name: 'Reset two-factor' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByText(`${bob.email}'s two-factor sign-in is reset`).waitFor();
+    await row.getByText('Off', { exact: true }).waitFor();
+    await signOut();
+
+    await signIn(bob.email, bob.password);
+    await page.waitForURL(/\/service-apps$/);
+    await signOut();
+  });
+
   test('deactivate asks first, and the last active admin stays', async () => {
     await signIn(stack.email, stack.password);
     await page.waitForURL(/\/service-apps$/);
@@ -222,7 +297,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
     await last.getByRole('button', { name: 'Cancel' }).click();
 
     // Nothing secret reached the console.
-    for (const s of [bob.temp, bob.password, bob.secret, ...recoveryCodes]) {
+    for (const s of [bob.temp, bob.password, bob.secret, secondSecret, ...recoveryCodes, ...freshCodes]) {
       assert.equal(consoleLines.some((l) => l.includes(s)), false, 'a secret reached the console');
     }
   });

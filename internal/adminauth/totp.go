@@ -143,12 +143,17 @@ func (s accounts) confirmEnrol(ctx context.Context, email, secret string, step i
 		"totp_pending = :p AND attribute_not_exists(totp_secret)",
 		dynamo.Item{":p": dynamo.S(secret), ":step": dynamo.N(step), ":now": dynamo.S(dynamo.FormatTime(now))}), errEnrolmentMoved)
 	for _, h := range hashes {
-		tx.Add(s.repo.Put(struct {
-			PK string `dynamodbav:"pk"`
-			SK string `dynamodbav:"sk"`
-		}{"ADMIN#" + email, "RECOVERY#" + h}, "", nil))
+		tx.Add(s.recoveryItem(email, h))
 	}
 	return tx.Add(also...).Write(ctx, s.repo.DB)
+}
+
+// recoveryItem puts the recovery code of email's account whose hash is h.
+func (s accounts) recoveryItem(email, h string) types.TransactWriteItem {
+	return s.repo.Put(struct {
+		PK string `dynamodbav:"pk"`
+		SK string `dynamodbav:"sk"`
+	}{"ADMIN#" + email, "RECOVERY#" + h}, "", nil)
 }
 
 // useStep records step as email's last used TOTP step if it is later than

@@ -87,11 +87,16 @@ var ops = map[string]op{
 		status: 200, resp: adminauth.Enrolment{}, errs: []int{409}},
 	"POST /admin/auth/totp/confirm": {summary: "Confirm the TOTP enrolment with a code: the recovery codes, shown in this answer only (renews the cookie)",
 		req: adminauth.CodeInput{}, status: 200, resp: adminauth.Confirmed{}, errs: []int{409, 429}},
+	"POST /admin/auth/totp/disable": {summary: "Turn the signed-in admin's TOTP off, proven by a code or a recovery code (409 while the stage requires TOTP)",
+		req: adminauth.CodeInput{}, status: 200, resp: adminauth.Admin{}, errs: []int{409, 429}},
+	"POST /admin/auth/totp/recovery-codes": {summary: "New recovery codes for the signed-in admin, proven by a code or a recovery code: shown in this answer only, the old ones stop working",
+		req: adminauth.CodeInput{}, status: 200, resp: adminauth.RecoveryCodes{}, errs: []int{409, 429}},
 
 	"GET /admin/admins":                     {summary: "List admins", status: 200, resp: dynamo.Page[adminauth.Admin]{}, query: listQuery},
 	"POST /admin/admins":                    {summary: "Add an admin (its temporary password is shown once)", req: adminauth.CreateInput{}, status: 201, resp: adminauth.Created{}, errs: []int{409}},
 	"POST /admin/admins/{email}/deactivate": {summary: "Deactivate an admin (never the last active one; ends its sessions)", status: 200, resp: adminauth.Admin{}, errs: []int{409}},
 	"POST /admin/admins/{email}/reactivate": {summary: "Reactivate an admin", status: 200, resp: adminauth.Admin{}},
+	"POST /admin/admins/{email}/reset-totp": {summary: "Reset another admin's TOTP (ends its sessions; it enrols again when the stage requires TOTP)", status: 200, resp: adminauth.Admin{}, errs: []int{409}},
 
 	"GET /admin/service-apps":                           {summary: "List service apps (q searches them)", status: 200, resp: []serviceapps.App{}, query: []string{"q"}},
 	"POST /admin/service-apps":                          {summary: "Create a service app (its key is shown once)", req: serviceapps.CreateInput{}, status: 201, resp: serviceapps.Created{}, errs: []int{409}, idempotent: true},

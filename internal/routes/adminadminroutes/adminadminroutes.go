@@ -21,4 +21,5 @@ var Routes = []routes.Route{
 	route("POST", "/admin/admins", (*adminauth.Service).CreateHandler),
 	route("POST", "/admin/admins/{email}/deactivate", (*adminauth.Service).DeactivateHandler),
 	route("POST", "/admin/admins/{email}/reactivate", (*adminauth.Service).ReactivateHandler),
+	route("POST", "/admin/admins/{email}/reset-totp", (*adminauth.Service).ResetTOTPHandler),
 }

@@ -9,6 +9,7 @@ import { LoginInputSchema } from '@/features/auth/api/login';
 import type { SignInStep } from '@/features/auth/api/schemas';
 import { ChangePasswordForm } from '@/features/auth/components/change-password-form';
 import { TotpCodeForm } from '@/features/auth/components/totp-code-form';
+import { verifyTotp } from '@/features/auth/api/steps';
 import { TotpEnrol } from '@/features/auth/components/totp-enrol';
 import { useAuth } from '@/lib/auth';
 import { asApiError } from '@/lib/api-client';
@@ -33,7 +34,7 @@ function SignInStep({ step }: { step: SignInStep }) {
   }, [step]);
   return (
     <AuthCard title={STEP_TITLES[step]}>
-      {step === 'totp' ? <TotpCodeForm onDone={setAdmin} /> : null}
+      {step === 'totp' ? <TotpCodeForm send={verifyTotp} onDone={setAdmin} /> : null}
       {step === 'change_password' ? (
         <>
           <Alert tone="info">You signed in with a temporary password: choose your own to continue.</Alert>

@@ -8,7 +8,7 @@ import { TextField } from '@/components/ui/field';
 import { OneTimeSecretDialog } from '@/components/ui/one-time-secret-dialog';
 import { PagedSectionList } from '@/components/ui/paged-section-list';
 import { env } from '@/config/env';
-import { createAdmin, CreateAdminInputSchema, adminsQuery, setAdminActive, type TeamAdmin } from '@/features/admins/api/admins';
+import { createAdmin, CreateAdminInputSchema, adminsQuery, resetAdminTotp, setAdminActive, type TeamAdmin } from '@/features/admins/api/admins';
 import { formatDate, formatDateTime } from '@/lib/format';
 import { useAuth } from '@/lib/auth';
 import { countLabel } from '@/lib/list-view';
@@ -24,6 +24,7 @@ export function AdminsRoute() {
   // The temporary password lives only here, only while its panel is open.
   const [created, setCreated] = useState<{ admin: TeamAdmin; temporaryPassword: string } | null>(null);
   const [deactivating, setDeactivating] = useState<TeamAdmin | null>(null);
+  const [resetting, setResetting] = useState<TeamAdmin | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
 
@@ -104,6 +105,11 @@ export function AdminsRoute() {
                       )}
                     </td>
                     <td className="table__actions">
+                      {a.totp_enabled && a.email !== me ? (
+                        <Button size="sm" variant="ghost" onClick={() => setResetting(a)} aria-label={`Reset two-factor of ${a.email}`}>
+                          Reset two-factor
+                        </Button>
+                      ) : null}
                       {a.status === 'active' ? (
                         <Button size="sm" variant="ghost" onClick={() => setDeactivating(a)} aria-label={`Deactivate ${a.email}`}>
                           Deactivate
@@ -145,6 +151,25 @@ export function AdminsRoute() {
           nudge="Confirm that you have copied the password before closing: it cannot be shown again."
           onClose={() => setCreated(null)}
         />
+      ) : null}
+      {resetting ? (
+        <ConfirmDialog
+          title={`Reset two-factor sign-in of ${resetting.email}?`}
+          confirmLabel="Reset two-factor"
+          tone="danger"
+          onClose={() => setResetting(null)}
+          onConfirm={async () => {
+            await resetAdminTotp(resetting.email);
+            setFlash(`${resetting.email}'s two-factor sign-in is reset: their sessions have ended, and they set it up again when they sign in.`);
+            setResetting(null);
+            reload();
+          }}
+        >
+          <p>
+            Their authenticator app and recovery codes stop working and their sessions end at once. They sign in with their password;
+            where every admin must use two-factor sign-in, they set it up again right after.
+          </p>
+        </ConfirmDialog>
       ) : null}
       {deactivating ? (
         <ConfirmDialog

@@ -45,5 +45,10 @@ export function setAdminActive(email: string, active: boolean): Promise<TeamAdmi
   });
 }
 
+/** POST /admin/admins/{email}/reset-totp: another admin's two-factor sign-in is reset; their sessions end. */
+export function resetAdminTotp(email: string): Promise<TeamAdmin> {
+  return request(`/admins/${encodeURIComponent(email)}/reset-totp`, { method: 'POST', schema: TeamAdminSchema });
+}
+
 /** The query of admins (see lib/query.ts). */
 export const adminsQuery = () => cursorList(['admins'], (cursor, signal) => getAdmins(cursor, signal));

@@ -2,12 +2,25 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import type { Admin } from '@/features/auth/api/schemas';
-import { verifyTotp } from '@/features/auth/api/steps';
+import type { CodeInput } from '@/features/auth/api/steps';
 import { asApiError } from '@/lib/api-client';
 
-/** TotpCodeForm is the code step of a sign-in: a code from the authenticator app, or a recovery code. */
-export function TotpCodeForm({ onDone }: { onDone: (admin: Admin) => void }) {
+/**
+ * TotpCodeForm asks for a code from the authenticator app, or a recovery
+ * code, and sends it: the code step of a sign-in, or the proof that turns
+ * two-factor sign-in off or makes new recovery codes.
+ */
+export function TotpCodeForm<T>({
+  send,
+  onDone,
+  submitLabel = 'Verify',
+  formLabel = 'Two-factor code',
+}: {
+  send: (input: CodeInput) => Promise<T>;
+  onDone: (result: T) => void;
+  submitLabel?: string;
+  formLabel?: string;
+}) {
   const [recovery, setRecovery] = useState(false);
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +39,7 @@ export function TotpCodeForm({ onDone }: { onDone: (admin: Admin) => void }) {
     setError(null);
     setBusy(true);
     try {
-      onDone(await verifyTotp(recovery ? { recovery_code: value } : { code: value }));
+      onDone(await send(recovery ? { recovery_code: value } : { code: value }));
     } catch (err) {
       const apiError = asApiError(err);
       setError(apiError.kind === 'unauthorized' ? 'That code is not valid (or was used already).' : apiError.message);
@@ -37,7 +50,7 @@ export function TotpCodeForm({ onDone }: { onDone: (admin: Admin) => void }) {
   };
 
   return (
-    <form className="stack" noValidate onSubmit={submit} aria-label="Two-factor code">
+    <form className="stack" noValidate onSubmit={submit} aria-label={formLabel}>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <TextField
         key={recovery ? 'recovery' : 'code'}
@@ -52,7 +65,7 @@ export function TotpCodeForm({ onDone }: { onDone: (admin: Admin) => void }) {
         autoFocus
       />
       <Button type="submit" variant="primary" busy={busy} className="btn--block">
-        Verify
+        {submitLabel}
       </Button>
       <Button
         variant="ghost"

@@ -4,6 +4,7 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { Spinner } from '@/components/ui/spinner';
 import { CopyButton } from '@/features/service-apps/components/copy-button';
+import { RecoveryCodes } from '@/features/auth/components/recovery-codes';
 import type { Admin } from '@/features/auth/api/schemas';
 import { confirmTotp, startTotpEnrol, type Confirmed, type Enrolment } from '@/features/auth/api/steps';
 import { asApiError } from '@/lib/api-client';
@@ -21,10 +22,8 @@ export function TotpEnrol({ onDone }: { onDone: (admin: Admin) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmed, setConfirmed] = useState<Confirmed | null>(null);
-  const [stored, setStored] = useState(false);
   const codeRef = useRef<HTMLInputElement>(null);
   const secretId = useId();
-  const codesId = useId();
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -46,34 +45,19 @@ export function TotpEnrol({ onDone }: { onDone: (admin: Admin) => void }) {
   }, [attempt]);
 
   if (confirmed) {
-    const codes = confirmed.recovery_codes.join('\n');
     return (
-      <div className="stack">
-        <Alert tone="success" title="Two-factor sign-in is on.">
-          From now on, signing in asks for a code from your authenticator app.
-        </Alert>
-        <Alert tone="warning" title="Store your recovery codes: you will not see them again.">
-          Each one signs you in once if you lose your phone.
-        </Alert>
-        <pre id={codesId} className="secret recovery-codes" data-secret="recovery-codes" aria-label="Recovery codes">
-          {codes}
-        </pre>
-        <CopyButton text={codes} targetId={codesId} label="Copy codes" />
-        <div className="checkbox">
-          <input id={`${codesId}-ack`} type="checkbox" checked={stored} onChange={(e) => setStored(e.target.checked)} />
-          <label htmlFor={`${codesId}-ack`}>I have stored these recovery codes somewhere safe.</label>
-        </div>
-        <Button
-          variant="primary"
-          disabled={!stored}
-          onClick={() => {
-            const { recovery_codes: _codes, ...admin } = confirmed;
-            onDone(admin);
-          }}
-        >
-          Continue
-        </Button>
-      </div>
+      <RecoveryCodes
+        codes={confirmed.recovery_codes}
+        intro={
+          <Alert tone="success" title="Two-factor sign-in is on.">
+            From now on, signing in asks for a code from your authenticator app.
+          </Alert>
+        }
+        onDone={() => {
+          const { recovery_codes: _codes, ...admin } = confirmed;
+          onDone(admin);
+        }}
+      />
     );
   }
 
