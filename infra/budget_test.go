@@ -125,6 +125,9 @@ var specRoutes = []specRoute{
 	{"DELETE /admin/permissions/service/{service_name}", authtier.Admin, 0},
 	{"GET /admin/activity", authtier.Admin, 0},
 	{"GET /admin/stats", authtier.Admin, 0},
+	{"GET /admin/stats/activity", authtier.Admin, 0},
+	{"GET /admin/health", authtier.Admin, 0},
+	{"GET /admin/settings", authtier.Admin, 0},
 
 	// 9. Health and the API document.
 	{"GET /health", authtier.Public, 0},
@@ -267,7 +270,7 @@ func TestSpecFunctionsFollowTheGroupingRule(t *testing.T) {
 	slices.Sort(admin)
 	check(t, "admin functions", admin, []string{
 		"admin-activity", "admin-admins", "admin-auth", "admin-groups", "admin-permissions", "admin-roles",
-		"admin-service-actions", "admin-service-apps", "admin-stats", "admin-users", "admin-workspaces",
+		"admin-service-actions", "admin-service-apps", "admin-stats", "admin-system", "admin-users", "admin-workspaces",
 	})
 }
 

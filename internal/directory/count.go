@@ -18,6 +18,23 @@ func (s *Store) CountWorkspaces(ctx context.Context) (int, error) {
 	return s.countKind(ctx, kindWorkspace)
 }
 
+// CountInactiveUsers counts the deactivated users: the same Query as
+// CountUsers, filtered.
+func (s *Store) CountInactiveUsers(ctx context.Context) (int, error) {
+	return dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
+		IndexName:              aws.String("by-kind"),
+		KeyConditionExpression: aws.String("kind = :k"),
+		FilterExpression:       aws.String("#is_active = :f"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":k": dynamo.S(kindUser), ":f": dynamo.Bool(false),
+		},
+	})
+}
+
+// CountGroups counts groups through the by-kind index (the group items
+// carry kind=group since groups were counted; older ones are not counted).
+func (s *Store) CountGroups(ctx context.Context) (int, error) { return s.countKind(ctx, kindGroup) }
+
 func (s *Store) countKind(ctx context.Context, kind string) (int, error) {
 	return dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
 		IndexName:                 aws.String("by-kind"),

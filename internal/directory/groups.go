@@ -56,7 +56,7 @@ func (s *Store) CreateGroup(ctx context.Context, workspaceID string, in NewGroup
 	id := uuid.NewString()
 	none := 0
 	g := groupItem{
-		PK: groupPK(id), SK: skGroup, ID: id, WorkspaceID: workspaceID, Name: in.Name, Description: in.Description,
+		PK: groupPK(id), SK: skGroup, Kind: kindGroup, CreatedSK: at + "#" + id, ID: id, WorkspaceID: workspaceID, Name: in.Name, Description: in.Description,
 		CreatedAt: at, UpdatedAt: at, Version: 1, MemberCount: &none,
 	}
 	t := dynamo.NewTx()

@@ -26,8 +26,8 @@ import (
 //	                                       workspace, and a copy of the user's profile
 //	WS#<wid>              GROUP#<gid>      a group, as the workspace's group list shows it
 //	WS#<wid>              GNAME#<name>     makes a group name unique in its workspace
-//	GROUP#<gid>           GROUP            the group itself (found by id alone); the group
-//	                                       and its GROUP#<gid> entry carry member_count
+//	GROUP#<gid>           GROUP            the group itself (found by id alone; kind=group in by-kind); the
+//	                                       group and its GROUP#<gid> entry carry member_count
 //	GROUP#<gid>           MEMBER#<uid>     a group membership, with a copy of the profile
 //
 // Every item of a workspace is in its WS# partition or in the GROUP#
@@ -40,6 +40,7 @@ import (
 const (
 	kindUser      = "user"
 	kindWorkspace = "workspace"
+	kindGroup     = "group"
 
 	skUser      = "PROFILE"
 	skWorkspace = "WORKSPACE"
@@ -147,8 +148,12 @@ func (m memberItem) member() Member {
 // groupItem is both the group (GROUP#<gid> GROUP) and its entry in the
 // workspace's list (WS#<wid> GROUP#<gid>); only the keys differ.
 type groupItem struct {
-	PK          string `dynamodbav:"pk"`
-	SK          string `dynamodbav:"sk"`
+	PK string `dynamodbav:"pk"`
+	SK string `dynamodbav:"sk"`
+	// Kind and CreatedSK put the group itself (not its entry in the
+	// workspace's list) in the by-kind index, where it is counted.
+	Kind        string `dynamodbav:"kind,omitempty"`
+	CreatedSK   string `dynamodbav:"created_sk,omitempty"`
 	ID          string `dynamodbav:"id"`
 	WorkspaceID string `dynamodbav:"workspace_id"`
 	Name        string `dynamodbav:"name"`
@@ -181,7 +186,7 @@ func (g groupItem) adminGroup() AdminGroup {
 }
 
 func (g groupItem) entry() groupItem {
-	g.PK, g.SK, g.Deleting = workspacePK(g.WorkspaceID), groupSK+g.ID, false
+	g.PK, g.SK, g.Deleting, g.Kind, g.CreatedSK = workspacePK(g.WorkspaceID), groupSK+g.ID, false, "", ""
 	g.searchKeys = searchKeysOf(groupList(g.WorkspaceID), g.Name, "")
 	return g
 }

@@ -57,6 +57,7 @@ type keySet struct {
 	fetched time.Time // of the keys held
 	tried   time.Time // the last fetch attempt
 	failed  bool      // the last attempt failed
+	reason  string    // why, for Probe
 }
 
 func newKeySet(uri string, client *http.Client, now func() time.Time) *keySet {
@@ -78,7 +79,9 @@ func (s *keySet) key(ctx context.Context, kid string) (jwk, error) {
 		s.tried = now
 		keys, err := s.fetchRetrying(ctx)
 		s.failed = err != nil
+		s.reason = ""
 		if err != nil {
+			s.reason = probeReason(err)
 			slog.Warn("fetch IdP keys", "jwks_uri", s.uri, "err", err)
 			if s.keys == nil {
 				return jwk{}, unavailable(s.uri, err)
@@ -236,4 +239,60 @@ func b64int(s string) (*big.Int, error) {
 		return nil, fmt.Errorf("bad base64url integer")
 	}
 	return new(big.Int).SetBytes(b), nil
+}
+
+// Probe is what a health check learnt of one provider's keys.
+type Probe struct {
+	// Reachable: the JWKS answered with usable keys at the last fetch.
+	Reachable bool
+	// Keys is how many keys the cache holds (after that fetch).
+	Keys int
+	// Reason says why the last fetch failed ("" when it did not).
+	Reason string
+}
+
+// Probe fetches the named provider's JWKS into the cache now, unless the
+// last fetch is younger than RefreshInterval (then it reports that one),
+// so that health checks cannot hammer the provider either.
+func (v *Verifier) Probe(ctx context.Context, name string) (Probe, error) {
+	p, ok := v.providers[name]
+	if !ok {
+		return Probe{}, ErrUnknownProvider(name)
+	}
+	return p.keys.probe(ctx), nil
+}
+
+func (s *keySet) probe(ctx context.Context) Probe {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if s.tried.IsZero() || now.Sub(s.tried) >= RefreshInterval {
+		s.tried = now
+		keys, err := s.fetchRetrying(ctx)
+		s.failed = err != nil
+		s.reason = ""
+		if err != nil {
+			s.reason = probeReason(err)
+		} else {
+			s.keys, s.fetched = keys, now
+		}
+	}
+	return Probe{Reachable: !s.failed, Keys: len(s.keys), Reason: s.reason}
+}
+
+// probeReason is a fetch failure said briefly: a timeout, a status, or
+// what the document lacked (a URI the operator configured may appear).
+func probeReason(err error) string {
+	var status statusError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	case errors.As(err, &status):
+		return "answered " + status.Error()
+	}
+	msg := err.Error()
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return msg
 }

@@ -14,6 +14,7 @@ import (
 	"sentinel/internal/rbac"
 	"sentinel/internal/serviceapps"
 	"sentinel/internal/stats"
+	"sentinel/internal/system"
 	"sentinel/internal/token"
 )
 
@@ -106,8 +107,11 @@ var ops = map[string]op{
 	"POST /admin/service-apps/{id}/revoke-previous-key": {summary: "End the previous key's grace period", status: 200, resp: serviceapps.App{}, errs: []int{409}},
 	"DELETE /admin/service-apps/{id}":                   {summary: "Delete a service app and what it registered", status: 204, errs: []int{409}},
 
-	"GET /admin/stats":    {summary: "Counts for the dashboard", status: 200, resp: stats.Stats{}},
-	"GET /admin/activity": {summary: "The activity log", status: 200, resp: activity.Page{}, query: []string{"action", "target_type", "target_id", "actor", "from", "to", "limit", "cursor"}},
+	"GET /admin/stats":          {summary: "Counts for the dashboard", status: 200, resp: stats.Stats{}},
+	"GET /admin/activity":       {summary: "The activity log", status: 200, resp: activity.Page{}, query: []string{"action", "target_type", "target_id", "actor", "from", "to", "limit", "cursor"}},
+	"GET /admin/health":         {summary: "Each dependency's state and the signing keys in use (200 even when one fails)", status: 200, resp: system.Health{}},
+	"GET /admin/settings":       {summary: "The deployment's settings (no secret)", status: 200, resp: system.Settings{}},
+	"GET /admin/stats/activity": {summary: "Activity log entries per UTC day", status: 200, resp: activity.Daily{}, query: []string{"days"}},
 
 	"GET /admin/workspaces":                           {summary: "List workspaces", status: 200, resp: directory.Page[directory.Workspace]{}, query: listQuery},
 	"POST /admin/workspaces":                          {summary: "Create a workspace", req: directory.NewWorkspace{}, status: 201, resp: directory.Workspace{}, errs: []int{409}},

@@ -41,6 +41,16 @@ func Touch(t dynamo.Table) Access {
 	return Access{Table: t, Actions: append(slices.Clone(readActions), "dynamodb:UpdateItem")}
 }
 
+// Probe grants GetItem only: a health check's read of a key no item has.
+func Probe(t dynamo.Table) Access { return Access{Table: t, Actions: []string{"dynamodb:GetItem"}} }
+
+// Keep grants reads and PutItem only: what a read needs that keeps what
+// it counted once for later reads (activity.Days keeps the counts of days
+// that can no longer change in the Limits table).
+func Keep(t dynamo.Table) Access {
+	return Access{Table: t, Actions: append(slices.Clone(readActions), "dynamodb:PutItem")}
+}
+
 // Count grants the writes of a rate-limit counter only (ratelimit.Allow:
 // a conditional UpdateItem, and a PutItem when a window opens).
 func Count(t dynamo.Table) Access {

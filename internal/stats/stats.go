@@ -1,5 +1,7 @@
-// Package stats answers GET /admin/stats: counts of users, workspaces,
-// service apps and registered resources, for the admin site's overview.
+// Package stats answers GET /admin/stats: counts of users (active and
+// deactivated), workspaces, groups, service apps and registered resources,
+// for the admin site's overview. Each is a counting Query of an index or a
+// list, never a Scan.
 package stats
 
 import (
@@ -13,10 +15,13 @@ import (
 
 // Stats are the counts.
 type Stats struct {
-	Users       int `json:"users"`
-	Workspaces  int `json:"workspaces"`
-	ServiceApps int `json:"service_apps"`
-	Resources   int `json:"resources"`
+	Users         int `json:"users"`
+	UsersActive   int `json:"users_active"`
+	UsersInactive int `json:"users_inactive"`
+	Workspaces    int `json:"workspaces"`
+	Groups        int `json:"groups"`
+	ServiceApps   int `json:"service_apps"`
+	Resources     int `json:"resources"`
 }
 
 // Handlers serves the statistics from the stores that hold the records.
@@ -39,7 +44,14 @@ func (h Handlers) count(ctx context.Context) (Stats, error) {
 	if s.Users, err = h.Directory.CountUsers(ctx); err != nil {
 		return Stats{}, err
 	}
+	if s.UsersInactive, err = h.Directory.CountInactiveUsers(ctx); err != nil {
+		return Stats{}, err
+	}
+	s.UsersActive = s.Users - s.UsersInactive
 	if s.Workspaces, err = h.Directory.CountWorkspaces(ctx); err != nil {
+		return Stats{}, err
+	}
+	if s.Groups, err = h.Directory.CountGroups(ctx); err != nil {
 		return Stats{}, err
 	}
 	apps, err := h.Apps.List(ctx)

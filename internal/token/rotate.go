@@ -110,8 +110,10 @@ type KeyStatus struct {
 	Until time.Time
 }
 
-// Status lists every key's stage at now, newest first.
+// Status lists every key's stage at now, newest first (a reloading ring's
+// keys as of now: see ReloadAfter).
 func (r *Ring) Status(now time.Time) []KeyStatus {
+	r = r.active(now, false)
 	var out []KeyStatus
 	for i := range slices.Backward(r.Keys) {
 		k := r.Keys[i]

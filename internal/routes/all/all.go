@@ -24,6 +24,7 @@ import (
 	"sentinel/internal/routes/roledualroutes"
 	"sentinel/internal/routes/roleroutes"
 	"sentinel/internal/routes/statsroutes"
+	"sentinel/internal/routes/systemroutes"
 	"sentinel/internal/routes/whoamiroutes"
 	"sentinel/internal/routes/workspaceroutes"
 )
@@ -53,6 +54,7 @@ var Groups = []Group{
 	{"adminappsroutes", adminappsroutes.Routes},
 	{"activityroutes", activityroutes.Routes},
 	{"statsroutes", statsroutes.Routes},
+	{"systemroutes", systemroutes.Routes},
 	{"adminworkspaceroutes", adminworkspaceroutes.Routes},
 	{"admingrouproutes", admingrouproutes.Routes},
 	{"adminuserroutes", adminuserroutes.Routes},
