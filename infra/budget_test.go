@@ -269,8 +269,8 @@ func TestSpecFunctionsFollowTheGroupingRule(t *testing.T) {
 	}
 	slices.Sort(admin)
 	check(t, "admin functions", admin, []string{
-		"admin-activity", "admin-admins", "admin-auth", "admin-groups", "admin-permissions", "admin-roles",
-		"admin-service-actions", "admin-service-apps", "admin-stats", "admin-system", "admin-users", "admin-workspaces",
+		"admin-activity", "admin-admins", "admin-auth", "admin-groups", "admin-health", "admin-permissions", "admin-roles",
+		"admin-service-actions", "admin-service-apps", "admin-settings", "admin-stats", "admin-users", "admin-workspaces",
 	})
 }
 
