@@ -97,7 +97,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
 
   test('add an admin: the temporary password is shown once', async () => {
     await signIn(stack.email, stack.password);
-    await page.waitForURL(/\/service-apps$/);
+    await page.waitForURL((url) => url.pathname === '/');
     await page.getByRole('link', { name: 'Admins' }).click();
     await page.getByRole('heading', { name: /^Admins/, level: 1 }).waitFor();
     await page.getByRole('row').filter({ hasText: stack.email }).waitFor();
@@ -195,7 +195,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
     await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
     await page.getByLabel('Recovery code', { exact: true }).fill(recoveryCodes[0] ?? '');
     await page.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForURL(/\/service-apps$/);
+    await page.waitForURL((url) => url.pathname === '/');
     await signOut();
 
     await signIn(bob.email, bob.password);
@@ -282,7 +282,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
 
   test('deactivate asks first, and the last active admin stays', async () => {
     await signIn(stack.email, stack.password);
-    await page.waitForURL(/\/service-apps$/);
+    await page.waitForURL((url) => url.pathname === '/');
     await page.goto(`${stack.adminURL}/admins`);
     await page.getByRole('button', { name: `Deactivate ${bob.email}` }).click();
     const confirm = page.getByRole('alertdialog', { name: `Deactivate ${bob.email}?` });

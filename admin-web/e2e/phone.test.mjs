@@ -146,7 +146,7 @@ describe('admin site on a phone (390×844)', { timeout: 300_000 }, () => {
 
   test('the route table lists the pages this test knows', () => {
     const patterns = routePatterns();
-    for (const p of ['/sign-in', '/service-apps', '/workspaces/:id', '/workspaces/:id/roles/:rid', '/workspaces/:id/groups/:gid', '/activity']) {
+    for (const p of ['/', '/health', '/settings', '/sign-in', '/service-apps', '/workspaces/:id', '/workspaces/:id/roles/:rid', '/workspaces/:id/groups/:gid', '/activity']) {
       assert.ok(patterns.includes(p), `${p} missing from ${patterns.join(', ')}`);
     }
   });

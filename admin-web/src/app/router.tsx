@@ -1,4 +1,4 @@
-import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { createBrowserRouter, type RouteObject } from 'react-router';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
 import { AccountRoute } from './routes/account/account';
@@ -7,6 +7,7 @@ import { AdminsRoute } from './routes/admins/admins';
 import { DocsRoute } from './routes/docs/docs';
 import { GroupRoute } from './routes/groups/group';
 import { NotFoundRoute } from './routes/not-found';
+import { OverviewRoute } from './routes/overview/overview';
 import { PermissionRoute } from './routes/permissions/permission';
 import { PermissionsRoute } from './routes/permissions/permissions';
 import { RequireAuth } from './routes/require-auth';
@@ -15,6 +16,8 @@ import { ServiceActionsRoute } from './routes/service-actions/service-actions';
 import { ServiceAppRoute } from './routes/service-apps/service-app';
 import { ServiceAppsRoute } from './routes/service-apps/service-apps';
 import { SignInRoute } from './routes/sign-in';
+import { HealthRoute } from './routes/system/health';
+import { SettingsRoute } from './routes/system/settings';
 import { UserRoute } from './routes/users/user';
 import { UsersRoute } from './routes/users/users';
 import { WorkspaceRoute } from './routes/workspaces/workspace';
@@ -31,7 +34,7 @@ export const routes: RouteObject[] = [
       {
         element: <AppLayout />,
         children: [
-          { path: paths.home.path, element: <Navigate to={paths.serviceApps.href()} replace /> },
+          { path: paths.home.path, element: <OverviewRoute /> },
           { path: paths.serviceApps.path, element: <ServiceAppsRoute /> },
           { path: paths.serviceApp.path, element: <ServiceAppRoute /> },
           { path: paths.workspaces.path, element: <WorkspacesRoute /> },
@@ -45,6 +48,8 @@ export const routes: RouteObject[] = [
           { path: paths.user.path, element: <UserRoute /> },
           { path: paths.activity.path, element: <ActivityRoute /> },
           { path: paths.admins.path, element: <AdminsRoute /> },
+          { path: paths.health.path, element: <HealthRoute /> },
+          { path: paths.settings.path, element: <SettingsRoute /> },
           { path: paths.account.path, element: <AccountRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],

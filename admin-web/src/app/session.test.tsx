@@ -85,10 +85,10 @@ describe('session handling', () => {
 
   it('only continues to same-site app paths after sign-in', () => {
     expect(safeNext('/service-apps/1')).toBe('/service-apps/1');
-    expect(safeNext('https://evil.example')).toBe('/service-apps');
-    expect(safeNext('//evil.example')).toBe('/service-apps');
-    expect(safeNext('/admin/auth/me')).toBe('/service-apps');
-    expect(safeNext('/sign-in')).toBe('/service-apps');
-    expect(safeNext(null)).toBe('/service-apps');
+    expect(safeNext('https://evil.example')).toBe('/');
+    expect(safeNext('//evil.example')).toBe('/');
+    expect(safeNext('/admin/auth/me')).toBe('/');
+    expect(safeNext('/sign-in')).toBe('/');
+    expect(safeNext(null)).toBe('/');
   });
 });

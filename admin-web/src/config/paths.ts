@@ -1,6 +1,7 @@
 // Client-side routes. None of them may start with /admin: that prefix belongs
 // to the API on the same origin.
 export const paths = {
+  /** The Overview: where signing in lands. */
   home: { path: '/', href: () => '/' },
   signIn: {
     path: '/sign-in',
@@ -30,6 +31,8 @@ export const paths = {
   users: { path: '/users', href: () => '/users' },
   user: { path: '/users/:id', href: (id: string) => `/users/${encodeURIComponent(id)}` },
   admins: { path: '/admins', href: () => '/admins' },
+  health: { path: '/health', href: () => '/health' },
+  settings: { path: '/settings', href: () => '/settings' },
   account: { path: '/account', href: () => '/account' },
 } as const;
 
@@ -37,7 +40,7 @@ export const paths = {
 // Anything that is not a same-origin SPA path (protocol-relative URLs,
 // absolute URLs, the API's /admin prefix) is ignored.
 export function safeNext(next: string | null | undefined): string {
-  const fallback = paths.serviceApps.href();
+  const fallback = paths.home.href();
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   if (next === '/admin' || next.startsWith('/admin/') || next.startsWith('/admin?')) return fallback;
   if (next.startsWith(paths.signIn.path)) return fallback;

@@ -9,6 +9,7 @@ import { useAuth } from '@/lib/auth';
 // Sections without a page are shown as "soon" and are not links, so nothing
 // leads to an empty or pretend page.
 const NAV: { label: string; href: string | null }[] = [
+  { label: 'Overview', href: paths.home.href() },
   { label: 'Service apps', href: paths.serviceApps.href() },
   { label: 'Workspaces', href: paths.workspaces.href() },
   { label: 'Users', href: paths.users.href() },
@@ -16,6 +17,8 @@ const NAV: { label: string; href: string | null }[] = [
   { label: 'Permissions', href: paths.permissions.href() },
   { label: 'Activity', href: paths.activity.href() },
   { label: 'Admins', href: paths.admins.href() },
+  { label: 'System health', href: paths.health.href() },
+  { label: 'Settings', href: paths.settings.href() },
 ];
 
 export function AppLayout() {
@@ -73,7 +76,7 @@ export function AppLayout() {
               {NAV.map((item) => (
                 <li key={item.label}>
                   {item.href ? (
-                    <NavLink to={item.href} className={({ isActive }) => (isActive ? 'nav__link nav__link--active' : 'nav__link')}>
+                    <NavLink to={item.href} end={item.href === paths.home.href()} className={({ isActive }) => (isActive ? 'nav__link nav__link--active' : 'nav__link')}>
                       {item.label}
                     </NavLink>
                   ) : (
