@@ -212,7 +212,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
     await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
     await page.getByLabel('Recovery code', { exact: true }).fill(recoveryCodes[1] ?? '');
     await page.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForURL(/\/service-apps$/);
+    await page.waitForURL((url) => url.pathname === '/');
     await page.getByRole('link', { name: /Your account/ }).click();
 
     await page.getByRole('button', { name: 'New recovery codes…' }).click();
@@ -245,7 +245,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
 
     // The sign-in asks for no code any more.
     await signIn(bob.email, bob.password);
-    await page.waitForURL(/\/service-apps$/);
+    await page.waitForURL((url) => url.pathname === '/');
   });
 
   test('another admin resets two-factor sign-in (asked first); the admin then signs in with the password', async () => {
@@ -262,7 +262,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
     await signOut();
 
     await signIn(stack.email, stack.password);
-    await page.waitForURL(/\/service-apps$/);
+    await page.waitForURL((url) => url.pathname === '/');
     await page.goto(`${stack.adminURL}/admins`);
     const row = page.getByRole('row').filter({ hasText: bob.email });
     await row.getByText('On', { exact: true }).waitFor();
@@ -276,7 +276,7 @@ describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_
     await signOut();
 
     await signIn(bob.email, bob.password);
-    await page.waitForURL(/\/service-apps$/);
+    await page.waitForURL((url) => url.pathname === '/');
     await signOut();
   });
 
