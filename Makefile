@@ -3,7 +3,7 @@ SHELL := /bin/bash
 FUNCTIONS := $(notdir $(wildcard functions/*))
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench cost load dev dev-reset synth tools fmt-check vet openapi lint-openapi
+.PHONY: build build-host test test-go test-sdk test-infra test-web deployed-test bench cost load load-compare dev dev-reset synth tools fmt-check vet openapi lint-openapi
 
 ## build: one arm64 bootstrap per function under build/functions/<name>/
 build: $(addprefix build-,$(FUNCTIONS))
@@ -85,6 +85,18 @@ bench: tools
 load: tools
 	go build -o .local/bin/sentinel ./cmd/sentinel
 	.local/bin/sentinel load $(LOAD_FLAGS)
+
+## load-compare: the same, and the single checks against OpenFGA (memory datastore,
+## go install'ed once into .local/bin) seeded with the same shape; prints the CPU ratio
+OPENFGA_VERSION := $(shell sed -n 's/^const OpenFGAVersion = "\(.*\)"/\1/p' internal/load/openfga.go)
+load-compare: tools .local/bin/openfga-$(OPENFGA_VERSION)
+	go build -o .local/bin/sentinel ./cmd/sentinel
+	.local/bin/sentinel load --openfga .local/bin/openfga-$(OPENFGA_VERSION) $(LOAD_FLAGS)
+
+.local/bin/openfga-$(OPENFGA_VERSION):
+	mkdir -p .local/gobin
+	GOBIN=$(CURDIR)/.local/gobin go install github.com/openfga/openfga/cmd/openfga@$(OPENFGA_VERSION)
+	mv .local/gobin/openfga $@
 
 ## cost: the cost model of checks (internal/cost): per 1M single checks and per
 ## 1M in batches of 100, by service, next to Verified Permissions' price;

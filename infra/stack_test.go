@@ -88,6 +88,8 @@ func TestFunctionsRunTheBuiltBootstraps(t *testing.T) {
 			check(t, "Handler", p["Handler"], "bootstrap")
 			check(t, "MemorySize", p["MemorySize"], float64(fn.MemoryMB))
 			check(t, "Timeout", p["Timeout"], float64(timeoutSeconds))
+			check(t, "LoggingConfig.LogFormat", dig(p, "LoggingConfig", "LogFormat"), "JSON")
+			check(t, "LoggingConfig.SystemLogLevel", dig(p, "LoggingConfig", "SystemLogLevel"), "WARN")
 			logs, _, ok := refersTo(dig(p, "LoggingConfig", "LogGroup"))
 			if !ok {
 				t.Fatalf("LoggingConfig.LogGroup = %v, want a reference to the function's log group", dig(p, "LoggingConfig", "LogGroup"))

@@ -24,6 +24,7 @@ func loadCmd(ctx context.Context, args []string) error {
 	fs.DurationVar(&shape.Duration, "duration", 10*time.Second, "how long each phase runs")
 	fs.IntVar(&shape.BatchSize, "batch", 100, "checks per batch request")
 	other := fs.String("sentinel", "", "run the stack with this sentinel binary instead (another build, to compare; one without the counting proxy reports no DynamoDB calls)")
+	openfga := fs.String("openfga", "", "also run the single checks against this openfga binary (memory datastore), seeded with the same shape, and print the CPU ratio (make load-compare)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,12 +49,22 @@ func loadCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stack.Stop()
-	results, err := load.Run(ctx, stack, shape, os.Stderr)
+	var peer *load.OpenFGA
+	if *openfga != "" {
+		if peer, err = load.StartOpenFGA(ctx, *openfga); err != nil {
+			return err
+		}
+		defer peer.Stop()
+	}
+	results, err := load.Run(ctx, stack, shape, peer, os.Stderr)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("%d resources, %d members, %d groups; concurrency %d, %v per phase; sentinel pid %d, DynamoDB Local pid %d\n\n",
 		shape.Resources, shape.Members, shape.Groups, shape.Concurrency, shape.Duration, stack.PID, stack.DynamoDBPID)
 	fmt.Print(load.Table(results))
+	if peer != nil {
+		fmt.Printf("\n%s\n", load.Ratio(results))
+	}
 	return nil
 }

@@ -12,16 +12,18 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"sentinel/internal/app"
 	"sentinel/internal/apperr"
+	"sentinel/internal/awsenv"
+	"sentinel/internal/awsjson"
 	"sentinel/internal/budget"
 	"sentinel/internal/config"
 	"sentinel/internal/devidp"
 	"sentinel/internal/devstack"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 	"sentinel/internal/token"
 	"sentinel/internal/wire/adminwire"
 	"sentinel/internal/wire/directorywire"
@@ -46,19 +48,21 @@ func target(ctx context.Context, command string, tables ...dynamo.Table) (*app.E
 		if err != nil {
 			return nil, err
 		}
-		aws, err := operatorAWS(ctx)
+		opCfg, err := operatorAWS(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return app.NewEnv(ctx, command, cfg, dynamodb.NewFromConfig(aws), names, 0), nil
+		// The functions' client, with the operator's credentials.
+		db := dynamo.NewWireClient(awsjson.Options{Region: opCfg.Region, Credentials: opCfg.Credentials,
+			Endpoint: aws.ToString(awsenv.Endpoint(os.Getenv, "DYNAMODB"))})
+		return app.NewEnv(ctx, command, cfg, db, names, 0), nil
 	}
 	local, err := devstack.FromEnv()
 	if err != nil {
 		return nil, err
 	}
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", local.DynamoDBPort)
-	client := dynamo.LocalClient(endpoint)
-	if _, err := client.ListTables(ctx, nil); err != nil {
+	if _, err := tableadmin.LocalClient(endpoint).ListTables(ctx, nil); err != nil {
 		return nil, fmt.Errorf("the local stack's DynamoDB Local does not answer on %s: start `make dev` first (or set %s to write to deployed tables)", endpoint, tables[0].EnvVar())
 	}
 	cfg, err := config.LocalFromEnv(0)
@@ -69,7 +73,7 @@ func target(ctx context.Context, command string, tables ...dynamo.Table) (*app.E
 	for _, t := range tables {
 		names[t.ID] = dynamo.LocalNames(devstack.TablePrefix).Name(t)
 	}
-	return app.NewEnv(ctx, command, cfg, client, names, 0), nil
+	return app.NewEnv(ctx, command, cfg, dynamo.LocalWireClient(endpoint, awsjson.Options{}), names, 0), nil
 }
 
 // operatorAWS is the AWS configuration of the operator running a command:

@@ -11,12 +11,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/web"
 )
 
@@ -55,7 +54,7 @@ func New(db dynamo.DB, table string, now func() time.Time) *Log {
 }
 
 // Put returns the transaction item that records e (id and time filled in).
-func (l *Log) Put(e Entry) types.TransactWriteItem {
+func (l *Log) Put(e Entry) ddb.TransactWriteItem {
 	e.ID = uuid.NewString()
 	e.At = dynamo.FormatTime(l.now())
 	if e.Detail == nil {
@@ -90,7 +89,7 @@ type Page = dynamo.Page[Entry]
 // on the sort key (at#id) of either; action, target type and actor are
 // filters on that Query.
 func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
-	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(f.Limit))}
+	in := &ddb.QueryInput{ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(f.Limit))}
 	values := dynamo.Item{}
 	scope := dynamo.Scope{Exact: map[string]string{"pk": partition}, Prefix: map[string]string{"sk": ""}}
 	var key string

@@ -9,11 +9,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Entries per day (GET /admin/stats/activity), without Scan and without a
@@ -132,7 +131,7 @@ func (d *Days) Count(ctx context.Context, days int) (Daily, error) {
 // countFrom counts the log's entries per day from midnight from on: a
 // Query of the log partition reading only the sort keys (<at>#<id>).
 func (l *Log) countFrom(ctx context.Context, from time.Time) (map[string]int, error) {
-	items, err := dynamo.QueryItems(ctx, l.repo, &dynamodb.QueryInput{
+	items, err := dynamo.QueryItems(ctx, l.repo, &ddb.QueryInput{
 		KeyConditionExpression:    aws.String("pk = :pk AND sk >= :from"),
 		ProjectionExpression:      aws.String("sk"),
 		ExpressionAttributeValues: dynamo.Item{":pk": dynamo.S(partition), ":from": dynamo.S(dynamo.FormatTime(from))},
@@ -142,7 +141,7 @@ func (l *Log) countFrom(ctx context.Context, from time.Time) (map[string]int, er
 	}
 	counts := map[string]int{}
 	for _, it := range items {
-		sk, ok := it["sk"].(*types.AttributeValueMemberS)
+		sk, ok := it["sk"].(*ddb.AttributeValueMemberS)
 		if !ok || len(sk.Value) < len(time.DateOnly) {
 			return nil, fmt.Errorf("count activity: an entry without a time in its sort key")
 		}

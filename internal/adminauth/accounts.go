@@ -7,13 +7,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // The account store: admin accounts (pk ADMIN#email, sk ACCOUNT, listed by
@@ -88,15 +86,15 @@ func (s accounts) upsert(ctx context.Context, email string, hash []byte, now tim
 		"SET password_hash = :h, updated_at = :now, is_active = :t, email = :e, id = if_not_exists(id, :id), created_at = if_not_exists(created_at, :now), "+
 			"upsert_req = :req, prior_active = if_not_exists(is_active, :none) ADD session_version :one", cond,
 		dynamo.Item{":h": dynamo.S(string(hash)), ":now": dynamo.S(at), ":t": dynamo.Bool(true), ":e": dynamo.S(email), ":id": dynamo.S(uuid.NewString()), ":one": dynamo.N(1),
-			":req": dynamo.S(tok), ":none": &types.AttributeValueMemberNULL{Value: true}}),
-		types.ReturnValueAllOld)
+			":req": dynamo.S(tok), ":none": &ddb.AttributeValueMemberNULL{Value: true}}),
+		ddb.ReturnValueAllOld)
 	if dynamo.IsConditionFailed(err) {
 		var seen struct {
 			Req   string `dynamodbav:"upsert_req"`
 			Prior *bool  `dynamodbav:"prior_active"`
 		}
 		item, _ := dynamo.FailedItem(err)
-		if err := attributevalue.UnmarshalMap(item, &seen); err != nil {
+		if err := ddb.UnmarshalMap(item, &seen); err != nil {
 			return account{}, true, fmt.Errorf("decode admin: %w", err)
 		}
 		if seen.Req != tok {
@@ -113,7 +111,7 @@ func (s accounts) upsert(ctx context.Context, email string, hash []byte, now tim
 	if len(item) == 0 {
 		return account{}, false, nil
 	}
-	if err := attributevalue.UnmarshalMap(item, &old); err != nil {
+	if err := ddb.UnmarshalMap(item, &old); err != nil {
 		return account{}, true, fmt.Errorf("decode admin: %w", err)
 	}
 	return old, true, nil
@@ -127,7 +125,7 @@ func (s accounts) deactivate(ctx context.Context, email string, now time.Time) (
 	_, err = dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(accountKey(email),
 		"SET is_active = :f, updated_at = :now ADD session_version :one", "attribute_exists(pk)",
 		dynamo.Item{":f": dynamo.Bool(false), ":now": dynamo.S(dynamo.FormatTime(now)), ":one": dynamo.N(1)}),
-		types.ReturnValueNone)
+		ddb.ReturnValueNone)
 	if dynamo.IsConditionFailed(err) {
 		return false, nil
 	}
@@ -161,7 +159,7 @@ func (s accounts) session(ctx context.Context, tokenID, email string) (a account
 
 // revoke marks tokenID revoked until a minute after expires, in one
 // transaction with also (the audit entry of the logout).
-func (s accounts) revoke(ctx context.Context, tokenID string, expires time.Time, also ...types.TransactWriteItem) error {
+func (s accounts) revoke(ctx context.Context, tokenID string, expires time.Time, also ...ddb.TransactWriteItem) error {
 	if err := dynamo.NewTx(s.revokedItem(tokenID, expires)).Add(also...).Write(ctx, s.repo.DB); err != nil {
 		return fmt.Errorf("revoke admin session: %w", err)
 	}
@@ -176,8 +174,8 @@ var (
 )
 
 // accountsQuery selects every account through the accounts index.
-func accountsQuery() *dynamodb.QueryInput {
-	return &dynamodb.QueryInput{
+func accountsQuery() *ddb.QueryInput {
+	return &ddb.QueryInput{
 		IndexName:                 aws.String(accountsIndex),
 		KeyConditionExpression:    aws.String("sk = :sk"),
 		ExpressionAttributeValues: dynamo.Item{":sk": dynamo.S("ACCOUNT")},
@@ -216,7 +214,7 @@ func (s accounts) activeOthers(ctx context.Context, email string) ([]string, err
 
 // create puts a new account (errExists when the email has one), in one
 // transaction with also.
-func (s accounts) create(ctx context.Context, a account, also ...types.TransactWriteItem) error {
+func (s accounts) create(ctx context.Context, a account, also ...ddb.TransactWriteItem) error {
 	return dynamo.NewTx().AddOr(s.repo.Put(a, "attribute_not_exists(pk)", nil), errExists).Add(also...).Write(ctx, s.repo.DB)
 }
 
@@ -226,7 +224,7 @@ func (s accounts) create(ctx context.Context, a account, also ...types.TransactW
 // active (errKeepGone), so that of admins deactivating one another at once
 // at least one stays active (transactions are serializable: the last of
 // them finds the admin it keeps inactive).
-func (s accounts) setActive(ctx context.Context, email string, active bool, keep string, now time.Time, also ...types.TransactWriteItem) error {
+func (s accounts) setActive(ctx context.Context, email string, active bool, keep string, now time.Time, also ...ddb.TransactWriteItem) error {
 	tx := dynamo.NewTx().AddOr(s.repo.Update(accountKey(email),
 		"SET is_active = :a, updated_at = :now ADD session_version :one", "attribute_exists(pk)",
 		dynamo.Item{":a": dynamo.Bool(active), ":now": dynamo.S(dynamo.FormatTime(now)), ":one": dynamo.N(1)}), errNoAdmin)
@@ -240,7 +238,7 @@ func (s accounts) setActive(ctx context.Context, email string, active bool, keep
 // must-change flag and adds one to its session version, if the account is
 // active and still at session version sv (the session asking), in one
 // transaction with also.
-func (s accounts) changePassword(ctx context.Context, email string, hash []byte, sv int64, now time.Time, also ...types.TransactWriteItem) error {
+func (s accounts) changePassword(ctx context.Context, email string, hash []byte, sv int64, now time.Time, also ...ddb.TransactWriteItem) error {
 	return dynamo.NewTx().AddOr(s.repo.Update(accountKey(email),
 		"SET password_hash = :h, updated_at = :now REMOVE must_change_password ADD session_version :one", "is_active = :t AND session_version = :sv",
 		dynamo.Item{":h": dynamo.S(string(hash)), ":now": dynamo.S(dynamo.FormatTime(now)), ":one": dynamo.N(1), ":t": dynamo.Bool(true), ":sv": dynamo.N(sv)}), errNoSession).
@@ -249,7 +247,7 @@ func (s accounts) changePassword(ctx context.Context, email string, hash []byte,
 
 // signedIn records a sign-in's time on the account, in one transaction
 // with also (its activity entry).
-func (s accounts) signedIn(ctx context.Context, email string, now time.Time, also ...types.TransactWriteItem) error {
+func (s accounts) signedIn(ctx context.Context, email string, now time.Time, also ...ddb.TransactWriteItem) error {
 	return dynamo.NewTx(s.repo.Update(accountKey(email), "SET last_sign_in_at = :now", "attribute_exists(pk)",
 		dynamo.Item{":now": dynamo.S(dynamo.FormatTime(now))})).Add(also...).Write(ctx, s.repo.DB)
 }

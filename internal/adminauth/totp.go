@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/hotp"
 	"github.com/pquerna/otp/totp"
@@ -20,6 +19,7 @@ import (
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 	"sentinel/internal/web"
 )
@@ -111,7 +111,7 @@ func matchStep(secret, code string, now time.Time) (int64, bool) {
 }
 
 // revokedItem marks tokenID revoked until a minute after expires.
-func (s accounts) revokedItem(tokenID string, expires time.Time) types.TransactWriteItem {
+func (s accounts) revokedItem(tokenID string, expires time.Time) ddb.TransactWriteItem {
 	return s.repo.Put(struct {
 		PK  string `dynamodbav:"pk"`
 		SK  string `dynamodbav:"sk"`
@@ -124,7 +124,7 @@ func (s accounts) revokedItem(tokenID string, expires time.Time) types.TransactW
 func (s accounts) startEnrol(ctx context.Context, email, secret string, now time.Time) error {
 	_, err := dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(accountKey(email), "SET totp_pending = :p, updated_at = :now",
 		"attribute_exists(pk) AND attribute_not_exists(totp_secret)", dynamo.Item{":p": dynamo.S(secret), ":now": dynamo.S(dynamo.FormatTime(now))}),
-		types.ReturnValueNone)
+		ddb.ReturnValueNone)
 	if dynamo.IsConditionFailed(err) {
 		return errEnrolled
 	}
@@ -137,7 +137,7 @@ func (s accounts) startEnrol(ctx context.Context, email, secret string, now time
 // confirmEnrol makes the pending secret the account's, with step as the
 // last used, and stores the recovery codes' hashes, in one transaction
 // with also.
-func (s accounts) confirmEnrol(ctx context.Context, email, secret string, step int64, hashes []string, now time.Time, also ...types.TransactWriteItem) error {
+func (s accounts) confirmEnrol(ctx context.Context, email, secret string, step int64, hashes []string, now time.Time, also ...ddb.TransactWriteItem) error {
 	tx := dynamo.NewTx().AddOr(s.repo.Update(accountKey(email),
 		"SET totp_secret = :p, totp_last_step = :step, totp_since = :now, updated_at = :now REMOVE totp_pending",
 		"totp_pending = :p AND attribute_not_exists(totp_secret)",
@@ -149,7 +149,7 @@ func (s accounts) confirmEnrol(ctx context.Context, email, secret string, step i
 }
 
 // recoveryItem puts the recovery code of email's account whose hash is h.
-func (s accounts) recoveryItem(email, h string) types.TransactWriteItem {
+func (s accounts) recoveryItem(email, h string) ddb.TransactWriteItem {
 	return s.repo.Put(struct {
 		PK string `dynamodbav:"pk"`
 		SK string `dynamodbav:"sk"`
@@ -159,7 +159,7 @@ func (s accounts) recoveryItem(email, h string) types.TransactWriteItem {
 // useStep records step as email's last used TOTP step if it is later than
 // the last one (errBadCode otherwise: a replay), in one transaction with
 // also.
-func (s accounts) useStep(ctx context.Context, email, secret string, step int64, also ...types.TransactWriteItem) error {
+func (s accounts) useStep(ctx context.Context, email, secret string, step int64, also ...ddb.TransactWriteItem) error {
 	return dynamo.NewTx().AddOr(s.repo.Update(accountKey(email), "SET totp_last_step = :step",
 		"totp_secret = :s AND (attribute_not_exists(totp_last_step) OR totp_last_step < :step)",
 		dynamo.Item{":s": dynamo.S(secret), ":step": dynamo.N(step)}), errBadCode).Add(also...).Write(ctx, s.repo.DB)
@@ -167,7 +167,7 @@ func (s accounts) useStep(ctx context.Context, email, secret string, step int64,
 
 // useRecoveryCode deletes the recovery code with hash (errBadCode when
 // there is none: unknown or used), in one transaction with also.
-func (s accounts) useRecoveryCode(ctx context.Context, email, hash string, also ...types.TransactWriteItem) error {
+func (s accounts) useRecoveryCode(ctx context.Context, email, hash string, also ...ddb.TransactWriteItem) error {
 	return dynamo.NewTx().AddOr(s.repo.Delete(recoveryKey(email, hash), "attribute_exists(pk)", nil), errBadCode).
 		Add(also...).Write(ctx, s.repo.DB)
 }

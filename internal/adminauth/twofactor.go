@@ -7,11 +7,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 	"sentinel/internal/web"
 )
@@ -43,7 +42,7 @@ func (s accounts) recoveryHashes(ctx context.Context, email string) ([]string, e
 	}
 	hashes := make([]string, 0, len(items))
 	for _, it := range items {
-		if sk, ok := it["sk"].(*types.AttributeValueMemberS); ok {
+		if sk, ok := it["sk"].(*ddb.AttributeValueMemberS); ok {
 			hashes = append(hashes, strings.TrimPrefix(sk.Value, "RECOVERY#"))
 		}
 	}
@@ -90,7 +89,7 @@ func (s *Service) prove(a account, in CodeInput, held []string) (proof, error) {
 // given as proof on condition that it is still there). A refused code is
 // recorded as action+"_failed".
 func (s *Service) withProof(ctx context.Context, me *identity.Admin, in CodeInput, action string,
-	change func(p proof) (update string, values dynamo.Item, more []types.TransactWriteItem)) error {
+	change func(p proof) (update string, values dynamo.Item, more []ddb.TransactWriteItem)) error {
 	email := normalize(me.Email)
 	if strings.TrimSpace(in.Code) == "" && strings.TrimSpace(in.RecoveryCode) == "" {
 		return errCodeNeeded
@@ -146,7 +145,7 @@ func (s *Service) DisableTOTP(ctx context.Context, me *identity.Admin, in CodeIn
 	if s.requireTOTP {
 		return Admin{}, errTOTPRequired
 	}
-	err := s.withProof(ctx, me, in, "admin.totp_disable", func(p proof) (string, dynamo.Item, []types.TransactWriteItem) {
+	err := s.withProof(ctx, me, in, "admin.totp_disable", func(p proof) (string, dynamo.Item, []ddb.TransactWriteItem) {
 		return "SET updated_at = :now REMOVE totp_secret, totp_pending, totp_last_step, totp_since", s.sessionValues(me), nil
 	})
 	if err != nil {
@@ -161,12 +160,12 @@ func (s *Service) DisableTOTP(ctx context.Context, me *identity.Admin, in CodeIn
 func (s *Service) NewRecoveryCodes(ctx context.Context, me *identity.Admin, in CodeInput) (RecoveryCodes, error) {
 	email := normalize(me.Email)
 	codes := make([]string, RecoveryCodeCount)
-	puts := make([]types.TransactWriteItem, RecoveryCodeCount)
+	puts := make([]ddb.TransactWriteItem, RecoveryCodeCount)
 	for i := range codes {
 		codes[i] = newRecoveryCode()
 		puts[i] = s.accounts.recoveryItem(email, hashRecoveryCode(codes[i]))
 	}
-	err := s.withProof(ctx, me, in, "admin.totp_recovery_codes", func(p proof) (string, dynamo.Item, []types.TransactWriteItem) {
+	err := s.withProof(ctx, me, in, "admin.totp_recovery_codes", func(p proof) (string, dynamo.Item, []ddb.TransactWriteItem) {
 		update := "SET updated_at = :now"
 		if p.set != "" {
 			update += ", " + p.set

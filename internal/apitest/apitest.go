@@ -251,8 +251,9 @@ func newInProcess(t testing.TB, env *dynamotest.Env, endpoint string, opts ...Op
 	}
 	a := &API{t: t, Env: env, Clock: clock, Config: cfg, cfg: cfg, handlers: map[string]http.Handler{}, RemoteAddr: "192.0.2.10:4242",
 		keys: secretswire.Keys{User: Ring(t), Admin: AdminRing(t)}}
-	// The functions call DynamoDB as deployed ones do, through the
-	// WireClient; Env.Client (the SDK's) is the tests' own.
+	// The functions call DynamoDB as deployed ones do, through a
+	// WireClient of their own (endpoint may be a fault proxy); Env.Client
+	// is the tests' own.
 	if endpoint == "" {
 		endpoint = dynamotest.Endpoint(t)
 	}

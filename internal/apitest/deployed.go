@@ -19,6 +19,7 @@ import (
 	"sentinel/internal/awsjson"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/wire/secretswire"
 )
@@ -142,11 +143,11 @@ func deployed(t testing.TB) *API {
 	n := clients.Add(1)
 	ip := net.IPv4(127, 1, byte(n/250), byte(n%250+1))
 	counter := &dynamo.Counter{}
-	db := dynamo.LocalClient(dynamotest.Endpoint(t), counter.Option())
-	a := &API{t: t, Env: &dynamotest.Env{Client: db, Names: base.Tables, Counter: counter}, Config: cfg,
+	db := dynamo.LocalWireClient(dynamotest.Endpoint(t), awsjson.Options{Observe: counter.Observe})
+	a := &API{t: t, Env: &dynamotest.Env{Client: db, SDK: tableadmin.LocalClient(dynamotest.Endpoint(t)), Names: base.Tables, Counter: counter}, Config: cfg,
 		Clock: &Clock{wall: t}, stack: s, RemoteAddr: ip.String() + ":0", client: clientFrom(ip),
 		keys: base.Keys, handlers: map[string]http.Handler{},
-		db: dynamo.LocalWireClient(dynamotest.Endpoint(t), awsjson.Options{Observe: counter.Observe})}
+		db: db}
 	if a.Deps, err = a.deps(); err != nil {
 		t.Fatal(err)
 	}

@@ -5,9 +5,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/dynamotest"
 )
 
@@ -41,7 +41,7 @@ func TestFunctionDBReachesTheEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := db.GetItem(t.Context(), &dynamodb.GetItemInput{TableName: aws.String(env.Names.Name(dynamo.Directory)), Key: dynamo.Key("nothing", "here")})
+	out, err := db.GetItem(t.Context(), &ddb.GetItemInput{TableName: aws.String(env.Names.Name(dynamo.Directory)), Key: dynamo.Key("nothing", "here")})
 	if err != nil || out.Item != nil {
 		t.Errorf("GetItem through the endpoint: %v %v", out, err)
 	}

@@ -11,12 +11,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/ratelimit"
 )
 
@@ -160,8 +159,8 @@ func TestFailureLimitSharedByInstances(t *testing.T) {
 func failureCount(t *testing.T, api *apitest.API, remoteAddr string) int {
 	t.Helper()
 	ip, _, _ := net.SplitHostPort(remoteAddr)
-	out, err := api.Env.Client.GetItem(context.Background(), &dynamodb.GetItemInput{
-		TableName: aws.String(api.Env.Names[dynamo.Limits.ID]), Key: map[string]types.AttributeValue{"pk": dynamo.S("SVCAUTH#IP#" + ip)},
+	out, err := api.Env.Client.GetItem(context.Background(), &ddb.GetItemInput{
+		TableName: aws.String(api.Env.Names[dynamo.Limits.ID]), Key: map[string]ddb.AttributeValue{"pk": dynamo.S("SVCAUTH#IP#" + ip)},
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
@@ -170,6 +169,6 @@ func failureCount(t *testing.T, api *apitest.API, remoteAddr string) int {
 	if out.Item == nil {
 		return 0
 	}
-	n, _ := strconv.Atoi(out.Item["count"].(*types.AttributeValueMemberN).Value)
+	n, _ := strconv.Atoi(out.Item["count"].(*ddb.AttributeValueMemberN).Value)
 	return n
 }

@@ -12,8 +12,8 @@
 //	  billed duration = ceil_ms(CPU × VCPUMemoryMB / memory MB + round trips × RoundTrip)
 //	DynamoDB      = Σ items read: ceil(item size / 4 KB) RRU (at least 1; ×½ if eventually
 //	                consistent; a key with no item costs the same) × RRUPerMillion / 1e6
-//	CloudWatch    = log bytes × LogsPerGB / 1e9               (Lambda's START/END/REPORT lines
-//	                and the function's own lines per request)
+//	CloudWatch    = log bytes × LogsPerGB / 1e9               (the function's metrics line per
+//	                request; Lambda's START/END/REPORT lines are off, system log level WARN)
 //
 // Secrets Manager is read at a cold start and every token.ReloadAfter per
 // warm instance (12 calls an hour, $0.00006), not per request: it is left

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"sentinel/internal/dynamo/ddb"
 )
 
 func TestReadUnits(t *testing.T) {
@@ -67,11 +67,11 @@ func TestPerMillionChecks(t *testing.T) {
 }
 
 func TestItemSize(t *testing.T) {
-	item := map[string]types.AttributeValue{
-		"pk":    &types.AttributeValueMemberS{Value: "R#abc"},                                                           // 2 + 5
-		"n":     &types.AttributeValueMemberN{Value: "12345"},                                                           // 1 + 4
-		"ok":    &types.AttributeValueMemberBOOL{Value: true},                                                           // 2 + 1
-		"shows": &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberS{Value: "ab"}}}, // 5 + 3 + 1 + 2
+	item := map[string]ddb.AttributeValue{
+		"pk":    &ddb.AttributeValueMemberS{Value: "R#abc"},                                                       // 2 + 5
+		"n":     &ddb.AttributeValueMemberN{Value: "12345"},                                                       // 1 + 4
+		"ok":    &ddb.AttributeValueMemberBOOL{Value: true},                                                       // 2 + 1
+		"shows": &ddb.AttributeValueMemberL{Value: []ddb.AttributeValue{&ddb.AttributeValueMemberS{Value: "ab"}}}, // 5 + 3 + 1 + 2
 	}
 	if got, want := ItemSize(item), 7+5+3+11; got != want {
 		t.Errorf("size %d, want %d", got, want)

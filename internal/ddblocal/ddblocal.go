@@ -20,7 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 )
 
 // Process is a running DynamoDB Local.
@@ -123,7 +123,7 @@ func Start(ctx context.Context, dir string, port int, dbPath string) (*Process, 
 	p := &Process{cmd: cmd, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	client := dynamo.LocalClient(p.Endpoint)
+	client := tableadmin.LocalClient(p.Endpoint)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		select {

@@ -20,7 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 	"sentinel/internal/gateway"
 )
 
@@ -110,7 +110,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 
 	prefix := fmt.Sprintf("deployed%d-%d-", os.Getpid(), stacks.Add(1))
 	s.Locals = newLocals(t, "sentinel", prefix, s.URL)
-	s.DB = dynamo.LocalClient(opts.DynamoDB)
+	s.DB = tableadmin.LocalClient(opts.DynamoDB)
 	if err := CreateTables(ctx, s.DB, t, s.Locals); err != nil {
 		apiLn.Close()
 		return nil, err

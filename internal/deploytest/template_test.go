@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 	"sentinel/internal/dynamotest"
 )
 
@@ -83,7 +83,7 @@ func TestTablesAreCreatedFromTheTemplate(t *testing.T) {
 	ctx := context.Background()
 	tmpl := parseTemplate(t, testTemplate)
 	l := newLocals(tmpl, "sentinel", "tmpltest-", "http://x")
-	db := dynamo.LocalClient(dynamotest.Endpoint(t))
+	db := tableadmin.LocalClient(dynamotest.Endpoint(t))
 	if err := CreateTables(ctx, db, tmpl, l); err != nil {
 		t.Fatal(err)
 	}

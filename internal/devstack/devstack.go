@@ -25,6 +25,7 @@ import (
 	"sentinel/internal/ddblocal"
 	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 	"sentinel/internal/gateway"
 	"sentinel/internal/routes/all"
 	"sentinel/internal/token"
@@ -225,7 +226,7 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	}
 	s.Endpoint = s.ddb.Endpoint
 	names := dynamo.LocalNames(TablePrefix)
-	if err := dynamo.CreateTables(ctx, dynamo.LocalClient(s.Endpoint), names); err != nil {
+	if err := tableadmin.CreateTables(ctx, tableadmin.LocalClient(s.Endpoint), names); err != nil {
 		closeLns()
 		return nil, err
 	}

@@ -24,6 +24,7 @@ import (
 	"sentinel/internal/ddblocal"
 	"sentinel/internal/devidp"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 	"sentinel/internal/token"
 )
 
@@ -269,7 +270,7 @@ func TestStack(t *testing.T) {
 	if idpKeyAfter, _ := os.ReadFile(filepath.Join(cfg.StateDir, devidp.KeyFile)); !bytes.Equal(idpKeyBefore, idpKeyAfter) {
 		t.Error("the dev IdP key changed across restarts")
 	}
-	tables, err := dynamo.LocalClient(fmt.Sprintf("http://127.0.0.1:%d", cfg.DynamoDBPort)).ListTables(ctx, &dynamodb.ListTablesInput{})
+	tables, err := tableadmin.LocalClient(fmt.Sprintf("http://127.0.0.1:%d", cfg.DynamoDBPort)).ListTables(ctx, &dynamodb.ListTablesInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

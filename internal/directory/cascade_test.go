@@ -8,11 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"sentinel/internal/apitest"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/routes/adminworkspaceroutes"
 )
 
@@ -155,12 +154,12 @@ type failAfter struct {
 	n int
 }
 
-func (f *failAfter) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+func (f *failAfter) TransactWriteItems(ctx context.Context, in *ddb.TransactWriteItemsInput) (*ddb.TransactWriteItemsOutput, error) {
 	if f.n == 0 {
 		return nil, errors.New("injected failure")
 	}
 	f.n--
-	return f.DB.TransactWriteItems(ctx, in, opts...)
+	return f.DB.TransactWriteItems(ctx, in)
 }
 
 // A delete that fails part-way leaves the workspace marked: it takes no

@@ -7,7 +7,7 @@ package directory
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Roles a member can hold in a workspace.
@@ -52,8 +52,8 @@ type Reader interface {
 // grantee is gone. Together with the removals' order (mark deleting, purge
 // Dependents, delete) no grant outlives the membership it was made for.
 type Guard interface {
-	MemberGuard(workspaceID, userID string) []types.TransactWriteItem
-	GroupGuard(workspaceID, groupID string) []types.TransactWriteItem
+	MemberGuard(workspaceID, userID string) []ddb.TransactWriteItem
+	GroupGuard(workspaceID, groupID string) []ddb.TransactWriteItem
 }
 
 // Dependent is an area holding data that belongs to workspaces or to

@@ -4,10 +4,9 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // CountUsers counts users through the by-kind index (GET /admin/stats).
@@ -21,11 +20,11 @@ func (s *Store) CountWorkspaces(ctx context.Context) (int, error) {
 // CountInactiveUsers counts the deactivated users: the same Query as
 // CountUsers, filtered.
 func (s *Store) CountInactiveUsers(ctx context.Context) (int, error) {
-	return dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
+	return dynamo.Count(ctx, s.repo, &ddb.QueryInput{
 		IndexName:              aws.String("by-kind"),
 		KeyConditionExpression: aws.String("kind = :k"),
 		FilterExpression:       aws.String("#is_active = :f"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
+		ExpressionAttributeValues: map[string]ddb.AttributeValue{
 			":k": dynamo.S(kindUser), ":f": dynamo.Bool(false),
 		},
 	})
@@ -36,9 +35,9 @@ func (s *Store) CountInactiveUsers(ctx context.Context) (int, error) {
 func (s *Store) CountGroups(ctx context.Context) (int, error) { return s.countKind(ctx, kindGroup) }
 
 func (s *Store) countKind(ctx context.Context, kind string) (int, error) {
-	return dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
+	return dynamo.Count(ctx, s.repo, &ddb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": dynamo.S(kind)},
+		ExpressionAttributeValues: map[string]ddb.AttributeValue{":k": dynamo.S(kind)},
 	})
 }

@@ -5,10 +5,9 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Member counts. A group's member_count is on the group and on its entry
@@ -28,13 +27,13 @@ import (
 
 // countUpdates are the items of a transaction that change g's count by d
 // (g must be counted); cond is the further condition on the group.
-func (s *Store) countUpdates(g groupItem, d int, cond string) []types.TransactWriteItem {
+func (s *Store) countUpdates(g groupItem, d int, cond string) []ddb.TransactWriteItem {
 	v := dynamo.Item{":d": dynamo.N(d), ":one": dynamo.N(1)}
 	onGroup := "attribute_exists(member_count)"
 	if cond != "" {
 		onGroup = cond + " AND " + onGroup
 	}
-	return []types.TransactWriteItem{
+	return []ddb.TransactWriteItem{
 		s.repo.Update(dynamoKey{groupPK(g.ID), skGroup}.av(), "ADD member_count :d, #version :one", onGroup, v),
 		s.repo.Update(dynamoKey{workspacePK(g.WorkspaceID), groupSK + g.ID}.av(), "ADD member_count :d, #version :one", "attribute_exists(member_count)", v),
 	}
@@ -49,7 +48,7 @@ func (s *Store) counted(ctx context.Context, g groupItem) (groupItem, error) {
 	if g.MemberCount != nil {
 		return g, nil
 	}
-	n, err := dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
+	n, err := dynamo.Count(ctx, s.repo, &ddb.QueryInput{
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :m)"),
 		ExpressionAttributeValues: dynamo.Item{":pk": dynamo.S(groupPK(g.ID)), ":m": dynamo.S(memberSK)},
 		ConsistentRead:            aws.Bool(true),

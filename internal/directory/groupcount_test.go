@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // counts answers the admin list of a workspace's groups as name → member_count.
@@ -92,7 +92,7 @@ func TestGroupMemberCounts(t *testing.T) {
 func (d *dir) unCount(wid, gid string) {
 	d.t.Helper()
 	for _, k := range [][2]string{{"GROUP#" + gid, "GROUP"}, {"WS#" + wid, "GROUP#" + gid}} {
-		if _, err := d.api.Env.Client.UpdateItem(d.t.Context(), &dynamodb.UpdateItemInput{
+		if _, err := d.api.Env.Client.UpdateItem(d.t.Context(), &ddb.UpdateItemInput{
 			TableName: aws.String(d.api.Env.Names["Directory"]), Key: dynamo.Key(k[0], k[1]),
 			UpdateExpression: aws.String("REMOVE member_count"),
 		}); err != nil {

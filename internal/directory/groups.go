@@ -6,12 +6,11 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // NewGroup is what an admin supplies to create a group.
@@ -203,14 +202,14 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 		if err != nil {
 			return struct{}{}, err
 		}
-		var units [][]types.TransactWriteItem
+		var units [][]ddb.TransactWriteItem
 		for _, it := range items {
-			sk := it["sk"].(*types.AttributeValueMemberS).Value
+			sk := it["sk"].(*ddb.AttributeValueMemberS).Value
 			uid, ok := strings.CutPrefix(sk, memberSK)
 			if !ok {
 				continue
 			}
-			units = append(units, []types.TransactWriteItem{
+			units = append(units, []ddb.TransactWriteItem{
 				s.repo.Update(memberKey(g.WorkspaceID, uid).av(), "DELETE #groups :g SET #version = #version + :one", "attribute_exists(pk)",
 					dynamo.Item{":g": dynamo.SS(id), ":one": dynamo.N(1)}),
 				s.repo.Delete(dynamoKey{g.PK, sk}.av(), "", nil),
@@ -228,8 +227,8 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 
 // groupQuery reads a group's partition: the group ("GROUP" sorts first),
 // then its members.
-func groupQuery(id string, limit int) *dynamodb.QueryInput {
-	in := &dynamodb.QueryInput{
+func groupQuery(id string, limit int) *ddb.QueryInput {
+	in := &ddb.QueryInput{
 		KeyConditionExpression:    aws.String("pk = :pk"),
 		ExpressionAttributeValues: dynamo.Item{":pk": dynamo.S(groupPK(id))},
 	}

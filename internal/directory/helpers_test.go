@@ -9,10 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"sentinel/internal/apitest"
 )
 
@@ -130,20 +126,7 @@ func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
 // scan dumps the Directory table (tests may Scan; request paths may not).
 func (d *dir) scan() []map[string]any {
 	d.t.Helper()
-	p := dynamodb.NewScanPaginator(d.api.Env.Client, &dynamodb.ScanInput{TableName: aws.String(d.api.Env.Names["Directory"])})
-	var items []map[string]any
-	for p.HasMorePages() {
-		out, err := p.NextPage(d.t.Context())
-		if err != nil {
-			d.t.Fatal(err)
-		}
-		var page []map[string]any
-		if err := attributevalue.UnmarshalListOfMaps(out.Items, &page); err != nil {
-			d.t.Fatal(err)
-		}
-		items = append(items, page...)
-	}
-	return items
+	return d.api.Env.Scan(d.t, d.api.Env.Names["Directory"])
 }
 
 // activity returns the actions logged for a target, newest first, and

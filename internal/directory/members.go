@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // AddMember makes the user with an email a member of a workspace with a
@@ -159,8 +158,8 @@ func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) er
 // leaveGroup are the items of a transaction that take a member of the
 // workspace out of group gid (counted: see countGroups) as the member
 // leaves the workspace.
-func (s *Store) leaveGroup(workspaceID, gid, userID string) []types.TransactWriteItem {
-	return append([]types.TransactWriteItem{s.repo.Delete(groupMemberKey(gid, userID).av(), "attribute_exists(pk)", nil)},
+func (s *Store) leaveGroup(workspaceID, gid, userID string) []ddb.TransactWriteItem {
+	return append([]ddb.TransactWriteItem{s.repo.Delete(groupMemberKey(gid, userID).av(), "attribute_exists(pk)", nil)},
 		s.countUpdates(groupItem{ID: gid, WorkspaceID: workspaceID}, -1, "")...)
 }
 
@@ -208,8 +207,8 @@ func (s *Store) Membership(ctx context.Context, workspaceID, userID string) (Mem
 // table that hold only while the workspace and the membership exist and
 // neither is being removed. Removals mark first and purge Dependents
 // after, so no grant lands after the purge (contract: Guard).
-func (s *Store) MemberGuard(workspaceID, userID string) []types.TransactWriteItem {
-	return []types.TransactWriteItem{
+func (s *Store) MemberGuard(workspaceID, userID string) []ddb.TransactWriteItem {
+	return []ddb.TransactWriteItem{
 		s.repo.Check(dynamoKey{workspacePK(workspaceID), skWorkspace}.av(), writable, nil),
 		s.repo.Check(memberKey(workspaceID, userID).av(), writable, nil),
 	}
@@ -217,8 +216,8 @@ func (s *Store) MemberGuard(workspaceID, userID string) []types.TransactWriteIte
 
 // GroupGuard is MemberGuard for a grant to a group: the workspace and the
 // group, which must belong to it, exist and are not being removed.
-func (s *Store) GroupGuard(workspaceID, groupID string) []types.TransactWriteItem {
-	return []types.TransactWriteItem{
+func (s *Store) GroupGuard(workspaceID, groupID string) []ddb.TransactWriteItem {
+	return []ddb.TransactWriteItem{
 		s.repo.Check(dynamoKey{workspacePK(workspaceID), skWorkspace}.av(), writable, nil),
 		s.repo.Check(dynamoKey{groupPK(groupID), skGroup}.av(), writable+" AND #workspace_id = :w", dynamo.Item{":w": dynamo.S(workspaceID)}),
 	}

@@ -5,11 +5,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Search: q finds what exists, however long the list.
@@ -178,7 +177,7 @@ func (s *Store) search(ctx context.Context, f finder, l List) ([]dynamo.Item, *s
 			return items, f.encodeCursor(phase, start), nil
 		}
 		ix := searchIndexes[phase]
-		out, err := dynamo.Query(ctx, s.repo, &dynamodb.QueryInput{
+		out, err := dynamo.Query(ctx, s.repo, &ddb.QueryInput{
 			IndexName:              aws.String(ix.name),
 			KeyConditionExpression: aws.String("#search_pk = :list AND begins_with(#" + ix.attr + ", :q)"),
 			ExpressionAttributeValues: dynamo.Item{
@@ -219,7 +218,7 @@ func (f finder) isExact(it dynamo.Item, q string) bool {
 
 // str is a string attribute of an item ("" when absent).
 func str(it dynamo.Item, attr string) string {
-	if v, ok := it[attr].(*types.AttributeValueMemberS); ok {
+	if v, ok := it[attr].(*ddb.AttributeValueMemberS); ok {
 		return v.Value
 	}
 	return ""

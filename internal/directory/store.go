@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/activity"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Item layout in the Directory table (see dynamo.Directory):
@@ -62,7 +61,7 @@ func groupMemberKey(gid, uid string) dynamoKey { return dynamoKey{groupPK(gid), 
 
 type dynamoKey struct{ pk, sk string }
 
-func (k dynamoKey) av() map[string]types.AttributeValue { return dynamo.Key(k.pk, k.sk) }
+func (k dynamoKey) av() map[string]ddb.AttributeValue { return dynamo.Key(k.pk, k.sk) }
 
 type userItem struct {
 	PK           string   `dynamodbav:"pk"`
@@ -269,7 +268,7 @@ func (s *Store) write(ctx context.Context, t *dynamo.Tx, what string) error {
 // and its activity entry — in the final transaction. Every step leaves a
 // valid directory, so a failure part-way is finished by retrying the
 // request.
-func (s *Store) writeInSteps(ctx context.Context, units [][]types.TransactWriteItem, last *dynamo.Tx, what string) error {
+func (s *Store) writeInSteps(ctx context.Context, units [][]ddb.TransactWriteItem, last *dynamo.Tx, what string) error {
 	if err := dynamo.WriteInSteps(ctx, s.repo.DB, units, last); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -277,18 +276,18 @@ func (s *Store) writeInSteps(ctx context.Context, units [][]types.TransactWriteI
 }
 
 // claim puts a claim item that must not exist yet.
-func (s *Store) claim(pk, sk, id string) types.TransactWriteItem {
+func (s *Store) claim(pk, sk, id string) ddb.TransactWriteItem {
 	return s.repo.Put(claimItem{PK: pk, SK: sk, ID: id}, "attribute_not_exists(pk)", nil)
 }
 
 // unclaim deletes a claim item, only if it is still id's.
-func (s *Store) unclaim(pk, sk, id string) types.TransactWriteItem {
+func (s *Store) unclaim(pk, sk, id string) ddb.TransactWriteItem {
 	return s.repo.Delete(dynamo.Key(pk, sk), "attribute_not_exists(pk) OR id = :id", dynamo.Item{":id": dynamo.S(id)})
 }
 
 // versioned puts a record that must still be at version was and not
 // being deleted: optimistic concurrency for read-modify-write updates.
-func (s *Store) versioned(item any, was int) types.TransactWriteItem {
+func (s *Store) versioned(item any, was int) ddb.TransactWriteItem {
 	return s.repo.Put(item, "#version = :v AND attribute_not_exists(#deleting)", dynamo.Item{":v": dynamo.N(was)})
 }
 
@@ -333,7 +332,7 @@ type List struct {
 
 // listPage reads the page of in that cursor points to, validated against
 // scope (see dynamo.Scope), each record shown by view.
-func listPage[I, T any](ctx context.Context, s *Store, in *dynamodb.QueryInput, cursor string, scope dynamo.Scope, view func(I) T) (Page[T], error) {
+func listPage[I, T any](ctx context.Context, s *Store, in *ddb.QueryInput, cursor string, scope dynamo.Scope, view func(I) T) (Page[T], error) {
 	p, err := dynamo.QueryPage[I](ctx, s.repo, in, cursor, scope)
 	if err != nil {
 		return Page[T]{}, fmt.Errorf("list directory: %w", err)
@@ -343,10 +342,10 @@ func listPage[I, T any](ctx context.Context, s *Store, in *dynamodb.QueryInput, 
 
 // collectionQuery is the Query of one collection of a workspace's
 // partition (memberships or groups).
-func collectionQuery(workspaceID, prefix string, limit int) *dynamodb.QueryInput {
-	in := &dynamodb.QueryInput{
+func collectionQuery(workspaceID, prefix string, limit int) *ddb.QueryInput {
+	in := &ddb.QueryInput{
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
+		ExpressionAttributeValues: map[string]ddb.AttributeValue{
 			":pk": dynamo.S(workspacePK(workspaceID)), ":prefix": dynamo.S(prefix),
 		},
 	}

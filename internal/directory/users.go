@@ -8,20 +8,18 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 )
 
 // entry is the activity entry recording an admin's change, for the change's
 // own transaction.
-func (s *Store) entry(ctx context.Context, action, targetType, targetID string, detail map[string]any) types.TransactWriteItem {
+func (s *Store) entry(ctx context.Context, action, targetType, targetID string, detail map[string]any) ddb.TransactWriteItem {
 	return s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: targetType, TargetID: targetID, Detail: detail})
 }
 
@@ -102,7 +100,7 @@ func (s *Store) newUser(ctx context.Context, in NewUser, onEmailTaken error) (us
 
 // putUser is the Put that creates u (after its claims, so a taken email
 // is what a failed transaction reports).
-func (s *Store) putUser(u userItem) types.TransactWriteItem {
+func (s *Store) putUser(u userItem) ddb.TransactWriteItem {
 	return s.repo.Put(u, "attribute_not_exists(pk)", nil)
 }
 
@@ -198,7 +196,7 @@ func listKind[I, T any](ctx context.Context, s *Store, kind, sk string, l List, 
 	if searchTerm(l.Q) != "" {
 		return searchPage(ctx, s, f, l, view)
 	}
-	in := &dynamodb.QueryInput{
+	in := &ddb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
 		ExpressionAttributeValues: dynamo.Item{":k": dynamo.S(kind)},
@@ -275,14 +273,14 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 			return u.user(), nil
 		}
 		next.UpdatedAt = dynamo.FormatTime(s.now())
-		var units [][]types.TransactWriteItem
+		var units [][]ddb.TransactWriteItem
 		if next.Name != u.Name {
 			copies, err := s.profileCopies(ctx, u)
 			if err != nil {
 				return User{}, err
 			}
 			for _, k := range copies {
-				units = append(units, []types.TransactWriteItem{s.setProfile(k, next, "attribute_exists(pk)", "", nil)})
+				units = append(units, []ddb.TransactWriteItem{s.setProfile(k, next, "attribute_exists(pk)", "", nil)})
 			}
 		}
 		values := dynamo.Item{
@@ -302,7 +300,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 // setProfile is the update that writes u's name and search keys to the
 // item at k (the user, or a copy of its profile in a member list), and
 // more (an expression's SET clauses with their values) when given.
-func (s *Store) setProfile(k dynamoKey, u userItem, cond, more string, values map[string]types.AttributeValue) types.TransactWriteItem {
+func (s *Store) setProfile(k dynamoKey, u userItem, cond, more string, values map[string]ddb.AttributeValue) ddb.TransactWriteItem {
 	list := usersList
 	if k.pk != u.PK {
 		list = memberList(k.pk)
@@ -322,7 +320,7 @@ func (s *Store) setProfile(k dynamoKey, u userItem, cond, more string, values ma
 	return s.repo.Update(k.av(), set, cond, values)
 }
 
-func merge(ms ...map[string]types.AttributeValue) map[string]types.AttributeValue {
+func merge(ms ...map[string]ddb.AttributeValue) map[string]ddb.AttributeValue {
 	out := dynamo.Item{}
 	for _, m := range ms {
 		for k, v := range m {
@@ -502,11 +500,11 @@ func (s *Store) UserWorkspaces(ctx context.Context, userID string) ([]WorkspaceR
 
 // decodeMixed splits items by sort key: exactly skA into A's, starting
 // with prefixB into B's; others are skipped.
-func decodeMixed[A, B any](items []map[string]types.AttributeValue, skA, prefixB string) ([]A, []B, error) {
+func decodeMixed[A, B any](items []map[string]ddb.AttributeValue, skA, prefixB string) ([]A, []B, error) {
 	var as []A
 	var bs []B
 	for _, it := range items {
-		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+		sk, _ := it["sk"].(*ddb.AttributeValueMemberS)
 		if sk == nil {
 			continue
 		}
@@ -514,11 +512,11 @@ func decodeMixed[A, B any](items []map[string]types.AttributeValue, skA, prefixB
 		switch {
 		case skA != "" && sk.Value == skA:
 			var a A
-			err = attributevalue.UnmarshalMap(it, &a)
+			err = ddb.UnmarshalMap(it, &a)
 			as = append(as, a)
 		case strings.HasPrefix(sk.Value, prefixB):
 			var b B
-			err = attributevalue.UnmarshalMap(it, &b)
+			err = ddb.UnmarshalMap(it, &b)
 			bs = append(bs, b)
 		}
 		if err != nil {

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // NewWorkspace is what an admin supplies to create a workspace.
@@ -190,16 +190,16 @@ func (s *Store) removeWorkspace(ctx context.Context, w workspaceItem) error {
 	if err != nil {
 		return err
 	}
-	var groupMembers, groups, members [][]types.TransactWriteItem
+	var groupMembers, groups, members [][]ddb.TransactWriteItem
 	nGroups := 0
 	for _, it := range items {
-		sk := it["sk"].(*types.AttributeValueMemberS).Value
+		sk := it["sk"].(*ddb.AttributeValueMemberS).Value
 		switch {
 		case sk == skWorkspace:
 			continue
 		case strings.HasPrefix(sk, memberSK):
 			uid := strings.TrimPrefix(sk, memberSK)
-			members = append(members, []types.TransactWriteItem{
+			members = append(members, []ddb.TransactWriteItem{
 				s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil),
 				s.repo.Update(dynamoKey{userPK(uid), skUser}.av(), "DELETE #workspace_ids :w SET #version = #version + :one", "attribute_exists(pk)",
 					dynamo.Item{":w": dynamo.SS(w.ID), ":one": dynamo.N(1)}),
@@ -211,13 +211,13 @@ func (s *Store) removeWorkspace(ctx context.Context, w workspaceItem) error {
 				return err
 			}
 			for _, gm := range inGroup {
-				gmk := dynamoKey{groupPK(gid), gm["sk"].(*types.AttributeValueMemberS).Value}
-				groupMembers = append(groupMembers, []types.TransactWriteItem{s.repo.Delete(gmk.av(), "", nil)})
+				gmk := dynamoKey{groupPK(gid), gm["sk"].(*ddb.AttributeValueMemberS).Value}
+				groupMembers = append(groupMembers, []ddb.TransactWriteItem{s.repo.Delete(gmk.av(), "", nil)})
 			}
-			groups = append(groups, []types.TransactWriteItem{s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil)})
+			groups = append(groups, []ddb.TransactWriteItem{s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil)})
 			nGroups++
 		default: // group name claims
-			groups = append(groups, []types.TransactWriteItem{s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil)})
+			groups = append(groups, []ddb.TransactWriteItem{s.repo.Delete(dynamoKey{w.PK, sk}.av(), "", nil)})
 		}
 	}
 	last := dynamo.NewTx()

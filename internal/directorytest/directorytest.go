@@ -11,10 +11,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/directory"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Fake is an in-memory directory, safe for concurrent use.
@@ -113,10 +113,10 @@ func (f *Fake) Users(_ context.Context, ids []string) (map[string]directory.User
 
 // MemberGuard and GroupGuard check nothing: the fake answers reads only
 // (grants against the real directory are tested in internal/permissions).
-func (f *Fake) MemberGuard(string, string) []types.TransactWriteItem { return nil }
+func (f *Fake) MemberGuard(string, string) []ddb.TransactWriteItem { return nil }
 
 // GroupGuard checks nothing (see MemberGuard).
-func (f *Fake) GroupGuard(string, string) []types.TransactWriteItem { return nil }
+func (f *Fake) GroupGuard(string, string) []ddb.TransactWriteItem { return nil }
 
 // WorkspaceExists reports whether AddWorkspace created the workspace.
 func (f *Fake) WorkspaceExists(_ context.Context, id string) (bool, error) {

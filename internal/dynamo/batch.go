@@ -10,11 +10,9 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/budget"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // MaxBatchGet is DynamoDB's limit of keys in one BatchGetItem call.
@@ -35,7 +33,7 @@ func BatchGetItems(ctx context.Context, r Repo, keys []Item) ([]Item, error) {
 	}
 	if len(keys) <= MaxBatchGet {
 		// One call: in this goroutine, whose stack has already grown to
-		// the SDK's depth (a new one would grow it again on every call).
+		// the client's depth (a new one would grow it again on every call).
 		return r.batchGetChunk(ctx, keys)
 	}
 	var (
@@ -74,7 +72,7 @@ func BatchGet[T any](ctx context.Context, r Repo, keys []Item) ([]T, error) {
 func (r Repo) batchGetChunk(ctx context.Context, keys []Item) ([]Item, error) {
 	var items []Item
 	err := Retry(ctx, func(err error) bool { return err == errUnprocessed }, func() error {
-		out, err := r.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		out, err := r.DB.BatchGetItem(ctx, &ddb.BatchGetItemInput{RequestItems: map[string]ddb.KeysAndAttributes{
 			r.Table: {Keys: keys, ConsistentRead: aws.Bool(!r.eventual)},
 		}})
 		if err != nil {
@@ -116,7 +114,7 @@ func keyString(k Item) string {
 	for _, name := range slices.Sorted(maps.Keys(k)) {
 		b.WriteString(name)
 		b.WriteByte(0)
-		if s, ok := k[name].(*types.AttributeValueMemberS); ok {
+		if s, ok := k[name].(*ddb.AttributeValueMemberS); ok {
 			b.WriteString(s.Value)
 		}
 		b.WriteByte(0)
@@ -130,7 +128,7 @@ func Decode[T any](items []Item) ([]T, error) {
 		return raw, nil
 	}
 	out := make([]T, 0, len(items))
-	if err := attributevalue.UnmarshalListOfMaps(items, &out); err != nil {
+	if err := ddb.UnmarshalListOfMaps(items, &out); err != nil {
 		return nil, fmt.Errorf("decode items: %w", err)
 	}
 	return out, nil

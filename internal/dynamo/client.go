@@ -4,63 +4,31 @@ import (
 	"context"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/smithy-go/middleware"
-
-	"sentinel/internal/budget"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // DB is the narrow set of DynamoDB operations the repositories use. Scan is
 // deliberately absent: no request path may scan a table.
 type DB interface {
-	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
-	BatchWriteItem(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
-	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	GetItem(context.Context, *ddb.GetItemInput) (*ddb.GetItemOutput, error)
+	PutItem(context.Context, *ddb.PutItemInput) (*ddb.PutItemOutput, error)
+	UpdateItem(context.Context, *ddb.UpdateItemInput) (*ddb.UpdateItemOutput, error)
+	DeleteItem(context.Context, *ddb.DeleteItemInput) (*ddb.DeleteItemOutput, error)
+	Query(context.Context, *ddb.QueryInput) (*ddb.QueryOutput, error)
+	BatchGetItem(context.Context, *ddb.BatchGetItemInput) (*ddb.BatchGetItemOutput, error)
+	BatchWriteItem(context.Context, *ddb.BatchWriteItemInput) (*ddb.BatchWriteItemOutput, error)
+	TransactWriteItems(context.Context, *ddb.TransactWriteItemsInput) (*ddb.TransactWriteItemsOutput, error)
 }
-
-var _ DB = (*dynamodb.Client)(nil)
 
 // EndpointEnv, when set, points the client at DynamoDB Local.
 const EndpointEnv = "SENTINEL_DYNAMODB_ENDPOINT"
 
-// LocalClient talks to DynamoDB Local at endpoint, with the same retries
-// and error classification as in AWS (budget.Configure) and DynamoDB
-// Local's longer attempt timeout (budget.WithAttemptTimeout changes it).
-func LocalClient(endpoint string, opts ...func(*dynamodb.Options)) *dynamodb.Client {
-	return dynamodb.New(dynamodb.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
-		Retryer:      budget.Retryer(),
-		APIOptions:   []func(*middleware.Stack) error{budget.Middleware(budget.LocalAttemptTimeout)},
-	}, opts...)
-}
-
-// Counter counts DynamoDB operations by name through an SDK middleware, so
-// tests can assert how many calls a request costs.
+// Counter counts DynamoDB operations by name (WireClient's Observe,
+// tableadmin.Count on the SDK's client), so tests can assert how many
+// calls a request costs.
 type Counter struct {
 	mu     sync.Mutex
 	counts map[string]int
-}
-
-// Option installs the counter on a client.
-func (c *Counter) Option() func(*dynamodb.Options) {
-	return func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-			return st.Initialize.Add(middleware.InitializeMiddlewareFunc("sentinel-counter",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					c.Observe(middleware.GetOperationName(ctx))
-					return next.HandleInitialize(ctx, in)
-				}), middleware.After)
-		})
-	}
 }
 
 // Observe counts one call of op (WireOptions.Observe).

@@ -4,15 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Count runs a Query that only counts (Select COUNT) over every 1 MB page
 // and returns the number of matching items. For admin statistics: its cost
 // grows with the partition, so it stays off request hot paths.
-func Count(ctx context.Context, r Repo, in *dynamodb.QueryInput) (int, error) {
-	in.Select = types.SelectCount
+func Count(ctx context.Context, r Repo, in *ddb.QueryInput) (int, error) {
+	in.Select = ddb.SelectCount
 	n := 0
 	for {
 		out, err := Query(ctx, r, in)

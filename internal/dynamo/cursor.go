@@ -7,10 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // TimeFormat is how timestamps are stored: RFC 3339 in UTC with a fixed
@@ -65,7 +63,7 @@ func (s Scope) Start(cursor string) (Item, error) {
 		return nil, err
 	}
 	for a, v := range start {
-		got := v.(*types.AttributeValueMemberS).Value
+		got := v.(*ddb.AttributeValueMemberS).Value
 		if want, ok := s.Exact[a]; ok && got != want || !strings.HasPrefix(got, s.Prefix[a]) {
 			return nil, errBadCursor
 		}
@@ -77,7 +75,7 @@ var errBadCursor = apperr.New(apperr.BadRequest, "Invalid cursor")
 
 // QueryPage reads one page of a listing: one Query of in (see Query) from
 // where cursor points, validated against scope, decoded as T.
-func QueryPage[T any](ctx context.Context, r Repo, in *dynamodb.QueryInput, cursor string, scope Scope) (Page[T], error) {
+func QueryPage[T any](ctx context.Context, r Repo, in *ddb.QueryInput, cursor string, scope Scope) (Page[T], error) {
 	start, err := scope.Start(cursor)
 	if err != nil {
 		return Page[T]{}, err
@@ -111,7 +109,7 @@ func EncodeCursor(lek Item) string {
 	}
 	m := map[string]string{}
 	for k, v := range lek {
-		if s, ok := v.(*types.AttributeValueMemberS); ok {
+		if s, ok := v.(*ddb.AttributeValueMemberS); ok {
 			m[k] = s.Value
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/tableadmin"
 	"sentinel/internal/dynamotest"
 )
 
@@ -19,11 +20,11 @@ import (
 // active (not waited for here: filling an index takes DynamoDB Local
 // minutes when other tests load it).
 func TestAddMissingIndex(t *testing.T) {
-	c := dynamo.LocalClient(dynamotest.Endpoint(t))
+	c := tableadmin.LocalClient(dynamotest.Endpoint(t))
 	name := fmt.Sprintf("idx%d-Directory", time.Now().UnixNano())
 	old := dynamo.Directory
 	old.GSIs = old.GSIs[:len(old.GSIs)-1]
-	if _, err := c.CreateTable(t.Context(), old.CreateInput(name)); err != nil {
+	if _, err := c.CreateTable(t.Context(), tableadmin.CreateInput(old, name)); err != nil {
 		t.Fatal(err)
 	}
 	if err := dynamodb.NewTableExistsWaiter(c).Wait(t.Context(), &dynamodb.DescribeTableInput{TableName: aws.String(name)}, time.Minute); err != nil {
@@ -31,7 +32,7 @@ func TestAddMissingIndex(t *testing.T) {
 	}
 	last := dynamo.Directory.GSIs[len(dynamo.Directory.GSIs)-1].Name
 	for i, want := range []string{last, ""} {
-		if got, err := dynamo.AddMissingIndex(t.Context(), c, dynamo.Directory, name); err != nil || got != want {
+		if got, err := tableadmin.AddMissingIndex(t.Context(), c, dynamo.Directory, name); err != nil || got != want {
 			t.Fatalf("call %d: added %q, %v; want %q", i+1, got, err, want)
 		}
 	}

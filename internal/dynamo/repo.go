@@ -6,13 +6,12 @@ import (
 	"maps"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Item is one DynamoDB item, key or set of expression values.
-type Item = map[string]types.AttributeValue
+type Item = map[string]ddb.AttributeValue
 
 // Repo is one table through one client: what every area's store holds to
 // build transaction items (tx.go) and to read (Get, QueryAll, QueryPage,
@@ -33,7 +32,7 @@ func (r Repo) Eventually() Repo { r.eventual = true; return r }
 // Get reads the item at key as T (T may be Item itself); found is false
 // when there is none.
 func Get[T any](ctx context.Context, r Repo, key Item) (v T, found bool, err error) {
-	out, err := r.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(r.Table), Key: key, ConsistentRead: aws.Bool(!r.eventual)})
+	out, err := r.DB.GetItem(ctx, &ddb.GetItemInput{TableName: aws.String(r.Table), Key: key, ConsistentRead: aws.Bool(!r.eventual)})
 	if err != nil {
 		return v, false, fmt.Errorf("get %s: %w", keyText(key), err)
 	}
@@ -43,14 +42,14 @@ func Get[T any](ctx context.Context, r Repo, key Item) (v T, found bool, err err
 	if raw, ok := any(out.Item).(T); ok { // T is Item: the item as it is
 		return raw, true, nil
 	}
-	if err := attributevalue.UnmarshalMap(out.Item, &v); err != nil {
+	if err := ddb.UnmarshalMap(out.Item, &v); err != nil {
 		return v, false, fmt.Errorf("decode %s: %w", keyText(key), err)
 	}
 	return v, true, nil
 }
 
 // Query runs one Query of r's table (see prepare) and wraps its error.
-func Query(ctx context.Context, r Repo, in *dynamodb.QueryInput) (*dynamodb.QueryOutput, error) {
+func Query(ctx context.Context, r Repo, in *ddb.QueryInput) (*ddb.QueryOutput, error) {
 	out, err := r.DB.Query(ctx, r.prepare(in))
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", r.Table, err)
@@ -60,7 +59,7 @@ func Query(ctx context.Context, r Repo, in *dynamodb.QueryInput) (*dynamodb.Quer
 
 // QueryItems reads the items in selects page after page (each up to 1 MB,
 // or in.Limit items) until it has max of them (0: all).
-func QueryItems(ctx context.Context, r Repo, in *dynamodb.QueryInput, max int) ([]Item, error) {
+func QueryItems(ctx context.Context, r Repo, in *ddb.QueryInput, max int) ([]Item, error) {
 	var items []Item
 	for {
 		out, err := Query(ctx, r, in)
@@ -79,7 +78,7 @@ func QueryItems(ctx context.Context, r Repo, in *dynamodb.QueryInput, max int) (
 }
 
 // QueryAll reads every item in selects and decodes them as T.
-func QueryAll[T any](ctx context.Context, r Repo, in *dynamodb.QueryInput) ([]T, error) {
+func QueryAll[T any](ctx context.Context, r Repo, in *ddb.QueryInput) ([]T, error) {
 	items, err := QueryItems(ctx, r, in, 0)
 	if err != nil {
 		return nil, err
@@ -89,11 +88,11 @@ func QueryAll[T any](ctx context.Context, r Repo, in *dynamodb.QueryInput) ([]T,
 
 // Prefix selects the items of partition pk whose sort key starts with
 // prefix ("" for all of them).
-func Prefix(pk, prefix string) *dynamodb.QueryInput {
+func Prefix(pk, prefix string) *ddb.QueryInput {
 	if prefix == "" {
-		return &dynamodb.QueryInput{KeyConditionExpression: aws.String("pk = :pk"), ExpressionAttributeValues: Item{":pk": S(pk)}}
+		return &ddb.QueryInput{KeyConditionExpression: aws.String("pk = :pk"), ExpressionAttributeValues: Item{":pk": S(pk)}}
 	}
-	return &dynamodb.QueryInput{
+	return &ddb.QueryInput{
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :prefix)"),
 		ExpressionAttributeValues: Item{":pk": S(pk), ":prefix": S(prefix)},
 	}
@@ -102,7 +101,7 @@ func Prefix(pk, prefix string) *dynamodb.QueryInput {
 // prepare points in at r's table, reads consistently unless r is eventual
 // or in reads an index (or says otherwise), and maps the #name
 // placeholders of its expressions that it does not map itself.
-func (r Repo) prepare(in *dynamodb.QueryInput) *dynamodb.QueryInput {
+func (r Repo) prepare(in *ddb.QueryInput) *ddb.QueryInput {
 	in.TableName = aws.String(r.Table)
 	if in.ConsistentRead == nil && in.IndexName == nil {
 		in.ConsistentRead = aws.Bool(!r.eventual)
@@ -119,7 +118,7 @@ func (r Repo) prepare(in *dynamodb.QueryInput) *dynamodb.QueryInput {
 func keyText(key Item) string {
 	s := ""
 	for _, a := range []string{"pk", "sk"} {
-		if v, ok := key[a].(*types.AttributeValueMemberS); ok {
+		if v, ok := key[a].(*ddb.AttributeValueMemberS); ok {
 			s += v.Value + " "
 		}
 	}
@@ -132,18 +131,18 @@ func keyText(key Item) string {
 // Values.
 
 // S is a string attribute value.
-func S(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+func S(v string) ddb.AttributeValue { return &ddb.AttributeValueMemberS{Value: v} }
 
 // N is a number attribute value.
-func N[I ~int | ~int64](v I) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: fmt.Sprint(int64(v))}
+func N[I ~int | ~int64](v I) ddb.AttributeValue {
+	return &ddb.AttributeValueMemberN{Value: fmt.Sprint(int64(v))}
 }
 
 // SS is a string set attribute value (never empty).
-func SS(v ...string) types.AttributeValue { return &types.AttributeValueMemberSS{Value: v} }
+func SS(v ...string) ddb.AttributeValue { return &ddb.AttributeValueMemberSS{Value: v} }
 
 // Bool is a boolean attribute value.
-func Bool(b bool) types.AttributeValue { return &types.AttributeValueMemberBOOL{Value: b} }
+func Bool(b bool) ddb.AttributeValue { return &ddb.AttributeValueMemberBOOL{Value: b} }
 
 // Key is a pk/sk key.
 func Key(pk, sk string) Item { return Item{"pk": S(pk), "sk": S(sk)} }

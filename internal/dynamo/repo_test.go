@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/dynamotest"
 )
 
@@ -53,7 +53,7 @@ func TestGetAndBatchGet(t *testing.T) {
 		t.Errorf("Get = %+v, %v, %v", got, found, err)
 	}
 	raw, found, err := dynamo.Get[dynamo.Item](t.Context(), r, dynamo.Key("P#b", "R#002"))
-	if v, _ := raw["name"].(*types.AttributeValueMemberS); err != nil || !found || v == nil || v.Value != "b" {
+	if v, _ := raw["name"].(*ddb.AttributeValueMemberS); err != nil || !found || v == nil || v.Value != "b" {
 		t.Errorf("Get as Item = %v, %v, %v", raw, found, err)
 	}
 	if _, found, err := dynamo.Get[row](t.Context(), r, dynamo.Key("P#a", "R#999")); found || err != nil {

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/metrics"
 )
 
@@ -17,7 +17,7 @@ import (
 // transaction or by throttling, single writes that met a transaction in
 // progress, keys a BatchGetItem left unprocessed, and read-modify-write
 // steps whose reads went stale (ErrChanged). Throttled single calls are the
-// SDK's own retryer's (it retries them with backoff before we see them).
+// client's own retries (internal/awsjson: backoff before we see them).
 const Attempts = 6
 
 // backoff is the pause before retry n (1, 2, …): full jitter over an
@@ -65,11 +65,11 @@ func IsChanged(err error) bool { return errors.Is(err, ErrChanged) }
 // cancelled only by conflicts with other transactions or by throttling, or
 // a single write that met a transaction in progress.
 func Retryable(err error) bool {
-	var conflict *types.TransactionConflictException
+	var conflict *ddb.TransactionConflictException
 	if errors.As(err, &conflict) {
 		return true
 	}
-	var tce *types.TransactionCanceledException
+	var tce *ddb.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		return false
 	}

@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // flakyDB answers BatchGetItem from a map, leaving the last key of the
@@ -22,21 +21,21 @@ type flakyDB struct {
 	maxKeys     int
 }
 
-func (f *flakyDB) BatchGetItem(_ context.Context, in *dynamodb.BatchGetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+func (f *flakyDB) BatchGetItem(_ context.Context, in *ddb.BatchGetItemInput) (*ddb.BatchGetItemOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
-	out := &dynamodb.BatchGetItemOutput{Responses: map[string][]Item{}, UnprocessedKeys: map[string]types.KeysAndAttributes{}}
+	out := &ddb.BatchGetItemOutput{Responses: map[string][]Item{}, UnprocessedKeys: map[string]ddb.KeysAndAttributes{}}
 	for table, ka := range in.RequestItems {
 		f.maxKeys = max(f.maxKeys, len(ka.Keys))
 		keys := ka.Keys
 		if f.unprocessed > 0 {
 			f.unprocessed--
-			out.UnprocessedKeys[table] = types.KeysAndAttributes{Keys: keys[len(keys)-1:]}
+			out.UnprocessedKeys[table] = ddb.KeysAndAttributes{Keys: keys[len(keys)-1:]}
 			keys = keys[:len(keys)-1]
 		}
 		for _, k := range keys {
-			if it, ok := f.items[k["pk"].(*types.AttributeValueMemberS).Value]; ok {
+			if it, ok := f.items[k["pk"].(*ddb.AttributeValueMemberS).Value]; ok {
 				out.Responses[table] = append(out.Responses[table], it)
 			}
 		}

@@ -7,8 +7,8 @@ import (
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Single writes: one item built with Repo.Put, Update or Delete, written on
@@ -16,7 +16,7 @@ import (
 // progress on its item is retried). A failed condition is reported by
 // IsConditionFailed, with the item it saw (FailedItem).
 //
-// Every single write must be safe to repeat: the SDK times out its
+// Every single write must be safe to repeat: the client times out its
 // attempts and retries them (budget.AttemptTimeout), and an attempt
 // abandoned, or whose answer was lost, may have landed. So each is
 // written to leave the same item when run twice — absolute values (SET,
@@ -26,10 +26,10 @@ import (
 // FailedItem shows the token of the attempt that landed.
 
 // PutItem writes a Put item.
-func PutItem(ctx context.Context, db DB, w types.TransactWriteItem) error {
+func PutItem(ctx context.Context, db DB, w ddb.TransactWriteItem) error {
 	p := w.Put
 	return Retry(ctx, Retryable, func() error {
-		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{
+		_, err := db.PutItem(ctx, &ddb.PutItemInput{
 			TableName: p.TableName, Item: p.Item, ConditionExpression: p.ConditionExpression,
 			ExpressionAttributeNames: p.ExpressionAttributeNames, ExpressionAttributeValues: p.ExpressionAttributeValues,
 			ReturnValuesOnConditionCheckFailure: failedItem(p.ConditionExpression),
@@ -39,13 +39,13 @@ func PutItem(ctx context.Context, db DB, w types.TransactWriteItem) error {
 }
 
 // UpdateItem writes an Update item and answers the attributes ret asks
-// for (types.ReturnValueNone: none).
-func UpdateItem(ctx context.Context, db DB, w types.TransactWriteItem, ret types.ReturnValue) (Item, error) {
+// for (ddb.ReturnValueNone: none).
+func UpdateItem(ctx context.Context, db DB, w ddb.TransactWriteItem, ret ddb.ReturnValue) (Item, error) {
 	u := w.Update
-	var out *dynamodb.UpdateItemOutput
+	var out *ddb.UpdateItemOutput
 	err := Retry(ctx, Retryable, func() error {
 		var err error
-		out, err = db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		out, err = db.UpdateItem(ctx, &ddb.UpdateItemInput{
 			TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
 			ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues,
 			ReturnValues: ret, ReturnValuesOnConditionCheckFailure: failedItem(u.ConditionExpression),
@@ -59,10 +59,10 @@ func UpdateItem(ctx context.Context, db DB, w types.TransactWriteItem, ret types
 }
 
 // DeleteItem writes a Delete item.
-func DeleteItem(ctx context.Context, db DB, w types.TransactWriteItem) error {
+func DeleteItem(ctx context.Context, db DB, w ddb.TransactWriteItem) error {
 	d := w.Delete
 	return Retry(ctx, Retryable, func() error {
-		_, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		_, err := db.DeleteItem(ctx, &ddb.DeleteItemInput{
 			TableName: d.TableName, Key: d.Key, ConditionExpression: d.ConditionExpression,
 			ExpressionAttributeNames: d.ExpressionAttributeNames, ExpressionAttributeValues: d.ExpressionAttributeValues,
 			ReturnValuesOnConditionCheckFailure: failedItem(d.ConditionExpression),
@@ -73,17 +73,17 @@ func DeleteItem(ctx context.Context, db DB, w types.TransactWriteItem) error {
 
 // failedItem asks a conditional write to answer, when its condition fails,
 // the item the condition saw (no extra read, no extra cost).
-func failedItem(cond *string) types.ReturnValuesOnConditionCheckFailure {
+func failedItem(cond *string) ddb.ReturnValuesOnConditionCheckFailure {
 	if cond == nil {
 		return ""
 	}
-	return types.ReturnValuesOnConditionCheckFailureAllOld
+	return ddb.ReturnValuesOnConditionCheckFailureAllOld
 }
 
 // FailedItem is the item a single write's failed condition saw: found is
 // false when err is no failed condition or there was no item.
 func FailedItem(err error) (item Item, found bool) {
-	var ccf *types.ConditionalCheckFailedException
+	var ccf *ddb.ConditionalCheckFailedException
 	if !errors.As(err, &ccf) || len(ccf.Item) == 0 {
 		return nil, false
 	}
@@ -100,11 +100,11 @@ func Token() string {
 // IsConditionFailed reports whether err is a failed condition, of a single
 // write or of an item of a cancelled transaction.
 func IsConditionFailed(err error) bool {
-	var ccf *types.ConditionalCheckFailedException
+	var ccf *ddb.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
 		return true
 	}
-	var tce *types.TransactionCanceledException
+	var tce *ddb.TransactionCanceledException
 	if errors.As(err, &tce) {
 		for _, r := range tce.CancellationReasons {
 			if aws.ToString(r.Code) == reasonCondition {

@@ -7,12 +7,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/budget"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // MaxTransactItems is DynamoDB's limit on items in one transaction.
@@ -51,7 +49,7 @@ func (e *CancelledError) Error() string {
 	return fmt.Sprintf("transaction cancelled [%s]: %v", strings.Join(e.Reasons, " "), e.Err)
 }
 
-// Unwrap gives errors.Is and errors.As both the meaning and the SDK error.
+// Unwrap gives errors.Is and errors.As both the meaning and DynamoDB's refusal.
 func (e *CancelledError) Unwrap() []error {
 	if e.Err == nil {
 		return []error{e.cause}
@@ -67,20 +65,20 @@ func (e *CancelledError) ConditionFailed(i int) bool {
 // Tx is one transaction under construction: its items, each with the
 // error its failed condition means (nil: ErrChanged).
 type Tx struct {
-	items []types.TransactWriteItem
+	items []ddb.TransactWriteItem
 	fails []error
 }
 
 // NewTx starts a transaction with items whose failed conditions mean
 // ErrChanged.
-func NewTx(items ...types.TransactWriteItem) *Tx {
+func NewTx(items ...ddb.TransactWriteItem) *Tx {
 	t := &Tx{}
 	t.Add(items...)
 	return t
 }
 
 // Add appends items whose failed conditions mean ErrChanged.
-func (t *Tx) Add(items ...types.TransactWriteItem) *Tx {
+func (t *Tx) Add(items ...ddb.TransactWriteItem) *Tx {
 	for _, it := range items {
 		t.AddOr(it, nil)
 	}
@@ -88,7 +86,7 @@ func (t *Tx) Add(items ...types.TransactWriteItem) *Tx {
 }
 
 // AddOr appends an item whose failed condition means onFail.
-func (t *Tx) AddOr(item types.TransactWriteItem, onFail error) *Tx {
+func (t *Tx) AddOr(item ddb.TransactWriteItem, onFail error) *Tx {
 	t.items = append(t.items, item)
 	t.fails = append(t.fails, onFail)
 	return t
@@ -112,10 +110,10 @@ func (t *Tx) Write(ctx context.Context, db DB) error {
 		return nil
 	}
 	err := Retry(ctx, Retryable, func() error {
-		_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
+		_, err := db.TransactWriteItems(ctx, &ddb.TransactWriteItemsInput{TransactItems: t.items})
 		return err
 	})
-	var tce *types.TransactionCanceledException
+	var tce *ddb.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		return err
 	}
@@ -148,7 +146,7 @@ func (t *Tx) Write(ctx context.Context, db DB) error {
 }
 
 // TransactWrite runs items as one transaction (see Tx.Write).
-func TransactWrite(ctx context.Context, db DB, items []types.TransactWriteItem) error {
+func TransactWrite(ctx context.Context, db DB, items []ddb.TransactWriteItem) error {
 	return NewTx(items...).Write(ctx, db)
 }
 
@@ -157,7 +155,7 @@ func TransactWrite(ctx context.Context, db DB, items []types.TransactWriteItem) 
 // few transactions as DynamoDB allows, and last in the final one. Each
 // step must leave valid data, so a failure part-way is finished by doing
 // the change again.
-func WriteInSteps(ctx context.Context, db DB, units [][]types.TransactWriteItem, last *Tx) error {
+func WriteInSteps(ctx context.Context, db DB, units [][]ddb.TransactWriteItem, last *Tx) error {
 	step := &Tx{}
 	for _, u := range units {
 		if len(u) > MaxTransactItems {
@@ -182,8 +180,8 @@ func WriteInSteps(ctx context.Context, db DB, units [][]types.TransactWriteItem,
 
 // Fitting returns the items of the leading units that fit in one
 // transaction next to reserve other items, and how many units that is.
-func Fitting(units [][]types.TransactWriteItem, reserve int) ([]types.TransactWriteItem, int) {
-	var items []types.TransactWriteItem
+func Fitting(units [][]ddb.TransactWriteItem, reserve int) ([]ddb.TransactWriteItem, int) {
+	var items []ddb.TransactWriteItem
 	n := 0
 	for _, u := range units {
 		if len(items)+len(u)+reserve > MaxTransactItems {
@@ -201,36 +199,36 @@ func Fitting(units [][]types.TransactWriteItem, reserve int) ([]types.TransactWr
 // the expressions.
 
 // Put writes item (a struct with dynamodbav tags).
-func (r Repo) Put(item any, cond string, values Item) types.TransactWriteItem {
-	av, err := attributevalue.MarshalMap(item)
+func (r Repo) Put(item any, cond string, values Item) ddb.TransactWriteItem {
+	av, err := ddb.MarshalMap(item)
 	if err != nil {
 		panic(err) // item types are plain structs of strings, numbers and sets
 	}
-	return types.TransactWriteItem{Put: &types.Put{
+	return ddb.TransactWriteItem{Put: &ddb.Put{
 		TableName: aws.String(r.Table), Item: av, ConditionExpression: expr(cond),
 		ExpressionAttributeNames: AttrNames(cond), ExpressionAttributeValues: nonEmpty(values),
 	}}
 }
 
 // Delete deletes the item at key.
-func (r Repo) Delete(key Item, cond string, values Item) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{
+func (r Repo) Delete(key Item, cond string, values Item) ddb.TransactWriteItem {
+	return ddb.TransactWriteItem{Delete: &ddb.Delete{
 		TableName: aws.String(r.Table), Key: key, ConditionExpression: expr(cond),
 		ExpressionAttributeNames: AttrNames(cond), ExpressionAttributeValues: nonEmpty(values),
 	}}
 }
 
 // Update updates the item at key.
-func (r Repo) Update(key Item, update, cond string, values Item) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
+func (r Repo) Update(key Item, update, cond string, values Item) ddb.TransactWriteItem {
+	return ddb.TransactWriteItem{Update: &ddb.Update{
 		TableName: aws.String(r.Table), Key: key, UpdateExpression: aws.String(update), ConditionExpression: expr(cond),
 		ExpressionAttributeNames: AttrNames(update + " " + cond), ExpressionAttributeValues: nonEmpty(values),
 	}}
 }
 
 // Check checks a condition on the item at key without writing it.
-func (r Repo) Check(key Item, cond string, values Item) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+func (r Repo) Check(key Item, cond string, values Item) ddb.TransactWriteItem {
+	return ddb.TransactWriteItem{ConditionCheck: &ddb.ConditionCheck{
 		TableName: aws.String(r.Table), Key: key, ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: AttrNames(cond), ExpressionAttributeValues: nonEmpty(values),
 	}}

@@ -8,10 +8,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // cancelDB cancels each transaction with the next reasons in line (one
@@ -22,23 +21,23 @@ type cancelDB struct {
 	calls   int
 }
 
-func (c *cancelDB) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+func (c *cancelDB) TransactWriteItems(_ context.Context, in *ddb.TransactWriteItemsInput) (*ddb.TransactWriteItemsOutput, error) {
 	c.calls++
 	if len(c.answers) == 0 {
-		return &dynamodb.TransactWriteItemsOutput{}, nil
+		return &ddb.TransactWriteItemsOutput{}, nil
 	}
 	codes := c.answers[0]
 	if len(c.answers) > 1 {
 		c.answers = c.answers[1:]
 	}
 	if codes == nil {
-		return &dynamodb.TransactWriteItemsOutput{}, nil
+		return &ddb.TransactWriteItemsOutput{}, nil
 	}
-	var reasons []types.CancellationReason
+	var reasons []ddb.CancellationReason
 	for _, code := range codes {
-		reasons = append(reasons, types.CancellationReason{Code: aws.String(code)})
+		reasons = append(reasons, ddb.CancellationReason{Code: aws.String(code)})
 	}
-	return nil, &types.TransactionCanceledException{CancellationReasons: reasons}
+	return nil, &ddb.TransactionCanceledException{CancellationReasons: reasons}
 }
 
 func noBackoff(t *testing.T) {
@@ -92,7 +91,7 @@ func TestTxMapsCancellationReasons(t *testing.T) {
 			if !errors.As(err, &ce) || len(ce.Reasons) != 3 {
 				t.Fatalf("err = %v, want a *CancelledError with 3 reasons", err)
 			}
-			var tce *types.TransactionCanceledException
+			var tce *ddb.TransactionCanceledException
 			if !errors.As(err, &tce) {
 				t.Error("the SDK's error is not in the chain")
 			}
@@ -129,11 +128,11 @@ func TestRereadRunsAgainOnlyOnChange(t *testing.T) {
 
 func TestWriteInStepsPacksUnits(t *testing.T) {
 	db := &cancelDB{}
-	var units [][]types.TransactWriteItem
+	var units [][]ddb.TransactWriteItem
 	for range 70 {
-		units = append(units, []types.TransactWriteItem{{}, {}}) // 140 items in pairs
+		units = append(units, []ddb.TransactWriteItem{{}, {}}) // 140 items in pairs
 	}
-	last := NewTx(types.TransactWriteItem{}, types.TransactWriteItem{})
+	last := NewTx(ddb.TransactWriteItem{}, ddb.TransactWriteItem{})
 	if err := WriteInSteps(t.Context(), db, units, last); err != nil {
 		t.Fatal(err)
 	}

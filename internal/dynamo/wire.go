@@ -6,20 +6,19 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/awsjson"
 	"sentinel/internal/budget"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // WireClient is the functions' DynamoDB client: the operations of DB over
 // DynamoDB's JSON protocol (internal/awsjson: SigV4, the budget's
-// attempts, retries and 503s), taking and returning the SDK's own input,
-// output and error types. Table management, Scan and the rest stay with
-// the SDK's client (LocalClient, the operator tools), which no function
-// links.
+// attempts, retries and 503s), taking and returning internal/dynamo/ddb's
+// inputs, outputs and refusals, which mirror the SDK's. Table management,
+// Scan and the rest stay with the SDK's client (tableadmin, the tests),
+// which no function links (TestFunctionsLinkNoSDKDynamoDB).
 type WireClient struct{ c *awsjson.Client }
 
 var _ DB = (*WireClient)(nil)
@@ -42,7 +41,7 @@ func LocalWireClient(endpoint string, o awsjson.Options) *WireClient {
 	return NewWireClient(o)
 }
 
-// call writes in (an SDK input struct) as op's request and reads the answer into out.
+// call writes in (a ddb input struct) as op's request and reads the answer into out.
 func (c *WireClient) call(ctx context.Context, op string, in, out any) error {
 	var body bytes.Buffer
 	if err := encodeInput(&body, in); err != nil {
@@ -51,67 +50,67 @@ func (c *WireClient) call(ctx context.Context, op string, in, out any) error {
 	return c.c.Call(ctx, op, body.Bytes(), out)
 }
 
-func (c *WireClient) GetItem(ctx context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+func (c *WireClient) GetItem(ctx context.Context, in *ddb.GetItemInput) (*ddb.GetItemOutput, error) {
 	var out itemOutput
 	if err := c.call(ctx, "GetItem", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.GetItemOutput{Item: out.Item}, nil
+	return &ddb.GetItemOutput{Item: out.Item}, nil
 }
 
-func (c *WireClient) PutItem(ctx context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+func (c *WireClient) PutItem(ctx context.Context, in *ddb.PutItemInput) (*ddb.PutItemOutput, error) {
 	var out itemOutput
 	if err := c.call(ctx, "PutItem", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.PutItemOutput{Attributes: out.Attributes}, nil
+	return &ddb.PutItemOutput{Attributes: out.Attributes}, nil
 }
 
-func (c *WireClient) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+func (c *WireClient) UpdateItem(ctx context.Context, in *ddb.UpdateItemInput) (*ddb.UpdateItemOutput, error) {
 	var out itemOutput
 	if err := c.call(ctx, "UpdateItem", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.UpdateItemOutput{Attributes: out.Attributes}, nil
+	return &ddb.UpdateItemOutput{Attributes: out.Attributes}, nil
 }
 
-func (c *WireClient) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+func (c *WireClient) DeleteItem(ctx context.Context, in *ddb.DeleteItemInput) (*ddb.DeleteItemOutput, error) {
 	var out itemOutput
 	if err := c.call(ctx, "DeleteItem", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.DeleteItemOutput{Attributes: out.Attributes}, nil
+	return &ddb.DeleteItemOutput{Attributes: out.Attributes}, nil
 }
 
-func (c *WireClient) Query(ctx context.Context, in *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+func (c *WireClient) Query(ctx context.Context, in *ddb.QueryInput) (*ddb.QueryOutput, error) {
 	var out queryOutput
 	if err := c.call(ctx, "Query", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.QueryOutput{Items: out.Items, Count: out.Count, ScannedCount: out.ScannedCount,
+	return &ddb.QueryOutput{Items: out.Items, Count: out.Count, ScannedCount: out.ScannedCount,
 		LastEvaluatedKey: out.LastEvaluatedKey}, nil
 }
 
-func (c *WireClient) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+func (c *WireClient) BatchGetItem(ctx context.Context, in *ddb.BatchGetItemInput) (*ddb.BatchGetItemOutput, error) {
 	var out batchGetOutput
 	if err := c.call(ctx, "BatchGetItem", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.BatchGetItemOutput{Responses: out.Responses, UnprocessedKeys: out.UnprocessedKeys}, nil
+	return &ddb.BatchGetItemOutput{Responses: out.Responses, UnprocessedKeys: out.UnprocessedKeys}, nil
 }
 
-func (c *WireClient) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+func (c *WireClient) BatchWriteItem(ctx context.Context, in *ddb.BatchWriteItemInput) (*ddb.BatchWriteItemOutput, error) {
 	var out batchWriteOutput
 	if err := c.call(ctx, "BatchWriteItem", in, &out); err != nil {
 		return nil, err
 	}
-	return &dynamodb.BatchWriteItemOutput{UnprocessedItems: out.UnprocessedItems}, nil
+	return &ddb.BatchWriteItemOutput{UnprocessedItems: out.UnprocessedItems}, nil
 }
 
 // TransactWriteItems gives a transaction without a client token one, kept
 // across its attempts, as the SDK does: DynamoDB then runs it once however
 // many attempts reach it.
-func (c *WireClient) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+func (c *WireClient) TransactWriteItems(ctx context.Context, in *ddb.TransactWriteItemsInput) (*ddb.TransactWriteItemsOutput, error) {
 	if in.ClientRequestToken == nil {
 		withToken := *in
 		withToken.ClientRequestToken = aws.String(uuid.NewString())
@@ -120,10 +119,10 @@ func (c *WireClient) TransactWriteItems(ctx context.Context, in *dynamodb.Transa
 	if err := c.call(ctx, "TransactWriteItems", in, &struct{}{}); err != nil {
 		return nil, err
 	}
-	return &dynamodb.TransactWriteItemsOutput{}, nil
+	return &ddb.TransactWriteItemsOutput{}, nil
 }
 
-// refusal is the SDK's type of a refusal the callers look for by type
+// refusal is ddb's type of a refusal the callers look for by type
 // (nil for the others, which they know by code).
 func refusal(r *awsjson.Error) error {
 	var e errorOutput
@@ -131,11 +130,11 @@ func refusal(r *awsjson.Error) error {
 	msg := aws.String(r.Message)
 	switch r.Code {
 	case "ConditionalCheckFailedException":
-		return &types.ConditionalCheckFailedException{Message: msg, Item: e.Item}
+		return &ddb.ConditionalCheckFailedException{Message: msg, Item: e.Item}
 	case "TransactionCanceledException":
-		return &types.TransactionCanceledException{Message: msg, CancellationReasons: e.CancellationReasons}
+		return &ddb.TransactionCanceledException{Message: msg, CancellationReasons: e.CancellationReasons}
 	case "TransactionConflictException":
-		return &types.TransactionConflictException{Message: msg}
+		return &ddb.TransactionConflictException{Message: msg}
 	}
 	return nil
 }

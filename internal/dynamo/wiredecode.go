@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"sentinel/internal/dynamo/ddb"
 )
 
-// Reading DynamoDB's answers straight into the SDK's attribute values: a
+// Reading DynamoDB's answers straight into ddb's attribute values: a
 // check reads a few items per request, and encoding/json's reflection
 // allocated more than the rest of the request together.
 
@@ -228,41 +228,41 @@ func (s *scanner) item() item {
 	return it
 }
 
-func (s *scanner) items() []map[string]types.AttributeValue {
-	out := []map[string]types.AttributeValue{}
+func (s *scanner) items() []map[string]ddb.AttributeValue {
+	out := []map[string]ddb.AttributeValue{}
 	s.array(func() { out = append(out, s.item()) })
 	return out
 }
 
 // value reads one attribute value: an object with one member naming its type.
-func (s *scanner) value() types.AttributeValue {
-	var av types.AttributeValue
+func (s *scanner) value() ddb.AttributeValue {
+	var av ddb.AttributeValue
 	s.object(func(kind string) {
 		switch kind {
 		case "S":
-			av = &types.AttributeValueMemberS{Value: s.str()}
+			av = &ddb.AttributeValueMemberS{Value: s.str()}
 		case "N":
-			av = &types.AttributeValueMemberN{Value: s.str()}
+			av = &ddb.AttributeValueMemberN{Value: s.str()}
 		case "BOOL":
-			av = &types.AttributeValueMemberBOOL{Value: s.boolean()}
+			av = &ddb.AttributeValueMemberBOOL{Value: s.boolean()}
 		case "NULL":
-			av = &types.AttributeValueMemberNULL{Value: s.boolean()}
+			av = &ddb.AttributeValueMemberNULL{Value: s.boolean()}
 		case "B":
-			av = &types.AttributeValueMemberB{Value: s.binary()}
+			av = &ddb.AttributeValueMemberB{Value: s.binary()}
 		case "SS":
-			av = &types.AttributeValueMemberSS{Value: s.strings()}
+			av = &ddb.AttributeValueMemberSS{Value: s.strings()}
 		case "NS":
-			av = &types.AttributeValueMemberNS{Value: s.strings()}
+			av = &ddb.AttributeValueMemberNS{Value: s.strings()}
 		case "BS":
 			var bs [][]byte
 			s.array(func() { bs = append(bs, s.binary()) })
-			av = &types.AttributeValueMemberBS{Value: bs}
+			av = &ddb.AttributeValueMemberBS{Value: bs}
 		case "M":
-			av = &types.AttributeValueMemberM{Value: s.item()}
+			av = &ddb.AttributeValueMemberM{Value: s.item()}
 		case "L":
-			l := []types.AttributeValue{}
+			l := []ddb.AttributeValue{}
 			s.array(func() { l = append(l, s.value()) })
-			av = &types.AttributeValueMemberL{Value: l}
+			av = &ddb.AttributeValueMemberL{Value: l}
 		default:
 			s.fail()
 		}
@@ -317,12 +317,12 @@ func (o *batchGetOutput) DecodeAnswer(b []byte) error {
 	return decode(b, func(s *scanner, key string) {
 		switch key {
 		case "Responses":
-			o.Responses = map[string][]map[string]types.AttributeValue{}
+			o.Responses = map[string][]map[string]ddb.AttributeValue{}
 			s.object(func(table string) { o.Responses[table] = s.items() })
 		case "UnprocessedKeys":
-			o.UnprocessedKeys = map[string]types.KeysAndAttributes{}
+			o.UnprocessedKeys = map[string]ddb.KeysAndAttributes{}
 			s.object(func(table string) {
-				var ka types.KeysAndAttributes
+				var ka ddb.KeysAndAttributes
 				s.object(func(key string) {
 					switch key {
 					case "Keys":
@@ -354,14 +354,14 @@ func (o *batchWriteOutput) DecodeAnswer(b []byte) error {
 			s.skip()
 			return
 		}
-		o.UnprocessedItems = map[string][]types.WriteRequest{}
+		o.UnprocessedItems = map[string][]ddb.WriteRequest{}
 		s.object(func(table string) {
 			s.array(func() {
-				var w types.WriteRequest
+				var w ddb.WriteRequest
 				s.object(func(kind string) {
 					switch kind {
 					case "PutRequest":
-						w.PutRequest = &types.PutRequest{}
+						w.PutRequest = &ddb.PutRequest{}
 						s.object(func(k string) {
 							if k == "Item" {
 								w.PutRequest.Item = s.item()
@@ -370,7 +370,7 @@ func (o *batchWriteOutput) DecodeAnswer(b []byte) error {
 							}
 						})
 					case "DeleteRequest":
-						w.DeleteRequest = &types.DeleteRequest{}
+						w.DeleteRequest = &ddb.DeleteRequest{}
 						s.object(func(k string) {
 							if k == "Key" {
 								w.DeleteRequest.Key = s.item()
@@ -395,7 +395,7 @@ func (o *errorOutput) DecodeAnswer(b []byte) error {
 			o.Item = s.item()
 		case "CancellationReasons":
 			s.array(func() {
-				var r types.CancellationReason
+				var r ddb.CancellationReason
 				s.object(func(key string) {
 					switch key {
 					case "Code":

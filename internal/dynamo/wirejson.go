@@ -8,24 +8,24 @@ import (
 	"reflect"
 	"strconv"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // The DynamoDB JSON protocol (awsJson1_0) of the operations in DB, for
-// WireClient: requests are the SDK's input structs written as JSON by
-// their exported field names (which are the protocol's member names),
-// answers are read into the SDK's output structs.
+// WireClient: requests are ddb's input structs written as JSON by their
+// exported field names (which are the protocol's member names), answers
+// are read into ddb's output structs.
 
-var attributeValueType = reflect.TypeFor[types.AttributeValue]()
+var attributeValueType = reflect.TypeFor[ddb.AttributeValue]()
 
-// encodeInput writes an SDK input struct as the operation's JSON body.
+// encodeInput writes a ddb input struct as the operation's JSON body.
 func encodeInput(buf *bytes.Buffer, in any) error {
 	return encodeValue(buf, reflect.ValueOf(in))
 }
 
 func encodeValue(buf *bytes.Buffer, v reflect.Value) error {
 	if v.Type() == attributeValueType {
-		return encodeAttributeValue(buf, v.Interface().(types.AttributeValue))
+		return encodeAttributeValue(buf, v.Interface().(ddb.AttributeValue))
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -86,43 +86,43 @@ func encodeValue(buf *bytes.Buffer, v reflect.Value) error {
 	return nil
 }
 
-func encodeAttributeValue(buf *bytes.Buffer, av types.AttributeValue) error {
+func encodeAttributeValue(buf *bytes.Buffer, av ddb.AttributeValue) error {
 	member := func(name string) {
 		buf.WriteString(`{"`)
 		buf.WriteString(name)
 		buf.WriteString(`":`)
 	}
 	switch av := av.(type) {
-	case *types.AttributeValueMemberS:
+	case *ddb.AttributeValueMemberS:
 		member("S")
 		writeString(buf, av.Value)
-	case *types.AttributeValueMemberN:
+	case *ddb.AttributeValueMemberN:
 		member("N")
 		writeString(buf, av.Value)
-	case *types.AttributeValueMemberBOOL:
+	case *ddb.AttributeValueMemberBOOL:
 		member("BOOL")
 		buf.WriteString(strconv.FormatBool(av.Value))
-	case *types.AttributeValueMemberNULL:
+	case *ddb.AttributeValueMemberNULL:
 		member("NULL")
 		buf.WriteString(strconv.FormatBool(av.Value))
-	case *types.AttributeValueMemberB:
+	case *ddb.AttributeValueMemberB:
 		member("B")
 		writeString(buf, base64.StdEncoding.EncodeToString(av.Value))
-	case *types.AttributeValueMemberSS:
+	case *ddb.AttributeValueMemberSS:
 		member("SS")
 		writeStrings(buf, av.Value, func(s string) string { return s })
-	case *types.AttributeValueMemberNS:
+	case *ddb.AttributeValueMemberNS:
 		member("NS")
 		writeStrings(buf, av.Value, func(s string) string { return s })
-	case *types.AttributeValueMemberBS:
+	case *ddb.AttributeValueMemberBS:
 		member("BS")
 		writeStrings(buf, av.Value, base64.StdEncoding.EncodeToString)
-	case *types.AttributeValueMemberM:
+	case *ddb.AttributeValueMemberM:
 		member("M")
 		if err := encodeValue(buf, reflect.ValueOf(av.Value)); err != nil {
 			return err
 		}
-	case *types.AttributeValueMemberL:
+	case *ddb.AttributeValueMemberL:
 		member("L")
 		if err := encodeValue(buf, reflect.ValueOf(av.Value)); err != nil {
 			return err
@@ -151,7 +151,7 @@ func writeString(buf *bytes.Buffer, s string) {
 }
 
 // item is an item (or key) in an answer.
-type item = map[string]types.AttributeValue
+type item = map[string]ddb.AttributeValue
 
 // The answers' shapes (read by wiredecode.go).
 type (
@@ -167,14 +167,14 @@ type (
 	}
 	batchGetOutput struct {
 		Responses       map[string][]item
-		UnprocessedKeys map[string]types.KeysAndAttributes
+		UnprocessedKeys map[string]ddb.KeysAndAttributes
 	}
 	batchWriteOutput struct {
-		UnprocessedItems map[string][]types.WriteRequest
+		UnprocessedItems map[string][]ddb.WriteRequest
 	}
 	// errorOutput is what some refusals carry.
 	errorOutput struct {
 		Item                item
-		CancellationReasons []types.CancellationReason
+		CancellationReasons []ddb.CancellationReason
 	}
 )

@@ -17,8 +17,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"sentinel/internal/awsjson"
 	"sentinel/internal/ddblocal"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
+	"sentinel/internal/dynamo/tableadmin"
 )
 
 var (
@@ -62,7 +65,11 @@ func Endpoint(t testing.TB) string {
 
 // Env is a fresh set of tables on DynamoDB Local.
 type Env struct {
-	Client  *dynamodb.Client
+	// Client is the functions' client (dynamo.WireClient), its calls counted.
+	Client *dynamo.WireClient
+	// SDK is the SDK's client on the same tables, uncounted: for what the
+	// functions never do (Scan to inspect a table, table management).
+	SDK     *dynamodb.Client
 	Names   dynamo.Names
 	Counter *dynamo.Counter
 }
@@ -73,16 +80,84 @@ func New(t testing.TB) *Env {
 	t.Helper()
 	ep := Endpoint(t)
 	counter := &dynamo.Counter{}
-	client := dynamo.LocalClient(ep, counter.Option())
+	sdk := tableadmin.LocalClient(ep)
 	prefix := fmt.Sprintf("t%d-%d-%d-", os.Getpid(), time.Now().UnixNano()%1e6, seq.Add(1))
 	names := dynamo.LocalNames(prefix)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := dynamo.CreateTables(ctx, client, names); err != nil {
+	if err := tableadmin.CreateTables(ctx, sdk, names); err != nil {
 		t.Fatalf("create tables: %v", err)
 	}
-	counter.Reset()
-	return &Env{Client: client, Names: names, Counter: counter}
+	client := dynamo.LocalWireClient(ep, awsjson.Options{Observe: counter.Observe})
+	return &Env{Client: client, SDK: sdk, Names: names, Counter: counter}
+}
+
+// ScanItems reads every item of a table (its physical name) with the
+// SDK's client, for tests' assertions: tests may Scan, request paths may
+// not.
+func (e *Env) ScanItems(t testing.TB, table string) []dynamo.Item {
+	t.Helper()
+	p := dynamodb.NewScanPaginator(e.SDK, &dynamodb.ScanInput{TableName: aws.String(table)})
+	var items []dynamo.Item
+	for p.HasMorePages() {
+		out, err := p.NextPage(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range out.Items {
+			items = append(items, FromSDK(it))
+		}
+	}
+	return items
+}
+
+// Scan is ScanItems read as Go values (ddb.UnmarshalListOfMaps).
+func (e *Env) Scan(t testing.TB, table string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	if err := ddb.UnmarshalListOfMaps(e.ScanItems(t, table), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// FromSDK converts an item of the SDK's client to the functions' types.
+func FromSDK(item map[string]types.AttributeValue) dynamo.Item {
+	out := make(dynamo.Item, len(item))
+	for k, v := range item {
+		out[k] = fromSDK(v)
+	}
+	return out
+}
+
+func fromSDK(v types.AttributeValue) ddb.AttributeValue {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return &ddb.AttributeValueMemberS{Value: v.Value}
+	case *types.AttributeValueMemberN:
+		return &ddb.AttributeValueMemberN{Value: v.Value}
+	case *types.AttributeValueMemberB:
+		return &ddb.AttributeValueMemberB{Value: v.Value}
+	case *types.AttributeValueMemberBOOL:
+		return &ddb.AttributeValueMemberBOOL{Value: v.Value}
+	case *types.AttributeValueMemberNULL:
+		return &ddb.AttributeValueMemberNULL{Value: v.Value}
+	case *types.AttributeValueMemberSS:
+		return &ddb.AttributeValueMemberSS{Value: v.Value}
+	case *types.AttributeValueMemberNS:
+		return &ddb.AttributeValueMemberNS{Value: v.Value}
+	case *types.AttributeValueMemberBS:
+		return &ddb.AttributeValueMemberBS{Value: v.Value}
+	case *types.AttributeValueMemberL:
+		l := make([]ddb.AttributeValue, len(v.Value))
+		for i, e := range v.Value {
+			l[i] = fromSDK(e)
+		}
+		return &ddb.AttributeValueMemberL{Value: l}
+	case *types.AttributeValueMemberM:
+		return &ddb.AttributeValueMemberM{Value: FromSDK(v.Value)}
+	}
+	panic(fmt.Sprintf("dynamotest: unknown attribute value %T", v))
 }
 
 // Conflicts wraps a real client and cancels the next transactions it is
@@ -116,7 +191,7 @@ func (c *Conflicts) Injected() int {
 }
 
 // TransactWriteItems cancels the call while armed, else passes it on.
-func (c *Conflicts) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+func (c *Conflicts) TransactWriteItems(ctx context.Context, in *ddb.TransactWriteItemsInput) (*ddb.TransactWriteItemsOutput, error) {
 	c.mu.Lock()
 	inject := c.armed > 0
 	if inject {
@@ -125,16 +200,16 @@ func (c *Conflicts) TransactWriteItems(ctx context.Context, in *dynamodb.Transac
 	}
 	c.mu.Unlock()
 	if !inject {
-		return c.DB.TransactWriteItems(ctx, in, opts...)
+		return c.DB.TransactWriteItems(ctx, in)
 	}
-	reasons := make([]types.CancellationReason, len(in.TransactItems))
+	reasons := make([]ddb.CancellationReason, len(in.TransactItems))
 	for i := range reasons {
-		reasons[i] = types.CancellationReason{Code: aws.String("None")}
+		reasons[i] = ddb.CancellationReason{Code: aws.String("None")}
 	}
 	if len(reasons) > 0 {
-		reasons[0] = types.CancellationReason{Code: aws.String("TransactionConflict"), Message: aws.String("Transaction is ongoing for the item")}
+		reasons[0] = ddb.CancellationReason{Code: aws.String("TransactionConflict"), Message: aws.String("Transaction is ongoing for the item")}
 	}
-	return nil, &types.TransactionCanceledException{
+	return nil, &ddb.TransactionCanceledException{
 		Message:             aws.String("Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]"),
 		CancellationReasons: reasons,
 	}

@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/awsjson"
 	"sentinel/internal/budget"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/faultproxy"
 )
@@ -21,22 +21,20 @@ import (
 // answer is written: an upper bound only, never a speed test.
 const slack = 1500 * time.Millisecond
 
-// Each fault reaches the SDK client as DynamoDB's own would, and the
-// client (as production builds it: budget.Configure's attempt timeout,
-// retries and classification) makes of it: a retried success when the
+// Each fault reaches the functions' client (dynamo.WireClient) as
+// DynamoDB's own would, and the client (as production builds it: the
+// budget's attempt timeout, retries and classification) makes of it: a retried success when the
 // fault passes, else the 503 it means within the deadline.
 func TestClientUnderFaults(t *testing.T) {
 	env := dynamotest.New(t)
 	proxy := faultproxy.New(t, dynamotest.Endpoint(t))
 	// The attempt timeout of AWS, not DynamoDB Local's, so a passing hang
 	// is retried within the deadline.
-	client := dynamo.LocalClient(proxy.URL, func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, budget.WithAttemptTimeout(budget.AttemptTimeout))
-	})
+	client := dynamo.LocalWireClient(proxy.URL, awsjson.Options{AttemptTimeout: budget.AttemptTimeout})
 	table := env.Names[dynamo.Directory.ID]
-	key := dynamo.Item{"pk": &types.AttributeValueMemberS{Value: "x"}, "sk": &types.AttributeValueMemberS{Value: "y"}}
+	key := dynamo.Item{"pk": &ddb.AttributeValueMemberS{Value: "x"}, "sk": &ddb.AttributeValueMemberS{Value: "y"}}
 	get := func(ctx context.Context) error {
-		_, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: key})
+		_, err := client.GetItem(ctx, &ddb.GetItemInput{TableName: aws.String(table), Key: key})
 		return err
 	}
 	const deadline = 2 * time.Second
@@ -94,29 +92,29 @@ func TestClientUnderFaults(t *testing.T) {
 func TestBatchAndTransactionFaults(t *testing.T) {
 	env := dynamotest.New(t)
 	proxy := faultproxy.New(t, dynamotest.Endpoint(t))
-	client := dynamo.LocalClient(proxy.URL)
+	client := dynamo.LocalWireClient(proxy.URL, awsjson.Options{})
 	table := env.Names[dynamo.Directory.ID]
-	key := dynamo.Item{"pk": &types.AttributeValueMemberS{Value: "x"}, "sk": &types.AttributeValueMemberS{Value: "y"}}
+	key := dynamo.Item{"pk": &ddb.AttributeValueMemberS{Value: "x"}, "sk": &ddb.AttributeValueMemberS{Value: "y"}}
 
 	proxy.Set(faultproxy.Rule{Kind: faultproxy.Unprocessed, Op: "BatchGetItem"})
-	out, err := client.BatchGetItem(t.Context(), &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{table: {Keys: []dynamo.Item{key}}}})
+	out, err := client.BatchGetItem(t.Context(), &ddb.BatchGetItemInput{RequestItems: map[string]ddb.KeysAndAttributes{table: {Keys: []dynamo.Item{key}}}})
 	if err != nil || len(out.UnprocessedKeys[table].Keys) != 1 {
 		t.Fatalf("BatchGetItem: %v, unprocessed %v; want the one key unprocessed", err, out)
 	}
 
 	proxy.Set(faultproxy.Rule{Kind: faultproxy.Unprocessed, Op: "BatchWriteItem"})
-	wout, err := client.BatchWriteItem(t.Context(), &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: {{PutRequest: &types.PutRequest{Item: key}}}}})
+	wout, err := client.BatchWriteItem(t.Context(), &ddb.BatchWriteItemInput{RequestItems: map[string][]ddb.WriteRequest{table: {{PutRequest: &ddb.PutRequest{Item: key}}}}})
 	if err != nil || len(wout.UnprocessedItems[table]) != 1 {
 		t.Fatalf("BatchWriteItem: %v, unprocessed %v; want the one item unprocessed", err, wout)
 	}
 
 	proxy.Set(faultproxy.Rule{Kind: faultproxy.Conflict, Op: "TransactWriteItems"})
-	put := types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: key}}
-	_, err = client.TransactWriteItems(t.Context(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{put, {ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(table), Key: dynamo.Item{"pk": &types.AttributeValueMemberS{Value: "z"}, "sk": &types.AttributeValueMemberS{Value: "z"}},
+	put := ddb.TransactWriteItem{Put: &ddb.Put{TableName: aws.String(table), Item: key}}
+	_, err = client.TransactWriteItems(t.Context(), &ddb.TransactWriteItemsInput{TransactItems: []ddb.TransactWriteItem{put, {ConditionCheck: &ddb.ConditionCheck{
+		TableName: aws.String(table), Key: dynamo.Item{"pk": &ddb.AttributeValueMemberS{Value: "z"}, "sk": &ddb.AttributeValueMemberS{Value: "z"}},
 		ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	}}}})
-	var tce *types.TransactionCanceledException
+	var tce *ddb.TransactionCanceledException
 	if !errors.As(err, &tce) || len(tce.CancellationReasons) != 2 || aws.ToString(tce.CancellationReasons[0].Code) != "TransactionConflict" {
 		t.Fatalf("TransactWriteItems: %v, want cancelled with a conflict on the first of 2 items", err)
 	}
@@ -124,7 +122,7 @@ func TestBatchAndTransactionFaults(t *testing.T) {
 		t.Fatalf("the injected conflict is not one the retry policy retries: %v", err)
 	}
 	proxy.Clear()
-	if _, err := client.GetItem(t.Context(), &dynamodb.GetItemInput{TableName: aws.String(table), Key: key}); err != nil {
+	if _, err := client.GetItem(t.Context(), &ddb.GetItemInput{TableName: aws.String(table), Key: key}); err != nil {
 		t.Fatalf("after Clear: %v", err)
 	}
 }

@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"sentinel/internal/apitest"
+	"sentinel/internal/awsjson"
 	"sentinel/internal/budget"
 	"sentinel/internal/config"
 	"sentinel/internal/dynamo"
@@ -143,7 +142,7 @@ var writeClasses = func() []writeClass {
 
 // Every route class that makes single writes, through writes that land but
 // whose answer is lost (the connection reset) or late (held past the
-// attempt timeout): the SDK repeats the write, which must neither fail
+// attempt timeout): the client repeats the write, which must neither fail
 // (meeting its own condition) nor count twice. The request answers as a
 // run without the fault does, within the deployed budget, and leaves
 // exactly what one run leaves.
@@ -151,9 +150,7 @@ func TestSingleWritesUnderLostAnswers(t *testing.T) {
 	f := newFixture(t)
 	// AWS's attempt timeout, not DynamoDB Local's, so that a late answer is
 	// abandoned and retried within the deployed budgets.
-	f.api.UseDB(dynamo.LocalClient(f.proxy.URL, f.api.Env.Counter.Option(), func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, budget.WithAttemptTimeout(budget.AttemptTimeout))
-	}))
+	f.api.UseDB(dynamo.LocalWireClient(f.proxy.URL, awsjson.Options{AttemptTimeout: budget.AttemptTimeout, Observe: f.api.Env.Counter.Observe}))
 	faults := []struct {
 		name string
 		kind faultproxy.Kind
@@ -207,9 +204,7 @@ func TestSingleWritesUnderLostAnswers(t *testing.T) {
 // its first attempt landed still tells a new admin from a password reset.
 func TestAdminUpsertUnderLostAnswers(t *testing.T) {
 	f := newFixture(t)
-	f.api.UseDB(dynamo.LocalClient(f.proxy.URL, f.api.Env.Counter.Option(), func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, budget.WithAttemptTimeout(budget.AttemptTimeout))
-	}))
+	f.api.UseDB(dynamo.LocalWireClient(f.proxy.URL, awsjson.Options{AttemptTimeout: budget.AttemptTimeout, Observe: f.api.Env.Counter.Observe}))
 	const email, password = "operator@example.com", "a long enough password"
 	for i, step := range []struct {
 		kind    faultproxy.Kind

@@ -10,12 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"sentinel/internal/app"
 	"sentinel/internal/metrics"
@@ -25,23 +23,14 @@ import (
 // EventHandler is a Lambda handler for HTTP API payload format 2.0.
 type EventHandler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
-// Adapt wraps a net/http handler with aws-lambda-go-api-proxy. HTTP APIs
-// deliver rawPath URL-decoded, while the adapter parses it as part of a
-// URL: a decoded '%', '?', '#' or control character would make it fail
-// the invocation (a bare 502 from API Gateway) or split the path. So the
-// path is escaped first, and the handler sees exactly the decoded path.
-func Adapt(h http.Handler) EventHandler {
-	proxy := httpadapter.NewV2(h).ProxyWithContext
-	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		ev.RawPath = (&url.URL{Path: ev.RawPath}).EscapedPath()
-		return proxy(ctx, ev)
-	}
-}
+// Adapt is the EventHandler of a net/http handler: its Bridge, without the
+// JSON (see Bridge for how requests and responses are translated).
+func Adapt(h http.Handler) EventHandler { return NewBridge(h).Event }
 
-// Build returns the event handler of the function name of table, from its
+// Build returns the bridge to the function name of table, from its
 // environment: the services its routes use, built once. Its EMF lines go
 // to metricsOut (nil: none).
-func Build(ctx context.Context, name string, table []routes.Route, metricsOut io.Writer) (EventHandler, error) {
+func Build(ctx context.Context, name string, table []routes.Route, metricsOut io.Writer) (*Bridge, error) {
 	fn, ok := routes.FunctionNamed(table, name)
 	if !ok {
 		return nil, fmt.Errorf("no routes for function %q", name)
@@ -55,14 +44,15 @@ func Build(ctx context.Context, name string, table []routes.Route, metricsOut io
 	if err != nil {
 		return nil, err
 	}
-	return Adapt(h), nil
+	return NewBridge(h), nil
 }
 
 // Start is the whole main of a function: build the routes of table that
 // name serves once per cold start, then serve events, with its metrics on
 // stdout (CloudWatch Logs extracts them). A configuration or
 // wiring error stops the cold start with one clear message (it is not a
-// request path).
+// request path). The bridge is a lambda.Handler: the runtime hands it the
+// event's bytes, with no reflection.
 func Start(name string, table []routes.Route) {
 	h, err := Build(context.Background(), name, table, os.Stdout)
 	if err != nil {

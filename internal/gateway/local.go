@@ -151,7 +151,11 @@ func (g *Local) handler(ctx context.Context, name string) (EventHandler, error) 
 	build := g.Build
 	if build == nil {
 		build = func(ctx context.Context, name string) (EventHandler, error) {
-			return Build(ctx, name, g.Table, g.Metrics)
+			b, err := Build(ctx, name, g.Table, g.Metrics)
+			if err != nil {
+				return nil, err
+			}
+			return b.Event, nil
 		}
 	}
 	h, err := build(context.WithoutCancel(ctx), name)

@@ -14,10 +14,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 )
 
@@ -108,7 +107,7 @@ var ErrUsed = apperr.New(apperr.Conflict, "%s already used", Header)
 // Put is the transaction item that records k on repo's table (with pk and
 // sk, and TTL on ttl) as the create of target (the created record's id).
 // An expired record (TTL deletes late) counts as none.
-func (k Key) Put(repo dynamo.Repo, now time.Time, target string) types.TransactWriteItem {
+func (k Key) Put(repo dynamo.Repo, now time.Time, target string) ddb.TransactWriteItem {
 	exp := now.Add(TTL).Unix()
 	return repo.Put(record{PK: k.pk(), SK: "IDEM", Fingerprint: k.Fingerprint, Target: target, ExpiresAt: exp, TTL: exp},
 		"attribute_not_exists(pk) OR expires_at <= :now", dynamo.Item{":now": dynamo.N(now.Unix())})

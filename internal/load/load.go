@@ -112,10 +112,13 @@ type seeded struct {
 	user, userToken         string // the checking user (a member in groups) and their token
 	email                   string
 	resources               []string
+	members, groups         []string // ids, in seeding order (grantsOf and groupsOf index them)
 }
 
-// Run seeds the stack and runs the phases.
-func Run(ctx context.Context, s *Stack, shape Shape, progress io.Writer) ([]Result, error) {
+// Run seeds the stack and runs the phases; with a peer, it then seeds the
+// peer with the same shape and runs the single checks against it too (the
+// last result).
+func Run(ctx context.Context, s *Stack, shape Shape, peer *OpenFGA, progress io.Writer) ([]Result, error) {
 	jar, _ := cookiejar.New(nil)
 	admin := &client{api: s.API, http: &http.Client{Jar: jar, Timeout: time.Minute}, retry: true}
 	backend := &client{api: s.API, http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: shape.Concurrency * 2}}}
@@ -166,27 +169,67 @@ func Run(ctx context.Context, s *Stack, shape Shape, progress io.Writer) ([]Resu
 		if err := p.call(ctx, rand.New(rand.NewPCG(1, 2))); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.name, err)
 		}
-		res, err := measure(ctx, s, p.name, shape, p.call)
+		res, err := measure(ctx, procs{server: s.PID, storage: s.DynamoDBPID, calls: s.Calls}, p.name, shape, p.call)
 		if err != nil {
 			return nil, err
 		}
 		res.ChecksPerRequest = p.checks
 		results = append(results, res)
 	}
+	if peer != nil {
+		allowed := func(ctx context.Context, rid string) (bool, error) {
+			var out struct {
+				Results []struct{ Allowed bool } `json:"results"`
+			}
+			_, err := seeding.do(ctx, "POST", "/permissions/check", dual, map[string]any{"checks": []any{check(rid)}}, &out)
+			if err == nil && len(out.Results) != 1 {
+				err = fmt.Errorf("check answered %d results", len(out.Results))
+			}
+			return err == nil && out.Results[0].Allowed, err
+		}
+		res, err := peer.Load(ctx, sd, shape, allowed, progress)
+		if err != nil {
+			return nil, fmt.Errorf("OpenFGA: %w", err)
+		}
+		results = append(results, res)
+	}
 	return results, nil
 }
 
+// procs is what a phase is measured on: the server's process, its
+// storage's (0: none apart) and the DynamoDB calls counter (nil: none).
+type procs struct {
+	server, storage int
+	calls           *Counter
+}
+
+// cpu is a process's CPU so far, 0 for no process.
+func (p procs) cpu(pid int) (time.Duration, error) {
+	if pid == 0 {
+		return 0, nil
+	}
+	return CPU(pid)
+}
+
+// snapshot is the DynamoDB calls so far.
+func (p procs) snapshot() map[string]int64 {
+	if p.calls == nil {
+		return nil
+	}
+	return p.calls.Snapshot()
+}
+
 // measure runs call from shape.Concurrency workers for shape.Duration.
-func measure(ctx context.Context, s *Stack, name string, shape Shape, call func(context.Context, *rand.Rand) error) (Result, error) {
-	cpu0, err := CPU(s.PID)
+func measure(ctx context.Context, p procs, name string, shape Shape, call func(context.Context, *rand.Rand) error) (Result, error) {
+	cpu0, err := p.cpu(p.server)
 	if err != nil {
 		return Result{}, err
 	}
-	ddb0, err := CPU(s.DynamoDBPID)
+	ddb0, err := p.cpu(p.storage)
 	if err != nil {
 		return Result{}, err
 	}
-	calls0 := s.Calls.Snapshot()
+	calls0 := p.snapshot()
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
@@ -216,17 +259,20 @@ func measure(ctx context.Context, s *Stack, name string, shape Shape, call func(
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu1, err := CPU(s.PID)
+	cpu1, err := p.cpu(p.server)
 	if err != nil {
 		return Result{}, err
 	}
-	ddb1, err := CPU(s.DynamoDBPID)
+	ddb1, err := p.cpu(p.storage)
 	if err != nil {
 		return Result{}, err
 	}
-	calls1 := s.Calls.Snapshot()
+	calls1 := p.snapshot()
 	n := len(latencies) + int(errs.Load())
-	res := Result{Phase: name, Requests: len(latencies), Errors: int(errs.Load()), CallsByOp: map[string]float64{}}
+	res := Result{Phase: name, Requests: len(latencies), Errors: int(errs.Load())}
+	if p.calls != nil {
+		res.CallsByOp = map[string]float64{}
+	}
 	if v, ok := firstErr.Load().(string); ok {
 		res.FirstError = v
 	}
@@ -290,9 +336,8 @@ func seed(ctx context.Context, s *Stack, admin, backend *client, shape Shape, pr
 		}
 		groups = append(groups, g.ID)
 	}
-	// Each member in one or two groups; the checking user (member 1) in two.
 	for i, uid := range members {
-		for _, g := range []int{i % len(groups), (i + 1) % len(groups)}[:1+i%2] {
+		for _, g := range groupsOf(i, len(groups)) {
 			if _, err := admin.do(ctx, "POST", "/admin/groups/"+groups[g]+"/members/"+uid, xrw, nil, nil); err != nil {
 				return nil, err
 			}
@@ -307,6 +352,7 @@ func seed(ctx context.Context, s *Stack, admin, backend *client, shape Shape, pr
 		tokens[i] = t
 	}
 	sd.user, sd.userToken, sd.email = members[1], tokens[1], "member001@load.example"
+	sd.members, sd.groups = members, groups
 	fmt.Fprintf(progress, "load: registering %d resources, %d members, %d groups...\n", shape.Resources, shape.Members, shape.Groups)
 	sd.resources = make([]string, shape.Resources)
 	jobs := make(chan int)
@@ -318,7 +364,7 @@ func seed(ctx context.Context, s *Stack, admin, backend *client, shape Shape, pr
 	for range writers {
 		wg.Go(func() {
 			for i := range jobs {
-				if err := seedResource(ctx, backend, sd, i, members, groups, tokens); err != nil {
+				if err := seedResource(ctx, backend, sd, i, tokens); err != nil {
 					select {
 					case errc <- err:
 					default:
@@ -346,41 +392,70 @@ func seed(ctx context.Context, s *Stack, admin, backend *client, shape Shape, pr
 	return sd, nil
 }
 
-// seedResource registers resource i: owned by a member, private or (one
-// in ten) visible to the workspace, shared with a group (one in five) and
-// with a user (one in seven).
-func seedResource(ctx context.Context, c *client, sd *seeded, i int, members, groups, tokens []string) error {
-	owner := i % len(members)
+// groupsOf is the groups member m of the seeding is in: one or two (the
+// checking user, member 1, in two).
+func groupsOf(m, groups int) []int {
+	return []int{m % groups, (m + 1) % groups}[:1+m%2]
+}
+
+// grants is what the seeding gives resource i: an owner (a member), the
+// workspace's view or not, a group's view share and a user's edit share
+// (-1: none). Indexes into seeded.members and seeded.groups.
+type grants struct {
+	owner     int
+	workspace bool
+	group     int
+	user      int
+}
+
+// grantsOf: owned by a member, private or (one in ten) visible to the
+// workspace, shared with a group (one in five) and with a user (one in
+// seven).
+func grantsOf(i, members, groups int) grants {
+	g := grants{owner: i % members, workspace: i%10 == 0, group: -1, user: -1}
+	if i%5 == 0 {
+		g.group = i % groups
+	}
+	if i%7 == 0 {
+		g.user = (g.owner + 1) % members
+	}
+	return g
+}
+
+// seedResource registers resource i with its grants.
+func seedResource(ctx context.Context, c *client, sd *seeded, i int, tokens []string) error {
+	g := grantsOf(i, len(sd.members), len(sd.groups))
 	visibility := "private"
-	if i%10 == 0 {
+	if g.workspace {
 		visibility = "workspace"
 	}
 	rid := uuid.NewString()
 	var reg struct{ ID string }
 	if _, err := c.do(ctx, "POST", "/permissions/register", map[string]string{"X-Service-Key": sd.key}, map[string]string{
-		"service_name": sd.service, "resource_type": "doc", "resource_id": rid, "workspace_id": sd.workspace, "owner_id": members[owner], "visibility": visibility,
+		"service_name": sd.service, "resource_type": "doc", "resource_id": rid, "workspace_id": sd.workspace, "owner_id": sd.members[g.owner], "visibility": visibility,
 	}, &reg); err != nil {
 		return err
 	}
 	sd.resources[i] = rid
-	dual := map[string]string{"X-Service-Key": sd.key, "Authorization": "Bearer " + tokens[owner]}
-	if i%5 == 0 {
-		if _, err := c.do(ctx, "POST", "/permissions/"+reg.ID+"/share", dual, map[string]string{"grantee_type": "group", "grantee_id": groups[i%len(groups)], "permission": "view"}, nil); err != nil {
+	dual := map[string]string{"X-Service-Key": sd.key, "Authorization": "Bearer " + tokens[g.owner]}
+	if g.group >= 0 {
+		if _, err := c.do(ctx, "POST", "/permissions/"+reg.ID+"/share", dual, map[string]string{"grantee_type": "group", "grantee_id": sd.groups[g.group], "permission": "view"}, nil); err != nil {
 			return err
 		}
 	}
-	if i%7 == 0 {
-		if _, err := c.do(ctx, "POST", "/permissions/"+reg.ID+"/share", dual, map[string]string{"grantee_type": "user", "grantee_id": members[(owner+1)%len(members)], "permission": "edit"}, nil); err != nil {
+	if g.user >= 0 {
+		if _, err := c.do(ctx, "POST", "/permissions/"+reg.ID+"/share", dual, map[string]string{"grantee_type": "user", "grantee_id": sd.members[g.user], "permission": "edit"}, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Table is the results as a Markdown table.
+// Table is the results as a Markdown table. A server whose storage is in
+// its own process (OpenFGA's memory datastore) shows no storage CPU apart.
 func Table(results []Result) string {
 	var b strings.Builder
-	b.WriteString("| phase | requests | errors | requests/s | p50 | p95 | p99 | sentinel CPU/request | DynamoDB Local CPU/request | DynamoDB calls/request |\n")
+	b.WriteString("| phase | requests | errors | requests/s | p50 | p95 | p99 | server CPU/request | DynamoDB Local CPU/request | DynamoDB calls/request |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
 		var ops []string
@@ -388,9 +463,25 @@ func Table(results []Result) string {
 			ops = append(ops, fmt.Sprintf("%s %.2f", op, n))
 		}
 		sort.Strings(ops)
-		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %v | %v | %v | %v | %v | %.2f (%s) |\n", r.Phase, r.Requests, r.Errors, r.PerSecond,
+		storage, calls := r.DynamoDBCPU.Round(time.Microsecond).String(), fmt.Sprintf("%.2f (%s)", r.Calls, strings.Join(ops, ", "))
+		if r.CallsByOp == nil {
+			storage, calls = "(in the server)", "—"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %v | %v | %v | %v | %s | %s |\n", r.Phase, r.Requests, r.Errors, r.PerSecond,
 			r.P50.Round(10*time.Microsecond), r.P95.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond),
-			r.ServerCPU.Round(time.Microsecond), r.DynamoDBCPU.Round(time.Microsecond), r.Calls, strings.Join(ops, ", "))
+			r.ServerCPU.Round(time.Microsecond), storage, calls)
 	}
 	return b.String()
+}
+
+// Ratio compares the server CPU per single check of Sentinel (the first
+// result) and of the peer (the last): the sentinel process's CPU
+// (DynamoDB Local's apart) against the peer's with its storage.
+func Ratio(results []Result) string {
+	if len(results) < 2 || results[len(results)-1].ServerCPU == 0 {
+		return "no peer result"
+	}
+	us, peer := results[0], results[len(results)-1]
+	return fmt.Sprintf("server CPU per single check: Sentinel %v (DynamoDB Local apart), OpenFGA %v (its memory datastore included): Sentinel/OpenFGA = %.2f",
+		us.ServerCPU.Round(time.Microsecond), peer.ServerCPU.Round(time.Microsecond), float64(us.ServerCPU)/float64(peer.ServerCPU))
 }

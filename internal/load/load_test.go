@@ -27,7 +27,7 @@ func TestLoadSmoke(t *testing.T) {
 	}
 	defer stack.Stop()
 	var progress strings.Builder
-	results, err := load.Run(t.Context(), stack, load.Shape{Members: 3, Groups: 2, Resources: 20, Concurrency: 2, Duration: time.Second, BatchSize: 10}, &progress)
+	results, err := load.Run(t.Context(), stack, load.Shape{Members: 3, Groups: 2, Resources: 20, Concurrency: 2, Duration: time.Second, BatchSize: 10}, nil, &progress)
 	if err != nil {
 		t.Fatal(err)
 	}

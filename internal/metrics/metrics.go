@@ -244,7 +244,9 @@ type emfDirective struct {
 }
 
 // encode is the EMF document: the _aws metadata with one directive per
-// dimension set, the dimensions and metric values as top-level members.
+// list of metrics (dimension sets recording the same metrics share one,
+// which keeps the line, CloudWatch Logs' per-request cost, short), the
+// dimensions and metric values as top-level members.
 func (r *Recorder) encode(namespace string, now time.Time) ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -253,13 +255,19 @@ func (r *Recorder) encode(namespace string, now time.Time) ([]byte, error) {
 		doc[k] = v
 	}
 	var directives []emfDirective
+	var lists [][]string // the metrics of each directive
 	for _, s := range r.sets {
+		if i := slices.IndexFunc(lists, func(l []string) bool { return slices.Equal(l, s.metrics) }); i >= 0 {
+			directives[i].Dimensions = append(directives[i].Dimensions, s.dims)
+			continue
+		}
 		d := emfDirective{Namespace: namespace, Dimensions: [][]string{s.dims}}
 		for _, m := range s.metrics {
 			d.Metrics = append(d.Metrics, emfMetric{Name: m, Unit: r.units[m]})
 			doc[m] = r.values[m]
 		}
 		directives = append(directives, d)
+		lists = append(lists, s.metrics)
 	}
 	doc["_aws"] = map[string]any{"Timestamp": now.UnixMilli(), "CloudWatchMetrics": directives}
 	b, err := json.Marshal(doc)
@@ -318,6 +326,17 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	defer b.mu.Unlock()
 	b.lines = append(b.lines, slices.Clone(p))
 	return len(p), nil
+}
+
+// Bytes is how many bytes were written so far.
+func (b *Buffer) Bytes() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, l := range b.lines {
+		n += len(l)
+	}
+	return n
 }
 
 // Line is one decoded EMF line: its members and its directives.

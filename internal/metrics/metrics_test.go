@@ -55,6 +55,10 @@ func TestOneLinePerRequest(t *testing.T) {
 	if v, ok := l.Find(Requests, []string{DimRouteGroup}, map[string]string{DimRouteGroup: "check"}); !ok || v != 1 {
 		t.Errorf("Requests by group = %v, %v", v, ok)
 	}
+	// Requests and Latency by route and by route group: one directive.
+	if n := len(l.Directives); n != 3 { // Checks; Requests and Latency; the dependency's
+		t.Errorf("%d directives, want 3: %+v", n, l.Directives)
+	}
 	if v, ok := l.Find(DependencyThrottles, []string{DimDependency}, map[string]string{DimDependency: "SecretsManager"}); !ok || v != 1 {
 		t.Errorf("DependencyThrottles = %v, %v", v, ok)
 	}

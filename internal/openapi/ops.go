@@ -147,7 +147,7 @@ var ops = map[string]op{
 	"GET /permissions/resource/{service}/{type}/{resource_id}":          {summary: "A resource's permissions", status: 200, resp: permissions.ResourcePermission{}},
 	"GET /permissions/resource/{service}/{type}/{resource_id}/enriched": {summary: "A resource's permissions with names", status: 200, resp: permissions.Enriched{}},
 	"DELETE /permissions/resource/{service}/{type}/{resource_id}":       {summary: "Deregister a resource", status: 204, errs: []int{409}},
-	"GET /admin/permissions":                                            {summary: "List registered resources", status: 200, resp: permissions.Page{}, query: []string{"workspace_id", "service_name", "resource_type", "limit", "cursor"}},
+	"GET /admin/permissions":                                            {summary: "List registered resources, their owners named", status: 200, resp: permissions.Page{}, query: []string{"workspace_id", "service_name", "resource_type", "limit", "cursor"}},
 	"GET /admin/permissions/{id}":                                       {summary: "A resource's permissions with names", status: 200, resp: permissions.Enriched{}},
 	"PATCH /admin/permissions/{id}/visibility":                          {summary: "Change a resource's visibility", req: permissions.VisibilityInput{}, status: 200, resp: permissions.ResourcePermission{}, errs: []int{409}},
 	"POST /admin/permissions/{id}/share":                                {summary: "Share a resource", req: permissions.ShareInput{}, status: 201, resp: statusOK, errs: []int{409}},

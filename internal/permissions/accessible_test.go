@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 )
@@ -327,7 +327,7 @@ type waves struct {
 	inflight, rounds, calls int
 }
 
-func (w *waves) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+func (w *waves) BatchGetItem(ctx context.Context, in *ddb.BatchGetItemInput) (*ddb.BatchGetItemOutput, error) {
 	w.mu.Lock()
 	if w.inflight == 0 {
 		w.rounds++
@@ -336,7 +336,7 @@ func (w *waves) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput
 	w.calls++
 	w.mu.Unlock()
 	time.Sleep(20 * time.Millisecond)
-	out, err := w.DB.BatchGetItem(ctx, in, opts...)
+	out, err := w.DB.BatchGetItem(ctx, in)
 	w.mu.Lock()
 	w.inflight--
 	w.mu.Unlock()

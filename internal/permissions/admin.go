@@ -8,10 +8,10 @@ import (
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // PurgeWorkspace removes the workspace's resources with their shares
@@ -34,7 +34,7 @@ func (s *Store) purge(ctx context.Context, q query) (int, error) {
 	}
 	var removed atomic.Int64
 	err = inParallel(len(items), purgeWidth, func(i int) error {
-		pk, _ := items[i]["pk"].(*types.AttributeValueMemberS)
+		pk, _ := items[i]["pk"].(*ddb.AttributeValueMemberS)
 		if pk == nil {
 			return nil
 		}
@@ -92,20 +92,20 @@ func (s *Store) purgeShares(ctx context.Context, workspaceID string, g Grantee) 
 	}
 	var records []string
 	for _, it := range entries {
-		if sk, _ := it["sk"].(*types.AttributeValueMemberS); sk != nil {
+		if sk, _ := it["sk"].(*ddb.AttributeValueMemberS); sk != nil {
 			records = append(records, sk.Value)
 		}
 	}
 	for _, it := range indexed {
-		pk, _ := it["pk"].(*types.AttributeValueMemberS)
-		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+		pk, _ := it["pk"].(*ddb.AttributeValueMemberS)
+		sk, _ := it["sk"].(*ddb.AttributeValueMemberS)
 		if pk != nil && sk != nil && strings.HasPrefix(sk.Value, sharePrefix) {
 			records = append(records, pk.Value)
 		}
 	}
 	slices.Sort(records)
 	records = slices.Compact(records)
-	units := make([][]types.TransactWriteItem, 0, len(records))
+	units := make([][]ddb.TransactWriteItem, 0, len(records))
 	for _, pk := range records {
 		units = append(units, s.deleteShare(workspaceID, g, pk))
 	}
@@ -125,11 +125,20 @@ type Filter struct {
 	Cursor                                 string
 }
 
+// Listed is a resource of the admin list with its owner named through the
+// directory (null where the directory knows no such user).
+type Listed struct {
+	Resource
+	OwnerName  *string `json:"owner_name"`
+	OwnerEmail *string `json:"owner_email"`
+}
+
 // Page is one page of resources.
-type Page = dynamo.Page[Resource]
+type Page = dynamo.Page[Listed]
 
 // list answers one page of resources (validated filter: a workspace or a
-// service) with one Query.
+// service) with one Query, and names their owners with one BatchGetItem
+// (a page holds at most 100 resources, so at most 100 owners).
 func (s *Store) list(ctx context.Context, f Filter) (Page, error) {
 	q := query{index: byService, pk: f.ServiceName, prefix: prefix(f.ResourceType)}
 	if f.WorkspaceID != "" {
@@ -145,7 +154,19 @@ func (s *Store) list(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, fmt.Errorf("list permissions: %w", err)
 	}
-	return dynamo.MapPage(page, func(r recordItem) Resource { return r.Resource }), nil
+	owners := make([]string, 0, len(page.Items))
+	for _, r := range page.Items {
+		owners = append(owners, r.OwnerID)
+	}
+	person, err := s.people(ctx, owners)
+	if err != nil {
+		return Page{}, fmt.Errorf("list permissions: name owners: %w", err)
+	}
+	return dynamo.MapPage(page, func(r recordItem) Listed {
+		l := Listed{Resource: r.Resource}
+		l.OwnerName, l.OwnerEmail = person(r.OwnerID)
+		return l
+	}), nil
 }
 
 // prefix joins the given leading parts of an index sort key ("" for none).

@@ -322,3 +322,47 @@ func TestPurgeGroup(t *testing.T) {
 		}
 	}
 }
+
+// The admin list names each resource's owner: one Query for the page and
+// one BatchGetItem for its owners, however many resources it holds.
+func TestAdminListNamesOwners(t *testing.T) {
+	f := newFixture(t)
+	ada := f.member(f.ws, "ada")
+	grace := f.member(f.ws, "grace")
+	gone := uuid.NewString() // an owner the directory does not know
+	f.register(f.ws, ada, "private")
+	f.register(f.ws, ada, "workspace")
+	f.register(f.ws, grace, "private")
+	f.register(f.ws, gone, "private")
+
+	f.Env.Counter.Reset()
+	res := f.admin.Do("GET", "/admin/permissions?workspace_id="+f.ws, nil)
+	calls := f.Env.Counter.Counts()
+	if res.Status != 200 {
+		t.Fatalf("list: %d %s", res.Status, res.Detail(t))
+	}
+	var p struct {
+		Items []struct {
+			OwnerID    string  `json:"owner_id"`
+			OwnerName  *string `json:"owner_name"`
+			OwnerEmail *string `json:"owner_email"`
+		} `json:"items"`
+	}
+	res.JSON(t, &p)
+	want := map[string][2]string{ada: {"ada", "ada@example.com"}, grace: {"grace", "grace@example.com"}}
+	if len(p.Items) != 4 {
+		t.Fatalf("got %d items, want 4", len(p.Items))
+	}
+	for _, it := range p.Items {
+		w, known := want[it.OwnerID]
+		switch {
+		case !known && (it.OwnerName != nil || it.OwnerEmail != nil):
+			t.Errorf("owner %s unknown to the directory: got name %v email %v, want nulls", it.OwnerID, it.OwnerName, it.OwnerEmail)
+		case known && (it.OwnerName == nil || it.OwnerEmail == nil || *it.OwnerName != w[0] || *it.OwnerEmail != w[1]):
+			t.Errorf("owner %s: got name %v email %v, want %q %q", it.OwnerID, it.OwnerName, it.OwnerEmail, w[0], w[1])
+		}
+	}
+	if !f.Deployed() && (calls["Query"] != 1 || calls["BatchGetItem"] != 2 || len(calls) != 2) {
+		t.Errorf("list calls = %v, want 1 Query and 2 BatchGetItems (the admin session's, the owners')", calls)
+	}
+}

@@ -4,9 +4,9 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // CountResources counts the resources registered by the given services,
@@ -15,7 +15,7 @@ import (
 func (s *Store) CountResources(ctx context.Context, serviceNames []string) (int, error) {
 	total := 0
 	for _, name := range serviceNames {
-		n, err := dynamo.Count(ctx, s.repo, &dynamodb.QueryInput{
+		n, err := dynamo.Count(ctx, s.repo, &ddb.QueryInput{
 			IndexName:                 aws.String(byService),
 			KeyConditionExpression:    aws.String("service_name = :s"),
 			ExpressionAttributeValues: dynamo.Item{":s": dynamo.S(name)},

@@ -10,14 +10,13 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 	"sentinel/internal/permissions"
 	"sentinel/internal/rbac"
@@ -269,22 +268,22 @@ type laggingIndex struct {
 	reads atomic.Int32
 }
 
-func (l *laggingIndex) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+func (l *laggingIndex) Query(ctx context.Context, in *ddb.QueryInput) (*ddb.QueryOutput, error) {
 	if aws.ToString(in.IndexName) == "by-principal" {
 		l.reads.Add(1)
-		return &dynamodb.QueryOutput{Items: []map[string]types.AttributeValue{}}, nil
+		return &ddb.QueryOutput{Items: []map[string]ddb.AttributeValue{}}, nil
 	}
-	return l.DB.Query(ctx, in, opts...)
+	return l.DB.Query(ctx, in)
 }
 
 // granteeEntries counts the items in a grantee's partition of the
 // Permissions table (GRANTEE#<workspace>#<type>#<id>: one per share).
 func (w *grantWorld) granteeEntries(g permissions.Grantee) int {
 	w.t.Helper()
-	out, err := w.api.Env.Client.Query(w.ctx, &dynamodb.QueryInput{
+	out, err := w.api.Env.Client.Query(w.ctx, &ddb.QueryInput{
 		TableName:                 aws.String(w.api.Env.Names.Name(dynamo.Permissions)),
 		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("GRANTEE#" + w.ws + "#" + g.Type + "#" + g.ID)},
+		ExpressionAttributeValues: map[string]ddb.AttributeValue{":pk": dynamo.S("GRANTEE#" + w.ws + "#" + g.Type + "#" + g.ID)},
 		ConsistentRead:            aws.Bool(true),
 	})
 	if err != nil {
@@ -348,7 +347,7 @@ func TestPurgeFindsSharesWithoutEntries(t *testing.T) {
 	}
 	// As the share was stored before entries: drop its entry.
 	rc := w.ref.Coords()
-	if _, err := w.api.Env.Client.DeleteItem(w.ctx, &dynamodb.DeleteItemInput{
+	if _, err := w.api.Env.Client.DeleteItem(w.ctx, &ddb.DeleteItemInput{
 		TableName: aws.String(w.api.Env.Names.Name(dynamo.Permissions)),
 		Key:       dynamo.Key("GRANTEE#"+w.ws+"#user#"+old.ID, "RES#"+rc.Service+"#"+rc.Type+"#"+rc.ResourceID),
 	}); err != nil {
@@ -399,13 +398,13 @@ type readLog struct {
 	txs      []int
 }
 
-func (r *readLog) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+func (r *readLog) TransactWriteItems(ctx context.Context, in *ddb.TransactWriteItemsInput) (*ddb.TransactWriteItemsOutput, error) {
 	r.mu.Lock()
 	if r.on {
 		r.txs = append(r.txs, len(in.TransactItems))
 	}
 	r.mu.Unlock()
-	return r.DB.TransactWriteItems(ctx, in, opts...)
+	return r.DB.TransactWriteItems(ctx, in)
 }
 
 // start clears the log and records from now on.
@@ -428,21 +427,21 @@ func (r *readLog) record(index string, consistent *bool, what string) {
 	}
 }
 
-func (r *readLog) Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+func (r *readLog) Query(ctx context.Context, in *ddb.QueryInput) (*ddb.QueryOutput, error) {
 	r.record(aws.ToString(in.IndexName), in.ConsistentRead, "Query "+aws.ToString(in.TableName)+" "+aws.ToString(in.KeyConditionExpression))
-	return r.DB.Query(ctx, in, opts...)
+	return r.DB.Query(ctx, in)
 }
 
-func (r *readLog) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+func (r *readLog) GetItem(ctx context.Context, in *ddb.GetItemInput) (*ddb.GetItemOutput, error) {
 	r.record("", in.ConsistentRead, "GetItem "+aws.ToString(in.TableName))
-	return r.DB.GetItem(ctx, in, opts...)
+	return r.DB.GetItem(ctx, in)
 }
 
-func (r *readLog) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+func (r *readLog) BatchGetItem(ctx context.Context, in *ddb.BatchGetItemInput) (*ddb.BatchGetItemOutput, error) {
 	for table, ka := range in.RequestItems {
 		r.record("", ka.ConsistentRead, "BatchGetItem "+table)
 	}
-	return r.DB.BatchGetItem(ctx, in, opts...)
+	return r.DB.BatchGetItem(ctx, in)
 }
 
 // newLoggedGrantWorld is a grantWorld whose every area calls DynamoDB

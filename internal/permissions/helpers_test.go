@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apitest"
@@ -153,15 +150,7 @@ func (f *fixture) check(token string, checks ...map[string]string) []bool {
 // items dumps the Permissions table (tests may Scan; request paths may not).
 func (f *fixture) items() []map[string]any {
 	f.t.Helper()
-	out, err := f.Env.Client.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(f.Env.Names["Permissions"])})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	var items []map[string]any
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-		f.t.Fatal(err)
-	}
-	return items
+	return f.Env.Scan(f.t, f.Env.Names["Permissions"])
 }
 
 // count counts the items whose pk and sk start with the given prefixes.

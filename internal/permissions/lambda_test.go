@@ -12,22 +12,20 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apitest"
 	"sentinel/internal/awsjson"
 	"sentinel/internal/cost"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/dynamotest"
 	"sentinel/internal/gateway"
 )
 
 // BenchmarkLambdaCheck is one warm single check as Lambda runs it: the API
 // Gateway v2 event of POST /permissions/check (as JSON, the way the
-// runtime delivers it) through lambda's handler (event decoding, response
-// encoding), the API Gateway adapter, the function's middleware, the dual
+// runtime delivers it) through lambda's handler and the gateway's Bridge
+// (event decoding, request building, response encoding), the function's middleware, the dual
 // tier (key and user token seen before) and the check handler, with the
 // function's DynamoDB client on DynamoDB Local.
 //
@@ -35,7 +33,7 @@ import (
 //   - 1-checks/without-round-trip: the same, but the client's HTTP client answers
 //     the BatchGetItem with DynamoDB Local's recorded answer (dynamotest.Replay),
 //     so what is measured is everything but the network and the emulator
-//     (the SDK still signs, serializes, checks the CRC and parses);
+//     (the client still signs, serializes, checks the CRC and parses);
 //   - 100-checks/dynamodb-local: a batch of 100 (2 rounds of BatchGetItem).
 func BenchmarkLambdaCheck(b *testing.B) {
 	f := fixtureOn(b, apitest.NewInProcess(b, "builds the check function in process, its DynamoDB client replayed"))
@@ -55,7 +53,7 @@ func BenchmarkLambdaCheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	invoke := lambda.NewHandler(gateway.Adapt(h)).Invoke
+	invoke := lambda.NewHandler(gateway.NewBridge(h)).Invoke
 	userToken := f.UserToken(member, f.ws, "viewer", group)
 	event := func(n int) []byte {
 		body := `{"checks":[` + strings.Join(checks[:n], ",") + `]}`
@@ -128,14 +126,10 @@ func TestItemSizesWithinTheCostModel(t *testing.T) {
 	id, rid := f.register(f.ws, owner, "workspace")
 	f.share(f.UserToken(owner, f.ws, "viewer"), id, "user", member, "edit")
 	f.share(f.UserToken(owner, f.ws, "viewer"), id, "group", group, "view")
-	out, err := f.Env.Client.Scan(t.Context(), &dynamodb.ScanInput{TableName: aws.String(f.Env.Names["Permissions"])}) // tests may Scan
-	if err != nil {
-		t.Fatal(err)
-	}
 	records, shares := 0, 0
-	for _, it := range out.Items {
-		pk, _ := it["pk"].(*types.AttributeValueMemberS)
-		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+	for _, it := range f.Env.ScanItems(t, f.Env.Names["Permissions"]) {
+		pk, _ := it["pk"].(*ddb.AttributeValueMemberS)
+		sk, _ := it["sk"].(*ddb.AttributeValueMemberS)
 		if pk == nil || sk == nil || !strings.HasSuffix(pk.Value, rid) {
 			continue
 		}

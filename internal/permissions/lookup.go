@@ -10,11 +10,10 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // grantees are the share keys that can apply to p: the user's, then each
@@ -123,13 +122,13 @@ type query struct {
 	index, pk, prefix, after string
 }
 
-func (s *Store) queryInput(q query) *dynamodb.QueryInput {
+func (s *Store) queryInput(q query) *ddb.QueryInput {
 	attrs := indexKeys[q.index]
-	in := &dynamodb.QueryInput{
+	in := &ddb.QueryInput{
 		IndexName:                 aws.String(q.index),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": attrs[0]},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(q.pk)},
+		ExpressionAttributeValues: map[string]ddb.AttributeValue{":pk": dynamo.S(q.pk)},
 	}
 	switch {
 	case q.after != "":
@@ -236,7 +235,7 @@ func decodeAfter(cursor string) (string, error) {
 	if err != nil || start == nil {
 		return "", err
 	}
-	after := start["after"].(*types.AttributeValueMemberS).Value
+	after := start["after"].(*ddb.AttributeValueMemberS).Value
 	if canonicalUUID("cursor", &after) != nil {
 		return "", apperr.New(apperr.BadRequest, "Invalid cursor")
 	}
@@ -265,7 +264,7 @@ func (s *Store) accessibleIDs(ctx context.Context, paths []query, size int) ([]s
 	seen := map[string]bool{}
 	for i, items := range found {
 		for _, it := range items {
-			sk, _ := it[indexKeys[paths[i].index][1]].(*types.AttributeValueMemberS)
+			sk, _ := it[indexKeys[paths[i].index][1]].(*ddb.AttributeValueMemberS)
 			if sk == nil {
 				continue
 			}

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/authtier"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 )
 
@@ -222,13 +221,13 @@ func (s *Store) PurgeService(ctx context.Context, serviceName string) (int, erro
 // backend's calls: they come at request rates, and the log holds admin
 // mutations, api.md section 8, in one partition sized for those), for
 // storage to commit with the change.
-func (s *Store) audit(ctx context.Context, e activity.Entry) []types.TransactWriteItem {
+func (s *Store) audit(ctx context.Context, e activity.Entry) []ddb.TransactWriteItem {
 	actor := identity.ActorFrom(ctx)
 	if actor == "" {
 		return nil
 	}
 	e.Actor = actor
-	return []types.TransactWriteItem{s.log.Put(e)}
+	return []ddb.TransactWriteItem{s.log.Put(e)}
 }
 
 // principal is the user a dual-tier request acts for.

@@ -8,14 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Item layout in the Permissions table (see dynamo.Permissions):
@@ -117,8 +116,8 @@ func granteeEntry(workspaceID string, g Grantee, recordPK string) dynamo.Item {
 
 // deleteShare deletes a share with its grantee entry (one unit: they go in
 // the same transaction).
-func (s *Store) deleteShare(workspaceID string, g Grantee, recordPK string) []types.TransactWriteItem {
-	return []types.TransactWriteItem{
+func (s *Store) deleteShare(workspaceID string, g Grantee, recordPK string) []ddb.TransactWriteItem {
+	return []ddb.TransactWriteItem{
 		s.repo.Delete(dynamo.Key(recordPK, shareSK(g)), "", nil),
 		s.repo.Delete(granteeEntry(workspaceID, g, recordPK), "", nil),
 	}
@@ -259,17 +258,17 @@ func decode(items []dynamo.Item) (*recordItem, []shareItem, error) {
 	var rec *recordItem
 	var shares []shareItem
 	for _, it := range items {
-		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+		sk, _ := it["sk"].(*ddb.AttributeValueMemberS)
 		switch {
 		case sk == nil:
 		case sk.Value == skRecord:
 			rec = new(recordItem)
-			if err := attributevalue.UnmarshalMap(it, rec); err != nil {
+			if err := ddb.UnmarshalMap(it, rec); err != nil {
 				return nil, nil, fmt.Errorf("decode resource record: %w", err)
 			}
 		case strings.HasPrefix(sk.Value, sharePrefix):
 			var sh shareItem
-			if err := attributevalue.UnmarshalMap(it, &sh); err != nil {
+			if err := ddb.UnmarshalMap(it, &sh); err != nil {
 				return nil, nil, fmt.Errorf("decode share: %w", err)
 			}
 			shares = append(shares, sh)
@@ -346,7 +345,7 @@ func (s *Store) guard(tx *dynamo.Tx, workspaceID string, g Grantee) {
 // own transaction (see guard). The share's grantee entry is written with
 // it. The record's version moves in the same transaction, so a removal
 // running meanwhile notices and reads again.
-func (s *Store) share(ctx context.Context, ref Ref, in ShareInput, grantedBy string, audit []types.TransactWriteItem) error {
+func (s *Store) share(ctx context.Context, ref Ref, in ShareInput, grantedBy string, audit []ddb.TransactWriteItem) error {
 	if err := s.checkGrantee(ctx, ref.WorkspaceID, in.Grantee); err != nil {
 		return err
 	}
@@ -371,7 +370,7 @@ func (s *Store) share(ctx context.Context, ref Ref, in ShareInput, grantedBy str
 
 // unshare revokes the grantee's share (404 when there is none) with its
 // grantee entry, with the audit items.
-func (s *Store) unshare(ctx context.Context, ref Ref, g Grantee, audit []types.TransactWriteItem) error {
+func (s *Store) unshare(ctx context.Context, ref Ref, g Grantee, audit []ddb.TransactWriteItem) error {
 	pk := recordPK(ref.Coords())
 	tx := dynamo.NewTx().AddOr(s.repo.Delete(dynamo.Key(pk, shareSK(g)), "attribute_exists(pk)", nil), apperr.New(apperr.NotFound, "Share not found")).
 		Add(s.repo.Delete(granteeEntry(ref.WorkspaceID, g, pk), "", nil)).
@@ -381,7 +380,7 @@ func (s *Store) unshare(ctx context.Context, ref Ref, g Grantee, audit []types.T
 
 // setVisibility changes the visibility (validated) of the resource ref
 // names, with the audit items, and returns the record.
-func (s *Store) setVisibility(ctx context.Context, ref Ref, visibility string, audit []types.TransactWriteItem) (ResourcePermission, error) {
+func (s *Store) setVisibility(ctx context.Context, ref Ref, visibility string, audit []ddb.TransactWriteItem) (ResourcePermission, error) {
 	wsk := workspaceSK(Resource{Ref: ref, Visibility: visibility})
 	tx := dynamo.NewTx().AddOr(s.repo.Update(dynamo.Key(recordPK(ref.Coords()), skRecord), "SET visibility = :v, workspace_sk = :wsk", "id = :id",
 		dynamo.Item{":v": dynamo.S(visibility), ":wsk": dynamo.S(wsk), ":id": dynamo.S(ref.ID)}), errNoPermission).
@@ -408,7 +407,7 @@ func (s *Store) remove(ctx context.Context, pk string) error {
 		if rec == nil {
 			return struct{}{}, errNoResource
 		}
-		units := make([][]types.TransactWriteItem, 0, len(shares))
+		units := make([][]ddb.TransactWriteItem, 0, len(shares))
 		for _, sh := range shares {
 			units = append(units, s.deleteShare(rec.WorkspaceID, Grantee{Type: sh.GranteeType, ID: sh.GranteeID}, sh.PK))
 		}
@@ -426,9 +425,6 @@ func (s *Store) remove(ctx context.Context, pk string) error {
 // Enrich names the people a record mentions (owner, user grantees,
 // grantors) with one directory Users call.
 func (s *Store) Enrich(ctx context.Context, rp ResourcePermission) (Enriched, error) {
-	if s.directory == nil {
-		return Enriched{}, errors.New("permissions: no directory to name people")
-	}
 	ids := []string{rp.OwnerID}
 	for _, sh := range rp.Shares {
 		if sh.GranteeType == User {
@@ -436,16 +432,9 @@ func (s *Store) Enrich(ctx context.Context, rp ResourcePermission) (Enriched, er
 		}
 		ids = append(ids, sh.GrantedBy)
 	}
-	slices.Sort(ids)
-	users, err := s.directory.Users(ctx, slices.Compact(ids))
+	person, err := s.people(ctx, ids)
 	if err != nil {
 		return Enriched{}, fmt.Errorf("enrich %s: %w", rp.ID, err)
-	}
-	person := func(id string) (name, email *string) {
-		if u, ok := users[id]; ok {
-			return &u.Name, &u.Email
-		}
-		return nil, nil
 	}
 	out := Enriched{Resource: rp.Resource, Shares: make([]EnrichedShare, 0, len(rp.Shares))}
 	out.OwnerName, out.OwnerEmail = person(rp.OwnerID)
@@ -458,4 +447,25 @@ func (s *Store) Enrich(ctx context.Context, rp ResourcePermission) (Enriched, er
 		out.Shares = append(out.Shares, e)
 	}
 	return out, nil
+}
+
+// people reads the users with the given ids with one directory Users call
+// (BatchGetItem, up to 100 ids a call) and answers a lookup of a name and
+// an email by id (nil, nil for an id the directory does not know).
+func (s *Store) people(ctx context.Context, ids []string) (func(id string) (name, email *string), error) {
+	if s.directory == nil {
+		return nil, errors.New("permissions: no directory to name people")
+	}
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	users, err := s.directory.Users(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	return func(id string) (name, email *string) {
+		if u, ok := users[id]; ok {
+			return &u.Name, &u.Email
+		}
+		return nil, nil
+	}, nil
 }

@@ -18,10 +18,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Rule allows at most Max events per key in a fixed Window.
@@ -107,7 +105,7 @@ func (l *Limiter) Refund(ctx context.Context, s Slot) error {
 	_, err := dynamo.UpdateItem(ctx, l.repo.DB,
 		l.repo.Update(pk(s.key), "ADD #count :minus DELETE reqs :tok", "window_start = :w AND contains(reqs, :t)",
 			dynamo.Item{":minus": dynamo.N(-1), ":tok": tokens(s.token), ":t": dynamo.S(s.token), ":w": dynamo.N(s.window)}),
-		types.ReturnValueNone)
+		ddb.ReturnValueNone)
 	if err != nil && !dynamo.IsConditionFailed(err) {
 		return fmt.Errorf("refund rate limit %s: %w", s.key, err)
 	}
@@ -134,7 +132,7 @@ func (l *Limiter) Allow(ctx context.Context, key string, rule Rule) (int, error)
 		// token per refused event would grow the item with a flood.
 		attrs, err := dynamo.UpdateItem(ctx, l.repo.DB,
 			l.repo.Update(pk(key), "ADD #count :one", "window_start = :w", dynamo.Item{":one": dynamo.N(1), ":w": dynamo.N(c.Window)}),
-			types.ReturnValueAllNew)
+			ddb.ReturnValueAllNew)
 		if dynamo.IsConditionFailed(err) {
 			return errMoved // the window ended meanwhile: count in the next
 		}
@@ -174,7 +172,7 @@ func (l *Limiter) count(ctx context.Context, key, tok string, rule Rule, now tim
 	attrs, err := dynamo.UpdateItem(ctx, l.repo.DB,
 		l.repo.Update(pk(key), "ADD #count :one, reqs :tok", "window_start > :open AND #count < :max AND NOT contains(reqs, :t)",
 			dynamo.Item{":one": dynamo.N(1), ":tok": tokens(tok), ":t": dynamo.S(tok), ":open": open, ":max": dynamo.N(rule.Max)}),
-		types.ReturnValueAllNew)
+		ddb.ReturnValueAllNew)
 	if err == nil {
 		c, err := decode(key, attrs)
 		return c, err == nil, err
@@ -220,14 +218,14 @@ func (l *Limiter) seen(key, tok string, failed error) (counter, bool, error) {
 
 func decode(key string, item dynamo.Item) (counter, error) {
 	var c counter
-	if err := attributevalue.UnmarshalMap(item, &c); err != nil {
+	if err := ddb.UnmarshalMap(item, &c); err != nil {
 		return counter{}, fmt.Errorf("decode rate limit %s: %w", key, err)
 	}
 	return c, nil
 }
 
-func tokens(tok string) types.AttributeValue {
-	return &types.AttributeValueMemberSS{Value: []string{tok}}
+func tokens(tok string) ddb.AttributeValue {
+	return &ddb.AttributeValueMemberSS{Value: []string{tok}}
 }
 
 func pk(key string) dynamo.Item { return dynamo.Item{"pk": dynamo.S(key)} }

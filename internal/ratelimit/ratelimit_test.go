@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"sentinel/internal/apitest"
+	"sentinel/internal/awsjson"
 	"sentinel/internal/budget"
 	"sentinel/internal/dynamo"
 	"sentinel/internal/dynamotest"
@@ -222,15 +221,13 @@ func TestClaim(t *testing.T) {
 }
 
 // A write that lands but whose answer is lost (the connection reset: the
-// SDK retries it) or late (its attempt times out: retried too) counts its
+// client retries it) or late (its attempt times out: retried too) counts its
 // event once — opening a window (PutItem) or adding to one (UpdateItem),
 // by Allow or Take — and a refund repeated so gives back one slot.
 func TestRepeatedWritesCountOnce(t *testing.T) {
 	env := dynamotest.New(t)
 	proxy := faultproxy.New(t, dynamotest.Endpoint(t))
-	client := dynamo.LocalClient(proxy.URL, func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, budget.WithAttemptTimeout(budget.AttemptTimeout))
-	})
+	client := dynamo.LocalWireClient(proxy.URL, awsjson.Options{AttemptTimeout: budget.AttemptTimeout})
 	clock := apitest.NewClock(time.Date(2030, 1, 15, 12, 0, 0, 0, time.UTC))
 	l := ratelimit.New(client, env.Names.Name(dynamo.Limits), clock.Now)
 	ctx := t.Context()

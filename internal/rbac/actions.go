@@ -8,14 +8,12 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 )
 
@@ -105,12 +103,12 @@ func (s *Store) upsertAction(ctx context.Context, service string, a ActionInput,
 	}
 	// The action item is also written by role transactions: a conflict
 	// with one is retried by dynamo.UpdateItem.
-	res, err := dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(actionKey(aid), update, "", values), types.ReturnValueAllNew)
+	res, err := dynamo.UpdateItem(ctx, s.repo.DB, s.repo.Update(actionKey(aid), update, "", values), ddb.ReturnValueAllNew)
 	if err != nil {
 		return ServiceAction{}, fmt.Errorf("upsert %s: %w", a.Action, err)
 	}
 	var it actionItem
-	if err := attributevalue.UnmarshalMap(res, &it); err != nil {
+	if err := ddb.UnmarshalMap(res, &it); err != nil {
 		return ServiceAction{}, fmt.Errorf("decode action %s: %w", a.Action, err)
 	}
 	return it.view(), nil
@@ -118,8 +116,8 @@ func (s *Store) upsertAction(ctx context.Context, service string, a ActionInput,
 
 // actionsOf selects the actions of one service ("": of every service),
 // ordered by service and action, in the by-kind index.
-func actionsOf(service string) *dynamodb.QueryInput {
-	in := &dynamodb.QueryInput{
+func actionsOf(service string) *ddb.QueryInput {
+	in := &ddb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
 		ExpressionAttributeValues: attrs{":k": dynamo.S(kindAction)},
@@ -175,22 +173,22 @@ func (s *Store) DeleteServiceAction(ctx context.Context, id string) error {
 			return false, fmt.Errorf("roles of service action %s: %w", aid, err)
 		}
 		entry := entryOf(a.ServiceName, a.Action)
-		var units [][]types.TransactWriteItem
+		var units [][]ddb.TransactWriteItem
 		for _, l := range links {
-			units = append(units, []types.TransactWriteItem{
+			units = append(units, []ddb.TransactWriteItem{
 				s.repo.Delete(dynamo.Key(l.PK, l.SK), "", nil),
 				s.repo.Update(roleKey(l.RoleID), "DELETE actions :e ADD version :one", "attribute_exists(pk)", attrs{":e": dynamo.SS(entry), ":one": dynamo.N(1)}),
 			})
 		}
-		final := []types.TransactWriteItem{
+		final := []ddb.TransactWriteItem{
 			s.repo.Delete(actionKey(aid), "role_count = :n", attrs{":n": dynamo.N(len(links))}),
 			s.log.Put(activity.Entry{
 				Actor: identity.ActorFrom(ctx), Action: "service_action.delete", TargetType: "service_action", TargetID: aid,
 				Detail: map[string]any{"service_name": a.ServiceName, "action": a.Action, "roles": len(links)},
 			}),
 		}
-		summary := func(k int) []types.TransactWriteItem {
-			return []types.TransactWriteItem{s.repo.Update(actionKey(aid), "SET role_count = :left", "role_count = :n", attrs{":n": dynamo.N(len(links)), ":left": dynamo.N(len(links) - k)})}
+		summary := func(k int) []ddb.TransactWriteItem {
+			return []ddb.TransactWriteItem{s.repo.Update(actionKey(aid), "SET role_count = :left", "role_count = :n", attrs{":n": dynamo.N(len(links)), ":left": dynamo.N(len(links) - k)})}
 		}
 		done, err := s.drain(ctx, units, final, summary)
 		if err != nil {

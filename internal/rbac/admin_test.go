@@ -241,6 +241,21 @@ func TestRoleMembers(t *testing.T) {
 		t.Errorf("member_count after removal = %v", r["member_count"])
 	}
 	f.wantActivity("role", rid, "role.remove_member role.add_member role.add_member role.create")
+	// Every role entry names the role's workspace and the role, so the
+	// activity log can name and link it.
+	var entries struct {
+		Items []struct {
+			Action string
+			Detail map[string]any
+		}
+	}
+	f.admin.Do("GET", "/admin/activity?target_type=role&target_id="+rid, nil).JSON(t, &entries)
+	name := f.role(ws, rid)["name"]
+	for _, e := range entries.Items {
+		if e.Detail["workspace_id"] != ws || e.Detail["name"] != name {
+			t.Errorf("%s detail %v: want workspace_id %s and name %v", e.Action, e.Detail, ws, name)
+		}
+	}
 }
 
 func TestServiceActionsAdmin(t *testing.T) {

@@ -6,10 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"sentinel/internal/apitest"
 )
 
@@ -117,20 +113,9 @@ func (f *fixture) role(wid, rid string) map[string]any {
 // request paths may not).
 func (f *fixture) items() []string {
 	f.t.Helper()
-	out, err := f.api.Env.Client.Scan(f.t.Context(), &dynamodb.ScanInput{TableName: aws.String(f.api.Env.Names["RBAC"])})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	var items []struct {
-		PK string `dynamodbav:"pk"`
-		SK string `dynamodbav:"sk"`
-	}
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-		f.t.Fatal(err)
-	}
 	var lines []string
-	for _, it := range items {
-		lines = append(lines, fmt.Sprintf("%s %s", it.PK, it.SK))
+	for _, it := range f.api.Env.Scan(f.t, f.api.Env.Names["RBAC"]) {
+		lines = append(lines, fmt.Sprintf("%s %s", it["pk"], it["sk"]))
 	}
 	sort.Strings(lines)
 	return lines

@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // PurgeWorkspace removes every role of a workspace with its assignments
@@ -37,15 +36,15 @@ func (s *Store) PurgeMember(ctx context.Context, workspaceID, userID string) err
 		if err != nil {
 			return false, fmt.Errorf("roles of %s in %s: %w", userID, workspaceID, err)
 		}
-		units := make([][]types.TransactWriteItem, 0, len(assigns))
+		units := make([][]ddb.TransactWriteItem, 0, len(assigns))
 		for _, a := range assigns {
-			units = append(units, []types.TransactWriteItem{
+			units = append(units, []ddb.TransactWriteItem{
 				s.repo.Delete(dynamo.Key(a.PK, a.SK), "attribute_exists(pk)", nil),
 				s.repo.Delete(dynamo.Key(rolePK(a.RoleID), prefixMember+userID), "", nil),
 				s.repo.Update(roleKey(a.RoleID), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1), ":one": dynamo.N(1)}),
 			})
 		}
-		done, err := s.drain(ctx, units, nil, func(int) []types.TransactWriteItem { return nil })
+		done, err := s.drain(ctx, units, nil, func(int) []ddb.TransactWriteItem { return nil })
 		if err != nil {
 			err = fmt.Errorf("purge roles of %s in %s: %w", userID, workspaceID, err)
 		}

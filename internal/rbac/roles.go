@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/identity"
 )
 
@@ -32,9 +32,16 @@ func nameTaken(name string) error {
 
 var errRoleGone = apperr.New(apperr.NotFound, "Role not found")
 
-// logRole records an admin change to a role in the activity log.
-func (s *Store) logRole(ctx context.Context, action, rid string, detail map[string]any) types.TransactWriteItem {
-	return s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "role", TargetID: rid, Detail: detail})
+// logRole records an admin change to role r in the activity log. Every
+// entry names the role's workspace and the role (its name then, unless
+// detail gives another: a rename's new name), so the activity log can name
+// and link its target.
+func (s *Store) logRole(ctx context.Context, action string, r roleItem, detail map[string]any) ddb.TransactWriteItem {
+	detail["workspace_id"] = r.WorkspaceID
+	if _, ok := detail["name"]; !ok {
+		detail["name"] = r.Name
+	}
+	return s.log.Put(activity.Entry{Actor: identity.ActorFrom(ctx), Action: action, TargetType: "role", TargetID: r.ID, Detail: detail})
 }
 
 // CreateRole creates a role in an existing workspace; its name is claimed
@@ -69,7 +76,7 @@ func (s *Store) CreateRole(ctx context.Context, workspaceID string, in RoleInput
 	}
 	tx := dynamo.NewTx().
 		AddOr(s.repo.Put(claimItem{PK: workspacePK(wid), SK: prefixRole + in.Name, RoleID: rid}, "attribute_not_exists(pk)", nil), nameTaken(in.Name)).
-		Add(s.repo.Put(r, "attribute_not_exists(pk)", nil), s.logRole(ctx, "role.create", rid, map[string]any{"workspace_id": wid, "name": in.Name}))
+		Add(s.repo.Put(r, "attribute_not_exists(pk)", nil), s.logRole(ctx, "role.create", r, map[string]any{}))
 	if err := s.write(ctx, tx); err != nil {
 		return Role{}, fmt.Errorf("create role: %w", err)
 	}
@@ -141,7 +148,7 @@ func (s *Store) UpdateRole(ctx context.Context, roleID string, p RolePatch) (Rol
 		tx.Add(s.repo.Delete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "role_id = :rid", attrs{":rid": dynamo.S(rid)}))
 		tx.AddOr(s.repo.Put(claimItem{PK: workspacePK(r.WorkspaceID), SK: prefixRole + next.Name, RoleID: rid}, "attribute_not_exists(pk)", nil), nameTaken(next.Name))
 	}
-	tx.Add(s.logRole(ctx, "role.update", rid, detail))
+	tx.Add(s.logRole(ctx, "role.update", r, detail))
 	if err := s.write(ctx, tx); err != nil {
 		return Role{}, fmt.Errorf("update role %s: %w", rid, err)
 	}
@@ -172,30 +179,30 @@ func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
 		if err != nil {
 			return false, fmt.Errorf("members of role %s: %w", rid, err)
 		}
-		var units [][]types.TransactWriteItem
+		var units [][]ddb.TransactWriteItem
 		for _, m := range members {
-			units = append(units, []types.TransactWriteItem{
+			units = append(units, []ddb.TransactWriteItem{
 				s.repo.Delete(dynamo.Key(m.PK, m.SK), "", nil),
 				s.repo.Delete(dynamo.Key(userPK(r.WorkspaceID, m.UserID), prefixRole+rid), "", nil),
 			})
 		}
 		for _, e := range r.Actions {
 			aid := actionID(splitEntry(e))
-			units = append(units, []types.TransactWriteItem{
+			units = append(units, []ddb.TransactWriteItem{
 				s.repo.Delete(dynamo.Key(actionPK(aid), prefixRole+rid), "", nil),
 				s.repo.Update(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1)}),
 			})
 		}
-		final := []types.TransactWriteItem{
+		final := []ddb.TransactWriteItem{
 			s.repo.Delete(roleKey(rid), "version = :v", attrs{":v": dynamo.N(r.Version)}),
 			s.repo.Delete(dynamo.Key(workspacePK(r.WorkspaceID), prefixRole+r.Name), "", nil),
 		}
 		if record {
-			final = append(final, s.logRole(ctx, "role.delete", rid, map[string]any{"workspace_id": r.WorkspaceID, "name": r.Name}))
+			final = append(final, s.logRole(ctx, "role.delete", r, map[string]any{}))
 		}
 		// A chunk takes members first, then actions, and accounts for them
 		// on the role item.
-		summary := func(k int) []types.TransactWriteItem {
+		summary := func(k int) []ddb.TransactWriteItem {
 			gone := min(k, len(members))
 			update := "SET version = :next ADD member_count :m"
 			values := attrs{":v": dynamo.N(r.Version), ":next": dynamo.N(r.Version + 1), ":m": dynamo.N(-gone)}
@@ -203,7 +210,7 @@ func (s *Store) removeRole(ctx context.Context, rid string, record bool) error {
 				update += " DELETE actions :a"
 				values[":a"] = dynamo.SS(removed...)
 			}
-			return []types.TransactWriteItem{s.repo.Update(roleKey(rid), update, "version = :v", values)}
+			return []ddb.TransactWriteItem{s.repo.Update(roleKey(rid), update, "version = :v", values)}
 		}
 		done, err := s.drain(ctx, units, final, summary)
 		if err != nil {
@@ -274,7 +281,7 @@ func (s *Store) AddActions(ctx context.Context, roleID string, in AddActionsInpu
 		tx.AddOr(s.repo.Update(actionKey(a.ID), "ADD role_count :one", "attribute_exists(pk)", attrs{":one": dynamo.N(1)}),
 			apperr.New(apperr.BadRequest, "Service action '%s' not found", a.ID))
 	}
-	tx.Add(s.logRole(ctx, "role.add_actions", rid, map[string]any{"actions": entries}))
+	tx.Add(s.logRole(ctx, "role.add_actions", r, map[string]any{"actions": entries}))
 	if err := s.write(ctx, tx); err != nil {
 		return fmt.Errorf("add actions to role %s: %w", rid, err)
 	}
@@ -305,7 +312,7 @@ func (s *Store) RemoveAction(ctx context.Context, roleID, actionID string) error
 		AddOr(s.repo.Update(roleKey(rid), "SET updated_at = :now DELETE actions :e ADD version :one", "attribute_exists(pk)",
 			attrs{":now": dynamo.S(dynamo.FormatTime(s.now())), ":e": dynamo.SS(l.Entry), ":one": dynamo.N(1)}), errRoleGone).
 		Add(s.repo.Update(actionKey(aid), "ADD role_count :minus", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1)}),
-			s.logRole(ctx, "role.remove_action", rid, map[string]any{"action": l.Entry}))
+			s.logRole(ctx, "role.remove_action", r, map[string]any{"action": l.Entry}))
 	if err := s.write(ctx, tx); err != nil {
 		return fmt.Errorf("remove action %s from role %s: %w", aid, rid, err)
 	}
@@ -326,7 +333,7 @@ func (s *Store) ListActions(ctx context.Context, roleID string, limit int, curso
 	entries := slices.Sorted(slices.Values(r.Actions))
 	from := 0
 	if start != nil {
-		after := start["entry"].(*types.AttributeValueMemberS).Value
+		after := start["entry"].(*ddb.AttributeValueMemberS).Value
 		from, _ = slices.BinarySearch(entries, after)
 		if from < len(entries) && entries[from] == after {
 			from++
@@ -391,7 +398,7 @@ func (s *Store) AddMember(ctx context.Context, roleID, userID string) error {
 		AddOr(s.repo.Put(userSide, "attribute_not_exists(pk)", nil), holds).
 		AddOr(s.repo.Put(roleSide, "attribute_not_exists(pk)", nil), holds).
 		AddOr(s.repo.Update(roleKey(rid), "ADD member_count :one, version :one", "attribute_exists(pk)", attrs{":one": dynamo.N(1)}), errRoleGone).
-		Add(s.logRole(ctx, "role.add_member", rid, map[string]any{"user_id": uid}))
+		Add(s.logRole(ctx, "role.add_member", r, map[string]any{"user_id": uid}))
 	for _, it := range dir.MemberGuard(r.WorkspaceID, uid) {
 		tx.AddOr(it, notMember)
 	}
@@ -417,7 +424,7 @@ func (s *Store) RemoveMember(ctx context.Context, roleID, userID string) error {
 		AddOr(s.repo.Delete(dynamo.Key(userPK(r.WorkspaceID, uid), prefixRole+rid), "attribute_exists(pk)", nil), notHeld).
 		Add(s.repo.Delete(dynamo.Key(rolePK(rid), prefixMember+uid), "", nil)).
 		AddOr(s.repo.Update(roleKey(rid), "ADD member_count :minus, version :one", "attribute_exists(pk)", attrs{":minus": dynamo.N(-1), ":one": dynamo.N(1)}), errRoleGone).
-		Add(s.logRole(ctx, "role.remove_member", rid, map[string]any{"user_id": uid}))
+		Add(s.logRole(ctx, "role.remove_member", r, map[string]any{"user_id": uid}))
 	if err := s.write(ctx, tx); err != nil {
 		return fmt.Errorf("unassign role %s from %s: %w", rid, uid, err)
 	}

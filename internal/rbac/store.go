@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/activity"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 )
 
 // Item layout in the RBAC table (see dynamo.RBAC):
@@ -45,7 +45,7 @@ const (
 )
 
 // attrs is a DynamoDB item, key or set of expression values.
-type attrs = map[string]types.AttributeValue
+type attrs = map[string]ddb.AttributeValue
 
 // actionNamespace derives action ids: UUIDv5 of "<service>#<action>".
 var actionNamespace = uuid.MustParse("0b5c3a4e-7d2f-4f0e-9a51-5e1c2b7d8f30")
@@ -212,7 +212,7 @@ func removeInChunks(ctx context.Context, step func() (done bool, err error)) err
 // fits, else the units that fit with summary(n), the item that accounts
 // for the n units taken and carries the condition on what was read. done
 // reports that the final items ran; otherwise the caller reads again.
-func (s *Store) drain(ctx context.Context, units [][]types.TransactWriteItem, final []types.TransactWriteItem, summary func(n int) []types.TransactWriteItem) (done bool, err error) {
+func (s *Store) drain(ctx context.Context, units [][]ddb.TransactWriteItem, final []ddb.TransactWriteItem, summary func(n int) []ddb.TransactWriteItem) (done bool, err error) {
 	if items, n := dynamo.Fitting(units, len(final)); n == len(units) {
 		return true, dynamo.TransactWrite(ctx, s.repo.DB, append(items, final...))
 	}

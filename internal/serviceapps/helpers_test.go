@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"sentinel/internal/apitest"
 )
 
@@ -21,13 +17,5 @@ func sha256hex(s string) string {
 // scanAll dumps a table for assertions (tests may Scan; request paths may not).
 func scanAll(t *testing.T, api *apitest.API, table string) string {
 	t.Helper()
-	out, err := api.Env.Client.Scan(t.Context(), &dynamodb.ScanInput{TableName: aws.String(table)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var items []map[string]any
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprint(items)
+	return fmt.Sprint(api.Env.Scan(t, table))
 }

@@ -9,15 +9,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
 	"sentinel/internal/activity"
 	"sentinel/internal/apperr"
 	"sentinel/internal/authtier"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/dynamo/ddb"
 	"sentinel/internal/idempotency"
 	"sentinel/internal/identity"
 )
@@ -130,11 +128,11 @@ func (s *Store) WithServiceData(d ...ServiceData) *Store {
 
 func appPK(id string) string { return "APP#" + id }
 
-func (s *Store) put(item any, cond string) types.TransactWriteItem {
+func (s *Store) put(item any, cond string) ddb.TransactWriteItem {
 	return s.repo.Put(item, cond, nil)
 }
 
-func (s *Store) del(pk, sk string) types.TransactWriteItem {
+func (s *Store) del(pk, sk string) ddb.TransactWriteItem {
 	return s.repo.Delete(dynamo.Key(pk, sk), "", nil)
 }
 
@@ -339,24 +337,24 @@ func (s *Store) load(ctx context.Context, id string) (appItem, []keyItem, error)
 }
 
 // decode splits items into apps (in order) and keys by app id.
-func decode(items []map[string]types.AttributeValue) ([]appItem, map[string][]keyItem, error) {
+func decode(items []map[string]ddb.AttributeValue) ([]appItem, map[string][]keyItem, error) {
 	var apps []appItem
 	keys := map[string][]keyItem{}
 	for _, it := range items {
-		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+		sk, _ := it["sk"].(*ddb.AttributeValueMemberS)
 		if sk == nil {
 			continue
 		}
 		switch {
 		case sk.Value == skApp:
 			var a appItem
-			if err := attributevalue.UnmarshalMap(it, &a); err != nil {
+			if err := ddb.UnmarshalMap(it, &a); err != nil {
 				return nil, nil, fmt.Errorf("decode service app: %w", err)
 			}
 			apps = append(apps, a)
 		case len(sk.Value) > len(keyPrefix) && sk.Value[:len(keyPrefix)] == keyPrefix:
 			var k keyItem
-			if err := attributevalue.UnmarshalMap(it, &k); err != nil {
+			if err := ddb.UnmarshalMap(it, &k); err != nil {
 				return nil, nil, fmt.Errorf("decode service key: %w", err)
 			}
 			keys[k.AppID] = append(keys[k.AppID], k)
@@ -421,7 +419,7 @@ func (s *Store) Get(ctx context.Context, id string) (App, error) {
 // List returns every app, oldest first, through the by-kind index (one
 // Query per 1 MB page; never a Scan).
 func (s *Store) List(ctx context.Context) ([]App, error) {
-	items, err := dynamo.QueryItems(ctx, s.repo, &dynamodb.QueryInput{
+	items, err := dynamo.QueryItems(ctx, s.repo, &ddb.QueryInput{
 		IndexName:                 aws.String("by-kind"),
 		KeyConditionExpression:    aws.String("kind = :k"),
 		ExpressionAttributeValues: dynamo.Item{":k": dynamo.S(kindApp)},
@@ -535,12 +533,12 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (App, error) {
 }
 
 // versioned writes the app only if nobody changed it since it was read.
-func (s *Store) versioned(a appItem, was int) types.TransactWriteItem {
+func (s *Store) versioned(a appItem, was int) ddb.TransactWriteItem {
 	return s.repo.Put(a, "version = :v", dynamo.Item{":v": dynamo.N(was)})
 }
 
 // update rewrites a key item that must still exist.
-func (s *Store) update(k keyItem) types.TransactWriteItem {
+func (s *Store) update(k keyItem) ddb.TransactWriteItem {
 	return s.put(k, "attribute_exists(pk)")
 }
 
@@ -582,7 +580,7 @@ func (s *Store) Rotate(ctx context.Context, id string, graceSeconds int) (Rotate
 	next.CurrentKey = fresh.KeyHash
 	next.UpdatedAt = dynamo.FormatTime(now)
 	next.Version = a.Version + 1
-	items := []types.TransactWriteItem{s.versioned(next, a.Version), s.put(fresh, "attribute_not_exists(pk)")}
+	items := []ddb.TransactWriteItem{s.versioned(next, a.Version), s.put(fresh, "attribute_not_exists(pk)")}
 	var prevExpires *string
 	kept := []keyItem{fresh}
 	for _, k := range keys {
@@ -615,7 +613,7 @@ func (s *Store) RevokePrevious(ctx context.Context, id string) (App, error) {
 		return App{}, err
 	}
 	now := s.now()
-	var items []types.TransactWriteItem
+	var items []ddb.TransactWriteItem
 	var kept []keyItem
 	for _, k := range keys {
 		if k.KeyHash == a.CurrentKey {
@@ -652,7 +650,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 		return err
 	}
 	tombstone := claimItem{PK: "SVC#" + a.ServiceName, SK: skClaim, AppID: id, DeletedAt: dynamo.FormatTime(s.now())}
-	items := []types.TransactWriteItem{
+	items := []ddb.TransactWriteItem{
 		s.repo.Delete(dynamo.Key(a.PK, a.SK), "version = :v", dynamo.Item{":v": dynamo.N(a.Version)}),
 		s.repo.Put(tombstone, "app_id = :id", dynamo.Item{":id": dynamo.S(id)}),
 	}
@@ -680,7 +678,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // LookupKey finds a key by its hash with one GSI Query. found is false for
 // an unknown key: an outcome, not an error.
 func (s *Store) LookupKey(ctx context.Context, hash string) (k Key, found bool, err error) {
-	out, err := dynamo.Query(ctx, s.repo, &dynamodb.QueryInput{
+	out, err := dynamo.Query(ctx, s.repo, &ddb.QueryInput{
 		IndexName:                 aws.String("by-key-hash"),
 		KeyConditionExpression:    aws.String("key_hash = :h"),
 		ExpressionAttributeValues: dynamo.Item{":h": dynamo.S(hash)},
@@ -693,7 +691,7 @@ func (s *Store) LookupKey(ctx context.Context, hash string) (k Key, found bool, 
 		return Key{}, false, nil
 	}
 	var it keyItem
-	if err := attributevalue.UnmarshalMap(out.Items[0], &it); err != nil {
+	if err := ddb.UnmarshalMap(out.Items[0], &it); err != nil {
 		return Key{}, false, fmt.Errorf("decode service key: %w", err)
 	}
 	k = Key{Hash: it.KeyHash, AppID: it.AppID, ServiceName: it.ServiceName, Name: it.Name, Prefix: it.KeyPrefix, IsActive: it.IsActive}
@@ -723,7 +721,7 @@ func (s *Store) TouchKey(ctx context.Context, appID, hash string, now time.Time)
 	u := s.repo.Update(dynamo.Key(appPK(appID), keyPrefix+hash), "SET last_used_at = :now",
 		"attribute_exists(pk) AND (attribute_not_exists(last_used_at) OR last_used_at < :cutoff)",
 		dynamo.Item{":now": dynamo.S(dynamo.FormatTime(now)), ":cutoff": dynamo.S(dynamo.FormatTime(now.Add(-time.Minute)))})
-	_, err := dynamo.UpdateItem(ctx, s.repo.DB, u, types.ReturnValueNone)
+	_, err := dynamo.UpdateItem(ctx, s.repo.DB, u, ddb.ReturnValueNone)
 	if err != nil && !dynamo.IsConditionFailed(err) {
 		return fmt.Errorf("touch service key: %w", err)
 	}

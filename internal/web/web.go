@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
@@ -33,6 +32,12 @@ const (
 	requestIDKey ctxKey = iota
 	headerKey
 )
+
+// WithRequestID returns ctx carrying the request's id: API Gateway's, which
+// the gateway's bridge puts there for Middleware to use.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
 
 // RequestID returns the id of the request being served ("" outside one).
 func RequestID(ctx context.Context) string {
@@ -190,14 +195,11 @@ var securityHeaders = map[string]string{
 // so that a panic is answered with a JSON 500 rather than a bare 502.
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rid := ""
-		if gw, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok {
-			rid = gw.RequestID
-		}
+		rid := RequestID(r.Context())
 		if rid == "" {
 			rid = uuid.NewString()
+			r = r.WithContext(WithRequestID(r.Context(), rid))
 		}
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, rid))
 		h := w.Header()
 		h.Set("X-Request-Id", rid)
 		h.Set("Cache-Control", "no-store")

@@ -128,3 +128,29 @@ func TestOnlyFunctionsThatReadSecretsLinkSecretsManager(t *testing.T) {
 		}
 	}
 }
+
+// No function links the SDK's DynamoDB packages: dynamo.WireClient speaks
+// internal/dynamo/ddb's types, and the SDK's service package, its types
+// (whose schemas are built at start, so never dead-code removed) and
+// attributevalue cost each function about 0.9 MB. Table management
+// (dynamo/tableadmin), the operator commands and the tests keep the SDK.
+func TestFunctionsLinkNoSDKDynamoDB(t *testing.T) {
+	forbidden := []string{
+		"github.com/aws/aws-sdk-go-v2/service/dynamodb",
+		"github.com/aws/aws-sdk-go-v2/service/dynamodb/types",
+		"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue",
+		"sentinel/internal/dynamo/tableadmin",
+	}
+	deps := goDeps(t, "../../../functions/...")
+	for _, fn := range Functions() {
+		linked := deps["sentinel/functions/"+fn.Name]
+		if len(fn.Tables()) > 0 && !slices.Contains(linked, "sentinel/internal/dynamo/ddb") {
+			t.Errorf("functions/%s declares tables but links no DynamoDB client types (go list: %d imports)", fn.Name, len(linked))
+		}
+		for _, pkg := range linked {
+			if slices.Contains(forbidden, pkg) || strings.HasPrefix(pkg, "github.com/aws/aws-sdk-go-v2/service/dynamodb") {
+				t.Errorf("functions/%s links %s", fn.Name, pkg)
+			}
+		}
+	}
+}
