@@ -149,8 +149,10 @@ describe('admin site: overview, system health, settings', { timeout: 300_000 }, 
     await page.waitForURL(/\/workspaces$/);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
     await page.waitForURL((u) => u.pathname === '/');
-    // The sign-in has no page; the newest entry with one is the app's creation.
-    await page.getByRole('list', { name: 'Latest activity entries' }).getByRole('link').first().click();
+    // The sign-in opens the Admins page; the app's creation opens the app.
+    const latest = page.getByRole('list', { name: 'Latest activity entries' });
+    assert.equal(await latest.getByRole('link', { name: stack.email }).first().getAttribute('href'), '/admins');
+    await latest.locator('a[href^="/service-apps/"]').first().click();
     await page.waitForURL(/\/service-apps\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: `Ops ${suffix}`, level: 1 }).waitFor();
   });

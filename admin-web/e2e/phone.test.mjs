@@ -241,6 +241,44 @@ describe('admin site on a phone (390×844)', { timeout: 300_000 }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('an open picker, a selection with its bulk bar and the bulk confirmation fit 390 px', async () => {
+    /** @type {string[]} */
+    const failures = [];
+    const check = async (/** @type {string} */ state) => {
+      const m = await measure();
+      await shot(`${state}.png`);
+      if (m.width > PHONE.width || m.hidden.length > 0) failures.push(`${state}: ${m.width}px ${m.hidden.join(', ')}`);
+    };
+    await page.goto(`${stack.adminURL}/workspaces/${ids.workspace}?tab=members`);
+    await settle();
+    const members = page.getByRole('region', { name: /^Members/ });
+    // The users picker, open on long names and emails.
+    const combo = members.getByRole('combobox', { name: 'Email' });
+    await combo.fill('maximilian');
+    await page.getByRole('listbox', { name: 'Matches' }).getByRole('option').nth(1).waitFor();
+    await check('picker-open');
+    await combo.press('Escape');
+    // Two rows selected: the bulk bar, then its confirmation naming them.
+    const boxes = members.getByRole('checkbox', { name: /^Select maximilian/ });
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    const bar = members.getByRole('region', { name: 'Selected members' });
+    await bar.waitFor();
+    await check('bulk-bar');
+    await bar.getByRole('button', { name: 'Remove 2 members…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Remove 2 members?' });
+    await confirm.waitFor();
+    await check('bulk-confirm');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    // The group page's picker (workspace members).
+    await page.goto(`${stack.adminURL}/workspaces/${ids.workspace}/groups/${ids.group}`);
+    await settle();
+    await page.getByRole('combobox', { name: 'Workspace member to add' }).fill('maximilian');
+    await page.getByRole('listbox', { name: 'Matches' }).getByRole('option').nth(1).waitFor();
+    await check('group-picker-open');
+    assert.deepEqual(failures, [], 'states wider than a phone');
+  });
+
   test('navigation sits behind a menu button and reaches every section', async () => {
     await page.goto(`${stack.adminURL}/workspaces`);
     await settle();

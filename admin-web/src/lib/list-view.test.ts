@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareValues, countLabel, displayName, matchesQuery } from './list-view';
+import { compareValues, countLabel, displayName, matchesQuery, shortId } from './list-view';
 
 describe('compareValues', () => {
   it('orders text case-insensitively with numbers inside by value', () => {
@@ -36,5 +36,14 @@ describe('countLabel and displayName', () => {
     expect(displayName({ name: '  ', email: 'a@b.c' })).toBe('a@b.c');
     expect(displayName({ name: null, email: 'a@b.c' })).toBe('a@b.c');
     expect(displayName({ name: 'Ada', email: 'a@b.c' })).toBe('Ada');
+  });
+});
+
+describe('shortId', () => {
+  it('shortens long ids only', () => {
+    expect(shortId('7a094df3-2c94-4bde-a851-7cd47e45e1b6')).toBe('7a094df3…');
+    expect(shortId('report-2024')).toBe('report-2024');
+    expect(shortId('abcdefghijkl')).toBe('abcdefghijkl');
+    expect(shortId('abcdefghijklm')).toBe('abcdefgh…');
   });
 });

@@ -30,3 +30,8 @@ export function countLabel(loaded: number, more: boolean): string {
 export function displayName(person: { name?: string | null; email: string }): string {
   return person.name?.trim() || person.email;
 }
+
+/** shortId: the first 8 characters of a long id and "…" (ids of 12 characters or fewer as they are). */
+export function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
+}

@@ -53,6 +53,7 @@ export const TARGET_TYPE_LABELS: Record<string, string> = {
   role: 'Role',
   service_action: 'Service action',
   service: 'Service',
+  resource_permission: 'Resource',
 };
 
 export function actionLabel(action: string): string {

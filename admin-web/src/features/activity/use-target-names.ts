@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
+import { getPermission } from '@/features/permissions/api/get-permission';
 import { getServiceApp } from '@/features/service-apps/api/get-service-app';
+import { shortId } from '@/lib/list-view';
 import { getUser } from '@/features/users/api/get-user';
+import { getGroup } from '@/features/workspaces/api/get-group';
 import { getWorkspace } from '@/features/workspaces/api/get-workspace';
 import type { ActivityEntry } from './api/get-activity';
 
@@ -17,6 +20,11 @@ const LOOKUPS: Record<string, Lookup> = {
     return u.name?.trim() || u.email;
   },
   service_app: async (id) => (await getServiceApp(id)).name,
+  group: async (id) => (await getGroup(id)).name,
+  resource_permission: async (id) => {
+    const r = await getPermission(id);
+    return `${r.service_name} · ${r.resource_type} ${shortId(r.resource_id)}`;
+  },
 };
 
 const cache = new Map<string, Promise<string | null>>();

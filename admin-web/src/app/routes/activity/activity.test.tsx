@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppProviders } from '@/app/provider';
 import { mockFetch, on } from '@/testing/fetch';
 import { routes } from '../../router';
+import { targetHref } from './activity';
 
 const me = { id: 'a1', email: 'admin@sentinel.local' };
 const entry = (n: number, over: Record<string, unknown> = {}) => ({
@@ -67,5 +68,17 @@ describe('activity page', () => {
     expect((screen.getByLabelText('Action') as HTMLSelectElement).value).toBe('member.add');
     expect((screen.getByLabelText('Target ID') as HTMLInputElement).value).toBe(target);
     expect(within(table).getByRole('link', { name: target }).getAttribute('href')).toBe(`/workspaces/${target}`);
+  });
+});
+
+describe('targetHref', () => {
+  const id = '0b5f9a56-1b8e-4a47-9a0e-2c4a3b1d7e10';
+  it('links every target type the log records to its page', () => {
+    const href = (target_type: string, detail: Record<string, unknown> = {}) => targetHref({ target_type, target_id: id, detail });
+    expect(href('resource_permission')).toBe(`/permissions/${id}`);
+    expect(href('admin')).toBe('/admins');
+    expect(href('service_app')).toBe(`/service-apps/${id}`);
+    expect(href('group', { workspace_id: 'w1' })).toBe(`/workspaces/w1/groups/${id}`);
+    expect(href('unknown')).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { activityCsv, csvFileName } from '@/features/activity/csv';
 import { useTargetNames } from '@/features/activity/use-target-names';
 import { actionGroups, actionLabel, detailPairs, TARGET_TYPE_LABELS, targetTypeLabel } from '@/features/activity/labels';
 import { formatDateTime } from '@/lib/format';
+import { shortId } from '@/lib/list-view';
 import { useCursorList } from '@/lib/query';
 
 /** Where a target can be opened in this site, when it has a page (groups and roles through the workspace their entry names). */
@@ -31,6 +32,10 @@ export function targetHref(entry: Pick<ActivityEntry, 'target_type' | 'target_id
     case 'service_action':
     case 'service':
       return paths.serviceActions.href();
+    case 'resource_permission':
+      return paths.permission.href(id);
+    case 'admin':
+      return paths.admins.href();
     default:
       return null;
   }
@@ -356,9 +361,4 @@ function ActivityRow({ entry, name }: { entry: ActivityEntry; name: string }) {
       </td>
     </tr>
   );
-}
-
-/** shortId: the first 8 characters of a UUID-like id (the full id is in the title). */
-function shortId(id: string): string {
-  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }

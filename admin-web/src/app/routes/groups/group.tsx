@@ -126,7 +126,7 @@ export function GroupRoute() {
           add={(m) => addGroupMember(group.id, m.user_id)}
           formLabel={`Add a member to ${group.name}`}
           submitLabel="Add to group"
-          allHeld="Every workspace member is in this group"
+          heldNote="already in this group"
           onAdded={(m) => {
             void members.query.refetch();
             setCount(1);

@@ -1,63 +1,169 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { DataTable, type Column } from '@/components/ui/data-table';
+import { ShortId } from '@/components/ui/short-id';
 import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { permissionsQuery, type PermissionFilter } from '@/features/permissions/api/get-permissions';
+import type { ListedResource } from '@/features/permissions/api/schemas';
+import { arrivalWorkspace, filterFromParams, filterParams, ownerLabel, sameFilter } from '@/features/permissions/filters';
 import { PurgeServiceDialog } from '@/features/permissions/components/purge-service-dialog';
-import { filterErrors, type FilterErrors } from '@/features/permissions/validation';
+import { filterErrors } from '@/features/permissions/validation';
 import { getWorkspaces } from '@/features/workspaces/api/get-workspaces';
 import { LoadMore } from '@/components/ui/paged-section-list';
+import { countLabel } from '@/lib/list-view';
 import { loadAll } from '@/lib/paging';
 import { apiQuery, useCursorList } from '@/lib/query';
 import { useQuery } from '@tanstack/react-query';
 
 const EMPTY: PermissionFilter = { workspace_id: '', service_name: '', resource_type: '' };
+/** How long typing pauses before a text filter applies. */
+const TYPING_PAUSE_MS = 350;
 
-/** Resource permission records: filter by workspace or service (and type), open one, purge a service. */
+/** The list's columns; the Workspace column only when the list spans workspaces. */
+function columns(workspaceName: (id: string) => string | undefined, oneWorkspace: boolean): Column<ListedResource>[] {
+  const all: Column<ListedResource>[] = [
+    {
+      id: 'resource',
+      header: 'Resource',
+      sortValue: (r) => r.resource_id,
+      cell: (r) => (
+        <ShortId
+          id={r.resource_id}
+          what="resource id"
+          render={(short) => (
+            <Link className="table__link" to={paths.permission.href(r.id)}>
+              {short}
+            </Link>
+          )}
+        />
+      ),
+    },
+    {
+      id: 'owner',
+      header: 'Owner',
+      label: 'Owner',
+      sortValue: (r) => ownerLabel(r) ?? r.owner_id,
+      cell: (r) => {
+        const name = ownerLabel(r);
+        if (!name) return <ShortId id={r.owner_id} what="owner id" />;
+        // One element, so a phone's stacked row keeps the email under the name.
+        return (
+          <span>
+            <Link className="table__link" to={paths.user.href(r.owner_id)}>
+              {name}
+            </Link>
+            {r.owner_name ? <span className="cell-note">{r.owner_email}</span> : null}
+          </span>
+        );
+      },
+    },
+    { id: 'service', header: 'Service', label: 'Service', className: 'mono nowrap', sortValue: (r) => r.service_name, cell: (r) => r.service_name },
+    { id: 'type', header: 'Type', label: 'Type', className: 'mono nowrap', sortValue: (r) => r.resource_type, cell: (r) => r.resource_type },
+    {
+      id: 'workspace',
+      header: 'Workspace',
+      label: 'Workspace',
+      sortValue: (r) => workspaceName(r.workspace_id) ?? r.workspace_id,
+      cell: (r) => workspaceName(r.workspace_id) ?? <ShortId id={r.workspace_id} what="workspace id" />,
+    },
+    {
+      id: 'visibility',
+      header: 'Visibility',
+      label: 'Visibility',
+      sortValue: (r) => r.visibility,
+      cell: (r) => <Badge tone={r.visibility === 'private' ? 'warning' : 'info'}>{r.visibility}</Badge>,
+    },
+    {
+      id: 'registered',
+      header: 'Registered',
+      label: 'Registered',
+      descFirst: true,
+      sortValue: (r) => r.created_at,
+      cell: (r) => <DateTime value={r.created_at} />,
+    },
+  ];
+  return oneWorkspace ? all.filter((c) => c.id !== 'workspace') : all;
+}
+
+/**
+ * Resource permission records: filtered by workspace or service (and
+ * type), the first workspace on arrival; a filter applies as it changes
+ * (text once typing pauses) and lives in the URL, so reload and Back keep
+ * it. Open one, purge a service.
+ */
 export function PermissionsRoute() {
   const [params, setParams] = useSearchParams();
-  const applied: PermissionFilter = {
-    workspace_id: params.get('workspace_id') ?? '',
-    service_name: params.get('service_name') ?? '',
-    resource_type: params.get('resource_type') ?? '',
-  };
-  const key = `${applied.workspace_id}|${applied.service_name}|${applied.resource_type}`;
-  const ready = filterErrors(applied) === null;
+  const applied = filterFromParams(params);
+  const key = JSON.stringify(filterParams(applied));
+  const problems = filterErrors(applied);
+  const ready = problems === null;
   const list = useCursorList({ ...permissionsQuery(applied), enabled: ready });
   const { query, items } = list;
   const workspaces = useQuery(apiQuery(['workspaces', 'all'], (signal) => loadAll((cursor, s) => getWorkspaces('', cursor, s), signal)));
   const [draft, setDraft] = useState<PermissionFilter>(applied);
-  const [errors, setErrors] = useState<FilterErrors>({});
   const [purging, setPurging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
-  useEffect(() => setDraft(applied), [key]);
+  // The URL this page wrote last: a URL it did not write (Back, a link,
+  // a reload) replaces the draft; its own leaves typing alone.
+  const written = useRef(key);
+  const apply = (next: PermissionFilter, replace = false) => {
+    const p = filterParams(next);
+    written.current = JSON.stringify(p);
+    setNotice(null);
+    setParams(p, { replace });
+  };
+  useEffect(() => {
+    if (key !== written.current) {
+      written.current = key;
+      setDraft(applied);
+    }
+  }, [key]);
+
+  // Text filters apply once typing pauses.
+  useEffect(() => {
+    if (sameFilter(draft, applied)) return;
+    const t = window.setTimeout(() => apply(draft), TYPING_PAUSE_MS);
+    return () => window.clearTimeout(t);
+  }, [draft.service_name, draft.resource_type]);
+
+  // On arrival without a filter, the first workspace (the URL is replaced,
+  // so Back leaves the page rather than coming back to an empty one).
+  const arrived = useRef(false);
+  useEffect(() => {
+    if (arrived.current || !workspaces.isFetched) return;
+    arrived.current = true;
+    const first = arrivalWorkspace(params, workspaces.data);
+    if (first) {
+      const next = { ...EMPTY, workspace_id: first };
+      setDraft(next);
+      apply(next, true);
+    }
+  }, [workspaces.isFetched]);
+
   useEffect(() => {
     document.title = `Permissions · ${env.appName} Admin`;
   }, []);
 
   const wsNames = new Map(workspaces.data ? workspaces.data.map((w) => [w.id, w.name]) : []);
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const next = { ...draft, service_name: draft.service_name.trim(), resource_type: draft.resource_type.trim() };
-    const problems = filterErrors(next);
-    setErrors(problems ?? {});
-    if (problems) return;
-    setNotice(null);
-    setParams(Object.fromEntries(Object.entries(next).filter(([, v]) => v)));
-  };
+  const empty = key === '{}';
+  // Field errors are those of the applied filter; "choose one" shows as the empty state.
+  const errors = empty ? {} : (problems ?? {});
 
   return (
     <div className="page">
       <header className="page-header">
         <div>
-          <h1 className="page-title">Permissions</h1>
+          <h1 className="page-title">
+            Permissions
+            {ready && query.isSuccess ? <span className="section-count">{countLabel(items.length, query.hasNextPage)}</span> : null}
+          </h1>
           <p className="page-subtitle">
             Resources services registered (POST /permissions/register), with their owner, visibility and shares.
           </p>
@@ -71,7 +177,16 @@ export function PermissionsRoute() {
         </Alert>
       ) : null}
 
-      <form className="card filters" role="search" aria-label="Filter permissions" noValidate onSubmit={submit}>
+      <form
+        className="card filters"
+        role="search"
+        aria-label="Filter permissions"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply(draft);
+        }}
+      >
         <div className="filters__field">
           <label htmlFor="perm-workspace" className="field__label">
             Workspace
@@ -81,8 +196,9 @@ export function PermissionsRoute() {
             className="input input--select"
             value={draft.workspace_id}
             onChange={(e) => {
-              setDraft({ ...draft, workspace_id: e.target.value });
-              setErrors({});
+              const next = { ...draft, workspace_id: e.target.value };
+              setDraft(next);
+              apply(next);
             }}
           >
             <option value="">Any workspace</option>
@@ -101,10 +217,7 @@ export function PermissionsRoute() {
           value={draft.service_name}
           error={errors.service_name}
           placeholder="e.g. docs"
-          onChange={(v) => {
-            setDraft({ ...draft, service_name: v });
-            setErrors({});
-          }}
+          onChange={(v) => setDraft({ ...draft, service_name: v })}
         />
         <FilterInput
           id="perm-type"
@@ -112,31 +225,28 @@ export function PermissionsRoute() {
           value={draft.resource_type}
           error={errors.resource_type}
           placeholder={draft.service_name ? 'e.g. document' : 'Needs a service name'}
-          onChange={(v) => {
-            setDraft({ ...draft, resource_type: v });
-            setErrors({});
-          }}
+          onChange={(v) => setDraft({ ...draft, resource_type: v })}
         />
-        <div className="filters__actions">
-          <Button type="submit" variant="primary">
-            Show permissions
-          </Button>
-          {key !== '||' ? (
+        {!empty ? (
+          <div className="filters__actions">
             <Button
               variant="ghost"
               onClick={() => {
                 setDraft(EMPTY);
-                setErrors({});
-                setParams({});
+                apply(EMPTY);
               }}
             >
               Clear filters
             </Button>
-          ) : null}
-        </div>
+          </div>
+        ) : null}
       </form>
 
-      {!ready ? (
+      {empty && !arrived.current ? (
+        <div className="card card--center">
+          <Spinner label="Loading permissions" />
+        </div>
+      ) : !ready ? (
         <div className="card empty-state">
           <h2 className="section-title">Choose a workspace or a service</h2>
           <p className="muted">The API lists permission records by workspace or by service; add a resource type to narrow a service.</p>
@@ -157,39 +267,13 @@ export function PermissionsRoute() {
       ) : (
         <>
           <div className="card card--flush table-scroll">
-            <table className="table">
-              <caption className="visually-hidden">Resources</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Resource</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Visibility</th>
-                  <th scope="col">Registered</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <Link className="table__link mono" to={paths.permission.href(r.id)}>
-                        {r.resource_id}
-                      </Link>
-                    </td>
-                    <td data-label="Service" className="mono">{r.service_name}</td>
-                    <td data-label="Type" className="mono">{r.resource_type}</td>
-                    <td data-label="Workspace">{wsNames.get(r.workspace_id) ?? <span className="mono muted">{r.workspace_id}</span>}</td>
-                    <td data-label="Visibility">
-                      <Badge tone={r.visibility === 'private' ? 'warning' : 'info'}>{r.visibility}</Badge>
-                    </td>
-                    <td data-label="Registered">
-                      <DateTime value={r.created_at} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption="Resources"
+              rows={items}
+              columns={columns((id) => wsNames.get(id), applied.workspace_id !== '')}
+              rowId={(r) => r.id}
+              partial={query.hasNextPage}
+            />
           </div>
           <LoadMore list={list} />
         </>

@@ -51,7 +51,7 @@ describe('role page', () => {
       on('GET', `/admin/workspaces/${wid}/roles?limit=100`, { status: 200, body: { items: [role], next_cursor: null } }),
       on('GET', `/admin/roles/${rid}/actions?limit=100`, { status: 200, body: { items: [], next_cursor: null } }),
       on('GET', `/admin/roles/${rid}/members?limit=100`, { status: 200, body: { items: [], next_cursor: null } }),
-      on('GET', `/admin/workspaces/${wid}/members?limit=100`, { status: 200, body: { items: [member], next_cursor: null } }),
+      on('GET', `/admin/workspaces/${wid}/members?q=ada&limit=20`, { status: 200, body: { items: [member], next_cursor: null } }),
       on('GET', '/admin/service-actions?limit=100', {
         status: 200,
         body: { items: [action('s2', 'docs', 'write'), action('s1', 'billing', 'refund'), action('s3', 'docs', 'read')], next_cursor: null },
@@ -83,9 +83,17 @@ describe('role page', () => {
       { status: 400, body: { detail: "User 'u1' is not a member of the role's workspace" } },
     ]);
     renderAt(`/workspaces/${wid}/roles/${rid}`);
-    const select = await screen.findByLabelText('Workspace member to add');
+    const picker = await screen.findByRole('combobox', { name: 'Workspace member to add' });
     const user = userEvent.setup();
-    await user.selectOptions(select, 'u1');
+    await user.type(picker, 'ada');
+    // The server's search answers; the keyboard highlights and picks.
+    const option = await screen.findByRole('option', { name: /ada@example.com/ });
+    await user.keyboard('{ArrowDown}');
+    expect(option.getAttribute('aria-selected')).toBe('true');
+    expect(picker.getAttribute('aria-activedescendant')).toBe(option.id);
+    await user.keyboard('{Enter}');
+    expect((picker as HTMLInputElement).value).toBe('ada@example.com');
+    expect(picker.getAttribute('aria-expanded')).toBe('false');
     await user.click(screen.getByRole('button', { name: 'Add to role' }));
     const form = screen.getByRole('form', { name: 'Add a member to the role' });
     expect(await within(form).findByText(/ada@example.com is not a member of this workspace any more/)).toBeTruthy();

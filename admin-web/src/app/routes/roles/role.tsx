@@ -182,7 +182,7 @@ export function RoleRoute() {
           add={(m) => addRoleMember(role.id, m.user_id)}
           formLabel="Add a member to the role"
           submitLabel="Add to role"
-          allHeld="Every member holds this role"
+          heldNote="already holds this role"
           onAdded={(m) => {
             void members.query.refetch();
             setCounts({ member_count: role.member_count + 1 });

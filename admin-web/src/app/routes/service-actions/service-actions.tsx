@@ -1,7 +1,11 @@
+import { useQueryClient } from '@tanstack/react-query';
+import type { RowSelectionState } from '@tanstack/react-table';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { BulkBar } from '@/components/ui/bulk-bar';
+import { DataTable } from '@/components/ui/data-table';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
@@ -11,7 +15,11 @@ import { serviceActionsQuery } from '@/features/roles/api/get-service-actions';
 import type { ServiceAction } from '@/features/roles/api/schemas';
 import { firstError, serviceFilterSchema } from '@/features/roles/validation';
 import { LoadMore } from '@/components/ui/paged-section-list';
+import { keepFailed, selectedRows } from '@/lib/bulk';
 import { useCursorList } from '@/lib/query';
+
+/** actionLabel names an action in confirmations and reports: "billing · invoice.read". */
+const actionLabel = (a: ServiceAction) => `${a.service_name} · ${a.action}`;
 
 /** The actions backends registered with their keys, by service; roles bundle them. */
 export function ServiceActionsRoute() {
@@ -23,6 +31,8 @@ export function ServiceActionsRoute() {
   const [draftError, setDraftError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ServiceAction | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [selected, setSelected] = useState<RowSelectionState>({});
+  const client = useQueryClient();
 
   useEffect(() => setDraft(service), [service]);
   useEffect(() => {
@@ -90,6 +100,23 @@ export function ServiceActionsRoute() {
         </p>
       ) : null}
 
+      <BulkBar
+        selected={selectedRows(items, selected, (a) => a.id)}
+        noun={{ one: 'action', many: 'actions' }}
+        label={actionLabel}
+        action="Delete"
+        past="deleted"
+        explain="Each is removed from every role that holds it, in every workspace: their members can no longer perform it. A service that registers one again gets it back in no role."
+        run={(a) => deleteServiceAction(a.id)}
+        onDone={(result) => {
+          setSelected(keepFailed(result, (a) => a.id));
+          const gone = new Set(result.done.map((a) => a.id));
+          update((list) => list.filter((x) => !gone.has(x.id)));
+          void client.invalidateQueries({ queryKey: ['service-actions'] });
+        }}
+        onClear={() => setSelected({})}
+      />
+
       {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading service actions" />
@@ -110,39 +137,35 @@ export function ServiceActionsRoute() {
       ) : (
         <>
           <div className="card card--flush">
-            <table className="table">
-              <caption className="visually-hidden">Service actions</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Service</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Registered</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Manage</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((a) => (
-                  <tr key={a.id}>
-                    <td className="mono">{a.service_name}</td>
-                    <td data-label="Action" className="mono strong">{a.action}</td>
-                    <td data-label="Description" className="muted truncate" title={a.description}>
-                      {a.description || '—'}
-                    </td>
-                    <td data-label="Registered">
-                      <DateTime value={a.created_at} />
-                    </td>
-                    <td className="num">
-                      <Button size="sm" variant="ghost" onClick={() => setDeleting(a)}>
-                        Delete<span className="visually-hidden"> {`${a.service_name} ${a.action}`}</span>
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption="Service actions"
+              rows={items}
+              rowId={(a) => a.id}
+              partial={query.hasNextPage}
+              selection={{ selected, onChange: setSelected, label: actionLabel }}
+              columns={[
+                { id: 'service', header: 'Service', className: 'mono', sortValue: (a) => a.service_name, cell: (a) => a.service_name },
+                { id: 'action', header: 'Action', label: 'Action', className: 'mono strong', sortValue: (a) => a.action, cell: (a) => a.action },
+                {
+                  id: 'description',
+                  header: 'Description',
+                  label: 'Description',
+                  className: 'muted truncate',
+                  cell: (a) => <span title={a.description}>{a.description || '—'}</span>,
+                },
+                { id: 'registered', header: 'Registered', label: 'Registered', descFirst: true, sortValue: (a) => a.created_at, cell: (a) => <DateTime value={a.created_at} /> },
+                {
+                  id: 'manage',
+                  header: <span className="visually-hidden">Manage</span>,
+                  className: 'num',
+                  cell: (a) => (
+                    <Button size="sm" variant="ghost" onClick={() => setDeleting(a)}>
+                      Delete<span className="visually-hidden"> {`${a.service_name} ${a.action}`}</span>
+                    </Button>
+                  ),
+                },
+              ]}
+            />
           </div>
           <LoadMore list={list} />
         </>

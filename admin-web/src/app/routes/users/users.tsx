@@ -1,8 +1,11 @@
-import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { RowSelectionState } from '@tanstack/react-table';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { BulkBar } from '@/components/ui/bulk-bar';
 import { DataTable, type Column } from '@/components/ui/data-table';
 import { Spinner } from '@/components/ui/spinner';
 import { UrlSearch } from '@/components/ui/url-search';
@@ -10,6 +13,8 @@ import { env } from '@/config/env';
 import { paths } from '@/config/paths';
 import { countLabel, displayName } from '@/lib/list-view';
 import { usersQuery } from '@/features/users/api/get-users';
+import { updateUser } from '@/features/users/api/update-user';
+import { keepFailed, selectedRows } from '@/lib/bulk';
 import type { User } from '@/features/users/api/schemas';
 import { formatDate } from '@/lib/format';
 import { LoadMore } from '@/components/ui/paged-section-list';
@@ -50,6 +55,8 @@ export function UsersRoute() {
   const [params] = useSearchParams();
   const q = params.get('q') ?? '';
   const list = useCursorList(usersQuery(q));
+  const client = useQueryClient();
+  const [selected, setSelected] = useState<RowSelectionState>({});
   const { query, items } = list;
   useEffect(() => {
     document.title = `Users · ${env.appName} Admin`;
@@ -71,6 +78,21 @@ export function UsersRoute() {
 
       <UrlSearch noun="users" placeholder="Email, or the start of a name" />
 
+      <BulkBar
+        selected={selectedRows(items, selected, (u) => u.id)}
+        noun={{ one: 'user', many: 'users' }}
+        label={(u) => u.email}
+        action="Deactivate"
+        past="deactivated"
+        explain="Their tokens stop working within 5 seconds and they cannot sign in until reactivated. Their memberships stay."
+        run={(u) => updateUser(u.id, { is_active: false })}
+        onDone={(result) => {
+          setSelected(keepFailed(result, (u) => u.id));
+          void client.invalidateQueries({ queryKey: ['users'] });
+        }}
+        onClear={() => setSelected({})}
+      />
+
       {query.isPending ? (
         <div className="card card--center">
           <Spinner label="Loading users" />
@@ -89,7 +111,14 @@ export function UsersRoute() {
       ) : (
         <>
           <div className="card card--flush">
-            <DataTable caption="Users" rows={items} columns={USER_COLUMNS} rowId={(u) => u.id} partial={query.hasNextPage} />
+            <DataTable
+              caption="Users"
+              rows={items}
+              columns={USER_COLUMNS}
+              rowId={(u) => u.id}
+              partial={query.hasNextPage}
+              selection={{ selected, onChange: setSelected, label: (u) => u.email, canSelect: (u) => u.is_active }}
+            />
           </div>
           <LoadMore list={list} />
         </>

@@ -1,10 +1,14 @@
+import { useQueryClient } from '@tanstack/react-query';
+import type { RowSelectionState } from '@tanstack/react-table';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { BulkBar } from '@/components/ui/bulk-bar';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Detail, Section } from '@/components/ui/section';
 import { TextAreaField, TextField } from '@/components/ui/field';
+import { SearchPicker } from '@/components/ui/search-picker';
 import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
@@ -13,6 +17,8 @@ import { deleteRole } from '@/features/roles/api/delete-role';
 import { rolesQuery } from '@/features/roles/api/get-roles';
 import type { Role } from '@/features/roles/api/schemas';
 import { RoleDialog } from '@/features/roles/components/role-dialog';
+import { getUsers } from '@/features/users/api/get-users';
+import type { User } from '@/features/users/api/schemas';
 import { addMember } from '@/features/workspaces/api/add-member';
 import { deleteGroup } from '@/features/workspaces/api/delete-group';
 import { groupsQuery } from '@/features/workspaces/api/get-groups';
@@ -34,6 +40,8 @@ import {
   type WorkspaceRole,
 } from '@/features/workspaces/validation';
 import { ApiError, asApiError } from '@/lib/api-client';
+import { keepFailed, selectedRows } from '@/lib/bulk';
+import { PICKER_LIMIT } from '@/lib/picker';
 import { useCursorList, useRecord } from '@/lib/query';
 import type { WorkspacesFlash } from './workspaces';
 import { PendingPage } from '@/components/layouts/pending-page';
@@ -77,6 +85,7 @@ export function WorkspaceRoute() {
   const members = useCursorList(membersQuery(id));
   const groups = useCursorList(groupsQuery(id));
   const roles = useCursorList(rolesQuery(id));
+  const client = useQueryClient();
   const [modal, setModal] = useState<Modal>(null);
   const [searchParams] = useSearchParams();
   const location = useLocation();
@@ -190,6 +199,7 @@ export function WorkspaceRoute() {
         >
           <AddMemberForm
             workspaceId={ws.id}
+            memberIds={members.items.map((m) => m.user_id)}
             onAdded={(m) => {
               members.update((items) => [...items.filter((x) => x.user_id !== m.user_id), m]);
               say(`${m.email} was added as ${roleLabel(m.role)}.`);
@@ -203,6 +213,13 @@ export function WorkspaceRoute() {
                 partial={members.query.hasNextPage}
                 onChanged={(u) => members.update((list) => list.map((x) => (x.user_id === u.user_id ? u : x)))}
                 onRemove={(m) => setModal({ kind: 'remove-member', member: m })}
+                workspaceName={ws.name}
+                onBulkRemoved={(ids) => {
+                  const gone = new Set(ids);
+                  members.update((list) => list.filter((x) => !gone.has(x.user_id)));
+                  // Group member counts and role holders change with them.
+                  void client.invalidateQueries({ queryKey: ['workspaces', ws.id] });
+                }}
               />
             )}
           </PagedSectionList>
@@ -525,7 +542,12 @@ function DetailsForm({ workspace, onSaved }: { workspace: Workspace; onSaved: (w
   );
 }
 
-function AddMemberForm({ workspaceId, onAdded }: { workspaceId: string; onAdded: (m: Member) => void }) {
+/**
+ * AddMemberForm adds a user by email: typing searches the users (GET
+ * /admin/users?q=, by the start of a name or email) to pick one with name
+ * and email; an email nobody has yet is accepted as typed (pre-provisioned).
+ */
+function AddMemberForm({ workspaceId, memberIds, onAdded }: { workspaceId: string; memberIds: string[]; onAdded: (m: Member) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('viewer');
   const [error, setError] = useState<string | null>(null);
@@ -533,6 +555,7 @@ function AddMemberForm({ workspaceId, onAdded }: { workspaceId: string; onAdded:
   const [busy, setBusy] = useState(false);
   const emailRef = useRef<HTMLInputElement>(null);
   const roleId = useId();
+  const members = new Set(memberIds);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -562,21 +585,25 @@ function AddMemberForm({ workspaceId, onAdded }: { workspaceId: string; onAdded:
   return (
     <form className="stack" noValidate onSubmit={submit} aria-label="Add a member">
       <div className="inline-form inline-form--field add-member">
-        <TextField
+        <SearchPicker<User>
           label="Email"
-          type="email"
           inputRef={emailRef}
           value={email}
           error={error}
-          autoComplete="off"
-          spellCheck={false}
-          autoCapitalize="none"
-          maxLength={300}
-          placeholder="ada@example.com"
-          onChange={(e) => {
-            setEmail(e.target.value);
+          placeholder="ada@example.com, or the start of a name"
+          onValueChange={(v) => {
+            setEmail(v);
             setError(null);
           }}
+          onPick={(u) => {
+            setEmail(u.email);
+            setError(null);
+          }}
+          queryKey={(q) => ['users', 'search', q]}
+          load={async (q, signal) => (await getUsers(q, null, signal, PICKER_LIMIT)).items}
+          itemId={(u) => u.id}
+          held={(u) => (members.has(u.id) ? 'already a member' : null)}
+          empty="No users yet: type the email of the person to add."
         />
         <div className="field field--inline">
           <label htmlFor={roleId} className="field__label">
@@ -608,14 +635,20 @@ function MemberTable({
   partial,
   onChanged,
   onRemove,
+  workspaceName,
+  onBulkRemoved,
 }: {
   workspaceId: string;
   items: Member[];
   partial: boolean;
   onChanged: (m: Member) => void;
   onRemove: (m: Member) => void;
+  workspaceName: string;
+  /** After a bulk removal: the user ids removed. */
+  onBulkRemoved: (userIds: string[]) => void;
 }) {
   const [query, setQuery] = useState('');
+  const [selected, setSelected] = useState<RowSelectionState>({});
   const searchId = useId();
   const shown = items.filter((m) => matchesQuery([m.name, m.email, roleLabel(m.role)], query));
   const columns: Column<Member>[] = [
@@ -666,6 +699,20 @@ function MemberTable({
           onChange={(e) => setQuery(e.target.value)}
         />
       </div>
+      <BulkBar
+        selected={selectedRows(items, selected, (m) => m.user_id)}
+        noun={{ one: 'member', many: 'members' }}
+        label={(m) => m.email}
+        action="Remove"
+        past="removed"
+        explain={`They lose access to ${workspaceName} and leave its groups and roles. Their user accounts stay, with their other workspaces.`}
+        run={(m) => removeMember(workspaceId, m.user_id)}
+        onDone={(result) => {
+          setSelected(keepFailed(result, (m) => m.user_id));
+          onBulkRemoved(result.done.map((m) => m.user_id));
+        }}
+        onClear={() => setSelected({})}
+      />
       {shown.length === 0 ? (
         <p className="muted">No member matches “{query}”.</p>
       ) : (
@@ -678,6 +725,7 @@ function MemberTable({
             rowId={(m) => m.user_id}
             initialSort={{ id: 'name' }}
             partial={partial}
+            selection={{ selected, onChange: setSelected, label: (m) => m.email }}
           />
         </div>
       )}

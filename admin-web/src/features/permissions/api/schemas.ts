@@ -15,6 +15,12 @@ export const ResourceSchema = z.object({
   created_at: z.string().nullable().optional().default(null),
 });
 
+/** An item of the admin list: the record without its shares, its owner named (api.md section 8). */
+export const ListedResourceSchema = ResourceSchema.extend({
+  owner_name: optionalText,
+  owner_email: optionalText,
+});
+
 export const EnrichedShareSchema = z.object({
   id: z.string(),
   grantee_type: z.string(),
@@ -27,13 +33,12 @@ export const EnrichedShareSchema = z.object({
   granted_by_name: optionalText,
 });
 
-export const EnrichedResourceSchema = ResourceSchema.extend({
-  owner_name: optionalText,
-  owner_email: optionalText,
+export const EnrichedResourceSchema = ListedResourceSchema.extend({
   shares: z.array(EnrichedShareSchema).nullable().optional().transform((v) => v ?? []),
 });
 
 export type Resource = z.infer<typeof ResourceSchema>;
+export type ListedResource = z.infer<typeof ListedResourceSchema>;
 export type EnrichedShare = z.infer<typeof EnrichedShareSchema>;
 export type EnrichedResource = z.infer<typeof EnrichedResourceSchema>;
 

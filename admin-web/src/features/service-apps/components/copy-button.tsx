@@ -3,8 +3,27 @@ import { Button } from '@/components/ui/button';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-/** CopyButton copies text to the clipboard; on failure it asks for Ctrl+C and selects the text. */
-export function CopyButton({ text, targetId, label = 'Copy' }: { text: string; targetId: string; label?: string }) {
+/**
+ * CopyButton copies text to the clipboard; on failure it asks for Ctrl+C and
+ * selects the text (the element targetId). Compact: a small icon button for a
+ * table row, named by ariaLabel, that shows "Copied" while it is.
+ */
+export function CopyButton({
+  text,
+  targetId,
+  label = 'Copy',
+  what = 'key',
+  ariaLabel,
+  compact = false,
+}: {
+  text: string;
+  targetId: string;
+  label?: string;
+  /** What is copied, in the announcements ("key", "resource id"). */
+  what?: string;
+  ariaLabel?: string;
+  compact?: boolean;
+}) {
   const [state, setState] = useState<CopyState>('idle');
 
   useEffect(() => {
@@ -36,14 +55,23 @@ export function CopyButton({ text, targetId, label = 'Copy' }: { text: string; t
 
   return (
     <>
-      <Button variant="primary" onClick={copy} icon={<CopyIcon />}>
-        {state === 'copied' ? 'Copied' : label}
+      <Button
+        variant={compact ? 'ghost' : 'primary'}
+        size={compact ? 'sm' : 'md'}
+        className={compact ? 'copy-button--compact' : undefined}
+        aria-label={ariaLabel}
+        onClick={copy}
+        icon={<CopyIcon />}
+      >
+        {state === 'copied' ? 'Copied' : compact ? null : label}
       </Button>
       <span className="visually-hidden" role="status" aria-live="polite">
-        {state === 'copied' ? 'Key copied to the clipboard.' : ''}
+        {state === 'copied' ? `${what[0]?.toUpperCase()}${what.slice(1)} copied to the clipboard.` : ''}
       </span>
       {state === 'failed' ? (
-        <p className="field__hint copy-fallback">The browser blocked the clipboard. The key is selected: press Ctrl+C (⌘C on a Mac).</p>
+        <p className="field__hint copy-fallback">
+          The browser blocked the clipboard. The {what} is selected: press Ctrl+C (⌘C on a Mac).
+        </p>
       ) : null}
     </>
   );

@@ -6,8 +6,8 @@ import { cursorList } from '@/lib/query';
 const UserPageSchema = pageSchema(UserSchema);
 
 /** GET /admin/users?q=&limit=&cursor= */
-export function getUsers(q: string, cursor: string | null, signal?: AbortSignal): Promise<Page<User>> {
-  return request(`/users${listQuery({ q: q.trim(), limit: 50, cursor })}`, {
+export function getUsers(q: string, cursor: string | null, signal?: AbortSignal, limit = 50): Promise<Page<User>> {
+  return request(`/users${listQuery({ q: q.trim(), limit, cursor })}`, {
     schema: UserPageSchema,
     ...(signal ? { signal } : {}),
   });

@@ -5,9 +5,15 @@ import { cursorList } from '@/lib/query';
 
 const MemberPageSchema = pageSchema(MemberSchema);
 
-/** GET /admin/workspaces/{id}/members?limit=&cursor= */
-export function getMembers(workspaceId: string, cursor: string | null, signal?: AbortSignal): Promise<Page<Member>> {
-  return request(`/workspaces/${encodeURIComponent(workspaceId)}/members${listQuery({ limit: 100, cursor })}`, {
+/** GET /admin/workspaces/{id}/members?q=&limit=&cursor= (q: an exact id or email, or the start of a name or email; api.md "Search") */
+export function getMembers(
+  workspaceId: string,
+  cursor: string | null,
+  signal?: AbortSignal,
+  search: { q?: string; limit?: number } = {},
+): Promise<Page<Member>> {
+  const q = search.q?.trim() ?? '';
+  return request(`/workspaces/${encodeURIComponent(workspaceId)}/members${listQuery({ q, limit: search.limit ?? 100, cursor })}`, {
     schema: MemberPageSchema,
     ...(signal ? { signal } : {}),
   });
