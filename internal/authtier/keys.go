@@ -3,8 +3,10 @@ package authtier
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
+	"strings"
 	"time"
+
+	"sentinel/internal/pattern"
 )
 
 // What the tiers look up in the service apps (internal/serviceapps
@@ -14,11 +16,21 @@ import (
 // a scheme, a 253-character host and a port fit.
 const MaxOriginLen = 300
 
-var keyRE = regexp.MustCompile(`^sk_(live|test)_[A-Za-z0-9_-]{43}$`)
+// keyText is a service key's shape as a regular expression; WellFormed
+// implements it.
+const keyText = `^sk_(live|test)_[A-Za-z0-9_-]{43}$`
+
+var keySecret = pattern.New(`^[A-Za-z0-9_-]{43}$`, "A-Za-z0-9_-", "A-Za-z0-9_-", "", 42, 42)
 
 // WellFormed reports whether s has the shape of a service key, so that
 // garbage is refused without touching DynamoDB.
-func WellFormed(s string) bool { return keyRE.MatchString(s) }
+func WellFormed(s string) bool {
+	rest, ok := strings.CutPrefix(s, "sk_live_")
+	if !ok {
+		rest, ok = strings.CutPrefix(s, "sk_test_")
+	}
+	return ok && keySecret.MatchString(rest)
+}
 
 // HashKey is the SHA-256 (hex) stored and looked up instead of the key.
 func HashKey(key string) string {

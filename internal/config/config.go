@@ -5,12 +5,12 @@ package config
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"sentinel/internal/budget"
+	"sentinel/internal/pattern"
 	"sentinel/internal/token"
 )
 
@@ -105,7 +105,7 @@ const LocalStage = "local"
 
 // StageName is what a deployed stage's name looks like (the CDK stack
 // refuses others, and "local").
-var StageName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+var StageName = pattern.New(`^[a-z][a-z0-9-]{0,19}$`, "a-z", "a-z0-9-", "", 0, 19)
 
 // Local reports whether this is the local stage.
 func (c Config) Local() bool { return c.Stage == LocalStage }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -205,6 +206,32 @@ func TestAdminRequireTOTP(t *testing.T) {
 	for _, v := range []string{"yes", "1", "TRUE"} {
 		if _, err := fromLookup(lookup(map[string]string{"SENTINEL_STAGE": "local", EnvAdminRequireTOTP: v}), 0); err == nil || !strings.Contains(err.Error(), EnvAdminRequireTOTP) {
 			t.Errorf("%q: %v, want an error naming the setting", v, err)
+		}
+	}
+}
+
+func TestEntraTenantAnswersAsItsRegexp(t *testing.T) {
+	re := regexp.MustCompile(entraTenantText)
+	guid := "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	cases := []string{"", "contoso.com", "contoso", "a.b", "a..b", ".a.b", "a.b.", "-a.b", "a-.b", "a-b.c-d.e",
+		"xn--bcher-kva.example", "contoso.onmicrosoft.com", "con_toso.com", "con toso.com", "a.b/c",
+		guid, strings.ToUpper(guid), guid[:35], guid + "0", strings.Replace(guid, "-", "", 1),
+		strings.Replace(guid, "7", "g", 1), strings.Replace(guid, "-", ".", 4), guid + ".com", "1-2-3-4-5"}
+	// Every string of up to 4 characters of the classes' edges too.
+	const alphabet = "aZ0f-._"
+	var walk func(string)
+	walk = func(p string) {
+		cases = append(cases, p)
+		if len(p) < 4 {
+			for i := range len(alphabet) {
+				walk(p + alphabet[i:i+1])
+			}
+		}
+	}
+	walk("")
+	for _, c := range cases {
+		if got, want := isEntraTenant(c), re.MatchString(c); got != want {
+			t.Errorf("isEntraTenant(%q) = %v, the regexp says %v", c, got, want)
 		}
 	}
 }

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"sentinel/internal/pattern"
 )
 
 // The variables of authz mode. The CDK stack sets them from its context
@@ -84,12 +85,36 @@ type providerJSON struct {
 
 // ProviderName is what an identity provider's name looks like, in the
 // settings, in a resolve request and in a service app's idp_client_ids.
-var ProviderName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+var ProviderName = pattern.New(`^[a-z][a-z0-9_-]{0,63}$`, "a-z", "a-z0-9_-", "", 0, 63)
+
+// entraTenantText is what an Entra tenant is, as a regular expression: its
+// id (a GUID) or a verified domain. isEntraTenant implements it.
+const entraTenantText = `^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)+)$`
 
 var (
-	// An Entra tenant is named by its id (a GUID) or a verified domain.
-	entraTenant = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)+)$`)
+	hexDigit    = pattern.New(`^[0-9a-fA-F][0-9a-fA-F]*$`, "0-9a-fA-F", "0-9a-fA-F", "", 0, -1)
+	domainLabel = pattern.New(`^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$`, "a-zA-Z0-9", "a-zA-Z0-9-", "a-zA-Z0-9", 0, -1)
+	alnum       = pattern.New(`^[a-zA-Z0-9]$`, "a-zA-Z0-9", "", "", 0, 0)
 )
+
+func isEntraTenant(t string) bool {
+	if parts := strings.Split(t, "-"); len(parts) == 5 {
+		guid := true
+		for i, n := range []int{8, 4, 4, 4, 12} {
+			guid = guid && len(parts[i]) == n && hexDigit.MatchString(parts[i])
+		}
+		if guid {
+			return true
+		}
+	}
+	labels := strings.Split(t, ".")
+	for _, l := range labels {
+		if !alnum.MatchString(l) && !domainLabel.MatchString(l) {
+			return false
+		}
+	}
+	return len(labels) >= 2
+}
 
 // readProviders reads the presets and the generic providers and returns
 // them by name with what is wrong with them. Plain http URLs are accepted
@@ -113,7 +138,7 @@ func readProviders(getenv func(string) string, local bool) (map[string]OIDCProvi
 		problems = append(problems, fmt.Sprintf("set both %s and %s for the entra_id provider, or neither", EnvEntraTenantID, EnvEntraClientID))
 	case slices.Contains([]string{"common", "organizations", "consumers"}, strings.ToLower(tenant)):
 		problems = append(problems, fmt.Sprintf("%s must name one tenant (its id or domain): %q has no single issuer", EnvEntraTenantID, tenant))
-	case !entraTenant.MatchString(tenant):
+	case !isEntraTenant(tenant):
 		problems = append(problems, fmt.Sprintf("%s must be a tenant id (GUID) or domain", EnvEntraTenantID))
 	default:
 		providers[EntraID] = OIDCProvider{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/identity"
+	"sentinel/internal/pattern"
 )
 
 // Workspace is a tenant (api.md section 8).
@@ -75,7 +75,7 @@ const (
 	NextCursorHeader = "X-Next-Cursor"
 )
 
-var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$`)
+var slugRE = pattern.New(`^[a-z0-9][a-z0-9-]*[a-z0-9]$`, "a-z0-9", "a-z0-9-", "a-z0-9", 0, -1)
 
 // ValidateName checks a display name (user, workspace or group).
 func ValidateName(name string) error {

@@ -7,12 +7,12 @@ package permissions
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/google/uuid"
 
 	"sentinel/internal/apperr"
+	"sentinel/internal/pattern"
 )
 
 // Actions and share levels, visibilities, grantee types, and the workspace
@@ -40,7 +40,7 @@ const (
 	namePatternText = `^[a-z][a-z0-9_.-]*$`
 )
 
-var namePattern = regexp.MustCompile(namePatternText)
+var namePattern = pattern.New(namePatternText, "a-z", "a-z0-9_.-", "", 0, -1)
 
 // Coords name a resource the way backends do.
 type Coords struct {

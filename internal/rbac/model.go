@@ -8,7 +8,6 @@ package rbac
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/google/uuid"
@@ -16,6 +15,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/directory"
 	"sentinel/internal/dynamo"
+	"sentinel/internal/pattern"
 )
 
 // Directory is what RBAC reads of the directory: memberships (only members
@@ -84,12 +84,12 @@ const (
 )
 
 var (
-	serviceNameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
-	actionRE      = regexp.MustCompile(`^[a-z][a-z0-9_.:-]*$`)
+	serviceNameRE = pattern.New(`^[a-z][a-z0-9_.-]*$`, "a-z", "a-z0-9_.-", "", 0, -1)
+	actionRE      = pattern.New(`^[a-z][a-z0-9_.:-]*$`, "a-z", "a-z0-9_.:-", "", 0, -1)
 )
 
 // validateName checks a service name or an action against its pattern.
-func validateName(field, value string, re *regexp.Regexp) error {
+func validateName(field, value string, re pattern.Shape) error {
 	if value == "" {
 		return apperr.Field(field, "is required")
 	}

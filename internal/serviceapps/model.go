@@ -10,7 +10,6 @@ import (
 	"maps"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"sentinel/internal/apperr"
 	"sentinel/internal/authtier"
 	"sentinel/internal/config"
+	"sentinel/internal/pattern"
 )
 
 // App is a service app as the admin API shows it.
@@ -69,7 +69,7 @@ const (
 	MaxClientIDLen = 255
 )
 
-var serviceNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
+var serviceNameRE = pattern.New(`^[a-z][a-z0-9-]*[a-z0-9]$`, "a-z", "a-z0-9-", "a-z0-9", 0, -1)
 
 // NewKey makes a key: the stage prefix and 43 base64url characters of 32
 // random bytes.

@@ -1,6 +1,7 @@
 package all
 
 import (
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -86,10 +87,13 @@ func TestFunctionsLinkOnlyTheAreasTheirRoutesUse(t *testing.T) {
 }
 
 // goDeps maps each of pkgs to every package it imports, directly or not
-// (go list).
+// (go list), built as make build builds the functions (linux/arm64, the
+// lambda.norpc tag).
 func goDeps(t *testing.T, pkgs ...string) map[string][]string {
 	t.Helper()
-	out, err := exec.Command("go", append([]string{"list", "-deps=false", "-f", "{{.ImportPath}} {{join .Deps \" \"}}"}, pkgs...)...).CombinedOutput()
+	cmd := exec.Command("go", append([]string{"list", "-tags", "lambda.norpc", "-deps=false", "-f", "{{.ImportPath}} {{join .Deps \" \"}}"}, pkgs...)...)
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
@@ -151,6 +155,21 @@ func TestFunctionsLinkNoSDKDynamoDB(t *testing.T) {
 			if slices.Contains(forbidden, pkg) || strings.HasPrefix(pkg, "github.com/aws/aws-sdk-go-v2/service/dynamodb") {
 				t.Errorf("functions/%s links %s", fn.Name, pkg)
 			}
+		}
+	}
+}
+
+// No function links package regexp: its engine (about 0.2 MB) came in for a
+// handful of name shapes, which internal/pattern checks instead.
+func TestFunctionsLinkNoRegexp(t *testing.T) {
+	deps := goDeps(t, "../../../functions/...")
+	for _, fn := range Functions() {
+		linked := deps["sentinel/functions/"+fn.Name]
+		if !slices.Contains(linked, "sentinel/internal/pattern") {
+			t.Errorf("functions/%s links no internal/pattern: is the go list answer complete? (%d imports)", fn.Name, len(linked))
+		}
+		if slices.Contains(linked, "regexp") {
+			t.Errorf("functions/%s links regexp", fn.Name)
 		}
 	}
 }
