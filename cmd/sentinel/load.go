@@ -23,6 +23,7 @@ func loadCmd(ctx context.Context, args []string) error {
 	fs.IntVar(&shape.Concurrency, "concurrency", 16, "concurrent clients")
 	fs.DurationVar(&shape.Duration, "duration", 10*time.Second, "how long each phase runs")
 	fs.IntVar(&shape.BatchSize, "batch", 100, "checks per batch request")
+	fs.StringVar(&shape.CPUProfile, "cpuprofile", "", "write the sentinel process's CPU profile of the single checks to this file (go tool pprof)")
 	other := fs.String("sentinel", "", "run the stack with this sentinel binary instead (another build, to compare; one without the counting proxy reports no DynamoDB calls)")
 	openfga := fs.String("openfga", "", "also run the single checks against this openfga binary (memory datastore), seeded with the same shape, and print the CPU ratio (make load-compare)")
 	if err := fs.Parse(args); err != nil {

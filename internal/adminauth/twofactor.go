@@ -222,26 +222,23 @@ func (s *Service) ResetTOTP(ctx context.Context, by *identity.Admin, email strin
 
 // DisableHandler serves POST /admin/auth/totp/disable.
 func (s *Service) DisableHandler(r *http.Request) (int, any, error) {
-	var in CodeInput
-	if err := web.Decode(r, &in); err != nil {
-		return 0, nil, err
-	}
-	me, _ := identity.AdminFrom(r.Context())
-	out, err := s.DisableTOTP(r.Context(), me, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return 200, out, nil
+	return provenByCode(r, s.DisableTOTP)
 }
 
 // RecoveryCodesHandler serves POST /admin/auth/totp/recovery-codes.
 func (s *Service) RecoveryCodesHandler(r *http.Request) (int, any, error) {
+	return provenByCode(r, s.NewRecoveryCodes)
+}
+
+// provenByCode serves a change the signed-in admin proves with a code (the
+// body's CodeInput): 200 with what op answers.
+func provenByCode[Out any](r *http.Request, op func(context.Context, *identity.Admin, CodeInput) (Out, error)) (int, any, error) {
 	var in CodeInput
 	if err := web.Decode(r, &in); err != nil {
 		return 0, nil, err
 	}
 	me, _ := identity.AdminFrom(r.Context())
-	out, err := s.NewRecoveryCodes(r.Context(), me, in)
+	out, err := op(r.Context(), me, in)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -31,8 +32,12 @@ import (
 	"sentinel/internal/token"
 )
 
-// EnvDynamoDBProxy names Config.DynamoDBProxy's variable.
-const EnvDynamoDBProxy = "SENTINEL_DYNAMODB_PROXY"
+// EnvDynamoDBProxy names Config.DynamoDBProxy's variable, EnvPprofPort
+// Config.PprofPort's.
+const (
+	EnvDynamoDBProxy = "SENTINEL_DYNAMODB_PROXY"
+	EnvPprofPort     = "SENTINEL_PPROF_PORT"
+)
 
 // TablePrefix names the local tables (sentinel-local-ServiceApps, ...).
 const TablePrefix = "sentinel-local-"
@@ -62,6 +67,10 @@ type Config struct {
 	// the functions reach DynamoDB Local through instead of its own: the
 	// load tool's counting proxy (internal/load).
 	DynamoDBProxy string
+	// PprofPort ($SENTINEL_PPROF_PORT), when set, serves Go's profiles of
+	// the stack's process (net/http/pprof) on 127.0.0.1: the load tool's
+	// -cpuprofile reads the functions' CPU profile there.
+	PprofPort int
 	// Out receives the banner (nil: os.Stdout); Log the servers' logs.
 	Out io.Writer
 	Log *slog.Logger
@@ -81,6 +90,11 @@ func FromEnv() (Config, error) {
 		AdminPassword: os.Getenv("SENTINEL_ADMIN_PASSWORD"),
 		OIDCProviders: os.Getenv(config.EnvOIDCProviders),
 		DynamoDBProxy: os.Getenv(EnvDynamoDBProxy),
+	}
+	if v := os.Getenv(EnvPprofPort); v != "" {
+		if c.PprofPort, err = strconv.Atoi(v); err != nil || c.PprofPort <= 0 || c.PprofPort > 65535 {
+			return Config{}, fmt.Errorf("%s=%q: want a port number", EnvPprofPort, v)
+		}
 	}
 	if c.StateDir == "" {
 		c.StateDir = filepath.Join(root, ".local")
@@ -156,6 +170,7 @@ type Stack struct {
 	api      *http.Server
 	admin    *http.Server
 	idp      *http.Server
+	pprof    *http.Server // nil without Config.PprofPort
 	errc     chan error
 	log      *slog.Logger
 	APIURL   string // http://localhost:<api port>
@@ -177,7 +192,7 @@ func portError(what string, port int, env string, err error) error {
 // Start brings the stack up. On error everything already started is
 // stopped again.
 func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
-	s := &Stack{cfg: cfg, errc: make(chan error, 3), log: cfg.Log}
+	s := &Stack{cfg: cfg, errc: make(chan error, 4), log: cfg.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -269,6 +284,14 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 	go s.serve(s.api, apiLn, "API")
 	go s.serve(s.admin, adminLn, "admin site")
 	go s.serve(s.idp, idpLn, "dev IdP")
+	if cfg.PprofPort != 0 {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", cfg.PprofPort))
+		if err != nil {
+			return nil, portError("pprof", cfg.PprofPort, EnvPprofPort, err)
+		}
+		s.pprof = newServer(profiles())
+		go s.serve(s.pprof, ln, "pprof")
+	}
 
 	build := cfg.Admins
 	if build == nil {
@@ -282,6 +305,14 @@ func Start(ctx context.Context, cfg Config) (_ *Stack, err error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// profiles serves Go's runtime profiles (net/http/pprof's handlers).
+func profiles() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	return mux
 }
 
 // checkDistinct refuses one port for two services.
@@ -352,7 +383,7 @@ func (s *Stack) Err() <-chan error { return s.errc }
 func (s *Stack) Stop(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	for _, srv := range []*http.Server{s.api, s.admin, s.idp} {
+	for _, srv := range []*http.Server{s.api, s.admin, s.idp, s.pprof} {
 		if srv == nil {
 			continue
 		}

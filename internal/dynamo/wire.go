@@ -1,7 +1,6 @@
 package dynamo
 
 import (
-	"bytes"
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -43,11 +42,11 @@ func LocalWireClient(endpoint string, o awsjson.Options) *WireClient {
 
 // call writes in (a ddb input struct) as op's request and reads the answer into out.
 func (c *WireClient) call(ctx context.Context, op string, in, out any) error {
-	var body bytes.Buffer
-	if err := encodeInput(&body, in); err != nil {
+	body, err := appendInput(make([]byte, 0, 512), in)
+	if err != nil {
 		return err
 	}
-	return c.c.Call(ctx, op, body.Bytes(), out)
+	return c.c.Call(ctx, op, body, out)
 }
 
 func (c *WireClient) GetItem(ctx context.Context, in *ddb.GetItemInput) (*ddb.GetItemOutput, error) {

@@ -1,153 +1,462 @@
 package dynamo
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
+	"unicode/utf8"
 
 	"sentinel/internal/dynamo/ddb"
 )
 
 // The DynamoDB JSON protocol (awsJson1_0) of the operations in DB, for
-// WireClient: requests are ddb's input structs written as JSON by their
-// exported field names (which are the protocol's member names), answers
-// are read into ddb's output structs.
+// WireClient: a request is its ddb input struct written as JSON, member
+// by member in the struct's field order (the field names are the
+// protocol's member names), leaving out what is unset (a nil pointer,
+// map or slice, an empty enum); answers are read into ddb's output
+// structs (wiredecode.go). The writers are by hand, without reflection:
+// a check's BatchGetItem spent more allocations writing its request by
+// reflection than on the rest of its send. TestWritersMatchReflection
+// holds them to the fields of the ddb structs.
 
-var attributeValueType = reflect.TypeFor[ddb.AttributeValue]()
-
-// encodeInput writes a ddb input struct as the operation's JSON body.
-func encodeInput(buf *bytes.Buffer, in any) error {
-	return encodeValue(buf, reflect.ValueOf(in))
+// writer appends one request's JSON; after the first error it keeps that
+// error (and what it wrote is of no use).
+type writer struct {
+	b   []byte
+	err error
 }
 
-func encodeValue(buf *bytes.Buffer, v reflect.Value) error {
-	if v.Type() == attributeValueType {
-		return encodeAttributeValue(buf, v.Interface().(ddb.AttributeValue))
+// sep writes the comma before an element or member but the first (n
+// counts those written so far).
+func (w *writer) sep(n *int) {
+	if *n > 0 {
+		w.b = append(w.b, ',')
 	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		return encodeValue(buf, v.Elem())
-	case reflect.Struct:
-		buf.WriteByte('{')
-		first := true
-		t := v.Type()
-		for i := range t.NumField() {
-			f, fv := t.Field(i), v.Field(i)
-			if !f.IsExported() || fv.IsZero() {
-				continue
-			}
-			if !first {
-				buf.WriteByte(',')
-			}
-			first = false
-			writeString(buf, f.Name)
-			buf.WriteByte(':')
-			if err := encodeValue(buf, fv); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-	case reflect.Map:
-		buf.WriteByte('{')
-		for i, it := 0, v.MapRange(); it.Next(); i++ {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			writeString(buf, it.Key().String())
-			buf.WriteByte(':')
-			if err := encodeValue(buf, it.Value()); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-	case reflect.Slice:
-		buf.WriteByte('[')
-		for i := range v.Len() {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := encodeValue(buf, v.Index(i)); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
-	case reflect.String:
-		writeString(buf, v.String())
-	case reflect.Bool:
-		buf.WriteString(strconv.FormatBool(v.Bool()))
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		buf.WriteString(strconv.FormatInt(v.Int(), 10))
-	default:
-		return fmt.Errorf("dynamo: cannot write a %s", v.Type())
-	}
-	return nil
+	*n++
 }
 
-func encodeAttributeValue(buf *bytes.Buffer, av ddb.AttributeValue) error {
-	member := func(name string) {
-		buf.WriteString(`{"`)
-		buf.WriteString(name)
-		buf.WriteString(`":`)
+// member starts a member whose name needs no escaping (a protocol's name).
+func (w *writer) member(n *int, name string) {
+	w.sep(n)
+	w.b = append(w.b, '"')
+	w.b = append(w.b, name...)
+	w.b = append(w.b, '"', ':')
+}
+
+func (w *writer) str(s string) { w.b = appendString(w.b, s) }
+
+func (w *writer) strPtr(n *int, name string, p *string) {
+	if p != nil {
+		w.member(n, name)
+		w.str(*p)
 	}
+}
+
+func (w *writer) enum(n *int, name, v string) {
+	if v != "" {
+		w.member(n, name)
+		w.str(v)
+	}
+}
+
+func (w *writer) boolPtr(n *int, name string, p *bool) {
+	if p != nil {
+		w.member(n, name)
+		w.b = strconv.AppendBool(w.b, *p)
+	}
+}
+
+func (w *writer) int32Ptr(n *int, name string, p *int32) {
+	if p != nil {
+		w.member(n, name)
+		w.b = strconv.AppendInt(w.b, int64(*p), 10)
+	}
+}
+
+func (w *writer) names(n *int, name string, m map[string]string) {
+	if m == nil {
+		return
+	}
+	w.member(n, name)
+	w.b = append(w.b, '{')
+	i := 0
+	for k, v := range m {
+		w.sep(&i)
+		w.str(k)
+		w.b = append(w.b, ':')
+		w.str(v)
+	}
+	w.b = append(w.b, '}')
+}
+
+// itemMember writes a non-nil item as a member.
+func (w *writer) itemMember(n *int, name string, it map[string]ddb.AttributeValue) {
+	if it != nil {
+		w.member(n, name)
+		w.item(it)
+	}
+}
+
+// item writes an item (or key, or map of values): {} when nil.
+func (w *writer) item(it map[string]ddb.AttributeValue) {
+	w.b = append(w.b, '{')
+	n := 0
+	for k, v := range it {
+		w.sep(&n)
+		w.str(k)
+		w.b = append(w.b, ':')
+		w.value(v)
+	}
+	w.b = append(w.b, '}')
+}
+
+func (w *writer) items(its []map[string]ddb.AttributeValue) {
+	w.b = append(w.b, '[')
+	n := 0
+	for _, it := range its {
+		w.sep(&n)
+		w.item(it)
+	}
+	w.b = append(w.b, ']')
+}
+
+func (w *writer) strs(vs []string) {
+	w.b = append(w.b, '[')
+	n := 0
+	for _, v := range vs {
+		w.sep(&n)
+		w.str(v)
+	}
+	w.b = append(w.b, ']')
+}
+
+func (w *writer) binary(v []byte) {
+	w.b = append(w.b, '"')
+	w.b = base64.StdEncoding.AppendEncode(w.b, v)
+	w.b = append(w.b, '"')
+}
+
+// value writes an attribute value: an object of one member naming its kind.
+func (w *writer) value(av ddb.AttributeValue) {
+	n := 0
+	w.b = append(w.b, '{')
 	switch av := av.(type) {
 	case *ddb.AttributeValueMemberS:
-		member("S")
-		writeString(buf, av.Value)
+		w.member(&n, "S")
+		w.str(av.Value)
 	case *ddb.AttributeValueMemberN:
-		member("N")
-		writeString(buf, av.Value)
+		w.member(&n, "N")
+		w.str(av.Value)
 	case *ddb.AttributeValueMemberBOOL:
-		member("BOOL")
-		buf.WriteString(strconv.FormatBool(av.Value))
+		w.member(&n, "BOOL")
+		w.b = strconv.AppendBool(w.b, av.Value)
 	case *ddb.AttributeValueMemberNULL:
-		member("NULL")
-		buf.WriteString(strconv.FormatBool(av.Value))
+		w.member(&n, "NULL")
+		w.b = strconv.AppendBool(w.b, av.Value)
 	case *ddb.AttributeValueMemberB:
-		member("B")
-		writeString(buf, base64.StdEncoding.EncodeToString(av.Value))
+		w.member(&n, "B")
+		w.binary(av.Value)
 	case *ddb.AttributeValueMemberSS:
-		member("SS")
-		writeStrings(buf, av.Value, func(s string) string { return s })
+		w.member(&n, "SS")
+		w.strs(av.Value)
 	case *ddb.AttributeValueMemberNS:
-		member("NS")
-		writeStrings(buf, av.Value, func(s string) string { return s })
+		w.member(&n, "NS")
+		w.strs(av.Value)
 	case *ddb.AttributeValueMemberBS:
-		member("BS")
-		writeStrings(buf, av.Value, base64.StdEncoding.EncodeToString)
+		w.member(&n, "BS")
+		w.b = append(w.b, '[')
+		i := 0
+		for _, v := range av.Value {
+			w.sep(&i)
+			w.binary(v)
+		}
+		w.b = append(w.b, ']')
 	case *ddb.AttributeValueMemberM:
-		member("M")
-		if err := encodeValue(buf, reflect.ValueOf(av.Value)); err != nil {
-			return err
-		}
+		w.member(&n, "M")
+		w.item(av.Value)
 	case *ddb.AttributeValueMemberL:
-		member("L")
-		if err := encodeValue(buf, reflect.ValueOf(av.Value)); err != nil {
-			return err
+		w.member(&n, "L")
+		w.b = append(w.b, '[')
+		i := 0
+		for _, v := range av.Value {
+			w.sep(&i)
+			w.value(v)
 		}
+		w.b = append(w.b, ']')
 	default:
-		return fmt.Errorf("dynamo: cannot write attribute value %T", av)
-	}
-	buf.WriteByte('}')
-	return nil
-}
-
-func writeStrings[T any](buf *bytes.Buffer, vs []T, str func(T) string) {
-	buf.WriteByte('[')
-	for i, v := range vs {
-		if i > 0 {
-			buf.WriteByte(',')
+		if w.err == nil {
+			w.err = fmt.Errorf("dynamo: cannot write attribute value %T", av)
 		}
-		writeString(buf, str(v))
 	}
-	buf.WriteByte(']')
+	w.b = append(w.b, '}')
 }
 
-func writeString(buf *bytes.Buffer, s string) {
-	b, _ := json.Marshal(s) // a string always marshals
-	buf.Write(b)
+// appendString appends s as a JSON string exactly as encoding/json writes
+// it: HTML's <, > and & escaped, \b \f \n \r \t short, other control
+// characters as \u00XX, U+2028 and U+2029 escaped, invalid UTF-8 as
+// \ufffd.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// The inputs, each field in its struct's order.
+
+func (w *writer) getItem(in *ddb.GetItemInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	w.strPtr(&n, "TableName", in.TableName)
+	w.itemMember(&n, "Key", in.Key)
+	w.boolPtr(&n, "ConsistentRead", in.ConsistentRead)
+	w.strPtr(&n, "ProjectionExpression", in.ProjectionExpression)
+	w.names(&n, "ExpressionAttributeNames", in.ExpressionAttributeNames)
+	w.b = append(w.b, '}')
+}
+
+func (w *writer) putItem(in *ddb.PutItemInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	w.strPtr(&n, "TableName", in.TableName)
+	w.itemMember(&n, "Item", in.Item)
+	w.conditions(&n, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	w.enum(&n, "ReturnValues", string(in.ReturnValues))
+	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(in.ReturnValuesOnConditionCheckFailure))
+	w.b = append(w.b, '}')
+}
+
+func (w *writer) updateItem(in *ddb.UpdateItemInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	w.strPtr(&n, "TableName", in.TableName)
+	w.itemMember(&n, "Key", in.Key)
+	w.strPtr(&n, "UpdateExpression", in.UpdateExpression)
+	w.conditions(&n, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	w.enum(&n, "ReturnValues", string(in.ReturnValues))
+	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(in.ReturnValuesOnConditionCheckFailure))
+	w.b = append(w.b, '}')
+}
+
+func (w *writer) deleteItem(in *ddb.DeleteItemInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	w.strPtr(&n, "TableName", in.TableName)
+	w.itemMember(&n, "Key", in.Key)
+	w.conditions(&n, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	w.enum(&n, "ReturnValues", string(in.ReturnValues))
+	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(in.ReturnValuesOnConditionCheckFailure))
+	w.b = append(w.b, '}')
+}
+
+// conditions writes the three members a write's condition is made of.
+func (w *writer) conditions(n *int, cond *string, names map[string]string, values map[string]ddb.AttributeValue) {
+	w.strPtr(n, "ConditionExpression", cond)
+	w.names(n, "ExpressionAttributeNames", names)
+	w.itemMember(n, "ExpressionAttributeValues", values)
+}
+
+func (w *writer) query(in *ddb.QueryInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	w.strPtr(&n, "TableName", in.TableName)
+	w.strPtr(&n, "IndexName", in.IndexName)
+	w.strPtr(&n, "KeyConditionExpression", in.KeyConditionExpression)
+	w.strPtr(&n, "FilterExpression", in.FilterExpression)
+	w.strPtr(&n, "ProjectionExpression", in.ProjectionExpression)
+	w.names(&n, "ExpressionAttributeNames", in.ExpressionAttributeNames)
+	w.itemMember(&n, "ExpressionAttributeValues", in.ExpressionAttributeValues)
+	w.itemMember(&n, "ExclusiveStartKey", in.ExclusiveStartKey)
+	w.int32Ptr(&n, "Limit", in.Limit)
+	w.boolPtr(&n, "ScanIndexForward", in.ScanIndexForward)
+	w.boolPtr(&n, "ConsistentRead", in.ConsistentRead)
+	w.enum(&n, "Select", string(in.Select))
+	w.b = append(w.b, '}')
+}
+
+func (w *writer) batchGetItem(in *ddb.BatchGetItemInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	if in.RequestItems != nil {
+		w.member(&n, "RequestItems")
+		w.b = append(w.b, '{')
+		t := 0
+		for table, ka := range in.RequestItems {
+			w.sep(&t)
+			w.str(table)
+			w.b = append(w.b, ':', '{')
+			m := 0
+			if ka.Keys != nil {
+				w.member(&m, "Keys")
+				w.items(ka.Keys)
+			}
+			w.boolPtr(&m, "ConsistentRead", ka.ConsistentRead)
+			w.strPtr(&m, "ProjectionExpression", ka.ProjectionExpression)
+			w.names(&m, "ExpressionAttributeNames", ka.ExpressionAttributeNames)
+			w.b = append(w.b, '}')
+		}
+		w.b = append(w.b, '}')
+	}
+	w.b = append(w.b, '}')
+}
+
+func (w *writer) batchWriteItem(in *ddb.BatchWriteItemInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	if in.RequestItems != nil {
+		w.member(&n, "RequestItems")
+		w.b = append(w.b, '{')
+		t := 0
+		for table, writes := range in.RequestItems {
+			w.sep(&t)
+			w.str(table)
+			w.b = append(w.b, ':', '[')
+			i := 0
+			for _, wr := range writes {
+				w.sep(&i)
+				m := 0
+				w.b = append(w.b, '{')
+				if wr.PutRequest != nil {
+					w.member(&m, "PutRequest")
+					k := 0
+					w.b = append(w.b, '{')
+					w.itemMember(&k, "Item", wr.PutRequest.Item)
+					w.b = append(w.b, '}')
+				}
+				if wr.DeleteRequest != nil {
+					w.member(&m, "DeleteRequest")
+					k := 0
+					w.b = append(w.b, '{')
+					w.itemMember(&k, "Key", wr.DeleteRequest.Key)
+					w.b = append(w.b, '}')
+				}
+				w.b = append(w.b, '}')
+			}
+			w.b = append(w.b, ']')
+		}
+		w.b = append(w.b, '}')
+	}
+	w.b = append(w.b, '}')
+}
+
+func (w *writer) transactWriteItems(in *ddb.TransactWriteItemsInput) {
+	n := 0
+	w.b = append(w.b, '{')
+	if in.TransactItems != nil {
+		w.member(&n, "TransactItems")
+		w.b = append(w.b, '[')
+		i := 0
+		for _, t := range in.TransactItems {
+			w.sep(&i)
+			m := 0
+			w.b = append(w.b, '{')
+			if c := t.ConditionCheck; c != nil {
+				w.member(&m, "ConditionCheck")
+				w.transactItem(c.TableName, "Key", c.Key, nil, c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues, c.ReturnValuesOnConditionCheckFailure)
+			}
+			if d := t.Delete; d != nil {
+				w.member(&m, "Delete")
+				w.transactItem(d.TableName, "Key", d.Key, nil, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues, d.ReturnValuesOnConditionCheckFailure)
+			}
+			if p := t.Put; p != nil {
+				w.member(&m, "Put")
+				w.transactItem(p.TableName, "Item", p.Item, nil, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues, p.ReturnValuesOnConditionCheckFailure)
+			}
+			if u := t.Update; u != nil {
+				w.member(&m, "Update")
+				w.transactItem(u.TableName, "Key", u.Key, u.UpdateExpression, u.ConditionExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues, u.ReturnValuesOnConditionCheckFailure)
+			}
+			w.b = append(w.b, '}')
+		}
+		w.b = append(w.b, ']')
+	}
+	w.strPtr(&n, "ClientRequestToken", in.ClientRequestToken)
+	w.b = append(w.b, '}')
+}
+
+// transactItem writes one of a transaction's items, whose four kinds
+// share their members' order: the table, the key (or item), the update
+// (Update only), the condition.
+func (w *writer) transactItem(table *string, itemName string, it map[string]ddb.AttributeValue, update, cond *string,
+	names map[string]string, values map[string]ddb.AttributeValue, onFailure ddb.ReturnValuesOnConditionCheckFailure) {
+	n := 0
+	w.b = append(w.b, '{')
+	w.strPtr(&n, "TableName", table)
+	w.itemMember(&n, itemName, it)
+	w.strPtr(&n, "UpdateExpression", update)
+	w.conditions(&n, cond, names, values)
+	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(onFailure))
+	w.b = append(w.b, '}')
+}
+
+// appendInput appends the request of a ddb input struct (a pointer to one).
+func appendInput(b []byte, in any) ([]byte, error) {
+	w := writer{b: b}
+	switch in := in.(type) {
+	case *ddb.GetItemInput:
+		w.getItem(in)
+	case *ddb.PutItemInput:
+		w.putItem(in)
+	case *ddb.UpdateItemInput:
+		w.updateItem(in)
+	case *ddb.DeleteItemInput:
+		w.deleteItem(in)
+	case *ddb.QueryInput:
+		w.query(in)
+	case *ddb.BatchGetItemInput:
+		w.batchGetItem(in)
+	case *ddb.BatchWriteItemInput:
+		w.batchWriteItem(in)
+	case *ddb.TransactWriteItemsInput:
+		w.transactWriteItems(in)
+	default:
+		return b, fmt.Errorf("dynamo: cannot write a %T", in)
+	}
+	return w.b, w.err
 }
 
 // item is an item (or key) in an answer.

@@ -52,8 +52,10 @@ func Build(ctx context.Context, name string, table []routes.Route, metricsOut io
 // stdout (CloudWatch Logs extracts them). A configuration or
 // wiring error stops the cold start with one clear message (it is not a
 // request path). The bridge is a lambda.Handler: the runtime hands it the
-// event's bytes, with no reflection.
+// event's bytes, with no reflection. The GC is tuned for a small,
+// short-lived heap (tuneGC).
 func Start(name string, table []routes.Route) {
+	tuneGC()
 	h, err := Build(context.Background(), name, table, os.Stdout)
 	if err != nil {
 		slog.Error("cold start failed", "err", err)

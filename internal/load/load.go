@@ -34,6 +34,9 @@ type Shape struct {
 	Concurrency                int
 	Duration                   time.Duration // per phase
 	BatchSize                  int
+	// CPUProfile, when set, is where the sentinel process's CPU profile
+	// of the single-check phase is written (go tool pprof).
+	CPUProfile string
 }
 
 // Result is one phase's measurements.
@@ -169,8 +172,17 @@ func Run(ctx context.Context, s *Stack, shape Shape, peer *OpenFGA, progress io.
 		if err := p.call(ctx, rand.New(rand.NewPCG(1, 2))); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.name, err)
 		}
+		profiled := make(chan error, 1)
+		if shape.CPUProfile != "" && p.checks == 1 {
+			go func() { profiled <- s.CPUProfile(ctx, shape.Duration, shape.CPUProfile) }()
+		} else {
+			profiled <- nil
+		}
 		res, err := measure(ctx, procs{server: s.PID, storage: s.DynamoDBPID, calls: s.Calls}, p.name, shape, p.call)
 		if err != nil {
+			return nil, err
+		}
+		if err := <-profiled; err != nil {
 			return nil, err
 		}
 		res.ChecksPerRequest = p.checks

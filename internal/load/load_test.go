@@ -13,7 +13,7 @@ import (
 // A short run of the load tool on its own stack: every phase answers
 // without errors, and the tool reports the sentinel process's and
 // DynamoDB Local's CPU and the DynamoDB calls per request (a warm single
-// check: one BatchGetItem).
+// check: one BatchGetItem), and the sentinel process's CPU profile.
 func TestLoadSmoke(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "sentinel")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/sentinel")
@@ -27,7 +27,8 @@ func TestLoadSmoke(t *testing.T) {
 	}
 	defer stack.Stop()
 	var progress strings.Builder
-	results, err := load.Run(t.Context(), stack, load.Shape{Members: 3, Groups: 2, Resources: 20, Concurrency: 2, Duration: time.Second, BatchSize: 10}, nil, &progress)
+	profile := filepath.Join(t.TempDir(), "cpu.pprof")
+	results, err := load.Run(t.Context(), stack, load.Shape{Members: 3, Groups: 2, Resources: 20, Concurrency: 2, Duration: time.Second, BatchSize: 10, CPUProfile: profile}, nil, &progress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +46,10 @@ func TestLoadSmoke(t *testing.T) {
 	// (the tier's 5 s caches may reload the key or the user's status once in a phase)
 	if single := results[0]; single.CallsByOp["BatchGetItem"] != 1 || single.Calls > 1.5 {
 		t.Errorf("single check: %v DynamoDB calls per request, want 1 BatchGetItem and little else", single.CallsByOp)
+	}
+	// The single checks' CPU profile of the sentinel process reads as one.
+	if out, err := exec.Command("go", "tool", "pprof", "-top", bin, profile).CombinedOutput(); err != nil || !strings.Contains(string(out), "Type: cpu") {
+		t.Errorf("go tool pprof on the single checks' profile: %v\n%s", err, out)
 	}
 	if table := load.Table(results); !strings.Contains(table, "| single check |") {
 		t.Errorf("table:\n%s", table)

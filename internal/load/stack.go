@@ -33,6 +33,7 @@ type Stack struct {
 	// PID is the sentinel process's, DynamoDBPID DynamoDB Local's JVM.
 	PID, DynamoDBPID int
 
+	pprof string // the process's net/http/pprof (devstack.Config.PprofPort)
 	bin   string
 	env   []string
 	cmd   *exec.Cmd
@@ -44,7 +45,7 @@ type Stack struct {
 // directory under dir, on free ports, with the functions' DynamoDB calls
 // going through a counting proxy. Stop ends it.
 func Start(ctx context.Context, bin, dir string, log io.Writer) (*Stack, error) {
-	ports, err := freePorts(5)
+	ports, err := freePorts(6)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func Start(ctx context.Context, bin, dir string, log io.Writer) (*Stack, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{API: fmt.Sprintf("http://localhost:%d", ports[0]), Email: "load@sentinel.local", Password: randomPassword(),
+	s := &Stack{API: fmt.Sprintf("http://localhost:%d", ports[0]), pprof: fmt.Sprintf("http://127.0.0.1:%d", ports[5]), Email: "load@sentinel.local", Password: randomPassword(),
 		Calls: calls, bin: bin, proxy: &http.Server{Handler: counted, ReadHeaderTimeout: 10 * time.Second}, done: make(chan struct{})}
 	go s.proxy.Serve(ln)
 	s.env = append(os.Environ(),
@@ -72,6 +73,7 @@ func Start(ctx context.Context, bin, dir string, log io.Writer) (*Stack, error) 
 		"SENTINEL_DEV_IDP_PORT="+strconv.Itoa(ports[2]), "SENTINEL_DYNAMODB_PORT="+strconv.Itoa(ports[3]),
 		devstack.EnvDynamoDBProxy+"="+fmt.Sprintf("http://127.0.0.1:%d", ports[4]),
 		"SENTINEL_ADMIN_EMAIL="+s.Email, "SENTINEL_ADMIN_PASSWORD="+s.Password,
+		devstack.EnvPprofPort+"="+strconv.Itoa(ports[5]),
 		"SENTINEL_AUTHZ_RATE_LIMIT=10000")
 	s.env = without(s.env, "SENTINEL_DYNAMODB_ENDPOINT")
 	s.cmd = exec.CommandContext(ctx, bin, "dev")
@@ -124,6 +126,34 @@ func Start(ctx context.Context, bin, dir string, log io.Writer) (*Stack, error) 
 		return nil, err
 	}
 	return s, nil
+}
+
+// CPUProfile records the sentinel process's CPU profile for d (Go's
+// pprof format) into path.
+func (s *Stack) CPUProfile(ctx context.Context, d time.Duration, path string) error {
+	secs := max(1, int(d.Seconds()))
+	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.pprof, secs), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return fmt.Errorf("CPU profile: %s: %s", resp.Status, b)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // Stop ends the stack (Ctrl-C, then a kill after 30 s) and the proxy.
