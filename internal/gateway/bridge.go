@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/textproto"
@@ -45,54 +44,43 @@ type Bridge struct{ h http.Handler }
 // NewBridge returns the bridge serving h.
 func NewBridge(h http.Handler) *Bridge { return &Bridge{h: h} }
 
-// event is the part of a payload 2.0 event the bridge reads.
-type event struct {
-	RawPath         string            `json:"rawPath"`
-	RawQueryString  string            `json:"rawQueryString"`
-	Cookies         []string          `json:"cookies"`
-	Headers         map[string]string `json:"headers"`
-	Body            string            `json:"body"`
-	IsBase64Encoded bool              `json:"isBase64Encoded"`
-	RequestContext  struct {
-		DomainName string `json:"domainName"`
-		RequestID  string `json:"requestId"`
-		HTTP       struct {
-			Method   string `json:"method"`
-			Path     string `json:"path"`
-			SourceIP string `json:"sourceIp"`
-		} `json:"http"`
-	} `json:"requestContext"`
-}
-
 // Invoke serves one event given as JSON and returns the response's JSON.
 // An event that is not JSON, or whose body is not the base64 it claims to
 // be, fails the invocation (API Gateway never sends one).
 func (b *Bridge) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	var ev event
-	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, errors.New("gateway: the event is not an HTTP API payload 2.0 event: " + err.Error())
-	}
-	w, err := b.serve(ctx, &ev)
-	if err != nil {
+	d, err := decodeEvent(payload)
+	if err == errBadBase64 {
 		return nil, err
 	}
+	if err != nil {
+		return nil, errors.New("gateway: the event is not an HTTP API payload 2.0 event: " + err.Error())
+	}
+	w := b.serve(ctx, &d.ev)
+	d.release()
 	defer w.release()
 	return w.appendJSON(make([]byte, 0, 256+w.body.Len()+w.body.Len()/3)), nil
 }
 
 // Event is Invoke for an event already decoded (the local gateway's path).
 func (b *Bridge) Event(ctx context.Context, in events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	ev := event{RawPath: in.RawPath, RawQueryString: in.RawQueryString, Cookies: in.Cookies,
-		Headers: in.Headers, Body: in.Body, IsBase64Encoded: in.IsBase64Encoded}
+	ev := event{RawPath: in.RawPath, RawQueryString: in.RawQueryString, Cookies: in.Cookies, Body: in.Body,
+		Headers: make([]headerField, 0, len(in.Headers))}
+	for k, v := range in.Headers {
+		ev.Headers = append(ev.Headers, headerField{k, v})
+	}
+	if in.IsBase64Encoded {
+		raw, err := base64.StdEncoding.DecodeString(in.Body)
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, errBadBase64
+		}
+		ev.Body = string(raw)
+	}
 	ev.RequestContext.DomainName = in.RequestContext.DomainName
 	ev.RequestContext.RequestID = in.RequestContext.RequestID
 	ev.RequestContext.HTTP.Method = in.RequestContext.HTTP.Method
 	ev.RequestContext.HTTP.Path = in.RequestContext.HTTP.Path
 	ev.RequestContext.HTTP.SourceIP = in.RequestContext.HTTP.SourceIP
-	w, err := b.serve(ctx, &ev)
-	if err != nil {
-		return events.APIGatewayV2HTTPResponse{}, err
-	}
+	w := b.serve(ctx, &ev)
 	defer w.release()
 	resp := events.APIGatewayV2HTTPResponse{StatusCode: w.status, Headers: make(map[string]string, len(w.header))}
 	for k, vs := range w.header {
@@ -110,13 +98,13 @@ func (b *Bridge) Event(ctx context.Context, in events.APIGatewayV2HTTPRequest) (
 	return resp, nil
 }
 
+// errBadBase64 fails an event whose body is not the base64 it claims to be.
+var errBadBase64 = errors.New("gateway: the event's body is not valid base64")
+
 // serve builds the request of ev, runs the handler and returns its
 // response (to release once read).
-func (b *Bridge) serve(ctx context.Context, ev *event) (*responseWriter, error) {
-	r, err := newRequest(ctx, ev)
-	if err != nil {
-		return nil, err
-	}
+func (b *Bridge) serve(ctx context.Context, ev *event) *responseWriter {
+	r := newRequest(ctx, ev)
 	w := writers.Get().(*responseWriter)
 	b.h.ServeHTTP(w, r)
 	if w.status == 0 {
@@ -125,11 +113,11 @@ func (b *Bridge) serve(ctx context.Context, ev *event) (*responseWriter, error) 
 	if r.Method == http.MethodHead {
 		w.body.Reset()
 	}
-	return w, nil
+	return w
 }
 
 // newRequest builds the *http.Request of an event.
-func newRequest(ctx context.Context, ev *event) (*http.Request, error) {
+func newRequest(ctx context.Context, ev *event) *http.Request {
 	path := ev.RawPath
 	if path == "" {
 		path = ev.RequestContext.HTTP.Path
@@ -143,26 +131,18 @@ func newRequest(ctx context.Context, ev *event) (*http.Request, error) {
 		u    url.URL
 		body bodyReader
 	}{}
-	if ev.IsBase64Encoded {
-		raw, err := base64.StdEncoding.DecodeString(ev.Body)
-		if err != nil {
-			return nil, errors.New("gateway: the event's body is not valid base64")
-		}
-		x.body.Reset(string(raw))
-	} else {
-		x.body.Reset(ev.Body)
-	}
+	x.body.Reset(ev.Body)
 
 	// One allocation for every header's value slice.
 	values := make([]string, len(ev.Headers)+1)
 	header := make(http.Header, len(ev.Headers)+1)
 	i := 0
-	for k, v := range ev.Headers {
-		if strings.EqualFold(k, "cookie") {
+	for _, h := range ev.Headers {
+		if strings.EqualFold(h.name, "cookie") {
 			continue // the cookies array holds them
 		}
-		values[i] = v
-		header[canonicalKey(k)] = values[i : i+1 : i+1]
+		values[i] = h.value
+		header[canonicalKey(h.name)] = values[i : i+1 : i+1]
 		i++
 	}
 	if len(ev.Cookies) > 0 {
@@ -171,7 +151,7 @@ func newRequest(ctx context.Context, ev *event) (*http.Request, error) {
 	}
 	host := ev.RequestContext.DomainName
 	if host == "" {
-		host = ev.Headers["host"]
+		host = ev.header("host")
 	}
 	method := ev.RequestContext.HTTP.Method
 	if method == "" {
@@ -188,7 +168,7 @@ func newRequest(ctx context.Context, ev *event) (*http.Request, error) {
 	if id := ev.RequestContext.RequestID; id != "" {
 		ctx = web.WithRequestID(ctx, id)
 	}
-	return x.r.WithContext(ctx), nil
+	return x.r.WithContext(ctx)
 }
 
 // bodyReader is a request body read from a string.
