@@ -11,11 +11,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Metric names, the README's "Operations" section lists them.
@@ -64,7 +67,8 @@ type Sink struct {
 	W         io.Writer
 	Now       func() time.Time
 
-	mu sync.Mutex
+	mu  sync.Mutex
+	buf []byte // the line being written, reused
 }
 
 // NewSink returns a sink writing to w in the stage's namespace (nil when w is nil).
@@ -95,8 +99,13 @@ func (s *Sink) Handler(rt Route, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.Now()
-		rec := newRecorder(rt)
-		sw := &statusWriter{ResponseWriter: w}
+		// The recorder and the status writer in one allocation.
+		x := &struct {
+			rec Recorder
+			sw  statusWriter
+		}{sw: statusWriter{ResponseWriter: w}}
+		rec, sw := &x.rec, &x.sw
+		rec.init(rt)
 		defer func() {
 			p := recover()
 			status := sw.status
@@ -117,14 +126,21 @@ func (s *Sink) Handler(rt Route, next http.Handler) http.Handler {
 }
 
 func (s *Sink) write(rec *Recorder) {
-	line, err := rec.encode(s.Namespace, s.Now())
-	if err != nil {
-		return
-	}
+	now := s.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	line, ok := rec.appendLine(s.buf[:0], s.Namespace, now)
+	if !ok {
+		return
+	}
+	if cap(line) <= maxLine {
+		s.buf = line
+	}
 	_, _ = s.W.Write(line)
 }
+
+// maxLine is the largest line buffer a sink keeps.
+const maxLine = 16 << 10
 
 type statusWriter struct {
 	http.ResponseWriter
@@ -145,27 +161,91 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// Recorder collects one request's metrics.
+// Recorder collects one request's metrics: fixed fields, no map.
 type Recorder struct {
-	mu     sync.Mutex
-	props  map[string]any
-	sets   []metricSet
-	values map[string]float64
-	units  map[string]string
+	mu      sync.Mutex
+	props   [numDims]string // the dimensions' values, those in has
+	has     uint16
+	values  [numMetrics]float64
+	units   [numMetrics]string
+	sets    []metricSet // in the order first recorded
+	setsBuf [4]metricSet
 }
 
+// dim is a dimension, an index into dimNames.
+type dim uint8
+
+const (
+	dFunction dim = iota
+	dRoute
+	dRouteGroup
+	dTier
+	dOutcome
+	dService
+	dDecision
+	dReason
+	dLimit
+	dDependency
+	dResolveOutcome
+	numDims
+)
+
+var dimNames = [numDims]string{DimFunction, DimRoute, DimRouteGroup, DimTier, DimOutcome, DimService,
+	DimDecision, DimReason, DimLimit, DimDependency, DimResolveOutcome}
+
+// metric is a metric, an index into metricNames.
+type metric uint8
+
+const (
+	mRequests metric = iota
+	mLatency
+	mChecks
+	mAuthFailures
+	mRateLimited
+	mResolves
+	mDependencyRetries
+	mDependencyThrottles
+	numMetrics
+)
+
+var metricNames = [numMetrics]string{Requests, Latency, Checks, AuthFailures, RateLimited, Resolves,
+	DependencyRetries, DependencyThrottles}
+
+// dimSet is a dimension set of a metric: up to two dimensions.
+type dimSet struct {
+	n uint8
+	d [2]dim
+}
+
+func dims(ds ...dim) dimSet {
+	s := dimSet{n: uint8(len(ds))}
+	copy(s.d[:], ds)
+	return s
+}
+
+// metricSet is the metrics recorded under one dimension set, in the order
+// first recorded.
 type metricSet struct {
-	dims    []string
-	metrics []string
+	dims    dimSet
+	n       uint8
+	metrics [numMetrics]metric
+}
+
+func (s *metricSet) list() []metric { return s.metrics[:s.n] }
+
+// dimValue is a dimension's value a metric sets.
+type dimValue struct {
+	d dim
+	v string
 }
 
 type recorderKey struct{}
 
-func newRecorder(rt Route) *Recorder {
-	return &Recorder{
-		props:  map[string]any{DimFunction: rt.Function, DimRoute: rt.Key, DimRouteGroup: rt.Group, DimTier: rt.Tier},
-		values: map[string]float64{}, units: map[string]string{},
-	}
+// init starts r (zero) for a request to the route.
+func (r *Recorder) init(rt Route) {
+	r.has = 1<<dFunction | 1<<dRoute | 1<<dRouteGroup | 1<<dTier
+	r.props[dFunction], r.props[dRoute], r.props[dRouteGroup], r.props[dTier] = rt.Function, rt.Key, rt.Group, rt.Tier
+	r.sets = r.setsBuf[:0]
 }
 
 func from(ctx context.Context) *Recorder {
@@ -173,52 +253,61 @@ func from(ctx context.Context) *Recorder {
 	return r
 }
 
-// add adds v to metric under the dimension set dims (names of properties
-// already set or set by extra). A dimension that already holds another
-// value (two services in one request) keeps the first: the metric is
-// dropped rather than attributed to the wrong value.
-func (r *Recorder) add(metric, unit string, v float64, dims []string, extra map[string]string) {
-	r.record(metric, unit, dims, extra, func(old float64) float64 { return old + v })
-}
+// How record updates a metric's value.
+const (
+	opAdd  = iota // old + v
+	opSet         // v
+	opKeep        // old
+)
 
-// record sets metric to update(its value) under the dimension set dims.
-func (r *Recorder) record(metric, unit string, dims []string, extra map[string]string, update func(float64) float64) {
+// record updates metric (see opAdd...) under the dimension set ds (of
+// dimensions already set or set by extra). A dimension that already holds
+// another value (two services in one request) keeps the first: the metric
+// is dropped rather than attributed to the wrong value.
+func (r *Recorder) record(m metric, unit string, ds dimSet, op int, v float64, extra ...dimValue) {
 	if r == nil {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for k, val := range extra {
-		if old, ok := r.props[k]; ok && old != val {
+	for _, e := range extra {
+		if r.has&(1<<e.d) != 0 && r.props[e.d] != e.v {
 			return
 		}
 	}
-	for k, val := range extra {
-		r.props[k] = val
+	for _, e := range extra {
+		r.props[e.d] = e.v
+		r.has |= 1 << e.d
 	}
-	r.values[metric] = update(r.values[metric])
-	r.units[metric] = unit
+	switch op {
+	case opAdd:
+		r.values[m] += v
+	case opSet:
+		r.values[m] = v
+	}
+	r.units[m] = unit
 	for i := range r.sets {
-		if slices.Equal(r.sets[i].dims, dims) {
-			if !slices.Contains(r.sets[i].metrics, metric) {
-				r.sets[i].metrics = append(r.sets[i].metrics, metric)
+		if s := &r.sets[i]; s.dims == ds {
+			if !slices.Contains(s.list(), m) {
+				s.metrics[s.n] = m
+				s.n++
 			}
 			return
 		}
 	}
-	r.sets = append(r.sets, metricSet{dims: dims, metrics: []string{metric}})
+	s := metricSet{dims: ds, n: 1}
+	s.metrics[0] = m
+	r.sets = append(r.sets, s)
 }
 
 // request records the request itself: its count and latency under the
 // route with its outcome and under the route group.
 func (r *Recorder) request(status int, elapsed time.Duration) {
-	outcome := map[string]string{DimOutcome: statusClass(status)}
+	outcome := dimValue{dOutcome, statusClass(status)}
 	ms := float64(elapsed.Microseconds()) / 1000
-	one := func(float64) float64 { return 1 }
-	took := func(float64) float64 { return ms }
-	for _, dims := range [][]string{{DimRoute, DimOutcome}, {DimRouteGroup}} {
-		r.record(Requests, "Count", dims, outcome, one)
-		r.record(Latency, "Milliseconds", dims, nil, took)
+	for _, ds := range [...]dimSet{dims(dRoute, dOutcome), dims(dRouteGroup)} {
+		r.record(mRequests, "Count", ds, opSet, 1, outcome)
+		r.record(mLatency, "Milliseconds", ds, opSet, ms)
 	}
 }
 
@@ -232,46 +321,181 @@ func statusClass(status int) string {
 	return "2xx"
 }
 
-type emfMetric struct {
-	Name string `json:"Name"`
-	Unit string `json:"Unit"`
+// member is a top-level member of a line: a dimension or a metric.
+type member struct {
+	name   string
+	metric bool
+	i      uint8
 }
 
-type emfDirective struct {
-	Namespace  string      `json:"Namespace"`
-	Dimensions [][]string  `json:"Dimensions"`
-	Metrics    []emfMetric `json:"Metrics"`
-}
+// members are the dimensions and metrics in name order, the order of a
+// line's members (encoding/json's of a map, which the lines were once).
+var members = func() []member {
+	var ms []member
+	for i, n := range dimNames {
+		ms = append(ms, member{name: n, i: uint8(i)})
+	}
+	for i, n := range metricNames {
+		ms = append(ms, member{name: n, metric: true, i: uint8(i)})
+	}
+	slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.name, b.name) })
+	return ms
+}()
 
-// encode is the EMF document: the _aws metadata with one directive per
-// list of metrics (dimension sets recording the same metrics share one,
-// which keeps the line, CloudWatch Logs' per-request cost, short), the
-// dimensions and metric values as top-level members.
-func (r *Recorder) encode(namespace string, now time.Time) ([]byte, error) {
+// appendLine appends the EMF line to dst: the dimensions and metric values
+// as top-level members, then the _aws metadata with one directive per list
+// of metrics (dimension sets recording the same metrics share one, which
+// keeps the line, CloudWatch Logs' per-request cost, short). A value that
+// is not a finite number fails the line.
+func (r *Recorder) appendLine(dst []byte, namespace string, now time.Time) ([]byte, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	doc := map[string]any{}
-	for k, v := range r.props {
-		doc[k] = v
+	var recorded uint16
+	for i := range r.sets {
+		for _, m := range r.sets[i].list() {
+			recorded |= 1 << m
+		}
 	}
-	var directives []emfDirective
-	var lists [][]string // the metrics of each directive
-	for _, s := range r.sets {
-		if i := slices.IndexFunc(lists, func(l []string) bool { return slices.Equal(l, s.metrics) }); i >= 0 {
-			directives[i].Dimensions = append(directives[i].Dimensions, s.dims)
+	dst = append(dst, '{')
+	for _, mb := range members {
+		if mb.metric && recorded&(1<<mb.i) == 0 || !mb.metric && r.has&(1<<mb.i) == 0 {
 			continue
 		}
-		d := emfDirective{Namespace: namespace, Dimensions: [][]string{s.dims}}
-		for _, m := range s.metrics {
-			d.Metrics = append(d.Metrics, emfMetric{Name: m, Unit: r.units[m]})
-			doc[m] = r.values[m]
+		dst = appendString(dst, mb.name)
+		dst = append(dst, ':')
+		if !mb.metric {
+			dst = appendString(dst, r.props[mb.i])
+		} else if dst = appendFloat(dst, r.values[mb.i]); dst == nil {
+			return nil, false
 		}
-		directives = append(directives, d)
-		lists = append(lists, s.metrics)
+		dst = append(dst, ',')
 	}
-	doc["_aws"] = map[string]any{"Timestamp": now.UnixMilli(), "CloudWatchMetrics": directives}
-	b, err := json.Marshal(doc)
-	return append(b, '\n'), err
+	dst = append(dst, `"_aws":{"CloudWatchMetrics":`...)
+	if len(r.sets) == 0 {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+	}
+	for i := range r.sets {
+		s := &r.sets[i]
+		if slices.ContainsFunc(r.sets[:i], func(o metricSet) bool { return slices.Equal(o.list(), s.list()) }) {
+			continue // in the directive of that set
+		}
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"Namespace":`...)
+		dst = appendString(dst, namespace)
+		dst = append(dst, `,"Dimensions":[`...)
+		first := true
+		for j := i; j < len(r.sets); j++ {
+			if o := &r.sets[j]; slices.Equal(o.list(), s.list()) {
+				if !first {
+					dst = append(dst, ',')
+				}
+				first = false
+				dst = append(dst, '[')
+				for k, d := range o.dims.d[:o.dims.n] {
+					if k > 0 {
+						dst = append(dst, ',')
+					}
+					dst = appendString(dst, dimNames[d])
+				}
+				dst = append(dst, ']')
+			}
+		}
+		dst = append(dst, `],"Metrics":[`...)
+		for k, m := range s.list() {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"Name":`...)
+			dst = appendString(dst, metricNames[m])
+			dst = append(dst, `,"Unit":`...)
+			dst = appendString(dst, r.units[m])
+			dst = append(dst, '}')
+		}
+		dst = append(dst, "]}"...)
+	}
+	if len(r.sets) > 0 {
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"Timestamp":`...)
+	dst = strconv.AppendInt(dst, now.UnixMilli(), 10)
+	return append(dst, "}}\n"...), true
+}
+
+// appendFloat appends f as encoding/json writes a float64 (nil when it is
+// NaN or infinite, which JSON cannot say).
+func appendFloat(dst []byte, f float64) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return nil
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' { // e-09 to e-9
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+const hex = "0123456789abcdef"
+
+// appendString appends s as encoding/json writes a string (HTML
+// characters, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD).
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case c == '\u2028' || c == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // Check records permission or role decisions of the calling service.
@@ -280,38 +504,38 @@ func Check(ctx context.Context, service string, allowed bool) {
 	if allowed {
 		decision = "allowed"
 	}
-	from(ctx).add(Checks, "Count", 1, []string{DimService, DimDecision}, map[string]string{DimService: service, DimDecision: decision})
+	from(ctx).record(mChecks, "Count", dims(dService, dDecision), opAdd, 1, dimValue{dService, service}, dimValue{dDecision, decision})
 }
 
 // AuthFailure records refused credentials on the route's tier, also
 // without dimensions (the total the spike alarm watches).
 func AuthFailure(ctx context.Context, reason string) {
 	rec := from(ctx)
-	rec.add(AuthFailures, "Count", 1, []string{DimTier, DimReason}, map[string]string{DimReason: reason})
-	rec.record(AuthFailures, "Count", []string{}, nil, func(v float64) float64 { return v })
+	rec.record(mAuthFailures, "Count", dims(dTier, dReason), opAdd, 1, dimValue{dReason, reason})
+	rec.record(mAuthFailures, "Count", dims(), opKeep, 0)
 }
 
 // Limited records a request refused by a rate limit (auth_failures,
 // authz_resolve, admin_login).
 func Limited(ctx context.Context, limit string) {
-	from(ctx).add(RateLimited, "Count", 1, []string{DimLimit}, map[string]string{DimLimit: limit})
+	from(ctx).record(mRateLimited, "Count", dims(dLimit), opAdd, 1, dimValue{dLimit, limit})
 }
 
 // Resolve records the outcome of an authz resolve: issued, or the
 // refusal's error code.
 func Resolve(ctx context.Context, outcome string) {
-	from(ctx).add(Resolves, "Count", 1, []string{DimResolveOutcome}, map[string]string{DimResolveOutcome: outcome})
+	from(ctx).record(mResolves, "Count", dims(dResolveOutcome), opAdd, 1, dimValue{dResolveOutcome, outcome})
 }
 
 // Retry records n retries of calls to an AWS dependency, throttled the
 // attempts refused by throttling.
 func Retry(ctx context.Context, dependency string, n, throttled int) {
-	dep := map[string]string{DimDependency: strings.ReplaceAll(dependency, " ", "")}
+	dep := dimValue{dDependency, strings.ReplaceAll(dependency, " ", "")}
 	if n > 0 {
-		from(ctx).add(DependencyRetries, "Count", float64(n), []string{DimDependency}, dep)
+		from(ctx).record(mDependencyRetries, "Count", dims(dDependency), opAdd, float64(n), dep)
 	}
 	if throttled > 0 {
-		from(ctx).add(DependencyThrottles, "Count", float64(throttled), []string{DimDependency}, dep)
+		from(ctx).record(mDependencyThrottles, "Count", dims(dDependency), opAdd, float64(throttled), dep)
 	}
 }
 
