@@ -1,0 +1,5 @@
+//go:build !race
+
+package awsjson
+
+const raceEnabled = false
