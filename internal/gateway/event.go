@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf16"
@@ -87,7 +88,7 @@ type eventDecoder struct {
 	cookies                                                            []span
 	last                                                               span     // the member name object passes
 	at                                                                 [][2]int // the headers' and cookies' strings in the arena
-	scratch, decoded                                                   []byte   // the body unquoted, decoded from base64
+	key, scratch, decoded                                              []byte   // an escaped name unquoted; a string, the body unquoted; the body decoded
 
 	ev event
 }
@@ -97,14 +98,14 @@ const maxPooled = 64
 
 func (d *eventDecoder) release() {
 	if cap(d.headers) > maxPooled || cap(d.cookies) > maxPooled || cap(d.at) > 2*maxPooled ||
-		cap(d.scratch) > maxPooledBody || cap(d.decoded) > maxPooledBody {
+		cap(d.key) > maxPooledBody || cap(d.scratch) > maxPooledBody || cap(d.decoded) > maxPooledBody {
 		return
 	}
 	// The event's strings are dropped, its slices kept.
 	evHeaders, evCookies := d.ev.Headers[:0], d.ev.Cookies[:0]
 	clear(evHeaders[:cap(evHeaders)])
 	clear(evCookies[:cap(evCookies)])
-	*d = eventDecoder{headers: d.headers[:0], cookies: d.cookies[:0], at: d.at[:0], scratch: d.scratch[:0], decoded: d.decoded[:0]}
+	*d = eventDecoder{headers: d.headers[:0], cookies: d.cookies[:0], at: d.at[:0], key: d.key[:0], scratch: d.scratch[:0], decoded: d.decoded[:0]}
 	d.ev.Headers, d.ev.Cookies = evHeaders, evCookies
 	decoders.Put(d)
 }
@@ -307,7 +308,6 @@ func (d *eventDecoder) object(member func(key []byte) error) error {
 		d.depth--
 		return nil
 	}
-	var buf [32]byte
 	for {
 		if d.peek() != '"' {
 			return d.syntaxError("looking for beginning of object key string")
@@ -318,7 +318,8 @@ func (d *eventDecoder) object(member func(key []byte) error) error {
 		}
 		key := d.p[k.start:k.end]
 		if k.esc {
-			key = unquote(buf[:0], key)
+			d.key = unquote(d.key[:0], key)
+			key = d.key
 		}
 		if d.peek() != ':' {
 			return d.syntaxError("after object key")
@@ -584,16 +585,18 @@ func (d *eventDecoder) build() error {
 	for _, c := range d.cookies {
 		add(c)
 	}
-	// Offsets into arena, then strings once it is one string.
-	arena := make([]byte, 0, size)
+	// Offsets into arena, then strings of the one string it builds.
+	var arena strings.Builder
+	arena.Grow(size)
 	put := func(s span) [2]int {
-		start := len(arena)
+		start := arena.Len()
 		if s.esc {
-			arena = unquote(arena, d.p[s.start:s.end])
+			d.scratch = unquote(d.scratch[:0], d.p[s.start:s.end])
+			arena.Write(d.scratch)
 		} else {
-			arena = append(arena, d.p[s.start:s.end]...)
+			arena.Write(d.p[s.start:s.end])
 		}
-		return [2]int{start, len(arena)}
+		return [2]int{start, arena.Len()}
 	}
 	type field struct {
 		dst *string
@@ -610,7 +613,7 @@ func (d *eventDecoder) build() error {
 	for _, c := range d.cookies {
 		d.at = append(d.at, put(c))
 	}
-	all := string(arena)
+	all := arena.String()
 	str := func(at [2]int) string { return all[at[0]:at[1]] }
 	for _, f := range fields {
 		*f.dst = str(f.at)

@@ -43,17 +43,18 @@ type acl struct {
 // parallel calls of at most 100 keys.
 func (s *Store) check(ctx context.Context, p Principal, checks []Check) ([]bool, error) {
 	grantees := p.grantees()
-	acls := map[string]*acl{}
-	var pks []string
-	for _, c := range checks {
+	acls := make(map[string]*acl, len(checks))
+	checkPKs := make([]string, len(checks)) // each check's resource's
+	var pks []string                        // each resource's once
+	for i, c := range checks {
 		pk := recordPK(c.Coords())
+		checkPKs[i] = pk
 		if acls[pk] == nil {
 			acls[pk] = &acl{}
 			pks = append(pks, pk)
 		}
 	}
-	shareKeys := func(pks []string) []dynamo.Item {
-		var keys []dynamo.Item
+	appendShareKeys := func(keys []dynamo.Item, pks []string) []dynamo.Item {
 		for _, pk := range pks {
 			for _, g := range grantees {
 				keys = append(keys, dynamo.Key(pk, shareSK(g)))
@@ -61,32 +62,36 @@ func (s *Store) check(ctx context.Context, p Principal, checks []Check) ([]bool,
 		}
 		return keys
 	}
-	var keys []dynamo.Item
+	n := len(pks) * (1 + len(grantees)) // the records' and shares' keys
+	oneCall := n <= dynamo.MaxBatchGet
+	if !oneCall {
+		n = len(pks)
+	}
+	keys := make([]dynamo.Item, 0, n)
 	for _, pk := range pks {
 		keys = append(keys, dynamo.Key(pk, skRecord))
 	}
-	oneCall := len(pks)*(1+len(grantees)) <= dynamo.MaxBatchGet
 	if oneCall {
-		keys = append(keys, shareKeys(pks)...)
+		keys = appendShareKeys(keys, pks)
 	}
 	if err := s.fetch(ctx, acls, keys); err != nil {
 		return nil, err
 	}
 	if !oneCall {
 		var open []string
-		for _, c := range checks {
-			pk := recordPK(c.Coords())
+		for i, c := range checks {
+			pk := checkPKs[i]
 			if _, final := byRecord(p, c.Action, acls[pk].record); !final && !slices.Contains(open, pk) {
 				open = append(open, pk)
 			}
 		}
-		if err := s.fetch(ctx, acls, shareKeys(open)); err != nil {
+		if err := s.fetch(ctx, acls, appendShareKeys(nil, open)); err != nil {
 			return nil, err
 		}
 	}
 	out := make([]bool, len(checks))
 	for i, c := range checks {
-		a := acls[recordPK(c.Coords())]
+		a := acls[checkPKs[i]]
 		out[i] = Decide(p, c.Action, a.record, a.shares)
 	}
 	return out, nil

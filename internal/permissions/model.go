@@ -8,6 +8,7 @@ package permissions
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -189,6 +190,11 @@ func (c Check) Coords() Coords {
 
 // validate checks the i-th check of a request.
 func (c *Check) validate(i int) error {
+	// The fields' names are built only for an answer that names one.
+	if first(validName("", c.ServiceName), validName("", c.ResourceType), canonicalUUID("", &c.ResourceID),
+		oneOf("", c.Action, View, Edit)) == nil {
+		return nil
+	}
 	field := func(name string) string { return fmt.Sprintf("checks[%d].%s", i, name) }
 	return first(
 		validName(field("service_name"), c.ServiceName),
@@ -292,7 +298,10 @@ func canonicalUUID(field string, v *string) error {
 	if err != nil {
 		return apperr.Field(field, "must be a UUID")
 	}
-	*v = u.String()
+	// 36 characters that parse are the canonical form but for upper case.
+	if len(*v) != 36 || strings.ContainsAny(*v, "ABCDEF") {
+		*v = u.String()
+	}
 	return nil
 }
 

@@ -101,7 +101,7 @@ func aliasPK(id string) string { return "PERM#" + id }
 // principalKey is the by-principal partition of a grantee (or an owner).
 func principalKey(g Grantee) string { return g.Type + "#" + g.ID }
 
-func shareSK(g Grantee) string { return sharePrefix + principalKey(g) }
+func shareSK(g Grantee) string { return sharePrefix + g.Type + "#" + g.ID }
 
 // granteePK is the partition of a grantee's entries in one workspace.
 func granteePK(workspaceID string, g Grantee) string {

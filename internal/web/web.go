@@ -64,10 +64,15 @@ func JSON(w http.ResponseWriter, status int, v any) {
 		slog.Error("encode response", "err", err)
 		status, body = 500, []byte(`{"detail":"Internal server error"}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// jsonContentType is JSON's Content-Type header value, shared by every
+// answer (net/http's Header methods replace or append, never write into
+// a value slice).
+var jsonContentType = []string{"application/json"}
 
 // NoContent writes a 204.
 func NoContent(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
@@ -138,16 +143,17 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func decodeJSON(r *http.Request, body []byte, v any) error {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" {
-		return apperr.New(apperr.UnsupportedMedia, "Content-Type must be application/json")
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" { // else what ParseMediaType would say
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return apperr.New(apperr.UnsupportedMedia, "Content-Type must be application/json")
+		}
 	}
 	return DecodeBytes(body, v)
 }
 
 // DecodeBytes unmarshals a JSON document with the same error mapping as Decode.
 func DecodeBytes(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.New(apperr.BadRequest, "Request body is required")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
@@ -178,16 +184,21 @@ func jsonKind(goKind string) string {
 	return "a " + goKind
 }
 
-// securityHeaders are on every API answer: no sniffing, no framing (CSP
-// frame-ancestors and X-Frame-Options for older browsers), HTTPS only for a
-// year (browsers ignore HSTS over plain http, so the local stack is unaffected),
-// no referrer.
-var securityHeaders = map[string]string{
-	"X-Content-Type-Options":    "nosniff",
-	"Content-Security-Policy":   "default-src 'none'; frame-ancestors 'none'",
-	"X-Frame-Options":           "DENY",
-	"Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-	"Referrer-Policy":           "no-referrer",
+// securityHeaders are on every API answer, with Cache-Control: no
+// sniffing, no framing (CSP frame-ancestors and X-Frame-Options for older
+// browsers), HTTPS only for a year (browsers ignore HSTS over plain http,
+// so the local stack is unaffected), no referrer, no caching. Their names
+// are canonical and their values shared (see jsonContentType).
+var securityHeaders = []struct {
+	name  string
+	value []string
+}{
+	{"Cache-Control", []string{"no-store"}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Content-Security-Policy", []string{"default-src 'none'; frame-ancestors 'none'"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Strict-Transport-Security", []string{"max-age=31536000; includeSubDomains"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
 }
 
 // Middleware wraps every function's router: a request id (API Gateway's,
@@ -201,10 +212,9 @@ func Middleware(next http.Handler) http.Handler {
 			r = r.WithContext(WithRequestID(r.Context(), rid))
 		}
 		h := w.Header()
-		h.Set("X-Request-Id", rid)
-		h.Set("Cache-Control", "no-store")
-		for k, v := range securityHeaders {
-			h.Set(k, v)
+		h["X-Request-Id"] = []string{rid}
+		for _, sh := range securityHeaders {
+			h[sh.name] = sh.value
 		}
 		defer func() {
 			if p := recover(); p != nil {

@@ -60,7 +60,11 @@ func TestDecode(t *testing.T) {
 		{"charset", "application/json; charset=utf-8", `{"name":"a"}`, ""},
 		{"text", "text/plain", `{}`, "unsupported_media: Content-Type must be application/json"},
 		{"missing type", "", `{}`, "unsupported_media: Content-Type must be application/json"},
+		{"upper case", "APPLICATION/JSON", `{"name":"a"}`, ""},
+		{"json suffix", "application/json-seq", `{}`, "unsupported_media: Content-Type must be application/json"},
+		{"bad parameters", "application/json; charset", `{}`, "unsupported_media: Content-Type must be application/json"},
 		{"empty", "application/json", ``, "bad_request: Request body is required"},
+		{"blank", "application/json", " \t\r\n ", "bad_request: Request body is required"},
 		{"malformed", "application/json", `{"name":`, "bad_request: Malformed JSON body"},
 		{"wrong type", "application/json", `{"count":"x"}`, "invalid: count: must be a number"},
 		{"wrong list", "application/json", `{"tags":"x"}`, "invalid: tags: must be an array"},
@@ -82,6 +86,47 @@ func TestDecode(t *testing.T) {
 				t.Errorf("Decode = %q, want %q", got, tc.wantErr)
 			}
 		})
+	}
+}
+
+// Every answer carries the security headers, whatever an earlier answer's
+// handler did to its own (the values are shared between answers).
+func TestMiddlewareSecurityHeaders(t *testing.T) {
+	want := map[string]string{
+		"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+		"Content-Security-Policy":   "default-src 'none'; frame-ancestors 'none'",
+		"Strict-Transport-Security": "max-age=31536000; includeSubDomains", "Referrer-Policy": "no-referrer",
+	}
+	h := Middleware(Func(func(r *http.Request) (int, any, error) {
+		for k := range want {
+			Header(r).Add(k, "changed")
+		}
+		Header(r).Set("X-Frame-Options", "SAMEORIGIN")
+		Header(r).Del("Referrer-Policy")
+		return 200, map[string]string{"a": "b"}, nil
+	}))
+	for i := range 2 {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/", nil)
+		r = r.WithContext(WithRequestID(r.Context(), fmt.Sprint("req-", i)))
+		Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(w, r)
+		for k, v := range want {
+			if got := w.Header().Values(k); len(got) != 1 || got[0] != v {
+				t.Errorf("answer %d: %s = %q, want %q", i, k, got, v)
+			}
+		}
+		if got := w.Header().Get("X-Request-Id"); got != fmt.Sprint("req-", i) {
+			t.Errorf("answer %d: X-Request-Id %q", i, got)
+		}
+		w = httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		if got := w.Header().Values("Cache-Control"); len(got) != 2 || got[0] != "no-store" || got[1] != "changed" {
+			t.Errorf("the handler's Cache-Control: %q", got)
+		}
+		if got := w.Header().Get("Content-Type"); got != "application/json" {
+			t.Errorf("Content-Type %q", got)
+		}
+		w.Header().Set("Content-Type", "text/plain")
 	}
 }
 
