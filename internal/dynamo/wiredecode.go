@@ -12,16 +12,28 @@ import (
 
 // Reading DynamoDB's answers straight into ddb's attribute values: a
 // check reads a few items per request, and encoding/json's reflection
-// allocated more than the rest of the request together.
+// allocated more than the rest of the request together. An answer is
+// copied once, into a string, and the items' strings (names and values)
+// are substrings of it: they share its memory (an item kept keeps its
+// whole answer) but nothing else, the HTTP buffer least of all. The
+// attribute values of the common kinds (S, N) come from slabs, a few
+// allocations per answer rather than one per value; each is still its
+// own value, shared with no other.
 
 var errSyntax = errors.New("dynamo: malformed answer")
 
 // scanner reads one JSON document. After the first error every read
 // returns zero values and err keeps that error.
 type scanner struct {
-	b   []byte
+	b   string
 	i   int
 	err error
+	// The slabs the S and N values are taken from.
+	ss []ddb.AttributeValueMemberS
+	ns []ddb.AttributeValueMemberN
+	// itemSize is the last item's number of attributes: the next one's
+	// map is made that size (the items of an answer look alike).
+	itemSize int
 }
 
 func (s *scanner) fail() {
@@ -65,61 +77,75 @@ func (s *scanner) must(c byte) {
 	}
 }
 
-// object reads an object, calling member for each key; member reads its value.
-func (s *scanner) object(member func(key string)) {
+// open starts reading an object ('{', '}') or an array ('[', ']'): false
+// when it is null or empty (read whole), or on an error; then the
+// members or elements are read each followed by more.
+func (s *scanner) open(start, end byte) bool {
 	if s.consume('n') { // null
 		s.literal("ull")
-		return
+		return false
 	}
-	s.must('{')
-	if s.consume('}') {
-		return
+	s.must(start)
+	return !s.consume(end) && s.err == nil
+}
+
+// more reads what follows a member or element: true when a comma (another
+// follows), false at the end (or on an error).
+func (s *scanner) more(end byte) bool {
+	if s.consume(',') {
+		return s.err == nil
 	}
-	for s.err == nil {
-		key := s.str()
-		s.must(':')
-		member(key)
-		if !s.consume(',') {
-			s.must('}')
-			return
+	s.must(end)
+	return false
+}
+
+// key reads a member's name and its colon.
+func (s *scanner) key() string {
+	k := s.str()
+	s.must(':')
+	return k
+}
+
+// object reads an object, calling member for each key; member reads its value.
+func (s *scanner) object(member func(key string)) {
+	if s.open('{', '}') {
+		for {
+			member(s.key())
+			if !s.more('}') {
+				return
+			}
 		}
 	}
 }
 
 // array reads an array, calling elem for each element.
 func (s *scanner) array(elem func()) {
-	if s.consume('n') {
-		s.literal("ull")
-		return
-	}
-	s.must('[')
-	if s.consume(']') {
-		return
-	}
-	for s.err == nil {
-		elem()
-		if !s.consume(',') {
-			s.must(']')
-			return
+	if s.open('[', ']') {
+		for {
+			elem()
+			if !s.more(']') {
+				return
+			}
 		}
 	}
 }
 
 func (s *scanner) literal(rest string) {
-	if len(s.b)-s.i < len(rest) || string(s.b[s.i:s.i+len(rest)]) != rest {
+	if len(s.b)-s.i < len(rest) || s.b[s.i:s.i+len(rest)] != rest {
 		s.fail()
 		return
 	}
 	s.i += len(rest)
 }
 
+// str reads a string: a substring of the answer unless it has escapes.
 func (s *scanner) str() string {
 	s.must('"')
 	start := s.i
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case '"':
-			v := string(s.b[start:s.i])
+			v := s.b[start:s.i]
 			s.i++
 			return v
 		case '\\':
@@ -142,7 +168,7 @@ func (s *scanner) escaped(start int) string {
 		case '"':
 			s.i++
 			var v string
-			if json.Unmarshal(s.b[start:s.i], &v) != nil {
+			if json.Unmarshal([]byte(s.b[start:s.i]), &v) != nil {
 				s.fail()
 			}
 			return v
@@ -172,7 +198,7 @@ func (s *scanner) integer() int32 {
 	for s.i < len(s.b) && (s.b[s.i] == '-' || s.b[s.i] >= '0' && s.b[s.i] <= '9') {
 		s.i++
 	}
-	n, err := strconv.ParseInt(string(s.b[start:s.i]), 10, 32)
+	n, err := strconv.ParseInt(s.b[start:s.i], 10, 32)
 	if err != nil {
 		s.fail()
 	}
@@ -206,7 +232,14 @@ func (s *scanner) skip() {
 
 func (s *scanner) strings() []string {
 	out := []string{}
-	s.array(func() { out = append(out, s.str()) })
+	if s.open('[', ']') {
+		for {
+			out = append(out, s.str())
+			if !s.more(']') {
+				break
+			}
+		}
+	}
 	return out
 }
 
@@ -223,59 +256,97 @@ func (s *scanner) item() item {
 		s.literal("null")
 		return nil
 	}
-	it := item{}
-	s.object(func(name string) { it[name] = s.value() })
+	it := make(item, s.itemSize)
+	if s.open('{', '}') {
+		for {
+			name := s.key()
+			it[name] = s.value()
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.itemSize = len(it)
 	return it
 }
 
 func (s *scanner) items() []map[string]ddb.AttributeValue {
 	out := []map[string]ddb.AttributeValue{}
-	s.array(func() { out = append(out, s.item()) })
+	if s.open('[', ']') {
+		for {
+			out = append(out, s.item())
+			if !s.more(']') {
+				break
+			}
+		}
+	}
 	return out
+}
+
+// take is the next value of a slab, which it renews when full (the values
+// taken before keep the old one).
+func take[T any](slab *[]T) *T {
+	if len(*slab) == cap(*slab) {
+		*slab = make([]T, 0, max(16, 2*cap(*slab)))
+	}
+	*slab = (*slab)[:len(*slab)+1]
+	return &(*slab)[len(*slab)-1]
 }
 
 // value reads one attribute value: an object with one member naming its type.
 func (s *scanner) value() ddb.AttributeValue {
 	var av ddb.AttributeValue
-	s.object(func(kind string) {
-		switch kind {
-		case "S":
-			av = &ddb.AttributeValueMemberS{Value: s.str()}
-		case "N":
-			av = &ddb.AttributeValueMemberN{Value: s.str()}
-		case "BOOL":
-			av = &ddb.AttributeValueMemberBOOL{Value: s.boolean()}
-		case "NULL":
-			av = &ddb.AttributeValueMemberNULL{Value: s.boolean()}
-		case "B":
-			av = &ddb.AttributeValueMemberB{Value: s.binary()}
-		case "SS":
-			av = &ddb.AttributeValueMemberSS{Value: s.strings()}
-		case "NS":
-			av = &ddb.AttributeValueMemberNS{Value: s.strings()}
-		case "BS":
-			var bs [][]byte
-			s.array(func() { bs = append(bs, s.binary()) })
-			av = &ddb.AttributeValueMemberBS{Value: bs}
-		case "M":
-			av = &ddb.AttributeValueMemberM{Value: s.item()}
-		case "L":
-			l := []ddb.AttributeValue{}
-			s.array(func() { l = append(l, s.value()) })
-			av = &ddb.AttributeValueMemberL{Value: l}
-		default:
-			s.fail()
+	if s.open('{', '}') {
+		for {
+			switch s.key() {
+			case "S":
+				v := take(&s.ss)
+				v.Value = s.str()
+				av = v
+			case "N":
+				v := take(&s.ns)
+				v.Value = s.str()
+				av = v
+			case "BOOL":
+				av = &ddb.AttributeValueMemberBOOL{Value: s.boolean()}
+			case "NULL":
+				av = &ddb.AttributeValueMemberNULL{Value: s.boolean()}
+			case "B":
+				av = &ddb.AttributeValueMemberB{Value: s.binary()}
+			case "SS":
+				av = &ddb.AttributeValueMemberSS{Value: s.strings()}
+			case "NS":
+				av = &ddb.AttributeValueMemberNS{Value: s.strings()}
+			case "BS":
+				var bs [][]byte
+				s.array(func() { bs = append(bs, s.binary()) })
+				av = &ddb.AttributeValueMemberBS{Value: bs}
+			case "M":
+				size := s.itemSize
+				av = &ddb.AttributeValueMemberM{Value: s.item()}
+				s.itemSize = size
+			case "L":
+				l := []ddb.AttributeValue{}
+				s.array(func() { l = append(l, s.value()) })
+				av = &ddb.AttributeValueMemberL{Value: l}
+			default:
+				s.fail()
+			}
+			if !s.more('}') {
+				break
+			}
 		}
-	})
+	}
 	if av == nil {
 		s.fail()
 	}
 	return av
 }
 
-// decode reads a whole answer, calling member for each top-level key.
+// decode reads a whole answer (copied: the items are the answer's alone),
+// calling member for each top-level key.
 func decode(b []byte, member func(s *scanner, key string)) error {
-	s := &scanner{b: b}
+	s := &scanner{b: string(b)}
 	s.object(func(key string) { member(s, key) })
 	if s.next() != 0 {
 		s.fail()
