@@ -159,6 +159,9 @@ func (a *Authenticator) Origin(ctx context.Context, origin string) (*identity.Se
 // refusal counts as a bad_token auth failure.
 func (a *Authenticator) User(ctx context.Context, svc *identity.Service, authorization string) (*identity.User, error) {
 	u, err := a.user(ctx, svc, authorization)
+	if err == nil {
+		return u, nil
+	}
 	if e, ok := apperr.As(err); ok && e.Code == apperr.Unauthorized {
 		metrics.AuthFailure(ctx, metrics.ReasonBadToken)
 	}

@@ -403,6 +403,7 @@ func Run(ctx context.Context, cfg Config) error {
 		out = os.Stdout
 	}
 	fmt.Fprintln(out, "Starting the Sentinel local stack...")
+	gateway.TuneGC() // the functions' GC settings, as in Lambda
 	s, err := Start(ctx, cfg)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -58,7 +58,7 @@ func (b *Bridge) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	w := b.serve(ctx, &d.ev)
 	d.release()
 	defer w.release()
-	return w.appendJSON(make([]byte, 0, 256+w.body.Len()+w.body.Len()/3)), nil
+	return w.appendJSON(make([]byte, 0, w.jsonSize())), nil
 }
 
 // Event is Invoke for an event already decoded (the local gateway's path).
@@ -238,6 +238,20 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 		w.header.Set("Content-Type", http.DetectContentType(p))
 	}
 	return w.body.Write(p)
+}
+
+// jsonSize is about the length of the response's JSON: its members, its
+// headers and its body as they are unless they need escapes, base64's
+// length if the body is binary.
+func (w *responseWriter) jsonSize() int {
+	n := 96 + w.body.Len()*4/3
+	for k, vs := range w.header {
+		n += len(k) + 8
+		for _, v := range vs {
+			n += len(v) + 1
+		}
+	}
+	return n
 }
 
 // appendJSON appends the payload 2.0 response to dst.

@@ -29,8 +29,9 @@ func gcSettings(getenv func(string) string) (percent int, limit int64, ok bool) 
 	return percent, limit, percent >= 0 || limit >= 0
 }
 
-// tuneGC applies gcSettings to this process.
-func tuneGC() {
+// TuneGC applies gcSettings to this process: every function at its cold
+// start, and the local stack, which runs them all in one process.
+func TuneGC() {
 	percent, limit, ok := gcSettings(os.Getenv)
 	if !ok {
 		return

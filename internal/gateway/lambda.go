@@ -53,9 +53,9 @@ func Build(ctx context.Context, name string, table []routes.Route, metricsOut io
 // wiring error stops the cold start with one clear message (it is not a
 // request path). The bridge is a lambda.Handler: the runtime hands it the
 // event's bytes, with no reflection. The GC is tuned for a small,
-// short-lived heap (tuneGC).
+// short-lived heap (TuneGC).
 func Start(name string, table []routes.Route) {
-	tuneGC()
+	TuneGC()
 	h, err := Build(context.Background(), name, table, os.Stdout)
 	if err != nil {
 		slog.Error("cold start failed", "err", err)

@@ -29,7 +29,21 @@ func (rt *Router) Handle(method, pattern string, h http.Handler) {
 	rt.routes = append(rt.routes, entry{method: method, parts: split(pattern), handler: h})
 }
 
-func split(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
+func split(p string) []string { return appendSegments(nil, p) }
+
+// appendSegments appends the segments of p (strings.Split of p trimmed of
+// slashes) to dst.
+func appendSegments(dst []string, p string) []string {
+	p = strings.Trim(p, "/")
+	for {
+		i := strings.IndexByte(p, '/')
+		if i < 0 {
+			return append(dst, p)
+		}
+		dst = append(dst, p[:i])
+		p = p[i+1:]
+	}
+}
 
 // Match reports the pattern parameters when pattern matches path.
 func Match(pattern, path string) (map[string]string, bool) {
@@ -78,7 +92,8 @@ func moreSpecific(a, b []string) bool {
 func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
 
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := split(r.URL.Path)
+	var segments [16]string
+	path := appendSegments(segments[:0], r.URL.Path)
 	var allowed []string
 	var best *entry
 	var bestParams map[string]string

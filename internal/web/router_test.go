@@ -3,8 +3,25 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 )
+
+// A path's segments are strings.Split's of the path trimmed of slashes,
+// past the router's 16 on the stack too.
+func TestSegments(t *testing.T) {
+	for _, p := range []string{"", "/", "//", "/a", "a", "/a/", "//a//b//", "/permissions/check", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s"} {
+		want := strings.Split(strings.Trim(p, "/"), "/")
+		var buf [16]string
+		if got := appendSegments(buf[:0], p); !slices.Equal(got, want) {
+			t.Errorf("appendSegments(%q) = %q, want %q", p, got, want)
+		}
+		if got := split(p); !slices.Equal(got, want) {
+			t.Errorf("split(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
 
 // When two patterns match a path, the one with a literal at the first
 // segment where they differ wins, whichever was registered first.

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,9 @@ func RequestID(ctx context.Context) string {
 // Forwarding headers such as X-Forwarded-For are deliberately ignored: a
 // client can set them to anything.
 func ClientIP(r *http.Request) string {
+	if _, err := netip.ParseAddr(r.RemoteAddr); err == nil {
+		return r.RemoteAddr // an address without a port (API Gateway's sourceIp)
+	}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		return host
 	}

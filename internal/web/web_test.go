@@ -148,9 +148,15 @@ func TestClientIPIgnoresForwardingHeaders(t *testing.T) {
 	if got := ClientIP(r); got != "198.51.100.4" {
 		t.Errorf("ClientIP = %q", got)
 	}
-	r.RemoteAddr = "198.51.100.4" // API Gateway's sourceIp has no port
-	if got := ClientIP(r); got != "198.51.100.4" {
-		t.Errorf("ClientIP = %q", got)
+	for addr, want := range map[string]string{
+		"198.51.100.4": "198.51.100.4", // API Gateway's sourceIp has no port
+		"2001:db8::1":  "2001:db8::1", "[2001:db8::1]:443": "2001:db8::1", "fe80::1%eth0": "fe80::1%eth0",
+		"not-an-ip": "not-an-ip", "": "", "host:80": "host",
+	} {
+		r.RemoteAddr = addr
+		if got := ClientIP(r); got != want {
+			t.Errorf("ClientIP(%q) = %q, want %q", addr, got, want)
+		}
 	}
 }
 
