@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -78,9 +79,16 @@ type Client struct {
 	svc      Service
 	endpoint string
 	o        Options
+	url      *url.URL
 	signer   *signer // nil when the endpoint is not a URL (err says why)
 	err      error
+	// The headers of every request, made once: read-only, shared by the
+	// requests (X-Amz-Target's by operation, added to as they come).
+	contentType []string
+	targets     atomic.Pointer[map[string][]string]
 }
+
+var acceptIdentity = []string{"identity"}
 
 // New returns a client of svc with the options o.
 func New(svc Service, o Options) *Client {
@@ -102,11 +110,13 @@ func New(svc Service, o Options) *Client {
 		o.AttemptTimeout = budget.AttemptTimeout
 	}
 	c := &Client{svc: svc, endpoint: strings.TrimSuffix(endpoint, "/") + "/", o: o}
-	u, err := url.Parse(c.endpoint)
-	if err != nil {
-		c.err = err
-	} else {
-		c.signer = newSigner(u, o.Region, svc.SigningName, "application/x-amz-json-"+svc.Version)
+	c.url, c.err = url.Parse(c.endpoint)
+	if c.err == nil && c.url.Host == "" {
+		c.err = fmt.Errorf("awsjson: endpoint %q has no host", c.endpoint)
+	}
+	if c.err == nil {
+		c.contentType = []string{"application/x-amz-json-" + svc.Version}
+		c.signer = newSigner(c.url, o.Region, svc.SigningName, c.contentType[0])
 	}
 	return c
 }
@@ -170,37 +180,43 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte, out any) e
 	return err
 }
 
-func (c *Client) send(ctx context.Context, op string, body []byte, out any) error {
+func (c *Client) send(ctx context.Context, op string, body []byte, into any) error {
 	if c.err != nil {
 		return c.err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return err
 	}
 	creds, err := c.o.Credentials.Retrieve(ctx)
 	if err != nil {
 		return err
 	}
-	target := c.svc.Target + op
+	target := c.target(op)
 	sum := sha256.Sum256(body)
-	date, auth := c.signer.sign(creds, target, len(body), &sum, time.Now())
-	req.Host = c.signer.host
-	h := req.Header
-	h["Content-Type"] = []string{c.signer.contentType}
-	h["X-Amz-Target"] = []string{target}
-	h["Accept-Encoding"] = []string{"identity"}
-	h["X-Amz-Date"] = []string{date}
-	if creds.SessionToken != "" {
-		h["X-Amz-Security-Token"] = []string{creds.SessionToken}
+	out := &outgoing{}
+	out.Reset(body)
+	out.headers[0], out.headers[1] = c.signer.sign(creds, target[0], len(body), &sum, time.Now())
+	h := http.Header{
+		"Content-Type":    c.contentType,
+		"X-Amz-Target":    target,
+		"Accept-Encoding": acceptIdentity,
+		"X-Amz-Date":      out.headers[0:1:1],
+		"Authorization":   out.headers[1:2:2],
 	}
-	h["Authorization"] = []string{auth}
+	if creds.SessionToken != "" {
+		out.headers[2] = creds.SessionToken
+		h["X-Amz-Security-Token"] = out.headers[2:3:3]
+	}
+	req := (&http.Request{Method: http.MethodPost, URL: c.url, Host: c.signer.host, Header: h,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Body: out, ContentLength: int64(len(body)),
+		GetBody: func() (io.ReadCloser, error) { // the transport's, to send it again on another connection
+			again := &outgoing{}
+			again.Reset(body)
+			return again, nil
+		}}).WithContext(ctx)
 	res, err := c.o.HTTP.Do(req)
 	if err != nil {
 		return connectionError{err}
 	}
 	defer res.Body.Close()
-	answer, err := io.ReadAll(res.Body)
+	answer, err := readAnswer(res.Body, res.ContentLength)
 	if err != nil {
 		return connectionError{err}
 	}
@@ -210,15 +226,75 @@ func (c *Client) send(ctx context.Context, op string, body []byte, out any) erro
 	if res.StatusCode != http.StatusOK {
 		return c.refusal(res.StatusCode, answer)
 	}
-	if d, ok := out.(Decoder); ok {
+	if d, ok := into.(Decoder); ok {
 		err = d.DecodeAnswer(answer)
 	} else {
-		err = json.Unmarshal(answer, out)
+		err = json.Unmarshal(answer, into)
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s answer: %w", c.svc.ID, op, err)
 	}
 	return nil
+}
+
+// outgoing is a request's body and the values of its headers of its own
+// (X-Amz-Date, Authorization, X-Amz-Security-Token): one allocation.
+type outgoing struct {
+	bytes.Reader
+	headers [3]string
+}
+
+func (*outgoing) Close() error { return nil }
+
+// target is the X-Amz-Target header of op.
+func (c *Client) target(op string) []string {
+	for {
+		old := c.targets.Load()
+		if old != nil {
+			if t, ok := (*old)[op]; ok {
+				return t
+			}
+		}
+		next := map[string][]string{op: {c.svc.Target + op}}
+		if old != nil {
+			for k, v := range *old {
+				next[k] = v
+			}
+		}
+		if c.targets.CompareAndSwap(old, &next) {
+			return next[op]
+		}
+	}
+}
+
+// maxSized is the largest answer read at once into the size it says it
+// has (DynamoDB's largest, BatchGetItem's, is 16 MB); a larger one is
+// read as it comes.
+const maxSized = 32 << 20
+
+// readAnswer reads an answer whole: when its size is known, into one
+// allocation of that size, and to its end (the transport reuses the
+// connection of an answer read to its end).
+func readAnswer(body io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > maxSized {
+		return io.ReadAll(body)
+	}
+	b := make([]byte, size, size+1)
+	if _, err := io.ReadFull(body, b); err != nil {
+		return nil, err
+	}
+	n, err := body.Read(b[size : size+1])
+	switch {
+	case err == io.EOF && n == 0:
+		return b, nil
+	case err != nil && err != io.EOF:
+		return nil, err
+	}
+	rest, err := io.ReadAll(body) // more than it said: all of it
+	if err != nil {
+		return nil, err
+	}
+	return append(b[:size+int64(n)], rest...), nil
 }
 
 // Decoder is an answer that reads itself (faster than encoding/json);

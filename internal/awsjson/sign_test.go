@@ -103,6 +103,13 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	again, err := req.GetBody() // what the transport sends again on another connection
+	if err != nil {
+		return nil, err
+	}
+	if b, _ := io.ReadAll(again); string(b) != string(body) {
+		return nil, fmt.Errorf("GetBody gives %q, the body was %q", b, body)
+	}
 	r.mu.Lock()
 	r.reqs, r.bodies = append(r.reqs, req), append(r.bodies, string(body))
 	r.mu.Unlock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -96,6 +95,9 @@ func (r Repo) batchGetChunk(ctx context.Context, keys []Item) ([]Item, error) {
 
 // distinct drops repeated keys (BatchGetItem refuses them), keeping order.
 func distinct(keys []Item) []Item {
+	if len(keys) < 2 {
+		return keys
+	}
 	seen := make(map[string]bool, len(keys))
 	out := make([]Item, 0, len(keys))
 	for _, k := range keys {
@@ -108,10 +110,22 @@ func distinct(keys []Item) []Item {
 	return out
 }
 
-// keyString identifies a key of string attributes.
+// keyString identifies a key of string attributes: one allocation for a
+// key of up to 4 attributes.
 func keyString(k Item) string {
+	var names [4]string
+	sorted, size := names[:0], 0
+	for name, v := range k {
+		sorted = append(sorted, name)
+		size += len(name) + 2
+		if s, ok := v.(*ddb.AttributeValueMemberS); ok {
+			size += len(s.Value)
+		}
+	}
+	slices.Sort(sorted)
 	var b strings.Builder
-	for _, name := range slices.Sorted(maps.Keys(k)) {
+	b.Grow(size)
+	for _, name := range sorted {
 		b.WriteString(name)
 		b.WriteByte(0)
 		if s, ok := k[name].(*ddb.AttributeValueMemberS); ok {

@@ -144,5 +144,8 @@ func SS(v ...string) ddb.AttributeValue { return &ddb.AttributeValueMemberSS{Val
 // Bool is a boolean attribute value.
 func Bool(b bool) ddb.AttributeValue { return &ddb.AttributeValueMemberBOOL{Value: b} }
 
-// Key is a pk/sk key.
-func Key(pk, sk string) Item { return Item{"pk": S(pk), "sk": S(sk)} }
+// Key is a pk/sk key (its two values one allocation).
+func Key(pk, sk string) Item {
+	v := &[2]ddb.AttributeValueMemberS{{Value: pk}, {Value: sk}}
+	return Item{"pk": &v[0], "sk": &v[1]}
+}

@@ -70,3 +70,48 @@ func TestDecodeAllocations(t *testing.T) {
 		t.Errorf("reading 10 items of 6 attributes allocates %.0f times", n)
 	}
 }
+
+// Whatever DynamoDB's answer is, reading it ends, without a panic, and an
+// answer read is made of attribute values (none nil).
+func FuzzDecodeAnswer(f *testing.F) {
+	for _, seed := range []string{`{}`, `{"Items":[{"a":{"S":"x"},"b":{"L":[{"N":"1"},{"M":{"c":{"BOOL":true}}}]}}],"Count":1}`,
+		`{"Responses":{"t":[{"a":{"SS":["x","y"]},"b":{"B":"AAE="},"c":{"BS":["AA=="]},"d":{"NULL":true}}]},"UnprocessedKeys":{"t":{"Keys":[{"k":{"S":"v"}}],"ConsistentRead":true}}}`,
+		`{"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"a":{"S":"\u00e9\""}}}},{"DeleteRequest":{"Key":{"a":{"N":"1"}}}}]}}`,
+		`{"Item":null,"CancellationReasons":[{"Code":"None","Message":"m","Item":{"a":{"S":"x"}}}]}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var q queryOutput
+		if q.DecodeAnswer(b) == nil {
+			for _, it := range append(q.Items, q.LastEvaluatedKey) {
+				checkValues(t, it)
+			}
+		}
+		var bg batchGetOutput
+		if bg.DecodeAnswer(b) == nil {
+			for _, items := range bg.Responses {
+				for _, it := range items {
+					checkValues(t, it)
+				}
+			}
+		}
+		_ = (&batchWriteOutput{}).DecodeAnswer(b)
+		_ = (&itemOutput{}).DecodeAnswer(b)
+		_ = (&errorOutput{}).DecodeAnswer(b)
+	})
+}
+
+func checkValues(t *testing.T, it Item) {
+	for name, v := range it {
+		switch v := v.(type) {
+		case nil:
+			t.Fatalf("attribute %q read as nil", name)
+		case *ddb.AttributeValueMemberM:
+			checkValues(t, v.Value)
+		case *ddb.AttributeValueMemberL:
+			for _, e := range v.Value {
+				checkValues(t, Item{name: e})
+			}
+		}
+	}
+}
