@@ -45,7 +45,7 @@ func (h Handlers) Register(r *http.Request) (int, any, error) {
 // Check serves POST /permissions/check: answers come in request order.
 func (h Handlers) Check(r *http.Request) (int, any, error) {
 	var in CheckInput
-	if err := web.Decode(r, &in); err != nil {
+	if err := web.DecodeFast(r, &in, func(body []byte) bool { return decodeCheckInput(body, &in) }); err != nil {
 		return 0, nil, err
 	}
 	results, err := h.Store.Check(r.Context(), in.Checks)

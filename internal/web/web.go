@@ -125,6 +125,24 @@ func Decode(r *http.Request, v any) error {
 	return decodeJSON(r, body, v)
 }
 
+// DecodeFast is Decode with a fast path for a hot route's body: fast reads
+// the body when it has the shape fast knows (and reads it as
+// encoding/json would), else it reports false and encoding/json reads it,
+// with Decode's errors.
+func DecodeFast(r *http.Request, v any, fast func(body []byte) bool) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if err := jsonContent(r); err != nil {
+		return err
+	}
+	if fast(body) {
+		return nil
+	}
+	return DecodeBytes(body, v)
+}
+
 // DecodeOptional is Decode for bodies that may be absent: an empty body
 // (whatever its Content-Type) leaves v unchanged.
 func DecodeOptional(r *http.Request, v any) error {
@@ -147,12 +165,20 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func decodeJSON(r *http.Request, body []byte, v any) error {
+	if err := jsonContent(r); err != nil {
+		return err
+	}
+	return DecodeBytes(body, v)
+}
+
+// jsonContent is the 415 of a request whose Content-Type is not JSON.
+func jsonContent(r *http.Request) error {
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" { // else what ParseMediaType would say
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 			return apperr.New(apperr.UnsupportedMedia, "Content-Type must be application/json")
 		}
 	}
-	return DecodeBytes(body, v)
+	return nil
 }
 
 // DecodeBytes unmarshals a JSON document with the same error mapping as Decode.

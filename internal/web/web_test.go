@@ -242,3 +242,46 @@ func TestErrorDependencyFailures(t *testing.T) {
 		})
 	}
 }
+
+// DecodeFast answers Decode's 413 and 415 before its fast path, and leaves
+// what the fast path does not read to encoding/json, with Decode's errors.
+func TestDecodeFast(t *testing.T) {
+	type body struct {
+		Name string `json:"name"`
+	}
+	cases := []struct {
+		name, contentType, body string
+		fast                    bool
+		wantErr, wantName       string
+	}{
+		{"fast", "application/json", `{"name":"a"}`, true, "", "fast"},
+		{"slow", "application/json", `{"name":"a"}`, false, "", "a"},
+		{"slow error", "application/json", `{"name":1}`, false, "invalid: name: must be a string", ""},
+		{"empty", "application/json", ``, false, "bad_request: Request body is required", ""},
+		{"not JSON", "text/plain", `{"name":"a"}`, true, "unsupported_media: Content-Type must be application/json", ""},
+		{"too large", "application/json", strings.Repeat(" ", MaxBody+1), true, "too_large: Request body exceeds 262144 bytes", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", tc.contentType)
+			var b body
+			err := DecodeFast(r, &b, func(raw []byte) bool {
+				if string(raw) != tc.body {
+					t.Errorf("the fast path got %q", raw)
+				}
+				if tc.fast {
+					b.Name = "fast"
+				}
+				return tc.fast
+			})
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.wantErr || b.Name != tc.wantName {
+				t.Errorf("DecodeFast = %q, name %q; want %q, %q", got, b.Name, tc.wantErr, tc.wantName)
+			}
+		})
+	}
+}
