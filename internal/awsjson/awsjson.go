@@ -190,27 +190,30 @@ func (c *Client) send(ctx context.Context, op string, body []byte, into any) err
 	}
 	target := c.target(op)
 	sum := sha256.Sum256(body)
-	out := &outgoing{}
-	out.Reset(body)
-	out.headers[0], out.headers[1] = c.signer.sign(creds, target[0], len(body), &sum, time.Now())
+	// The values of the request's own headers (X-Amz-Date, Authorization,
+	// X-Amz-Security-Token): one allocation.
+	values := new([3]string)
+	values[0], values[1] = c.signer.sign(creds, target[0], len(body), &sum, time.Now())
 	h := http.Header{
 		"Content-Type":    c.contentType,
 		"X-Amz-Target":    target,
 		"Accept-Encoding": acceptIdentity,
-		"X-Amz-Date":      out.headers[0:1:1],
-		"Authorization":   out.headers[1:2:2],
+		"X-Amz-Date":      values[0:1:1],
+		"Authorization":   values[1:2:2],
 	}
 	if creds.SessionToken != "" {
-		out.headers[2] = creds.SessionToken
-		h["X-Amz-Security-Token"] = out.headers[2:3:3]
+		values[2] = creds.SessionToken
+		h["X-Amz-Security-Token"] = values[2:3:3]
 	}
+	// A body net/http knows is in memory (a bytes.Reader behind NopCloser)
+	// goes out with the headers in one write; any other reader makes it
+	// flush the headers first, a second system call per request.
+	newBody := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	out, _ := newBody()
 	req := (&http.Request{Method: http.MethodPost, URL: c.url, Host: c.signer.host, Header: h,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Body: out, ContentLength: int64(len(body)),
-		GetBody: func() (io.ReadCloser, error) { // the transport's, to send it again on another connection
-			again := &outgoing{}
-			again.Reset(body)
-			return again, nil
-		}}).WithContext(ctx)
+		GetBody: newBody, // the transport's, to send it again on another connection
+	}).WithContext(ctx)
 	res, err := c.o.HTTP.Do(req)
 	if err != nil {
 		return connectionError{err}
@@ -236,15 +239,6 @@ func (c *Client) send(ctx context.Context, op string, body []byte, into any) err
 	}
 	return nil
 }
-
-// outgoing is a request's body and the values of its headers of its own
-// (X-Amz-Date, Authorization, X-Amz-Security-Token): one allocation.
-type outgoing struct {
-	bytes.Reader
-	headers [3]string
-}
-
-func (*outgoing) Close() error { return nil }
 
 // target is the X-Amz-Target header of op.
 func (c *Client) target(op string) []string {

@@ -1,6 +1,7 @@
 package awsjson
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -82,5 +83,45 @@ func TestAnswersOfTheWrongSize(t *testing.T) {
 		if err := testClient("http://127.0.0.1:1", long).Call(t.Context(), "Long", []byte(`{}`), &out); err != nil || out.A != 1 || out.B != 2 {
 			t.Errorf("an answer of %d bytes saying %d: %+v, %v", len(long.body), size, out, err)
 		}
+	}
+}
+
+// countingConn counts the writes made on a connection.
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int32
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(p)
+}
+
+// A request goes out in one write, headers and body together (a body net/http
+// does not know is in memory makes it flush the headers first: a second
+// system call per call).
+func TestARequestIsOneWrite(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if b, _ := io.ReadAll(r.Body); string(b) != `{"k":"v"}` {
+			t.Errorf("body %q", b)
+		}
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	var writes atomic.Int32
+	dial := &net.Dialer{}
+	doer := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial.DialContext(ctx, network, addr)
+		return countingConn{conn, &writes}, err
+	}}}
+	c := testClient(srv.URL, doer)
+	for range 5 {
+		var out struct{}
+		if err := c.Call(t.Context(), "Op", []byte(`{"k":"v"}`), &out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := writes.Load(); n != 5 {
+		t.Errorf("5 calls made %d writes, want 5", n)
 	}
 }
