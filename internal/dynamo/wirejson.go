@@ -260,37 +260,15 @@ func (w *writer) getItem(in *ddb.GetItemInput) {
 }
 
 func (w *writer) putItem(in *ddb.PutItemInput) {
-	n := 0
-	w.b = append(w.b, '{')
-	w.strPtr(&n, "TableName", in.TableName)
-	w.itemMember(&n, "Item", in.Item)
-	w.conditions(&n, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
-	w.enum(&n, "ReturnValues", string(in.ReturnValues))
-	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(in.ReturnValuesOnConditionCheckFailure))
-	w.b = append(w.b, '}')
+	w.write(in.TableName, "Item", in.Item, nil, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure)
 }
 
 func (w *writer) updateItem(in *ddb.UpdateItemInput) {
-	n := 0
-	w.b = append(w.b, '{')
-	w.strPtr(&n, "TableName", in.TableName)
-	w.itemMember(&n, "Key", in.Key)
-	w.strPtr(&n, "UpdateExpression", in.UpdateExpression)
-	w.conditions(&n, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
-	w.enum(&n, "ReturnValues", string(in.ReturnValues))
-	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(in.ReturnValuesOnConditionCheckFailure))
-	w.b = append(w.b, '}')
+	w.write(in.TableName, "Key", in.Key, in.UpdateExpression, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure)
 }
 
 func (w *writer) deleteItem(in *ddb.DeleteItemInput) {
-	n := 0
-	w.b = append(w.b, '{')
-	w.strPtr(&n, "TableName", in.TableName)
-	w.itemMember(&n, "Key", in.Key)
-	w.conditions(&n, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
-	w.enum(&n, "ReturnValues", string(in.ReturnValues))
-	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(in.ReturnValuesOnConditionCheckFailure))
-	w.b = append(w.b, '}')
+	w.write(in.TableName, "Key", in.Key, nil, in.ConditionExpression, in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure)
 }
 
 // conditions writes the three members a write's condition is made of.
@@ -396,19 +374,19 @@ func (w *writer) transactWriteItems(in *ddb.TransactWriteItemsInput) {
 			w.b = append(w.b, '{')
 			if c := t.ConditionCheck; c != nil {
 				w.member(&m, "ConditionCheck")
-				w.transactItem(c.TableName, "Key", c.Key, nil, c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues, c.ReturnValuesOnConditionCheckFailure)
+				w.write(c.TableName, "Key", c.Key, nil, c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues, "", c.ReturnValuesOnConditionCheckFailure)
 			}
 			if d := t.Delete; d != nil {
 				w.member(&m, "Delete")
-				w.transactItem(d.TableName, "Key", d.Key, nil, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues, d.ReturnValuesOnConditionCheckFailure)
+				w.write(d.TableName, "Key", d.Key, nil, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues, "", d.ReturnValuesOnConditionCheckFailure)
 			}
 			if p := t.Put; p != nil {
 				w.member(&m, "Put")
-				w.transactItem(p.TableName, "Item", p.Item, nil, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues, p.ReturnValuesOnConditionCheckFailure)
+				w.write(p.TableName, "Item", p.Item, nil, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues, "", p.ReturnValuesOnConditionCheckFailure)
 			}
 			if u := t.Update; u != nil {
 				w.member(&m, "Update")
-				w.transactItem(u.TableName, "Key", u.Key, u.UpdateExpression, u.ConditionExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues, u.ReturnValuesOnConditionCheckFailure)
+				w.write(u.TableName, "Key", u.Key, u.UpdateExpression, u.ConditionExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues, "", u.ReturnValuesOnConditionCheckFailure)
 			}
 			w.b = append(w.b, '}')
 		}
@@ -418,17 +396,19 @@ func (w *writer) transactWriteItems(in *ddb.TransactWriteItemsInput) {
 	w.b = append(w.b, '}')
 }
 
-// transactItem writes one of a transaction's items, whose four kinds
-// share their members' order: the table, the key (or item), the update
-// (Update only), the condition.
-func (w *writer) transactItem(table *string, itemName string, it map[string]ddb.AttributeValue, update, cond *string,
-	names map[string]string, values map[string]ddb.AttributeValue, onFailure ddb.ReturnValuesOnConditionCheckFailure) {
+// write writes a single write or one of a transaction's items: their
+// members come in one order (the table, the key or item, the update
+// (updates only), the condition, what to return; a transaction's items
+// have no ReturnValues).
+func (w *writer) write(table *string, itemName string, it map[string]ddb.AttributeValue, update, cond *string,
+	names map[string]string, values map[string]ddb.AttributeValue, returnValues ddb.ReturnValue, onFailure ddb.ReturnValuesOnConditionCheckFailure) {
 	n := 0
 	w.b = append(w.b, '{')
 	w.strPtr(&n, "TableName", table)
 	w.itemMember(&n, itemName, it)
 	w.strPtr(&n, "UpdateExpression", update)
 	w.conditions(&n, cond, names, values)
+	w.enum(&n, "ReturnValues", string(returnValues))
 	w.enum(&n, "ReturnValuesOnConditionCheckFailure", string(onFailure))
 	w.b = append(w.b, '}')
 }

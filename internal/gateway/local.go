@@ -52,10 +52,11 @@ type Local struct {
 	// means none.
 	Metrics io.Writer
 
-	mu   sync.Mutex
-	fns  map[string]*function
-	miss http.Handler
-	once sync.Once
+	mu     sync.Mutex
+	fns    map[string]*function
+	routes *routes.Matcher
+	miss   http.Handler
+	once   sync.Once
 }
 
 // function is one lazily built Lambda.
@@ -77,6 +78,7 @@ func (g *Local) log() *slog.Logger {
 func (g *Local) init() {
 	g.once.Do(func() {
 		g.fns = map[string]*function{}
+		g.routes = routes.NewMatcher(g.Table)
 		// Misses go through a router holding every route (never invoked) so
 		// that 404 and 405 have exactly the functions' shape and headers.
 		g.miss = routes.Unrouted(g.Table)
@@ -87,7 +89,7 @@ func (g *Local) init() {
 func (g *Local) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.init()
 	start := time.Now()
-	route, params, _, ok := routes.Match(g.Table, r.Method, r.URL.Path)
+	route, params, _, ok := g.routes.Match(r.Method, r.URL.Path)
 	if !ok {
 		g.miss.ServeHTTP(w, bodiless(r))
 		g.log().Info("local gateway", "method", r.Method, "path", r.URL.Path, "function", "-")

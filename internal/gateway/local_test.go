@@ -76,7 +76,7 @@ func TestEventGolden(t *testing.T) {
 			for _, h := range tt.headers {
 				r.Header.Add(h[0], h[1])
 			}
-			params, ok := web.Match(tt.route, r.URL.Path)
+			params, ok := web.ParsePattern(tt.route).Match(web.PathSegments(nil, r.URL.Path))
 			if !ok {
 				t.Fatalf("route %s does not match %s", tt.route, r.URL.Path)
 			}

@@ -263,17 +263,44 @@ func FunctionNamed(table []Route, name string) (Function, bool) {
 // functions' routers. found reports whether any route has the path (so a
 // miss is a 405, not 404).
 func Match(table []Route, method, path string) (route Route, params map[string]string, found, ok bool) {
-	for _, r := range table {
-		p, m := web.Match(r.Path, path)
-		if !m {
+	return NewMatcher(table).Match(method, path)
+}
+
+// Matcher matches requests against a table whose patterns it split once
+// (the local gateway matches every request).
+type Matcher struct {
+	table    []Route
+	patterns []web.Pattern
+}
+
+// NewMatcher prepares table for Match.
+func NewMatcher(table []Route) *Matcher {
+	m := &Matcher{table: table, patterns: make([]web.Pattern, len(table))}
+	for i, r := range table {
+		m.patterns[i] = web.ParsePattern(r.Path)
+	}
+	return m
+}
+
+// Match is the package's Match over the matcher's table.
+func (m *Matcher) Match(method, path string) (route Route, params map[string]string, found, ok bool) {
+	var segments [16]string
+	segs := web.PathSegments(segments[:0], path)
+	best := -1
+	for i, p := range m.patterns {
+		ps, matched := p.Match(segs)
+		if !matched {
 			continue
 		}
 		found = true
-		if r.Method == method && (!ok || web.MoreSpecific(r.Path, route.Path)) {
-			route, params, ok = r, p, true
+		if m.table[i].Method == method && (best < 0 || p.MoreSpecific(m.patterns[best])) {
+			best, params = i, ps
 		}
 	}
-	return route, params, found, ok
+	if best < 0 {
+		return Route{}, nil, found, false
+	}
+	return m.table[best], params, found, true
 }
 
 // Unrouted answers the requests no route of the table serves: a JSON 405

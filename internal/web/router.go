@@ -13,7 +13,7 @@ import (
 // answers unknown paths with a JSON 404 and known paths with another method
 // with a JSON 405 and an Allow header. Path parameters are set on the request
 // (r.PathValue). When several patterns match, the most specific wins (see
-// MoreSpecific), whatever the order they were registered in.
+// Pattern.MoreSpecific), whatever the order they were registered in.
 type Router struct {
 	routes []entry
 }
@@ -45,10 +45,26 @@ func appendSegments(dst []string, p string) []string {
 	}
 }
 
-// Match reports the pattern parameters when pattern matches path.
-func Match(pattern, path string) (map[string]string, bool) {
-	return match(split(pattern), split(path))
-}
+// Pattern is a path pattern split into its segments once, to be matched
+// against many paths (the local gateway's route table).
+type Pattern []string
+
+// ParsePattern splits pattern ("/admin/service-apps/{id}").
+func ParsePattern(pattern string) Pattern { return split(pattern) }
+
+// PathSegments appends the segments of path to dst (give it a small array's
+// slice: a request's path is split once, without allocating).
+func PathSegments(dst []string, path string) []string { return appendSegments(dst, path) }
+
+// Match reports the pattern parameters when the pattern matches the path's
+// segments (PathSegments).
+func (p Pattern) Match(segments []string) (map[string]string, bool) { return match(p, segments) }
+
+// MoreSpecific reports whether p beats q when both match a path, as API
+// Gateway chooses: at the first segment where they differ, a literal beats
+// a parameter. (DELETE /admin/permissions/service/share is the purge of
+// service "share", not a share of permission "service".)
+func (p Pattern) MoreSpecific(q Pattern) bool { return moreSpecific(p, q) }
 
 func match(pattern, path []string) (map[string]string, bool) {
 	if len(pattern) != len(path) {
@@ -72,12 +88,6 @@ func match(pattern, path []string) (map[string]string, bool) {
 	}
 	return params, true
 }
-
-// MoreSpecific reports whether pattern a beats pattern b when both match a
-// path, as API Gateway chooses: at the first segment where they differ, a
-// literal beats a parameter. (DELETE /admin/permissions/service/share is
-// the purge of service "share", not a share of permission "service".)
-func MoreSpecific(a, b string) bool { return moreSpecific(split(a), split(b)) }
 
 func moreSpecific(a, b []string) bool {
 	for i := range min(len(a), len(b)) {

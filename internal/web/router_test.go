@@ -72,7 +72,7 @@ func TestMoreSpecific(t *testing.T) {
 		{"/a/b", "/a/b", false},
 	}
 	for _, tc := range cases {
-		if got := MoreSpecific(tc.a, tc.b); got != tc.want {
+		if got := ParsePattern(tc.a).MoreSpecific(ParsePattern(tc.b)); got != tc.want {
 			t.Errorf("MoreSpecific(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-client';
-import { bulkSummary, keepFailed, runBulk, selectedRows } from './bulk';
+import { bulkSummary, keepFailed, runBulk, selectedRows, selectionUnder, type FilteredSelection } from './bulk';
 
 const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
 const id = (r: { id: string }) => r.id;
@@ -10,6 +10,14 @@ describe('bulk actions', () => {
   it('turns a selection into the rows to act on, in row order, leaving out ids not loaded', () => {
     expect(selectedRows(rows, { c: true, a: true, zz: true }, id)).toEqual([{ id: 'a' }, { id: 'c' }]);
     expect(selectedRows(rows, {}, id)).toEqual([]);
+  });
+
+  it('drops a selection made under another search or filter', () => {
+    const made: FilteredSelection = { filter: 'ada', selected: { a: true, c: true } };
+    expect(selectionUnder(made, 'ada')).toEqual({ a: true, c: true });
+    expect(selectionUnder(made, 'ad')).toEqual({});
+    expect(selectionUnder(made, '')).toEqual({});
+    expect(selectedRows(rows, selectionUnder(made, 'bob'), id)).toEqual([]);
   });
 
   it('calls once per row in order and records each failure without stopping', async () => {

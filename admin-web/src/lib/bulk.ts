@@ -31,6 +31,18 @@ export async function runBulk<T>(items: readonly T[], action: (item: T) => Promi
   return result;
 }
 
+/**
+ * A row selection made under one search or filter. It lapses when the
+ * search or filter changes (the AWS console's tables clear theirs then
+ * too), so a bulk action never reaches rows the admin no longer sees.
+ */
+export type FilteredSelection = { filter: string; selected: RowSelectionState };
+
+/** selectionUnder: the selection in effect under filter (none when it was made under another). */
+export function selectionUnder(s: FilteredSelection, filter: string): RowSelectionState {
+  return s.filter === filter ? s.selected : {};
+}
+
 /** keepFailed: the selection after a bulk action, the rows that failed only (to retry or inspect). */
 export function keepFailed<T>(result: BulkResult<T>, id: (row: T) => string): RowSelectionState {
   return Object.fromEntries(result.failed.map((f) => [id(f.item), true]));

@@ -24,6 +24,8 @@ const record = (over: Record<string, unknown> = {}) => ({
   shares: [],
   ...over,
 });
+const reviewers = { id: 'g1', workspace_id: wid, name: 'Reviewers', description: null, created_at: null, member_count: 1 };
+const dora = { user_id: 'u2', email: 'dora@example.com', name: 'Dora', avatar_url: null, role: 'viewer', joined_at: null };
 const share = {
   id: 's1',
   grantee_type: 'group',
@@ -55,11 +57,8 @@ describe('permission page', () => {
       on('GET', '/admin/auth/me', { status: 200, body: me }),
       on('GET', `/admin/permissions/${pid}`, () => ({ status: 200, body: current })),
       on('GET', `/admin/workspaces/${wid}`, { status: 200, body: ws }),
-      on('GET', `/admin/workspaces/${wid}/members?limit=100`, { status: 200, body: { items: [], next_cursor: null } }),
-      on('GET', `/admin/workspaces/${wid}/groups?limit=100`, {
-        status: 200,
-        body: { items: [{ id: 'g1', workspace_id: wid, name: 'Reviewers', description: null, created_at: null, member_count: 1 }], next_cursor: null },
-      }),
+      on('GET', `/admin/workspaces/${wid}/members?q=rev&limit=20`, { status: 200, body: { items: [], next_cursor: null } }),
+      on('GET', `/admin/workspaces/${wid}/groups?limit=100`, { status: 200, body: { items: [reviewers], next_cursor: null } }),
       on('POST', `/admin/permissions/${pid}/share`, () => {
         current = record({ shares: [share] });
         return { status: 201, body: { status: 'ok' } };
@@ -68,7 +67,11 @@ describe('permission page', () => {
     );
     renderAt(`/permissions/${pid}`);
     const user = userEvent.setup();
-    await user.selectOptions(await screen.findByLabelText('Share with'), 'group:g1');
+    // The picker searches members (server) and the groups by name.
+    await user.type(await screen.findByRole('combobox', { name: 'Share with' }), 'rev');
+    const option = await screen.findByRole('option', { name: /Reviewers\s*Group · 1 member/ });
+    await user.click(option);
+    expect((screen.getByRole('combobox', { name: 'Share with' }) as HTMLInputElement).value).toBe('Reviewers');
     await user.selectOptions(screen.getByLabelText('Permission'), 'edit');
     await user.click(screen.getByRole('button', { name: 'Share' }));
     const post = calls.find((c) => c.init.method === 'POST')!;
@@ -84,13 +87,43 @@ describe('permission page', () => {
     expect(await screen.findByText('Not shared with anyone.')).toBeTruthy();
   });
 
+  it('shares with a typed exact email; says in place when nothing matches, and shows the API error', async () => {
+    const { calls } = mockFetch(
+      on('GET', '/admin/auth/me', { status: 200, body: me }),
+      on('GET', `/admin/permissions/${pid}`, { status: 200, body: record() }),
+      on('GET', `/admin/workspaces/${wid}`, { status: 200, body: ws }),
+      on('GET', `/admin/workspaces/${wid}/members?q=nobody%40example.com&limit=20`, { status: 200, body: { items: [], next_cursor: null } }),
+      on('GET', `/admin/workspaces/${wid}/members?q=dora%40example.com&limit=20`, { status: 200, body: { items: [dora], next_cursor: null } }),
+      on('GET', `/admin/workspaces/${wid}/groups?limit=100`, { status: 200, body: { items: [reviewers], next_cursor: null } }),
+      on('POST', `/admin/permissions/${pid}/share`, { status: 400, body: { detail: 'The resource is not in that workspace.' } }),
+    );
+    renderAt(`/permissions/${pid}`);
+    const user = userEvent.setup();
+    const combo = await screen.findByRole('combobox', { name: 'Share with' });
+    const shareButton = screen.getByRole('button', { name: 'Share' });
+    await user.click(shareButton);
+    expect(screen.getByText('Choose a member or a group to share with.')).toBeTruthy();
+    expect(combo.getAttribute('aria-invalid')).toBe('true');
+
+    await user.type(combo, 'nobody@example.com');
+    await user.click(shareButton);
+    expect(await screen.findByText(/No member or group of this workspace is nobody@example.com/)).toBeTruthy();
+    expect(calls.some((c) => c.init.method === 'POST')).toBe(false);
+
+    await user.clear(combo);
+    await user.type(combo, 'dora@example.com');
+    await user.click(shareButton);
+    const form = screen.getByRole('form', { name: 'Share this resource' });
+    expect((await within(form).findByRole('alert')).textContent).toMatch(/not in that workspace/);
+    const post = calls.find((c) => c.init.method === 'POST')!;
+    expect(JSON.parse(String(post.init.body))).toEqual({ grantee_type: 'user', grantee_id: 'u2', permission: 'view' });
+  });
+
   it('saves a new visibility and shows an error in place', async () => {
     mockFetch(
       on('GET', '/admin/auth/me', { status: 200, body: me }),
       on('GET', `/admin/permissions/${pid}`, { status: 200, body: record() }),
       on('GET', `/admin/workspaces/${wid}`, { status: 200, body: ws }),
-      on('GET', `/admin/workspaces/${wid}/members?limit=100`, { status: 200, body: { items: [], next_cursor: null } }),
-      on('GET', `/admin/workspaces/${wid}/groups?limit=100`, { status: 200, body: { items: [], next_cursor: null } }),
       on('PATCH', `/admin/permissions/${pid}/visibility`, { status: 500, body: { detail: 'Internal error' } }),
     );
     renderAt(`/permissions/${pid}`);

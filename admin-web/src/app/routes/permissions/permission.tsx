@@ -1,11 +1,11 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { SearchPicker } from '@/components/ui/search-picker';
 import { Detail, Section } from '@/components/ui/section';
-import { Spinner } from '@/components/ui/spinner';
 import { DateTime } from '@/components/ui/time';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
@@ -23,12 +23,15 @@ import {
 import { share, type Grantee } from '@/features/permissions/api/share';
 import { updateVisibility } from '@/features/permissions/api/update-visibility';
 import { getGroups } from '@/features/workspaces/api/get-groups';
-import { getMembers } from '@/features/workspaces/api/get-members';
 import { workspaceQuery } from '@/features/workspaces/api/get-workspace';
+import type { Group, Member } from '@/features/workspaces/api/schemas';
+import { searchMembers } from '@/features/workspaces/components/add-workspace-member-form';
 import { ApiError, asApiError } from '@/lib/api-client';
+import { matchesQuery } from '@/lib/list-view';
 import { loadAll } from '@/lib/paging';
+import { PICKER_LIMIT } from '@/lib/picker';
 import { apiQuery, useRecord } from '@/lib/query';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { PendingPage } from '@/components/layouts/pending-page';
 
 /** One resource's permission record: owner, visibility (changeable), shares (grant, revoke). */
@@ -270,61 +273,87 @@ function VisibilityForm({ resource, onSaved }: { resource: EnrichedResource; onS
   );
 }
 
-type Candidate = { value: string; grantee: Grantee; label: string };
+/**
+ * A member or a group to share with, as the picker shows it: name over
+ * email for a member; for a group, its name over "Group · N members" (the
+ * picker's second line, its email field).
+ */
+type Candidate = { key: string; grantee: Grantee; name: string; email: string; label: string };
 
-async function loadCandidates(workspaceId: string, signal: AbortSignal): Promise<{ members: Candidate[]; groups: Candidate[] }> {
-  const [members, groups] = await Promise.all([
-    loadAll((cursor, s) => getMembers(workspaceId, cursor, s), signal),
-    loadAll((cursor, s) => getGroups(workspaceId, cursor, s), signal),
-  ]);
+function memberCandidate(m: Member): Candidate {
   return {
-    members: members.map((m) => ({
-      value: `user:${m.user_id}`,
-      grantee: { grantee_type: 'user', grantee_id: m.user_id },
-      label: m.name ? `${m.name} (${m.email})` : m.email,
-    })),
-    groups: groups.map((g) => ({ value: `group:${g.id}`, grantee: { grantee_type: 'group', grantee_id: g.id }, label: g.name })),
+    key: `user:${m.user_id}`,
+    grantee: { grantee_type: 'user', grantee_id: m.user_id },
+    name: m.name,
+    email: m.email,
+    label: m.name ? `${m.name} (${m.email})` : m.email,
   };
 }
 
+function groupCandidate(g: Group): Candidate {
+  return {
+    key: `group:${g.id}`,
+    grantee: { grantee_type: 'group', grantee_id: g.id },
+    name: g.name,
+    email: `Group · ${g.member_count} ${g.member_count === 1 ? 'member' : 'members'}`,
+    label: g.name,
+  };
+}
+
+/**
+ * ShareForm shares the resource with a member or a group of its workspace,
+ * found by typing: members through the API's search (a workspace of
+ * thousands works), then the groups whose name matches (a workspace has
+ * few; loaded once and cached). A typed exact email counts as picked.
+ */
 function ShareForm({ resource, onShared }: { resource: EnrichedResource; onShared: (label: string, level: Level) => Promise<void> }) {
-  const candidates = useQuery(
-    apiQuery(['workspaces', resource.workspace_id, 'share-candidates'], (signal) => loadCandidates(resource.workspace_id, signal)),
-  );
-  const [choice, setChoice] = useState('');
+  const client = useQueryClient();
+  const workspaceId = resource.workspace_id;
+  const [text, setText] = useState('');
+  const [choice, setChoice] = useState<Candidate | null>(null);
   const [level, setLevel] = useState<Level>('view');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const granteeId = useId();
+  const [formError, setFormError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
   const levelId = useId();
 
-  if (candidates.isPending) return <Spinner label="Loading members and groups" />;
-  if (candidates.isError) {
-    return (
-      <Alert tone="error" title="Could not load the workspace’s members and groups." action={<Button onClick={() => void candidates.refetch()}>Try again</Button>}>
-        {candidates.error.message}
-      </Alert>
-    );
-  }
-  const { members, groups } = candidates.data;
+  const findCandidates = async (q: string, signal: AbortSignal): Promise<Candidate[]> => {
+    const [members, groups] = await Promise.all([
+      searchMembers(workspaceId, q, signal),
+      client.fetchQuery({
+        ...apiQuery(['workspaces', workspaceId, 'share-candidates', 'groups'], (s) => loadAll((cursor, s2) => getGroups(workspaceId, cursor, s2), s)),
+        staleTime: 60_000,
+      }),
+    ]);
+    const matching = groups.filter((g) => matchesQuery([g.name], q)).slice(0, PICKER_LIMIT);
+    return [...members.map(memberCandidate), ...matching.map(groupCandidate)];
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
-    const c = [...members, ...groups].find((x) => x.value === choice);
-    if (!c) {
-      setError('Choose a member or a group to share with.');
-      return;
-    }
+    setFormError(null);
     setBusy(true);
-    setError(null);
     try {
+      let c = choice;
+      const typed = text.trim().toLowerCase();
+      if (!c && typed) {
+        const m = (await searchMembers(workspaceId, typed)).find((x) => x.email.toLowerCase() === typed);
+        c = m ? memberCandidate(m) : null;
+      }
+      if (!c) {
+        setError(typed ? `No member or group of this workspace is ${text.trim()}: pick one from the list.` : 'Choose a member or a group to share with.');
+        inputRef.current?.focus();
+        return;
+      }
       await share(resource.id, c.grantee, level);
-      setChoice('');
+      setChoice(null);
+      setText('');
       await onShared(c.label, level);
     } catch (err) {
       const apiError = asApiError(err);
-      if (!(apiError instanceof ApiError && apiError.kind === 'unauthorized')) setError(apiError.message);
+      if (!(apiError instanceof ApiError && apiError.kind === 'unauthorized')) setFormError(apiError.message);
     } finally {
       setBusy(false);
     }
@@ -332,42 +361,29 @@ function ShareForm({ resource, onShared }: { resource: EnrichedResource; onShare
 
   return (
     <form className="stack" noValidate onSubmit={submit} aria-label="Share this resource">
-      <div className="inline-form inline-form--field">
-        <div className="field field--inline">
-          <label htmlFor={granteeId} className="field__label">
-            Share with
-          </label>
-          <select
-            id={granteeId}
-            className="input input--select"
-            value={choice}
-            aria-invalid={error ? true : undefined}
-            onChange={(e) => {
-              setChoice(e.target.value);
-              setError(null);
-            }}
-          >
-            <option value="">Choose a member or group…</option>
-            {members.length ? (
-              <optgroup label="Members">
-                {members.map((c) => (
-                  <option key={c.value} value={c.value}>
-                    {c.label}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null}
-            {groups.length ? (
-              <optgroup label="Groups">
-                {groups.map((c) => (
-                  <option key={c.value} value={c.value}>
-                    {c.label}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null}
-          </select>
-        </div>
+      <div className="inline-form inline-form--field add-member">
+        <SearchPicker<Candidate>
+          label="Share with"
+          placeholder="Start of a name or email, or a group"
+          value={text}
+          error={error}
+          inputRef={inputRef}
+          maxLength={100}
+          onValueChange={(v) => {
+            setText(v);
+            setChoice(null);
+            setError(null);
+          }}
+          onPick={(c) => {
+            setChoice(c);
+            setText(c.grantee.grantee_type === 'user' ? c.email : c.name);
+            setError(null);
+          }}
+          queryKey={(q) => ['workspaces', workspaceId, 'share-candidates', 'search', q]}
+          load={findCandidates}
+          itemId={(c) => c.key}
+          empty="The workspace has no members or groups yet."
+        />
         <div className="field field--inline">
           <label htmlFor={levelId} className="field__label">
             Permission
@@ -384,7 +400,7 @@ function ShareForm({ resource, onShared }: { resource: EnrichedResource; onShare
           Share
         </Button>
       </div>
-      {error ? <Alert tone="error">{error}</Alert> : null}
+      {formError ? <Alert tone="error">{formError}</Alert> : null}
     </form>
   );
 }

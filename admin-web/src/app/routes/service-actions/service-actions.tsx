@@ -1,10 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { RowSelectionState } from '@tanstack/react-table';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { BulkBar } from '@/components/ui/bulk-bar';
+import { BulkBar, BulkReportAlert, useFilteredSelection, type BulkReport } from '@/components/ui/bulk-bar';
 import { DataTable } from '@/components/ui/data-table';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Spinner } from '@/components/ui/spinner';
@@ -31,7 +30,8 @@ export function ServiceActionsRoute() {
   const [draftError, setDraftError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ServiceAction | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [selected, setSelected] = useState<RowSelectionState>({});
+  const [selected, setSelected] = useFilteredSelection(service);
+  const [report, setReport] = useState<BulkReport | null>(null);
   const client = useQueryClient();
 
   useEffect(() => setDraft(service), [service]);
@@ -100,6 +100,7 @@ export function ServiceActionsRoute() {
         </p>
       ) : null}
 
+      <BulkReportAlert report={report} onDismiss={() => setReport(null)} />
       <BulkBar
         selected={selectedRows(items, selected, (a) => a.id)}
         noun={{ one: 'action', many: 'actions' }}
@@ -108,6 +109,7 @@ export function ServiceActionsRoute() {
         past="deleted"
         explain="Each is removed from every role that holds it, in every workspace: their members can no longer perform it. A service that registers one again gets it back in no role."
         run={(a) => deleteServiceAction(a.id)}
+        onReport={setReport}
         onDone={(result) => {
           setSelected(keepFailed(result, (a) => a.id));
           const gone = new Set(result.done.map((a) => a.id));

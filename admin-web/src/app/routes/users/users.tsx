@@ -1,11 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { RowSelectionState } from '@tanstack/react-table';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { BulkBar } from '@/components/ui/bulk-bar';
+import { BulkBar, BulkReportAlert, useFilteredSelection, type BulkReport } from '@/components/ui/bulk-bar';
 import { DataTable, type Column } from '@/components/ui/data-table';
 import { Spinner } from '@/components/ui/spinner';
 import { UrlSearch } from '@/components/ui/url-search';
@@ -56,7 +55,8 @@ export function UsersRoute() {
   const q = params.get('q') ?? '';
   const list = useCursorList(usersQuery(q));
   const client = useQueryClient();
-  const [selected, setSelected] = useState<RowSelectionState>({});
+  const [selected, setSelected] = useFilteredSelection(q);
+  const [report, setReport] = useState<BulkReport | null>(null);
   const { query, items } = list;
   useEffect(() => {
     document.title = `Users · ${env.appName} Admin`;
@@ -78,6 +78,7 @@ export function UsersRoute() {
 
       <UrlSearch noun="users" placeholder="Email, or the start of a name" />
 
+      <BulkReportAlert report={report} onDismiss={() => setReport(null)} />
       <BulkBar
         selected={selectedRows(items, selected, (u) => u.id)}
         noun={{ one: 'user', many: 'users' }}
@@ -86,6 +87,7 @@ export function UsersRoute() {
         past="deactivated"
         explain="Their tokens stop working within 5 seconds and they cannot sign in until reactivated. Their memberships stay."
         run={(u) => updateUser(u.id, { is_active: false })}
+        onReport={setReport}
         onDone={(result) => {
           setSelected(keepFailed(result, (u) => u.id));
           void client.invalidateQueries({ queryKey: ['users'] });

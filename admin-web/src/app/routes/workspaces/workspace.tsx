@@ -1,10 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { RowSelectionState } from '@tanstack/react-table';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { BulkBar } from '@/components/ui/bulk-bar';
+import { BulkBar, BulkReportAlert, useFilteredSelection, type BulkReport } from '@/components/ui/bulk-bar';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Detail, Section } from '@/components/ui/section';
 import { TextAreaField, TextField } from '@/components/ui/field';
@@ -87,6 +86,8 @@ export function WorkspaceRoute() {
   const roles = useCursorList(rolesQuery(id));
   const client = useQueryClient();
   const [modal, setModal] = useState<Modal>(null);
+  // The members' last bulk report, kept here: it outlives a list the action emptied.
+  const [memberReport, setMemberReport] = useState<BulkReport | null>(null);
   const [searchParams] = useSearchParams();
   const location = useLocation();
   const [notice, setNotice] = useState<string | null>((location.state as WorkspacesFlash | null)?.flash ?? null);
@@ -205,6 +206,7 @@ export function WorkspaceRoute() {
               say(`${m.email} was added as ${roleLabel(m.role)}.`);
             }}
           />
+          <BulkReportAlert report={memberReport} onDismiss={() => setMemberReport(null)} />
           <PagedSectionList list={members} noun="members" errorTitle="Could not load members." empty="No members yet.">
             {(items) => (
               <MemberTable
@@ -214,6 +216,7 @@ export function WorkspaceRoute() {
                 onChanged={(u) => members.update((list) => list.map((x) => (x.user_id === u.user_id ? u : x)))}
                 onRemove={(m) => setModal({ kind: 'remove-member', member: m })}
                 workspaceName={ws.name}
+                onBulkReport={setMemberReport}
                 onBulkRemoved={(ids) => {
                   const gone = new Set(ids);
                   members.update((list) => list.filter((x) => !gone.has(x.user_id)));
@@ -636,6 +639,7 @@ function MemberTable({
   onChanged,
   onRemove,
   workspaceName,
+  onBulkReport,
   onBulkRemoved,
 }: {
   workspaceId: string;
@@ -644,11 +648,13 @@ function MemberTable({
   onChanged: (m: Member) => void;
   onRemove: (m: Member) => void;
   workspaceName: string;
+  /** A bulk removal's report, shown by the page (it stays when the list is left empty). */
+  onBulkReport: (report: BulkReport) => void;
   /** After a bulk removal: the user ids removed. */
   onBulkRemoved: (userIds: string[]) => void;
 }) {
   const [query, setQuery] = useState('');
-  const [selected, setSelected] = useState<RowSelectionState>({});
+  const [selected, setSelected] = useFilteredSelection(query.trim().toLowerCase());
   const searchId = useId();
   const shown = items.filter((m) => matchesQuery([m.name, m.email, roleLabel(m.role)], query));
   const columns: Column<Member>[] = [
@@ -700,13 +706,14 @@ function MemberTable({
         />
       </div>
       <BulkBar
-        selected={selectedRows(items, selected, (m) => m.user_id)}
+        selected={selectedRows(shown, selected, (m) => m.user_id)}
         noun={{ one: 'member', many: 'members' }}
         label={(m) => m.email}
         action="Remove"
         past="removed"
         explain={`They lose access to ${workspaceName} and leave its groups and roles. Their user accounts stay, with their other workspaces.`}
         run={(m) => removeMember(workspaceId, m.user_id)}
+        onReport={onBulkReport}
         onDone={(result) => {
           setSelected(keepFailed(result, (m) => m.user_id));
           onBulkRemoved(result.done.map((m) => m.user_id));
