@@ -153,10 +153,27 @@ func DecodeOptional(r *http.Request, v any) error {
 	return decodeJSON(r, body, v)
 }
 
+// readBody reads up to MaxBody+1 bytes of the body (io.ReadAll of an
+// io.LimitReader) into a buffer of the Content-Length's size when it has one.
 func readBody(r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	if err != nil {
-		return nil, apperr.New(apperr.BadRequest, "Could not read request body")
+	size := 512
+	if r.ContentLength > 0 && r.ContentLength <= MaxBody {
+		size = int(r.ContentLength) + 1 // room for the read that sees the end
+	}
+	body := make([]byte, 0, size)
+	for len(body) <= MaxBody {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)]
+		}
+		room := body[len(body):min(cap(body), MaxBody+1)]
+		n, err := r.Body.Read(room)
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, apperr.New(apperr.BadRequest, "Could not read request body")
+		}
 	}
 	if len(body) > MaxBody {
 		return nil, apperr.New(apperr.TooLarge, "Request body exceeds %d bytes", MaxBody)

@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"sentinel/internal/apperr"
 	"sentinel/internal/budget"
@@ -283,5 +286,44 @@ func TestDecodeFast(t *testing.T) {
 				t.Errorf("DecodeFast = %q, name %q; want %q, %q", got, b.Name, tc.wantErr, tc.wantName)
 			}
 		})
+	}
+}
+
+// readBody reads what io.ReadAll of an io.LimitReader of MaxBody+1 bytes
+// reads, whatever the Content-Length says and however the body reads.
+func TestReadBodyAsReadAll(t *testing.T) {
+	for _, size := range []int{0, 1, 511, 512, 513, 4096, MaxBody, MaxBody + 1, MaxBody + 100} {
+		body := strings.Repeat("x", size)
+		for _, cl := range []int64{int64(size), -1, 0, int64(size) / 2, int64(size) + 10} {
+			for _, wrap := range []struct {
+				name string
+				r    func(io.Reader) io.Reader
+			}{
+				{"plain", func(r io.Reader) io.Reader { return r }},
+				{"one byte at a time", iotest.OneByteReader},
+				{"half", iotest.HalfReader},
+				{"data and EOF together", iotest.DataErrReader},
+				{"fails after 100 bytes", func(r io.Reader) io.Reader {
+					return io.MultiReader(io.LimitReader(r, 100), iotest.ErrReader(errors.New("reset")))
+				}},
+			} {
+				want, wantErr := io.ReadAll(io.LimitReader(wrap.r(strings.NewReader(body)), MaxBody+1))
+				r := httptest.NewRequest("POST", "/", nil)
+				r.Body, r.ContentLength = io.NopCloser(wrap.r(strings.NewReader(body))), cl
+				got, err := readBody(r)
+				switch {
+				case wantErr != nil:
+					if err == nil || err.Error() != "bad_request: Could not read request body" {
+						t.Errorf("size %d, Content-Length %d, %s: error %v, want the 400", size, cl, wrap.name, err)
+					}
+				case len(want) > MaxBody:
+					if err == nil || !strings.HasPrefix(err.Error(), "too_large:") {
+						t.Errorf("size %d, Content-Length %d, %s: error %v, want the 413", size, cl, wrap.name, err)
+					}
+				case err != nil || string(got) != string(want):
+					t.Errorf("size %d, Content-Length %d, %s: read %d bytes, %v; want %d", size, cl, wrap.name, len(got), err, len(want))
+				}
+			}
+		}
 	}
 }
