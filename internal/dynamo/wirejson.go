@@ -4,9 +4,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
-	"unicode/utf8"
 
 	"sentinel/internal/dynamo/ddb"
+	"sentinel/internal/jsontext"
 )
 
 // The DynamoDB JSON protocol (awsJson1_0) of the operations in DB, for
@@ -43,7 +43,7 @@ func (w *writer) member(n *int, name string) {
 	w.b = append(w.b, '"', ':')
 }
 
-func (w *writer) str(s string) { w.b = appendString(w.b, s) }
+func (w *writer) str(s string) { w.b = jsontext.AppendString(w.b, s) }
 
 func (w *writer) strPtr(n *int, name string, p *string) {
 	if p != nil {
@@ -189,61 +189,6 @@ func (w *writer) value(av ddb.AttributeValue) {
 		}
 	}
 	w.b = append(w.b, '}')
-}
-
-// appendString appends s as a JSON string exactly as encoding/json writes
-// it: HTML's <, > and & escaped, \b \f \n \r \t short, other control
-// characters as \u00XX, U+2028 and U+2029 escaped, invalid UTF-8 as
-// \ufffd.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // The inputs, each field in its struct's order.

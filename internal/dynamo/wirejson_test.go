@@ -66,25 +66,6 @@ func TestWriterRefusesUnknownValues(t *testing.T) {
 	}
 }
 
-// appendString writes every string as encoding/json does.
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	cases := []string{"", "plain", `"quoted" \ back\slash`, "<html> & </html>", "\u2028\u2029", "ünïcødé ✓ 🙂",
-		"\xff\xfe", "a\xc3", "\xed\xa0\x80", "\x7f", "\b\f\n\r\t\x00\x01\x1f"}
-	for c := range 256 {
-		cases = append(cases, string(rune(c)), string([]byte{byte(c)}), "x"+string([]byte{byte(c)})+"y")
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for range 2000 {
-		cases = append(cases, randomString(rng))
-	}
-	for _, s := range cases {
-		want, _ := json.Marshal(s)
-		if got := appendString([]byte("prefix"), s); string(got) != "prefix"+string(want) {
-			t.Fatalf("appendString(%q) = %s, want %s", s, got[6:], want)
-		}
-	}
-}
-
 var fillStrings = []string{"", "t", "pk", "#n", ":v", "Permissions-dev", `"quoted" \ back\slash`, "<a&b>", "tab\tnew\nline",
 	"\u2028 \u2029", "ünïcødé ✓", "\x00\x1f\x7f", "bad \xff utf-8", "attribute_not_exists(pk)"}
 

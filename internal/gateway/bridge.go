@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"sentinel/internal/jsontext"
 	"sentinel/internal/web"
 )
 
@@ -268,13 +269,13 @@ func (w *responseWriter) appendJSON(dst []byte) []byte {
 			dst = append(dst, ',')
 		}
 		first = false
-		dst = appendString(dst, k)
+		dst = jsontext.AppendString(dst, k)
 		dst = append(dst, `:"`...)
 		for i, v := range vs {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendEscaped(dst, v)
+			dst = jsontext.AppendEscaped(dst, v)
 		}
 		dst = append(dst, '"')
 	}
@@ -285,68 +286,18 @@ func (w *responseWriter) appendJSON(dst []byte) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, c)
+			dst = jsontext.AppendString(dst, c)
 		}
 		dst = append(dst, ']')
 	}
 	body := w.body.Bytes()
 	dst = append(dst, `,"body":"`...)
 	if utf8.Valid(body) {
-		dst = appendEscaped(dst, body)
+		dst = jsontext.AppendEscaped(dst, body)
 		dst = append(dst, `","isBase64Encoded":false}`...)
 	} else {
 		dst = base64.StdEncoding.AppendEncode(dst, body)
 		dst = append(dst, `","isBase64Encoded":true}`...)
 	}
 	return dst
-}
-
-// appendString appends s as a JSON string.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	dst = appendEscaped(dst, s)
-	return append(dst, '"')
-}
-
-const hex = "0123456789abcdef"
-
-// appendEscaped appends s escaped for the inside of a JSON string; invalid
-// UTF-8 becomes U+FFFD, as encoding/json writes it.
-func appendEscaped[S string | []byte](dst []byte, s S) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		i++
-		start = i
-	}
-	return append(dst, s[start:]...)
 }

@@ -18,7 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"sentinel/internal/jsontext"
 )
 
 // Metric names, the README's "Operations" section lists them.
@@ -361,10 +362,10 @@ func (r *Recorder) appendLine(dst []byte, namespace string, now time.Time) ([]by
 		if mb.metric && recorded&(1<<mb.i) == 0 || !mb.metric && r.has&(1<<mb.i) == 0 {
 			continue
 		}
-		dst = appendString(dst, mb.name)
+		dst = jsontext.AppendString(dst, mb.name)
 		dst = append(dst, ':')
 		if !mb.metric {
-			dst = appendString(dst, r.props[mb.i])
+			dst = jsontext.AppendString(dst, r.props[mb.i])
 		} else if dst = appendFloat(dst, r.values[mb.i]); dst == nil {
 			return nil, false
 		}
@@ -385,7 +386,7 @@ func (r *Recorder) appendLine(dst []byte, namespace string, now time.Time) ([]by
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"Namespace":`...)
-		dst = appendString(dst, namespace)
+		dst = jsontext.AppendString(dst, namespace)
 		dst = append(dst, `,"Dimensions":[`...)
 		first := true
 		for j := i; j < len(r.sets); j++ {
@@ -399,7 +400,7 @@ func (r *Recorder) appendLine(dst []byte, namespace string, now time.Time) ([]by
 					if k > 0 {
 						dst = append(dst, ',')
 					}
-					dst = appendString(dst, dimNames[d])
+					dst = jsontext.AppendString(dst, dimNames[d])
 				}
 				dst = append(dst, ']')
 			}
@@ -410,9 +411,9 @@ func (r *Recorder) appendLine(dst []byte, namespace string, now time.Time) ([]by
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"Name":`...)
-			dst = appendString(dst, metricNames[m])
+			dst = jsontext.AppendString(dst, metricNames[m])
 			dst = append(dst, `,"Unit":`...)
-			dst = appendString(dst, r.units[m])
+			dst = jsontext.AppendString(dst, r.units[m])
 			dst = append(dst, '}')
 		}
 		dst = append(dst, "]}"...)
@@ -443,59 +444,6 @@ func appendFloat(dst []byte, f float64) []byte {
 		}
 	}
 	return dst
-}
-
-const hex = "0123456789abcdef"
-
-// appendString appends s as encoding/json writes a string (HTML
-// characters, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD).
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case c == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case c == '\u2028' || c == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // Check records permission or role decisions of the calling service.
