@@ -16,8 +16,8 @@ import (
 )
 
 func main() {
-	single := flag.Duration("cpu-single", 270*time.Microsecond, "CPU per warm single check (BenchmarkLambdaCheck/1-checks/dynamodb-local cpu-ns/op)")
-	batch := flag.Duration("cpu-batch", 14400*time.Microsecond, "CPU per warm batch of 100 (BenchmarkLambdaCheck/100-checks/dynamodb-local cpu-ns/op)")
+	single := flag.Duration("cpu-single", 350*time.Microsecond, "CPU per warm single check (BenchmarkLambdaCheck/1-checks/dynamodb-local cpu-ns/op)")
+	batch := flag.Duration("cpu-batch", 5800*time.Microsecond, "CPU per warm batch of 100 (BenchmarkLambdaCheck/100-checks/dynamodb-local cpu-ns/op)")
 	groups := flag.Int("groups", 1, "groups of the checking user (a share key each)")
 	flag.Parse()
 	fn, ok := all.Function("permissions-check")
