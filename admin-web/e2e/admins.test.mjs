@@ -5,11 +5,10 @@
 // 6238), and a recovery code works once. Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser } from './browser.mjs';
-import { startStack, webRoot } from './stack.mjs';
+import { closeSite, openSite } from './browser.mjs';
+import { webRoot } from './stack.mjs';
 
 const SCREENSHOTS = path.join(webRoot, 'e2e', 'screenshots');
 
@@ -56,7 +55,7 @@ test('the RFC 6238 test vector (SHA-1, T = 59 s) gives 287082', () => {
 
 /** @type {import('./stack.mjs').Stack} */
 let stack;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+/** @type {Awaited<ReturnType<typeof import('./browser.mjs').launchBrowser>>} */
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
@@ -82,18 +81,10 @@ async function signOut() {
 
 describe('admin site: a team of admins with two-factor sign-in', { timeout: 300_000 }, () => {
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    ({ stack, browser, page } = await openSite(SCREENSHOTS, { consoleLines }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  after(() => closeSite({ stack, browser }));
 
   test('add an admin: the temporary password is shown once', async () => {
     await signIn(stack.email, stack.password);

@@ -3,18 +3,18 @@
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { adminCall, servicePost } from './api.mjs';
-import { launchBrowser } from './browser.mjs';
-import { startStack, webRoot } from './stack.mjs';
+import { closeSite, openSite } from './browser.mjs';
+import { webRoot } from './stack.mjs';
 
 const SCREENSHOTS = path.join(webRoot, 'e2e', 'screenshots');
 
 /** @type {import('./stack.mjs').Stack} */
 let stack;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+/** @type {Awaited<ReturnType<typeof import('./browser.mjs').launchBrowser>>} */
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
@@ -68,19 +68,10 @@ async function pickMember(region, email) {
 
 describe('admin site: directory and activity', { timeout: 300_000 }, () => {
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ stack, browser, page } = await openSite(SCREENSHOTS, { pageErrors, consoleLines }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  after(() => closeSite({ stack, browser }));
 
   test('sign in through a deep link to the activity page', async () => {
     await page.goto(`${stack.adminURL}/activity`);

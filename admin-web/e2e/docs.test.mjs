@@ -2,11 +2,11 @@
 // the checked-in OpenAPI document, in Debian's Chromium.
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser } from './browser.mjs';
-import { repoRoot, startStack, webRoot } from './stack.mjs';
+import { closeSite, openSite } from './browser.mjs';
+import { repoRoot, webRoot } from './stack.mjs';
 
 const SCREENSHOTS = path.join(webRoot, 'e2e', 'screenshots');
 const doc = JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'openapi.json'), 'utf8'));
@@ -17,7 +17,7 @@ const operations = Object.entries(doc.paths).flatMap(([p, item]) =>
 
 /** @type {import('./stack.mjs').Stack} */
 let stack;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+/** @type {Awaited<ReturnType<typeof import('./browser.mjs').launchBrowser>>} */
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
@@ -26,19 +26,10 @@ const pageErrors = /** @type {string[]} */ ([]);
 
 describe('admin site: API reference', { timeout: 300_000 }, () => {
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ stack, browser, page } = await openSite(SCREENSHOTS, { timeout: 30_000, pageErrors, consoleLines }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  after(() => closeSite({ stack, browser }));
 
   test('the sign-in page links to it, and it opens without signing in', async () => {
     await page.goto(`${stack.adminURL}/sign-in`);

@@ -3,18 +3,17 @@
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { adminCall, servicePost } from './api.mjs';
-import { launchBrowser } from './browser.mjs';
-import { startStack, webRoot } from './stack.mjs';
+import { closeSite, openSite } from './browser.mjs';
+import { webRoot } from './stack.mjs';
 
 const SCREENSHOTS = path.join(webRoot, 'e2e', 'screenshots');
 
 /** @type {import('./stack.mjs').Stack} */
 let stack;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+/** @type {Awaited<ReturnType<typeof import('./browser.mjs').launchBrowser>>} */
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
@@ -58,18 +57,10 @@ describe('admin site: overview, system health, settings', { timeout: 300_000 }, 
   const created = { users: 3, inactive: 1, workspaces: 2, groups: 3, apps: 1, resources: 2 };
 
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ stack, browser, page } = await openSite(SCREENSHOTS, { pageErrors }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  after(() => closeSite({ stack, browser }));
 
   test('seed: users, workspaces, groups, an app and its resources', async () => {
     await page.goto(`${stack.adminURL}/sign-in`);

@@ -5,18 +5,17 @@
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { adminCall, servicePost } from './api.mjs';
-import { launchBrowser } from './browser.mjs';
-import { startStack, webRoot } from './stack.mjs';
+import { closeSite, openSite } from './browser.mjs';
+import { webRoot } from './stack.mjs';
 
 const SCREENSHOTS = path.join(webRoot, 'e2e', 'screenshots');
 
 /** @type {import('./stack.mjs').Stack} */
 let stack;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+/** @type {Awaited<ReturnType<typeof import('./browser.mjs').launchBrowser>>} */
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
@@ -51,23 +50,14 @@ const rowOf = (/** @type {string} */ resourceId) => page.getByRole('row').filter
 
 describe('admin site: the Permissions list', { timeout: 300_000 }, () => {
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    browser = await launchBrowser();
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.adminURL });
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ stack, browser, page } = await openSite(SCREENSHOTS, { permissions: ['clipboard-read', 'clipboard-write'], pageErrors }));
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.pathname === '/admin/permissions') listRequests.push(u.search);
     });
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  after(() => closeSite({ stack, browser }));
 
   test('sign in and seed two workspaces with resources', async () => {
     await page.goto(`${stack.adminURL}/sign-in`);

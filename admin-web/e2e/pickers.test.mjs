@@ -7,19 +7,18 @@
 // Run: npm run e2e (after npm run build).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { adminCall, servicePost } from './api.mjs';
-import { launchBrowser } from './browser.mjs';
-import { startStack, webRoot } from './stack.mjs';
+import { closeSite, openSite } from './browser.mjs';
+import { webRoot } from './stack.mjs';
 
 const SCREENSHOTS = path.join(webRoot, 'e2e', 'screenshots');
 const USERS = 45; // more than a picker shows (20) and than a page of the users list
 
 /** @type {import('./stack.mjs').Stack} */
 let stack;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+/** @type {Awaited<ReturnType<typeof import('./browser.mjs').launchBrowser>>} */
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
@@ -78,18 +77,10 @@ async function pickWithKeyboard(combo, typed, want) {
 
 describe('admin site: pickers and bulk actions', { timeout: 300_000 }, () => {
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    stack = await startStack();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ stack, browser, page } = await openSite(SCREENSHOTS, { pageErrors }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  after(() => closeSite({ stack, browser }));
 
   test('sign in and seed many users, a workspace with some of them, a group and a role', async () => {
     await page.goto(`${stack.adminURL}/sign-in`);
