@@ -1,4 +1,5 @@
 // The API calls the e2e tests make beside the browser's own.
+import assert from 'node:assert/strict';
 
 /**
  * Calls the admin API from a signed-in page (its cookie session).
@@ -37,4 +38,13 @@ export async function servicePost(apiURL, key, url, body) {
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
+}
+
+/**
+ * ok asserts a call succeeded (2xx) and returns its body.
+ * @param {{status: number, body: any}} res
+ */
+export function ok(res) {
+  assert.ok(res.status >= 200 && res.status < 300, `${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { adminCall, servicePost } from './api.mjs';
+import { adminCall, ok, servicePost } from './api.mjs';
 import { closeSite, openSite } from './browser.mjs';
 import { webRoot } from './stack.mjs';
 
@@ -39,12 +39,6 @@ const resources = { adas: randomUUID(), namelesss: randomUUID(), strangers: rand
  * @param {unknown} [body]
  */
 const admin = (method, url, body) => adminCall(page, method, url, body);
-
-/** @param {{status: number, body: any}} res */
-function ok(res) {
-  assert.ok(res.status >= 200 && res.status < 300, `${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 
 const rowOf = (/** @type {string} */ resourceId) => page.getByRole('row').filter({ hasText: resourceId });
 

@@ -13,7 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { adminCall, servicePost } from './api.mjs';
+import { adminCall, ok, servicePost } from './api.mjs';
 import { closeSite, openSite } from './browser.mjs';
 import { webRoot } from './stack.mjs';
 
@@ -54,12 +54,6 @@ const admin = (method, url, body) => adminCall(page, method, url, body);
 /** Calls the API port as a backend, with a service key. */
 const asService = (/** @type {string} */ key, /** @type {string} */ url, /** @type {unknown} */ body) =>
   servicePost(stack.apiURL, key, url, body);
-
-/** @param {{status: number, body: any}} res */
-function ok(res) {
-  assert.ok(res.status >= 200 && res.status < 300, `${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 
 /**
  * The concrete URL to visit for a path pattern, or null when the pattern has
